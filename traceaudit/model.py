@@ -1,0 +1,409 @@
+"""Core data types shared by every stage of traceaudit.
+
+Everything here is a frozen, slotted dataclass or an enum; collections are
+tuples, paths are project-relative POSIX strings, lines and columns are 1-based.
+This module imports nothing but the standard library and sits at the bottom of
+the import graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes (the CI contract)."""
+
+    CLEAN = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+class Severity(str, Enum):
+    """Finding severity, ordered error > warning > note."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a project file: relative POSIX path, 1-based line/column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+# --------------------------------------------------------------------------
+# References: what a piece of text (docstring, comment, task line) cites.
+# --------------------------------------------------------------------------
+
+
+class RefKind(str, Enum):
+    """How a reference names its target."""
+
+    ID = "id"  # FR-003, T012, 2.1, req~x~1, Story 1.2
+    ANCHOR = "anchor"  # spec.md#refund-window
+    TITLE = "title"  # §Refund window
+    NUMBER = "number"  # §3.2
+    FILE = "file"  # specs/auth/spec.md (a whole spec file)
+
+
+@dataclass(frozen=True, slots=True)
+class RefTarget:
+    """A parsed reference target, before it is resolved to a requirement key.
+
+    ``spec`` is the file or feature the text names (``specs/auth/spec.md``,
+    ``billing.md``, ``orders``), or ``None`` when the reference is bare.
+    ``value`` is the id, anchor, heading title or section number.
+    """
+
+    kind: RefKind
+    value: str
+    spec: str | None = None
+    text: str = ""  # the raw text as written, for messages
+
+
+# --------------------------------------------------------------------------
+# Spec side
+# --------------------------------------------------------------------------
+
+
+class ReqKind(str, Enum):
+    """What sort of spec item a requirement is."""
+
+    REQUIREMENT = "requirement"  # FR-001, REQ-AUTH-001, Kiro "Requirement 3"
+    CRITERION = "criterion"  # acceptance criterion (Kiro 3.2, BMAD AC)
+    SECTION = "section"  # a heading-keyed item (endpoint heading without id)
+    STORY = "story"  # user story / BMAD story
+    TASK = "task"  # tasks.md T012 / Kiro 2.1
+    PROPERTY = "property"  # Kiro design property
+    ITEM = "item"  # OpenFastTrace item (req~x~1, dsn~x~1)
+
+
+class Scope(str, Enum):
+    """Whether a requirement can be reported as unimplemented."""
+
+    IN_SCOPE = "in-scope"
+    OUT_OF_SCOPE = "out-of-scope"
+    NOT_BACKEND = "not-backend"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading in a spec file."""
+
+    title: str  # heading text, inline markup stripped
+    anchor: str  # GitHub-compatible, de-duplicated within the file
+    level: int
+    location: Location
+    path: tuple[str, ...]  # titles of ancestors and itself
+    number: str | None = None  # "3.2" when the heading is numbered
+
+
+@dataclass(frozen=True, slots=True)
+class SpecLink:
+    """A link written in a spec: ``source_key`` cites ``target``.
+
+    Examples: a task's ``_Requirements: 1.2_`` trailer, a design property's
+    ``Validates: Requirements 2.1``, an OpenFastTrace ``Covers:`` list, a
+    spec-kit task's ``[US1]`` story tag.
+    """
+
+    source_key: str
+    target: RefTarget
+    relation: str  # "implements", "covers", "validates", "story", "cites"
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One traceable item of a spec."""
+
+    key: str  # project-unique: "specs/a/spec.md::FR-001" or "specs/a/spec.md#anchor"
+    id: str  # local id as written ("FR-001"), or the anchor for section items
+    title: str
+    text: str
+    kind: ReqKind
+    spec_path: str
+    location: Location
+    section_path: tuple[str, ...]
+    anchor: str  # anchor of the section that holds it
+    scope: Scope = Scope.IN_SCOPE
+    needs_clarification: bool = False
+    claimed_done: bool = False  # [x] / ✅ in the spec: a claim, never evidence
+    parent_key: str | None = None  # criterion -> requirement, task -> story, ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredEndpoint:
+    """An endpoint that a spec says exists."""
+
+    method: str  # upper case: GET, POST, ..., WEBSOCKET
+    path: str
+    location: Location
+    requirement_key: str | None = None
+    auth: str | None = None  # the auth statement as written ("Required (JWT)", "Public")
+    auth_required: bool | None = None  # None when the spec says nothing
+    statuses: tuple[int, ...] = ()
+    source: str = "heading"  # heading, table, bullet, inline, fence, prose, field, openapi
+
+
+@dataclass(frozen=True, slots=True)
+class SpecDoc:
+    """Everything parsed from one spec file."""
+
+    path: str
+    title: str
+    sections: tuple[Section, ...]
+    requirements: tuple[Requirement, ...]
+    endpoints: tuple[DeclaredEndpoint, ...]
+    links: tuple[SpecLink, ...] = ()
+    error: str | None = None  # set when the file could not be read or parsed
+    duplicate_ids: tuple[tuple[str, Location], ...] = ()  # (id, second location)
+
+
+# --------------------------------------------------------------------------
+# Code side
+# --------------------------------------------------------------------------
+
+
+class RefSource(str, Enum):
+    """Where in Python code a reference was written."""
+
+    DOCSTRING = "docstring"
+    COMMENT = "comment"
+    ROUTE_METADATA = "route-metadata"  # summary=/description= of a route decorator
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRef:
+    """A reference to the spec written in Python code."""
+
+    target: RefTarget
+    source: RefSource
+    symbol: str  # "app/api/users.py:create_user", "app/api/users.py" for module level
+    location: Location
+    is_test: bool = False
+    context_specs: tuple[str, ...] = ()  # spec files/features named elsewhere in the same docstring/module
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """An endpoint that FastAPI would serve, resolved statically."""
+
+    methods: tuple[str, ...]  # sorted; ("WEBSOCKET",) for websocket routes
+    path: str
+    handler: str  # "app/api/users.py:create_user"
+    location: Location  # the handler's first line (first decorator), like co_firstlineno
+    app: str  # "app/main.py:app"
+    registered_at: Location | None = None  # the decorator / add_api_route call
+    auth: bool = False
+    auth_dependencies: tuple[str, ...] = ()  # the chain that proves auth
+    scopes: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+    include_in_schema: bool = True
+    conditional: bool = False
+    condition: str | None = None
+    unresolved: tuple[str, ...] = ()  # placeholders left in the path, e.g. "{?settings.ROOT}"
+    status_code: int | None = None
+    response_model: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    description: str | None = None
+    deprecated: bool = False
+    router_chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnmountedRouter:
+    """A router or app that no served app reaches (dead code)."""
+
+    name: str  # "app/api/legacy.py:router"
+    location: Location
+    route_locations: tuple[Location, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedRegistration:
+    """A route registration that cannot be resolved statically."""
+
+    location: Location
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFacts:
+    """What the code side hands to linking: references, routes, problems."""
+
+    refs: tuple[CodeRef, ...]
+    routes: tuple[Route, ...]
+    parse_errors: tuple[tuple[Location, str], ...] = ()
+    unmounted: tuple[UnmountedRouter, ...] = ()
+    unresolved: tuple[UnresolvedRegistration, ...] = ()
+    unresolved_paths: tuple[tuple[Location, str], ...] = ()  # (route location, expression)
+
+
+# --------------------------------------------------------------------------
+# Findings and results
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str  # "TA001"
+    name: str  # "unimplemented-requirement"
+    severity: Severity
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    message: str
+    location: Location
+    subject: str  # the requirement key, route "GET /x", or reference text
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (
+            self.location.path,
+            self.location.line,
+            self.location.column,
+            self.rule.code,
+            self.subject,
+            self.message,
+        )
+
+
+class ReqStatus(str, Enum):
+    IMPLEMENTED = "implemented"
+    UNIMPLEMENTED = "unimplemented"
+    OUT_OF_SCOPE = "out-of-scope"
+    NOT_BACKEND = "not-backend"
+    NEEDS_CLARIFICATION = "needs-clarification"
+    INFORMATIONAL = "informational"  # tasks, stories: traced but never "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a requirement counts as implemented (or verified)."""
+
+    location: Location
+    symbol: str
+    via: str  # "docstring", "comment", "route-metadata", "endpoint GET /x", "via T012"
+    kind: str = "reference"  # reference, endpoint, transitive, test
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    requirement: Requirement
+    status: ReqStatus
+    implemented_by: tuple[Evidence, ...] = ()
+    verified_by: tuple[Evidence, ...] = ()
+    routes: tuple[str, ...] = ()  # "GET /api/v1/x"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResult:
+    route: Route
+    documented: bool
+    documented_by: tuple[str, ...] = ()  # "specs/a.md:12" / "docstring FR-001"
+    requirements: tuple[str, ...] = ()  # requirement keys
+
+
+@dataclass(frozen=True, slots=True)
+class SpecSummary:
+    path: str
+    title: str
+    requirements: int
+    implemented: int
+    countable: int  # requirements that can be implemented or not
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 if self.countable == 0 else 100.0 * self.implemented / self.countable
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    root: str  # the project root as given (display only)
+    version: str
+    spec_files: tuple[SpecSummary, ...]
+    requirements: tuple[RequirementResult, ...]
+    declared_endpoints: tuple[DeclaredEndpoint, ...]
+    routes: tuple[RouteResult, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------
+# Configuration (loaded and validated by config.py)
+# --------------------------------------------------------------------------
+
+DEFAULT_ID_PATTERN = (
+    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+(?:\.\d+)*\b"  # FR-001, REQ-AUTH-001, FR-1.1
+    r"|\b[A-Z]{1,6}\d+(?:\.\d+)*\b"  # FR1, NFR12, T012, US1
+)
+
+DEFAULT_SPEC_ROOTS = ("specs", "spec", "docs/specs", ".kiro/specs", ".specify")
+
+DEFAULT_AUTH_PATTERNS = (
+    "get_current_user",
+    "*current*user*",
+    "require_*",
+    "*authenticat*",
+    "verify_*token*",
+    "*auth_required*",
+    "*login_required*",
+    "*api_key*",
+    "*admin*",
+    "check_permission*",
+    "has_permission*",
+)
+
+DEFAULT_OUT_OF_SCOPE_HEADINGS = (
+    "out of scope",
+    "out-of-scope",
+    "non-goals",
+    "non goals",
+    "nongoals",
+    "future",
+    "future work",
+    "future enhancements",
+    "won't have",
+    "wont have",
+    "won't do",
+    "not in scope",
+    "deferred",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Validated configuration. Every field has a zero-configuration default."""
+
+    root: str = "."  # absolute path of the project root (set by config.load)
+    spec_roots: tuple[str, ...] = ()  # empty: the existing DEFAULT_SPEC_ROOTS
+    code_roots: tuple[str, ...] = ()  # empty: the whole root
+    exclude: tuple[str, ...] = ()  # extra glob patterns, relative to root
+    id_pattern: str = DEFAULT_ID_PATTERN
+    auth_patterns: tuple[str, ...] = DEFAULT_AUTH_PATTERNS
+    apps: tuple[str, ...] = ()  # served apps, "app.main:app"; empty: every app that serves
+    values: tuple[tuple[str, str], ...] = ()  # "settings.ROOT_PATH" -> ""
+    out_of_scope_headings: tuple[str, ...] = DEFAULT_OUT_OF_SCOPE_HEADINGS
+    non_backend_subjects: tuple[str, ...] = ()
+    openapi: tuple[str, ...] = ()  # extra OpenAPI contract files/globs
+    fail_on: Severity | None = Severity.ERROR  # None: never fail
+    disable: tuple[str, ...] = ()  # rule codes or names switched off
+    severity: tuple[tuple[str, Severity], ...] = ()  # per-rule overrides
