@@ -9,7 +9,7 @@ the import graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
 class ExitCode(IntEnum):
@@ -20,7 +20,7 @@ class ExitCode(IntEnum):
     ERROR = 2
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Finding severity, ordered error > warning > note."""
 
     ERROR = "error"
@@ -49,7 +49,7 @@ class Location:
 # --------------------------------------------------------------------------
 
 
-class RefKind(str, Enum):
+class RefKind(StrEnum):
     """How a reference names its target."""
 
     ID = "id"  # FR-003, T012, 2.1, req~x~1, Story 1.2
@@ -72,6 +72,8 @@ class RefTarget:
     value: str
     spec: str | None = None
     text: str = ""  # the raw text as written, for messages
+    hint: str | None = None  # "requirement", "task", "story", "criterion": what the text calls it
+    qualifier: str | None = None  # a word written just before a bare id ("orders FR-003")
 
 
 # --------------------------------------------------------------------------
@@ -79,7 +81,7 @@ class RefTarget:
 # --------------------------------------------------------------------------
 
 
-class ReqKind(str, Enum):
+class ReqKind(StrEnum):
     """What sort of spec item a requirement is."""
 
     REQUIREMENT = "requirement"  # FR-001, REQ-AUTH-001, Kiro "Requirement 3"
@@ -91,7 +93,7 @@ class ReqKind(str, Enum):
     ITEM = "item"  # OpenFastTrace item (req~x~1, dsn~x~1)
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Whether a requirement can be reported as unimplemented."""
 
     IN_SCOPE = "in-scope"
@@ -178,7 +180,7 @@ class SpecDoc:
 # --------------------------------------------------------------------------
 
 
-class RefSource(str, Enum):
+class RefSource(StrEnum):
     """Where in Python code a reference was written."""
 
     DOCSTRING = "docstring"
@@ -195,7 +197,9 @@ class CodeRef:
     symbol: str  # "app/api/users.py:create_user", "app/api/users.py" for module level
     location: Location
     is_test: bool = False
-    context_specs: tuple[str, ...] = ()  # spec files/features named elsewhere in the same docstring/module
+    # spec files or features named elsewhere in the same docstring or module
+    context_specs: tuple[str, ...] = ()
+    explicit: bool = True  # the text says it cites the spec (refs.FoundRef.explicit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +290,7 @@ class Finding:
         )
 
 
-class ReqStatus(str, Enum):
+class ReqStatus(StrEnum):
     IMPLEMENTED = "implemented"
     UNIMPLEMENTED = "unimplemented"
     OUT_OF_SCOPE = "out-of-scope"

@@ -1,0 +1,437 @@
+"""Linking and rules on hand-built facts: each rule fires when it should and only then."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from traceaudit.checks import RULES, CheckContext, run_checks, selected_rules
+from traceaudit.graph import TraceGraph, normalize_path
+from traceaudit.model import (
+    CodeFacts,
+    CodeRef,
+    Config,
+    DeclaredEndpoint,
+    Location,
+    RefKind,
+    RefSource,
+    RefTarget,
+    ReqKind,
+    ReqStatus,
+    Requirement,
+    Route,
+    Scope,
+    Section,
+    Severity,
+    SpecDoc,
+    SpecLink,
+    UnmountedRouter,
+)
+
+ORDERS = "specs/orders/spec.md"
+CATALOG = "specs/catalog/spec.md"
+
+
+def req(path: str, ident: str, line: int, **kw: object) -> Requirement:
+    anchor = str(kw.pop("anchor", "functional-requirements"))
+    kind = kw.pop("kind", ReqKind.REQUIREMENT)
+    assert isinstance(kind, ReqKind)
+    key = f"{path}#{anchor}" if kind is ReqKind.SECTION else f"{path}::{ident}"
+    return Requirement(
+        key=key,
+        id=ident,
+        title=str(kw.pop("title", f"title of {ident}")),
+        text="",
+        kind=kind,
+        spec_path=path,
+        location=Location(path, line),
+        section_path=("Spec", "Functional Requirements"),
+        anchor=anchor,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def doc(
+    path: str, reqs: Sequence[Requirement], endpoints: Sequence[DeclaredEndpoint] = (), **kw: object
+) -> SpecDoc:
+    sections = [
+        Section("Spec", "spec", 1, Location(path, 1), ("Spec",)),
+        Section(
+            "Functional Requirements",
+            "functional-requirements",
+            2,
+            Location(path, 3),
+            ("Spec", "Functional Requirements"),
+            number="2",
+        ),
+        Section("Refund window", "refund-window", 2, Location(path, 30), ("Spec", "Refund window")),
+    ]
+    sections += [
+        Section(r.title, r.anchor, 3, r.location, ("Spec", r.title))
+        for r in reqs
+        if r.kind is ReqKind.SECTION
+    ]
+    return SpecDoc(path, "Spec", tuple(sections), tuple(reqs), tuple(endpoints), **kw)  # type: ignore[arg-type]
+
+
+def ref(
+    value: str,
+    kind: RefKind = RefKind.ID,
+    spec: str | None = None,
+    *,
+    symbol: str = "app/api/orders.py:create_order",
+    line: int = 5,
+    explicit: bool = True,
+    is_test: bool = False,
+    qualifier: str | None = None,
+    hint: str | None = None,
+) -> CodeRef:
+    path = symbol.split(":")[0]
+    return CodeRef(
+        RefTarget(kind, value, spec, value, hint=hint, qualifier=qualifier),
+        RefSource.DOCSTRING,
+        symbol,
+        Location(path, line),
+        is_test=is_test,
+        explicit=explicit,
+    )
+
+
+def route(
+    method: str,
+    path: str,
+    handler: str = "app/api/orders.py:create_order",
+    line: int = 10,
+    auth: bool = False,
+    **kw: object,
+) -> Route:
+    return Route(
+        (method,),
+        path,
+        handler,
+        Location(handler.split(":")[0], line),
+        "app/main.py:app",
+        auth=auth,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def audit(
+    docs: Sequence[SpecDoc],
+    refs: Sequence[CodeRef] = (),
+    routes: Sequence[Route] = (),
+    code: CodeFacts | None = None,
+    config: Config | None = None,
+) -> tuple[TraceGraph, list[tuple[str, str, int, str]]]:
+    graph = TraceGraph(docs, refs, routes)
+    code = code or CodeFacts(tuple(refs), tuple(routes))
+    ctx = CheckContext(graph, code, graph.requirement_results(), graph.route_results(), ("specs",))
+    findings = run_checks(ctx, selected_rules(config or Config()))
+    return graph, [(f.rule.code, f.location.path, f.location.line, f.subject) for f in findings]
+
+
+def statuses(graph: TraceGraph) -> dict[str, str]:
+    return {r.requirement.id: r.status.value for r in graph.requirement_results()}
+
+
+# -- TA001 / implementation evidence ------------------------------------------
+
+
+def test_cited_requirement_is_implemented_and_uncited_is_not() -> None:
+    graph, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6)])],
+        refs=[ref("FR-001")],
+    )
+    assert statuses(graph) == {"FR-001": "implemented", "FR-002": "unimplemented"}
+    assert findings == [("TA001", ORDERS, 6, f"{ORDERS}::FR-002")]
+    (impl,) = graph.requirement_results()[0].implemented_by
+    assert (impl.symbol, impl.via, impl.kind) == (
+        "app/api/orders.py:create_order",
+        "docstring",
+        "reference",
+    )
+
+
+def test_requirement_served_through_declared_endpoint() -> None:
+    ep = DeclaredEndpoint("POST", "/api/orders/", Location(ORDERS, 7), f"{ORDERS}::FR-001")
+    graph, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5)], [ep])],
+        routes=[route("POST", "/api/orders")],
+    )
+    assert findings == []
+    (res,) = graph.requirement_results()
+    assert res.status is ReqStatus.IMPLEMENTED
+    assert res.routes == ("POST /api/orders",)
+    assert res.implemented_by[0].via == "endpoint POST /api/orders"
+
+
+def test_test_citations_verify_but_do_not_implement() -> None:
+    graph, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5)])],
+        refs=[ref("FR-001", symbol="tests/test_orders.py:test_create", is_test=True)],
+    )
+    (res,) = graph.requirement_results()
+    assert res.status is ReqStatus.UNIMPLEMENTED
+    assert [e.symbol for e in res.verified_by] == ["tests/test_orders.py:test_create"]
+    assert [f[0] for f in findings] == ["TA001"]
+
+
+def test_multi_hop_code_to_task_to_requirement() -> None:
+    task = req("specs/orders/tasks.md", "T012", 4, kind=ReqKind.TASK)
+    link = SpecLink(
+        task.key, RefTarget(RefKind.ID, "FR-001"), "implements", Location(task.spec_path, 4)
+    )
+    tasks = doc("specs/orders/tasks.md", [task], links=(link,))
+    graph, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)]), tasks], refs=[ref("T012")])
+    assert findings == []
+    res = next(r for r in graph.requirement_results() if r.requirement.id == "FR-001")
+    assert res.status is ReqStatus.IMPLEMENTED
+    assert res.implemented_by[0].via == "via T012"
+
+
+def test_out_of_scope_and_clarification_are_never_unimplemented() -> None:
+    graph, findings = audit(
+        [
+            doc(
+                ORDERS,
+                [
+                    req(ORDERS, "FR-001", 5, scope=Scope.OUT_OF_SCOPE),
+                    req(ORDERS, "FR-002", 6, needs_clarification=True),
+                    req(ORDERS, "T001", 7, kind=ReqKind.TASK),
+                ],
+            )
+        ]
+    )
+    assert statuses(graph) == {
+        "FR-001": "out-of-scope",
+        "FR-002": "needs-clarification",
+        "T001": "informational",
+    }
+    assert findings == []
+
+
+# -- TA002 --------------------------------------------------------------------
+
+
+def test_undocumented_route_and_documented_ones() -> None:
+    ep = DeclaredEndpoint("GET", "/api/orders/{order_id}", Location(ORDERS, 8), f"{ORDERS}::FR-001")
+    routes = [
+        route("GET", "/api/orders/{id}", "app/api/orders.py:get_order", 20),
+        route("GET", "/api/stats", "app/api/admin.py:stats", 3),
+        route("POST", "/api/cited", "app/api/orders.py:create_order", 30),
+        route("GET", "/health", "app/main.py:health", 40, include_in_schema=False),
+    ]
+    graph, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6)], [ep])],
+        refs=[ref("FR-002")],
+        routes=routes,
+    )
+    assert findings == [("TA002", "app/api/admin.py", 3, "GET /api/stats")]
+    documented = {r.route.path: r.documented for r in graph.route_results()}
+    assert documented == {
+        "/api/orders/{id}": True,
+        "/api/stats": False,
+        "/api/cited": True,
+        "/health": False,
+    }
+
+
+def test_placeholder_prefix_matches_any_declared_prefix() -> None:
+    ep = DeclaredEndpoint("GET", "/api/v1/items", Location(ORDERS, 8), f"{ORDERS}::FR-001")
+    _, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5)], [ep])],
+        routes=[route("GET", "{?settings.API_PREFIX}/items")],
+    )
+    assert findings == []
+
+
+# -- TA003 / TA004 ------------------------------------------------------------
+
+
+def test_dangling_id_with_suggestion_and_unknown_family_ignored() -> None:
+    refs = [
+        ref("FR-011", line=3),
+        ref("SHA256", line=4, explicit=False),  # id-shaped word in no spec family: not a reference
+        ref("SEC-001", line=5, explicit=True),  # "as required by SEC-001": a real dangling claim
+    ]
+    graph, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)])], refs=refs)
+    dangling = [f for f in findings if f[0] == "TA003"]
+    assert dangling == [
+        ("TA003", "app/api/orders.py", 3, "FR-011"),
+        ("TA003", "app/api/orders.py", 5, "SEC-001"),
+    ]
+    assert graph.linked[0].resolution.suggestion == "FR-001"
+
+
+def test_dangling_anchor_suggests_nearest_anchor() -> None:
+    graph, findings = audit(
+        [doc(ORDERS, [])], refs=[ref("refund-windw", RefKind.ANCHOR, "orders/spec.md")]
+    )
+    assert [f[0] for f in findings] == ["TA003"]
+    assert graph.linked[0].resolution.suggestion == "#refund-window"
+
+
+def test_reference_to_a_non_spec_markdown_file_is_not_dangling() -> None:
+    _, findings = audit(
+        [doc(ORDERS, [])],
+        refs=[
+            ref("install", RefKind.ANCHOR, "README.md"),
+            ref("x", RefKind.ANCHOR, "specs/nope/spec.md", line=9),
+        ],
+    )
+    assert findings == [("TA003", "app/api/orders.py", 9, "x")]
+
+
+def test_section_title_and_number_references_resolve() -> None:
+    graph, findings = audit(
+        [doc(ORDERS, [])],
+        refs=[
+            ref("Refund window", RefKind.TITLE),
+            ref("Refund window applies to all orders", RefKind.TITLE, line=6),
+            ref("2", RefKind.NUMBER, line=7),
+        ],
+    )
+    assert findings == []
+    assert [lr.resolution.nodes for lr in graph.linked] == [
+        (f"sec:{ORDERS}#refund-window",),
+        (f"sec:{ORDERS}#refund-window",),
+        (f"sec:{ORDERS}#functional-requirements",),
+    ]
+
+
+def test_ambiguous_bare_id_and_how_qualification_settles_it() -> None:
+    docs = [doc(ORDERS, [req(ORDERS, "BR-1", 5)]), doc(CATALOG, [req(CATALOG, "BR-1", 9)])]
+    graph, findings = audit(
+        docs,
+        refs=[
+            ref("BR-1", line=3),
+            ref("BR-1", RefKind.ID, "catalog/spec.md", line=4, symbol="app/catalog.py:g"),
+            ref("BR-1", line=5, qualifier="orders", symbol="app/other.py:f"),
+        ],
+    )
+    # the bare id is ambiguous; a path, or a feature word before it, settles it
+    assert [f for f in findings if f[0] == "TA004"] == [("TA004", "app/api/orders.py", 3, "BR-1")]
+    assert graph.linked[1].resolution.nodes == (f"req:{CATALOG}::BR-1",)
+    assert graph.linked[2].resolution.nodes == (f"req:{ORDERS}::BR-1",)
+
+
+def test_spec_named_elsewhere_in_the_module_settles_a_bare_id() -> None:
+    docs = [doc(ORDERS, [req(ORDERS, "FR-001", 5)]), doc(CATALOG, [req(CATALOG, "FR-001", 9)])]
+    graph, findings = audit(
+        docs,
+        refs=[ref("spec.md", RefKind.FILE, "specs/catalog/spec.md", line=1), ref("FR-001", line=8)],
+    )
+    assert [f[0] for f in findings] == ["TA001"]  # orders FR-001 is the one left uncited
+    assert graph.linked[1].resolution.nodes == (f"req:{CATALOG}::FR-001",)
+
+
+# -- TA005 .. TA012 -----------------------------------------------------------
+
+
+def test_duplicate_id() -> None:
+    d = doc(ORDERS, [req(ORDERS, "FR-001", 5)], duplicate_ids=(("FR-001", Location(ORDERS, 12)),))
+    _, findings = audit([d], refs=[ref("FR-001")])
+    assert findings == [("TA005", ORDERS, 12, f"{ORDERS}::FR-001")]
+
+
+def test_method_mismatch_replaces_undocumented_and_unimplemented() -> None:
+    ep = DeclaredEndpoint("PUT", "/api/orders/{id}", Location(ORDERS, 8), f"{ORDERS}::FR-001")
+    _, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5)], [ep])],
+        routes=[route("PATCH", "/api/orders/{order_id}", "app/api/orders.py:update")],
+    )
+    assert findings == [
+        ("TA001", ORDERS, 5, f"{ORDERS}::FR-001"),
+        ("TA006", ORDERS, 8, "PUT /api/orders/{id}"),
+    ]
+
+
+def test_path_mismatch_on_version_prefix() -> None:
+    ep = DeclaredEndpoint("GET", "/api/products", Location(CATALOG, 8), f"{CATALOG}::FR-001")
+    graph, findings = audit(
+        [doc(CATALOG, [req(CATALOG, "FR-001", 5)], [ep])],
+        routes=[route("GET", "/api/v1/products", "app/api/products.py:list_products")],
+    )
+    assert findings == [("TA007", CATALOG, 8, "GET /api/products")]
+    (res,) = graph.requirement_results()
+    assert res.implemented_by[0].via == "endpoint GET /api/v1/products (spec says /api/products)"
+
+
+def test_unserved_endpoint_only_when_requirement_otherwise_implemented() -> None:
+    eps = [
+        DeclaredEndpoint("GET", "/api/reports", Location(ORDERS, 8), f"{ORDERS}::FR-001"),
+        DeclaredEndpoint("GET", "/api/exports", Location(ORDERS, 9), None),
+        DeclaredEndpoint("GET", "/api/missing", Location(ORDERS, 10), f"{ORDERS}::FR-002"),
+    ]
+    _, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6)], eps)],
+        refs=[ref("FR-001")],
+    )
+    assert findings == [
+        ("TA001", ORDERS, 6, f"{ORDERS}::FR-002"),
+        ("TA008", ORDERS, 8, "GET /api/reports"),
+        ("TA008", ORDERS, 9, "GET /api/exports"),
+    ]
+
+
+def test_missing_auth() -> None:
+    eps = [
+        DeclaredEndpoint(
+            "DELETE", "/api/orders/{id}", Location(ORDERS, 8), None, "Required (JWT)", True
+        ),
+        DeclaredEndpoint("GET", "/api/orders", Location(ORDERS, 9), None, "Required", True),
+        DeclaredEndpoint("GET", "/api/products", Location(ORDERS, 10), None, "Public", False),
+    ]
+    _, findings = audit(
+        [doc(ORDERS, [], eps)],
+        routes=[
+            route("DELETE", "/api/orders/{order_id}", "app/api/orders.py:delete_order", 40),
+            route("GET", "/api/orders", "app/api/orders.py:list_orders", 50, auth=True),
+            route("GET", "/api/products", "app/api/products.py:list_products", 60),
+        ],
+    )
+    assert findings == [("TA009", "app/api/orders.py", 40, "DELETE /api/orders/{order_id}")]
+
+
+def test_parse_errors_unmounted_and_unresolved() -> None:
+    code = CodeFacts(
+        (),
+        (),
+        parse_errors=((Location("app/broken.py", 3), "invalid syntax"),),
+        unmounted=(
+            UnmountedRouter(
+                "app/legacy.py:router",
+                Location("app/legacy.py", 4),
+                (Location("app/legacy.py", 7),),
+            ),
+        ),
+        unresolved_paths=((Location("app/main.py", 9), "settings.ROOT_PATH"),),
+    )
+    bad = SpecDoc("specs/bad.md", "bad", (), (), (), error="not valid UTF-8 (byte 3)")
+    _, findings = audit([bad], code=code)
+    assert findings == [
+        ("TA000", "app/broken.py", 3, "app/broken.py"),
+        ("TA011", "app/legacy.py", 4, "app/legacy.py:router"),
+        ("TA010", "app/main.py", 9, "settings.ROOT_PATH"),
+        ("TA000", "specs/bad.md", 1, "specs/bad.md"),
+    ]
+
+
+def test_disable_and_severity_overrides() -> None:
+    config = Config(disable=("TA001",), severity=(("undocumented-endpoint", Severity.ERROR),))
+    rules = {r.code: r.severity for r in selected_rules(config)}
+    assert "TA001" not in rules
+    assert rules["TA002"] is Severity.ERROR
+    _, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)])], config=config)
+    assert findings == []
+
+
+def test_rule_codes_and_names_are_unique_and_stable() -> None:
+    assert len({r.code for r in RULES}) == len({r.name for r in RULES}) == len(RULES)
+    assert [r.code for r in RULES] == [f"TA{i:03d}" for i in range(len(RULES))]
+
+
+def test_normalize_path() -> None:
+    assert normalize_path("/users/{user_id}/") == "/users/{}"
+    assert normalize_path("/users/:id") == "/users/{}"
+    assert normalize_path("/") == "/"
+    assert normalize_path("//a//b") == "/a/b"

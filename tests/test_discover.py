@@ -1,0 +1,98 @@
+"""Discovery: which files are specs, code and tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from traceaudit.config import load
+from traceaudit.discover import DiscoveryError, discover, is_test_path
+
+
+def tree(root: Path, files: list[str]) -> None:
+    for rel in files:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n" if rel.endswith(".py") else "# T\n", encoding="utf-8")
+
+
+def test_default_roots_and_exclusions(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        [
+            "specs/orders/spec.md",
+            "specs/orders/contracts/api.yaml",
+            ".kiro/specs/x/requirements.md",
+            "docs/architecture.md",
+            "app/main.py",
+            "app/api/users.py",
+            "tests/test_users.py",
+            "app/test_helpers.py",
+            "conftest.py",
+            ".venv/lib/site.py",
+            "env2/pyvenv.cfg",
+            "env2/lib/x.py",
+            "node_modules/a/b.py",
+            "build/lib/app.py",
+            "generated/out.py",
+            "app/__pycache__/x.py",
+        ],
+    )
+    (tmp_path / ".gitignore").write_text("generated/\n*.log\n", encoding="utf-8")
+    found = discover(load(tmp_path))
+    assert found.spec_roots == ("specs", ".kiro/specs")
+    assert found.spec_files == (".kiro/specs/x/requirements.md", "specs/orders/spec.md")
+    assert found.contract_files == ("specs/orders/contracts/api.yaml",)
+    assert found.python_files == ("app/api/users.py", "app/main.py")
+    assert found.test_files == ("app/test_helpers.py", "conftest.py", "tests/test_users.py")
+
+
+def test_nested_gitignore_and_negation(tmp_path: Path) -> None:
+    tree(tmp_path, ["app/a.py", "app/b.py", "app/keep_b.py", "specs/s.md"])
+    (tmp_path / "app" / ".gitignore").write_text("*.py\n!a.py\n", encoding="utf-8")
+    assert discover(load(tmp_path)).python_files == ("app/a.py",)
+
+
+def test_explicit_spec_and_code_roots(tmp_path: Path) -> None:
+    tree(tmp_path, ["docs/api.md", "docs/other.md", "src/pkg/m.py", "scripts/s.py"])
+    config = replace(load(tmp_path), spec_roots=("docs/api.md",), code_roots=("src",))
+    found = discover(config)
+    assert found.spec_files == ("docs/api.md",)
+    assert found.python_files == ("src/pkg/m.py",)
+
+
+def test_paths_outside_root_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    tree(tmp_path, ["outside/spec.md"])
+    config = replace(load(tmp_path / "proj"), spec_roots=("../outside",))
+    with pytest.raises(DiscoveryError, match="outside the project root"):
+        discover(config)
+
+
+def test_missing_root_is_an_error(tmp_path: Path) -> None:
+    config = replace(load(tmp_path), spec_roots=("nope",))
+    with pytest.raises(DiscoveryError, match="path not found: nope"):
+        discover(config)
+
+
+def test_exclude_globs(tmp_path: Path) -> None:
+    tree(tmp_path, ["app/a.py", "app/migrations/0001.py", "specs/s.md"])
+    config = replace(load(tmp_path), exclude=("app/migrations",))
+    assert discover(config).python_files == ("app/a.py",)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tests/test_x.py", True),
+        ("app/tests/helpers.py", True),
+        ("app/x_test.py", True),
+        ("conftest.py", True),
+        ("app/testing_utils.py", False),
+        ("app/contest.py", False),
+    ],
+)
+def test_is_test_path(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected

@@ -1,0 +1,89 @@
+"""Reference extraction from free text: input and expected candidates side by side."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from traceaudit.model import DEFAULT_ID_PATTERN
+from traceaudit.refs import extract_refs, id_prefix
+
+ID = re.compile(DEFAULT_ID_PATTERN)
+
+
+def refs(text: str) -> list[tuple[str, str, str | None, bool]]:
+    return [
+        (r.target.kind.value, r.target.value, r.target.spec, r.explicit)
+        for r in extract_refs(text, ID)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Spec: specs/auth/spec.md#user-registration",
+            [("anchor", "user-registration", "specs/auth/spec.md", True)],
+        ),
+        ("See billing.md#refund-window.", [("anchor", "refund-window", "billing.md", True)]),
+        ("Implements FR-002, FR-003", [("id", "FR-002", None, True), ("id", "FR-003", None, True)]),
+        ("Create APIRouter instance (T049)", [("id", "T049", None, False)]),
+        ("## REQ-AUTH-001 applies", [("id", "REQ-AUTH-001", None, False)]),
+        ("FR1: numbered", [("id", "FR1", None, False)]),
+        ("§Refund window, see notes", [("title", "Refund window", None, True)]),
+        ("per §3.2 of billing", [("number", "3.2", None, True)]),
+        ("billing.md §Refund window", [("title", "Refund window", "billing.md", True)]),
+        ("billing.md §3.2", [("number", "3.2", "billing.md", True)]),
+        (
+            "specs/001-orders/spec.md FR-003",
+            [("id", "FR-003", "specs/001-orders/spec.md", True)],
+        ),
+        ("Requirements: 2.1, 2.3", [("id", "2.1", None, True), ("id", "2.3", None, True)]),
+        ("  - _Requirements: 3.2_", [("id", "3.2", None, True)]),
+        ("**Validates: Requirements 1.2**", [("id", "1.2", None, True)]),
+        ("_需求: 1.1, 2.1_", [("id", "1.1", None, True), ("id", "2.1", None, True)]),
+        ("# [impl->dsn~validate-request~1]", [("id", "dsn~validate-request~1", None, True)]),
+        ("Covers req~login~2 here", [("id", "req~login~2", None, True)]),
+        ("[Spec](../specs/x.md#y)", [("anchor", "y", "../specs/x.md", True)]),
+        ("Spec: specs/orders/spec.md", [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)]),
+    ],
+)
+def test_reference_forms(text: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "uses SHA256 and UTF-8 per RFC-7231",
+        "version 2.1 of the protocol",  # numbers need a requirements keyword
+        "http://example.com/page#anchor",  # not a .md file
+        "an OAuth2 flow on HTTP2",
+        "",
+    ],
+)
+def test_non_references(text: str) -> None:
+    assert refs(text) == []
+
+
+def test_lines_and_columns_are_offsets_in_the_text() -> None:
+    found = extract_refs("Summary line.\n\n    Implements FR-004.\n", ID)
+    assert [(r.line, r.column, r.target.value) for r in found] == [(2, 15, "FR-004")]
+
+
+def test_title_stops_before_trailing_clause() -> None:
+    assert refs("§Refund window - see the policy") == [("title", "Refund window", None, True)]
+
+
+def test_qualifier_word_before_a_bare_id() -> None:
+    (found,) = extract_refs("orders FR-003 is handled here", ID)
+    assert found.target.qualifier == "orders"
+
+
+@pytest.mark.parametrize(
+    ("ident", "prefix"),
+    [("FR-001", "FR-"), ("REQ-AUTH-001", "REQ-AUTH-"), ("T012", "T"), ("FR-1.2", "FR-")],
+)
+def test_id_prefix(ident: str, prefix: str) -> None:
+    assert id_prefix(ident) == prefix

@@ -1,0 +1,188 @@
+"""The pipeline, and the only module that knows the order of the stages.
+
+config -> discover -> parse specs / scan modules (pure, per file, parallel when
+the project is large) -> resolve routes (whole project, on small facts) ->
+trace graph -> checks -> AuditResult.
+"""
+
+from __future__ import annotations
+
+import os
+import tokenize
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import TypeVar
+
+from traceaudit import __version__, openapi, pycode, routing, spec
+from traceaudit.checks import CheckContext, run_checks, selected_rules
+from traceaudit.discover import Discovery, discover
+from traceaudit.graph import TraceGraph
+from traceaudit.model import (
+    AuditResult,
+    CodeFacts,
+    CodeRef,
+    Config,
+    ReqStatus,
+    RequirementResult,
+    SpecDoc,
+    SpecSummary,
+)
+from traceaudit.pyfacts import ModuleFacts
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read from a project, before linking."""
+
+    config: Config
+    discovery: Discovery
+    docs: tuple[SpecDoc, ...]
+    modules: tuple[ModuleFacts, ...]
+    code: CodeFacts
+
+
+def _read_text(root: Path, rel: str) -> tuple[str | None, str | None]:
+    """A Markdown/YAML file's text, or an error message."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror}"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (byte {exc.start})"
+
+
+def _read_python(root: Path, rel: str) -> tuple[str | None, str | None]:
+    """A Python file's source decoded by its PEP 263 declaration, or an error."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror}"
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding), None
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        return None, f"cannot decode source: {exc}"
+
+
+def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc:
+    root, rel, config = args
+    text, error = _read_text(Path(root), rel)
+    if text is None:
+        return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
+    return spec.parse_spec(text, rel, config)
+
+
+def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc:
+    root, rel, config = args
+    text, error = _read_text(Path(root), rel)
+    if text is None:
+        return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
+    return openapi.parse_contract(text, rel, config)
+
+
+def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts:
+    root, rel, module, is_test, config = args
+    source, error = _read_python(Path(root), rel)
+    if source is None:
+        return pycode.failed_module(rel, module, error or "unreadable", is_test)
+    return pycode.scan_module(source, rel, module, config)
+
+
+def _map(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(func, items, chunksize=32))
+    return [func(item) for item in items]
+
+
+def default_jobs() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def load_project(
+    config: Config, jobs: int | None = None, *, with_specs: bool = True, with_code: bool = True
+) -> Project:
+    """Discover, parse and scan every file, and resolve the routes."""
+    jobs = default_jobs() if jobs is None else jobs
+    found = discover(config)
+    root = str(Path(config.root).resolve())
+    docs: list[SpecDoc] = []
+    if with_specs:
+        docs += _map(_parse_spec_file, [(root, p, config) for p in found.spec_files], jobs)
+        docs += _map(_parse_contract_file, [(root, p, config) for p in found.contract_files], jobs)
+    all_py: list[tuple[str, bool]] = []
+    if with_code:
+        all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
+    names = routing.module_names([p for p, _ in all_py])
+    modules = _map(_scan_file, [(root, p, names[p], t, config) for p, t in all_py], jobs)
+    app_modules = [m for m in modules if not m.is_test]
+    resolution = routing.resolve_routes(app_modules, config)
+    refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
+    parse_errors = tuple(
+        sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)
+    )
+    code = CodeFacts(
+        refs=tuple(sorted(refs, key=lambda r: (r.location, r.target.text, r.target.value))),
+        routes=resolution.routes,
+        parse_errors=parse_errors,
+        unmounted=resolution.unmounted,
+        unresolved=resolution.unresolved,
+        unresolved_paths=resolution.unresolved_paths,
+    )
+    docs.sort(key=lambda d: d.path)
+    return Project(config, found, tuple(docs), tuple(modules), code)
+
+
+def _summaries(
+    docs: Iterable[SpecDoc], results: Sequence[RequirementResult]
+) -> tuple[SpecSummary, ...]:
+    """Coverage per spec file: implemented out of the requirements that can be."""
+    per: dict[str, list[RequirementResult]] = {}
+    for res in results:
+        per.setdefault(res.requirement.spec_path, []).append(res)
+    out = []
+    for doc in docs:
+        mine = per.get(doc.path, [])
+        countable = [
+            r for r in mine if r.status in (ReqStatus.IMPLEMENTED, ReqStatus.UNIMPLEMENTED)
+        ]
+        implemented = [r for r in countable if r.status is ReqStatus.IMPLEMENTED]
+        out.append(SpecSummary(doc.path, doc.title, len(mine), len(implemented), len(countable)))
+    return tuple(out)
+
+
+def audit_project(project: Project) -> AuditResult:
+    """Link, check and summarise an already loaded project."""
+    graph = TraceGraph(project.docs, project.code.refs, project.code.routes)
+    requirements = graph.requirement_results()
+    routes = graph.route_results()
+    rules = selected_rules(project.config)
+    ctx = CheckContext(graph, project.code, requirements, routes, project.discovery.spec_roots)
+    findings = run_checks(ctx, rules)
+    endpoints = tuple(sorted(graph.all_endpoints, key=lambda e: (e.location, e.method, e.path)))
+    return AuditResult(
+        root=Path(project.config.root).name,
+        version=__version__,
+        spec_files=_summaries(project.docs, requirements),
+        requirements=requirements,
+        declared_endpoints=endpoints,
+        routes=routes,
+        findings=findings,
+        rules=rules,
+    )
+
+
+def audit(config: Config, jobs: int | None = None) -> AuditResult:
+    """The whole audit for one configured project."""
+    return audit_project(load_project(config, jobs))

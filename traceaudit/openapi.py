@@ -1,0 +1,122 @@
+"""OpenAPI contracts (YAML or JSON) -> declared endpoints.
+
+Each operation under ``paths`` is a declared endpoint. Its ``security`` (or the
+document's global one) says whether it needs auth, and its response codes are
+the documented statuses. A path part of the (single) server URL prefixes every
+path, as clients would call it.
+
+PyYAML's composer is used for both YAML and JSON (JSON is YAML 1.2) because it
+keeps a line number on every node, so each endpoint points at its own line.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from traceaudit.model import Config, DeclaredEndpoint, Location, SpecDoc
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _plain(node: yaml.Node) -> Any:
+    """A node as plain Python data (without line numbers)."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(k): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    return node.value
+
+
+def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                found: yaml.Node = v
+                return found
+    return None
+
+
+def _items(node: yaml.Node | None) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _server_prefix(doc: yaml.Node) -> str:
+    servers = _get(doc, "servers")
+    if not isinstance(servers, yaml.SequenceNode):
+        return ""
+    prefixes = set()
+    for server in servers.value:
+        url = _get(server, "url")
+        if isinstance(url, yaml.ScalarNode):
+            path = urlsplit(str(url.value)).path if "//" in str(url.value) else str(url.value)
+            prefixes.add(path.rstrip("/"))
+    return prefixes.pop() if len(prefixes) == 1 else ""
+
+
+def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
+    if node is None:
+        return None, None
+    value = _plain(node)
+    if not isinstance(value, list):
+        return None, None
+    names = sorted({str(k) for item in value if isinstance(item, dict) for k in item})
+    if not names:
+        return False, "none (security: [])"
+    return True, ", ".join(names)
+
+
+def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
+    """Parse an OpenAPI document; a file that is not one yields no endpoints."""
+    title = PurePosixPath(path).stem
+    try:
+        doc = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return SpecDoc(path, title, (), (), (), error=f"invalid YAML/JSON{where}")
+    if doc is None or (_get(doc, "openapi") is None and _get(doc, "swagger") is None):
+        return SpecDoc(path, title, (), (), ())
+    info_title = _get(_get(doc, "info"), "title")
+    if isinstance(info_title, yaml.ScalarNode) and info_title.value:
+        title = str(info_title.value)
+    prefix = _server_prefix(doc)
+    base_path = _get(doc, "basePath")  # Swagger 2
+    if isinstance(base_path, yaml.ScalarNode):
+        prefix = str(base_path.value).rstrip("/")
+    global_auth = _security(_get(doc, "security"))
+    endpoints: list[DeclaredEndpoint] = []
+    for path_key, item in _items(_get(doc, "paths")):
+        route_path = f"{prefix}{path_key.value}" or "/"
+        for method_key, op in _items(item):
+            method = str(method_key.value).lower()
+            if method not in METHODS:
+                continue
+            required, auth = _security(_get(op, "security"))
+            if required is None:
+                required, auth = global_auth
+            statuses = sorted(
+                {
+                    int(str(code.value))
+                    for code, _ in _items(_get(op, "responses"))
+                    if str(code.value).isdigit() and 100 <= int(str(code.value)) <= 599
+                }
+            )
+            endpoints.append(
+                DeclaredEndpoint(
+                    method=method.upper(),
+                    path=str(route_path),
+                    location=Location(path, method_key.start_mark.line + 1),
+                    auth=auth,
+                    auth_required=required,
+                    statuses=tuple(statuses),
+                    source="openapi",
+                )
+            )
+    endpoints.sort(key=lambda e: (e.location.line, e.method, e.path))
+    return SpecDoc(path, title, (), (), tuple(endpoints))

@@ -1,0 +1,188 @@
+"""Find references to the spec in free text (docstrings, comments, task lines).
+
+This is pure text work shared by the Python scanner and the spec parser, so it
+depends on the standard library and the model only. It finds *candidates*;
+whether a candidate names something real is decided later, by linking.
+
+Forms recognised (each is tested in tests/test_refs.py):
+
+- a spec file, optionally with an anchor: ``specs/auth/spec.md#user-registration``,
+  ``billing.md#refund-window``, ``[Spec](../specs/x.md#y)``;
+- a spec file followed by an id, heading title or number:
+  ``specs/001-orders/spec.md FR-003``, ``billing.md §Refund window``, ``billing.md §3.2``;
+- ids matching the configured id pattern: ``Implements FR-002, FR-003``, ``(T049)``;
+- numbered acceptance criteria after a requirements keyword:
+  ``Requirements: 2.1, 2.3``, ``_Requirements: 1.2_``, ``Validates: Requirements 1.2``;
+- section titles and numbers: ``§Refund window``, ``§3.2``;
+- OpenFastTrace ids and coverage tags: ``req~login~1``, ``[impl->dsn~validate-request~1]``.
+
+``explicit`` tells whether the line *says* it cites the spec (``Implements``,
+``Spec:``, ``Requirements:`` ...). Linking uses it to decide whether an
+unknown id is a dangling reference or just a word that looks like one
+(``SHA256``, ``UTF-8``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from traceaudit.model import RefKind, RefTarget
+
+# Words that make a line an explicit citation of the spec.
+_STRONG_KEYWORDS = re.compile(
+    r"(?i)(?<![A-Za-z0-9-])(?:implements?|implemented\s+(?:by|in)|implementing|spec(?:ification)?s?|"
+    r"requirements?|reqs?|refs?|references?|covers?|validates?|verifies|satisfies|satisfy|"
+    r"traces?\s+to|fulfil(?:l?s)?|as\s+required\s+by|required\s+by|stor(?:y|ies)|tasks?|"
+    r"acceptance\s+criteri(?:a|on)|需求)(?![A-Za-z0-9-])"
+)
+
+# Prefixes of well-known identifiers that are never spec ids, even after "See".
+NON_ID_PREFIXES = frozenset(
+    {
+        "AES", "ASCII", "BASE", "CVE", "CWE", "ECMA", "ES", "GDPR", "H", "HMAC", "HS", "HTTP",
+        "IEEE", "IPV", "ISO", "MD", "OWASP", "PCI", "PEP", "PS", "RFC", "RS", "RSA", "SHA",
+        "SOC", "SSL", "TLS", "UTF", "UUID", "V", "W", "X", "PY", "CP", "GPT", "S",
+    }
+)  # fmt: skip
+
+_SPEC_PATH = re.compile(
+    r"(?<![\w/.~-])(?P<path>(?:\.{1,2}/)*(?:[\w.-]+/)*[\w.-]+\.md)"
+    r"(?:#(?P<anchor>[^\s)\]`'\",;:>]+))?"
+)
+_SECTION_SIGN = re.compile(
+    r"§\s*(?:(?P<num>\d+(?:\.\d+)*)(?![\w.]*[A-Za-z])|(?P<title>[^\s,;()\[\]`'\"][^,;()\[\]`'\"\n]*))"
+)
+_OFT_TAG = re.compile(
+    r"\[\s*(?P<src>[a-z]+)(?:~~\d+)?\s*->\s*(?P<dst>[a-z]+~[A-Za-z0-9_.-]+~\d+)"
+    r"(?:>>[\w,\s]+)?\s*\]"
+)
+_OFT_ID = re.compile(r"(?<![\w~])(?P<id>[a-z]+~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*~\d+)(?![\w~])")
+_CRITERIA_LIST = re.compile(
+    r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求)\s*[:：]?\s*_?\s*"
+    r"(?P<list>\d+(?:\.\d+)+(?:\s*(?:,|、|and|&)\s*\d+(?:\.\d+)+)*)"
+)
+_NUMBER_IN_LIST = re.compile(r"\d+(?:\.\d+)+")
+_QUALIFIER = re.compile(r"(?<![\w-])(?P<word>[a-z0-9][a-z0-9_-]*)(?:\s+|/|::?|#)$")
+_TITLE_STOP = re.compile(r"\s+(?:[-–—]\s|\bfor\b|\bwhich\b|\bwhere\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRef:
+    """A reference candidate: where it is in the text and whether it is explicit."""
+
+    target: RefTarget
+    line: int  # 0-based line offset in the text
+    column: int  # 0-based column
+    explicit: bool
+
+
+def id_prefix(identifier: str) -> str:
+    """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-1.2`` -> ``FR-``."""
+    return re.sub(r"\d+(?:\.\d+)*$", "", identifier)
+
+
+def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
+    """All reference candidates in ``text``, in order of appearance."""
+    found: list[FoundRef] = []
+    for line_no, line in enumerate(text.splitlines()):
+        if line.strip():
+            found.extend(_refs_in_line(line, line_no, id_regex))
+    return found
+
+
+def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[FoundRef]:
+    out: list[FoundRef] = []
+    taken: list[tuple[int, int]] = []
+    keyword = _STRONG_KEYWORDS.search(line)
+    keyword_end = keyword.end() if keyword else None
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(target: RefTarget, start: int, end: int, explicit: bool) -> None:
+        taken.append((start, end))
+        out.append(FoundRef(target, line_no, start, explicit))
+
+    # OpenFastTrace coverage tags and ids are unambiguous: always explicit.
+    for m in _OFT_TAG.finditer(line):
+        add(RefTarget(RefKind.ID, m["dst"], None, m.group(0), hint="oft"), m.start(), m.end(), True)
+    for m in _OFT_ID.finditer(line):
+        if free(m.start(), m.end()):
+            add(RefTarget(RefKind.ID, m["id"], None, m["id"], hint="oft"), m.start(), m.end(), True)
+
+    # Spec files, with an anchor, or followed by an id / § title / § number.
+    for m in _SPEC_PATH.finditer(line):
+        if not free(m.start(), m.end()):
+            continue
+        path = m["path"]
+        if m["anchor"]:
+            anchor = m["anchor"].rstrip(".!?").lower()
+            target = RefTarget(RefKind.ANCHOR, anchor, path, m.group(0).rstrip(".!?"))
+            add(target, m.start(), m.end(), True)
+            continue
+        rest = line[m.end() :]
+        follow = re.match(r"[ \t]*(?:,|:|::)?[ \t]*", rest)
+        offset = m.end() + (follow.end() if follow else 0)
+        tail = line[offset:]
+        id_match = id_regex.match(tail)
+        sec = _SECTION_SIGN.match(tail)
+        if id_match:
+            end = offset + id_match.end()
+            add(
+                RefTarget(RefKind.ID, id_match.group(0), path, line[m.start() : end]),
+                m.start(),
+                end,
+                True,
+            )
+        elif sec:
+            end = offset + sec.end()
+            add(_section_target(sec, path, line[m.start() : end]), m.start(), end, True)
+        else:
+            add(RefTarget(RefKind.FILE, path, path, path), m.start(), m.end(), True)
+
+    # Numbered acceptance criteria after a requirements keyword (Kiro).
+    for m in _CRITERIA_LIST.finditer(line):
+        if not free(m.start("list"), m.end("list")):
+            continue
+        base = m.start("list")
+        for num in _NUMBER_IN_LIST.finditer(m["list"]):
+            start, end = base + num.start(), base + num.end()
+            target = RefTarget(RefKind.ID, num.group(0), None, num.group(0), hint="requirement")
+            add(target, start, end, True)
+
+    # Bare § titles and numbers.
+    for m in _SECTION_SIGN.finditer(line):
+        if free(m.start(), m.end()):
+            add(_section_target(m, None, m.group(0).strip()), m.start(), m.end(), True)
+
+    # Ids matching the configured pattern.
+    for m in id_regex.finditer(line):
+        if not free(m.start(), m.end()):
+            continue
+        ident = m.group(0)
+        explicit = keyword_end is not None and keyword is not None and keyword.start() < m.start()
+        if id_prefix(ident).rstrip("-") in NON_ID_PREFIXES:
+            continue
+        qual = _QUALIFIER.search(line[: m.start()])
+        qualifier = qual["word"] if qual else None
+        add(
+            RefTarget(RefKind.ID, ident, None, ident, qualifier=qualifier),
+            m.start(),
+            m.end(),
+            explicit,
+        )
+
+    out.sort(key=lambda r: r.column)
+    return out
+
+
+def _section_target(m: re.Match[str], spec: str | None, text: str) -> RefTarget:
+    if m["num"]:
+        return RefTarget(RefKind.NUMBER, m["num"], spec, text)
+    title = m["title"].strip()
+    stop = _TITLE_STOP.search(title)
+    if stop:
+        title = title[: stop.start()]
+    title = title.rstrip(" .:!?*_`")
+    return RefTarget(RefKind.TITLE, title, spec, text)
