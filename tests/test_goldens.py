@@ -1,0 +1,44 @@
+"""End-to-end golden tests: each fixture project's reports equal its expected/ files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from traceaudit import reporters
+from traceaudit.audit import audit
+from traceaudit.config import load
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir()) + [FIXTURES / "shop"]
+FORMATS = {"report.json": "json", "report.md": "markdown"}
+
+
+def render(project: Path, fmt: str) -> str:
+    return reporters.REPORTERS[fmt](audit(load(project), jobs=1))
+
+
+@pytest.mark.parametrize("project", CASES, ids=lambda p: p.name)
+def test_reports_equal_goldens(project: Path, update_goldens: bool) -> None:
+    for name, fmt in FORMATS.items():
+        golden = project / "expected" / name
+        actual = render(project, fmt)
+        if update_goldens:
+            golden.parent.mkdir(exist_ok=True)
+            golden.write_text(actual, encoding="utf-8")
+        assert golden.is_file(), f"missing golden {golden}; run pytest --update-goldens"
+        assert actual == golden.read_text(encoding="utf-8"), f"{golden} differs"
+
+
+@pytest.mark.parametrize("project", [p for p in CASES if p.name[:5].startswith("TA")], ids=lambda p: p.name)
+def test_rule_fixture_fires_its_rule_and_nothing_else(project: Path) -> None:
+    code = project.name[:5]
+    result = audit(load(project), jobs=1)
+    assert {f.rule.code for f in result.findings} == {code}
+
+
+def test_reports_are_byte_identical_between_runs() -> None:
+    shop = FIXTURES / "shop"
+    for fmt in ("json", "markdown", "sarif", "html", "text"):
+        assert render(shop, fmt) == render(shop, fmt)

@@ -1,0 +1,67 @@
+"""OpenAPI contracts become declared endpoints with auth and statuses."""
+
+from __future__ import annotations
+
+from traceaudit.model import Config
+from traceaudit.openapi import parse_contract
+
+YAML = """\
+openapi: 3.0.3
+info:
+  title: Orders API
+servers:
+  - url: https://api.example.com/api/v1
+security:
+  - bearerAuth: []
+paths:
+  /orders:
+    get:
+      summary: List orders
+      responses:
+        "200": {description: ok}
+        "401": {description: unauthorized}
+    post:
+      responses:
+        "201": {description: created}
+        default: {description: error}
+  /health:
+    get:
+      security: []
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer}
+"""
+
+
+def test_operations_become_endpoints() -> None:
+    doc = parse_contract(YAML, "specs/orders/contracts/api.yaml", Config())
+    assert doc.title == "Orders API"
+    assert doc.error is None
+    got = [
+        (e.method, e.path, e.location.line, e.auth_required, e.auth, e.statuses, e.source)
+        for e in doc.endpoints
+    ]
+    assert got == [
+        ("GET", "/api/v1/orders", 10, True, "bearerAuth", (200, 401), "openapi"),
+        ("POST", "/api/v1/orders", 15, True, "bearerAuth", (201,), "openapi"),
+        ("GET", "/api/v1/health", 20, False, "none (security: [])", (200,), "openapi"),
+    ]
+
+
+def test_json_contract_and_swagger_base_path() -> None:
+    text = (
+        '{"swagger": "2.0", "basePath": "/v2", "paths": {"/pets/{id}": '
+        '{"delete": {"responses": {"204": {}}}}}}'
+    )
+    doc = parse_contract(text, "contracts/pets.json", Config())
+    assert [(e.method, e.path, e.auth_required, e.statuses) for e in doc.endpoints] == [
+        ("DELETE", "/v2/pets/{id}", None, (204,))
+    ]
+
+
+def test_non_openapi_yaml_is_ignored_and_broken_yaml_is_an_error() -> None:
+    assert parse_contract("name: ci\non: push\n", "contracts/ci.yaml", Config()).endpoints == ()
+    broken = parse_contract("openapi: 3.0.0\npaths: [\n", "contracts/x.yaml", Config())
+    assert broken.error is not None and broken.error.startswith("invalid YAML/JSON")
