@@ -159,6 +159,7 @@ class DeclaredEndpoint:
     auth_required: bool | None = None  # None when the spec says nothing
     statuses: tuple[int, ...] = ()
     source: str = "heading"  # heading, table, bullet, inline, fence, prose, field, openapi
+    scope: Scope = Scope.IN_SCOPE  # OUT_OF_SCOPE under an "Out of scope"/"Future" heading
 
 
 @dataclass(frozen=True, slots=True)
