@@ -335,14 +335,13 @@ def test_duplicate_id() -> None:
 
 def test_method_mismatch_replaces_undocumented_and_unimplemented() -> None:
     ep = DeclaredEndpoint("PUT", "/api/orders/{id}", Location(ORDERS, 8), f"{ORDERS}::FR-001")
-    _, findings = audit(
+    graph, findings = audit(
         [doc(ORDERS, [req(ORDERS, "FR-001", 5)], [ep])],
         routes=[route("PATCH", "/api/orders/{order_id}", "app/api/orders.py:update")],
     )
-    assert findings == [
-        ("TA001", ORDERS, 5, f"{ORDERS}::FR-001"),
-        ("TA006", ORDERS, 8, "PUT /api/orders/{id}"),
-    ]
+    assert findings == [("TA006", ORDERS, 8, "PUT /api/orders/{id}")]
+    (res,) = graph.requirement_results()
+    assert res.implemented_by[0].via == "endpoint PATCH /api/orders/{order_id} (spec says PUT)"
 
 
 def test_path_mismatch_on_version_prefix() -> None:

@@ -16,6 +16,7 @@ from traceaudit.graph import LinkedRef, TraceGraph
 from traceaudit.model import (
     CodeFacts,
     Config,
+    DeclaredEndpoint,
     Finding,
     Location,
     RefKind,
@@ -217,7 +218,7 @@ def duplicate_requirement_id(ctx: CheckContext) -> Iterator[Finding]:
 
 def method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     for m in ctx.graph.endpoint_matches:
-        if not m.method_mismatch or _out_of_scope(ctx, m.endpoint.requirement_key):
+        if not m.method_mismatch or _out_of_scope(ctx, m.endpoint):
             continue
         ep = m.endpoint
         served = ", ".join(
@@ -234,7 +235,7 @@ def method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
 
 def path_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     for m in ctx.graph.endpoint_matches:
-        if not m.path_mismatch or _out_of_scope(ctx, m.endpoint.requirement_key):
+        if not m.path_mismatch or _out_of_scope(ctx, m.endpoint):
             continue
         ep = m.endpoint
         served = ", ".join(
@@ -249,19 +250,21 @@ def path_mismatch(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _out_of_scope(ctx: CheckContext, key: str | None) -> bool:
-    if key is None:
+def _out_of_scope(ctx: CheckContext, ep: DeclaredEndpoint) -> bool:
+    if ep.scope is not Scope.IN_SCOPE:
+        return True
+    if ep.requirement_key is None:
         return False
-    req = ctx.graph.index.by_key.get(key)
+    req = ctx.graph.index.by_key.get(ep.requirement_key)
     return req is not None and req.scope is not Scope.IN_SCOPE
 
 
 def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
     status = {r.requirement.key: r.status for r in ctx.requirements}
     for m in ctx.graph.endpoint_matches:
-        if m.exact or m.method_mismatch or m.path_mismatch:
-            continue
         ep = m.endpoint
+        if m.exact or m.method_mismatch or m.path_mismatch or _out_of_scope(ctx, ep):
+            continue
         key = ep.requirement_key
         if key is not None and status.get(key) is not ReqStatus.IMPLEMENTED:
             continue  # TA001 (or the requirement's scope) already speaks for it

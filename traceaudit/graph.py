@@ -48,6 +48,8 @@ from traceaudit.refs import id_prefix
 
 # Relations along which implementation evidence travels towards a requirement.
 EVIDENCE_RELS = frozenset({"cites", "implements", "serves", "declares"})
+# Spec links through which implementing one item implements another ("depends" does not).
+IMPLEMENTING_LINKS = frozenset({"implements", "covers", "validates", "story", "cites"})
 # Requirement kinds that are traced but never reported as missing.
 INFORMATIONAL_KINDS = frozenset({ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY})
 
@@ -339,6 +341,8 @@ class TraceGraph:
                 self.g.add_node(f"req:{req.key}", kind="req")
                 self.g.add_edge(f"sec:{doc.path}#{req.anchor}", f"req:{req.key}", rel="contains")
             for link in doc.links:
+                if link.relation not in IMPLEMENTING_LINKS:
+                    continue
                 res = self.index.resolve(link.target, (doc.path,))
                 if res.status != "ok":
                     continue
@@ -389,7 +393,9 @@ class TraceGraph:
             self.g.add_node(node, kind="endpoint")
             if ep.requirement_key is not None:
                 self.g.add_edge(node, f"req:{ep.requirement_key}", rel="declares")
-            for i in exact + path_mm:
+            # A near miss still serves the endpoint (TA006/TA007 report the difference),
+            # so one gap gives one finding, not an extra "unimplemented".
+            for i in exact + method_mm + path_mm:
                 self.g.add_edge(f"route:{i}", node, rel="serves")
             matches.append(EndpointMatch(ep, exact, method_mm, path_mm))
         return tuple(matches)
@@ -429,10 +435,11 @@ class TraceGraph:
             kind = "endpoint"
             if ep_node is not None:
                 ep = self.all_endpoints[int(ep_node.split(":")[1])]
-                if normalize_path(ep.path) != normalize_path(
-                    route.path
-                ) and not _PLACEHOLDER.search(route.path):
-                    via += f" (spec says {ep.path})"
+                if ep.method not in route.methods:
+                    via += f" (spec says {ep.method})"
+                elif normalize_path(ep.path) != normalize_path(route.path):
+                    if not _PLACEHOLDER.search(route.path):
+                        via += f" (spec says {ep.path})"
             if hop_text:
                 via += f" via {hop_text}"
             return Evidence(route.location, route.handler, via, kind)
