@@ -46,7 +46,10 @@ def refs(text: str) -> list[tuple[str, str, str | None, bool]]:
         ("# [impl->dsn~validate-request~1]", [("id", "dsn~validate-request~1", None, True)]),
         ("Covers req~login~2 here", [("id", "req~login~2", None, True)]),
         ("[Spec](../specs/x.md#y)", [("anchor", "y", "../specs/x.md", True)]),
-        ("Spec: specs/orders/spec.md", [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)]),
+        (
+            "Spec: specs/orders/spec.md",
+            [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)],
+        ),
     ],
 )
 def test_reference_forms(text: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
@@ -87,3 +90,22 @@ def test_qualifier_word_before_a_bare_id() -> None:
 )
 def test_id_prefix(ident: str, prefix: str) -> None:
     assert id_prefix(ident) == prefix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Story 1.2: User Authentication", [("id", "Story 1.2", None, True)]),
+        ("User Story 2 (Priority: P1)", [("id", "US2", None, True)]),
+        ("Requirement 3: agent management", [("id", "Requirement 3", None, True)]),
+        ("需求 1", [("id", "需求 1", None, True)]),
+        (
+            "Feature: stock-tracking, Property 1: prices stay positive",
+            [("file", "stock-tracking", "stock-tracking", True), ("id", "Property 1", None, True)],
+        ),
+    ],
+)
+def test_named_items_and_features(
+    text: str, expected: list[tuple[str, str, str | None, bool]]
+) -> None:
+    assert refs(text) == expected

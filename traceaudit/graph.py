@@ -153,6 +153,11 @@ class SpecIndex:
 
     def resolve(self, target: RefTarget, context: Sequence[str] = ()) -> Resolution:
         """Resolve a reference; ``context`` lists spec files named nearby."""
+        if target.hint == "feature":
+            files = self.files_for_feature(target.value)
+            if not files:
+                return Resolution("ignored")  # "Feature:" may just be prose
+            return Resolution("ok", tuple(f"spec:{p}" for p in files))
         scope: list[str] | None = None
         if target.spec is not None:
             scope = self.files_matching(target.spec)
@@ -356,7 +361,9 @@ class TraceGraph:
         # Spec files a module names anywhere settle bare ids elsewhere in it.
         named: dict[str, set[str]] = defaultdict(set)
         for ref in refs:
-            if ref.target.spec is not None:
+            if ref.target.hint == "feature":
+                named[ref.location.path].update(self.index.files_for_feature(ref.target.value))
+            elif ref.target.spec is not None:
                 named[ref.location.path].update(self.index.files_matching(ref.target.spec))
         out: list[LinkedRef] = []
         for ref in refs:
@@ -437,9 +444,10 @@ class TraceGraph:
                 ep = self.all_endpoints[int(ep_node.split(":")[1])]
                 if ep.method not in route.methods:
                     via += f" (spec says {ep.method})"
-                elif normalize_path(ep.path) != normalize_path(route.path):
-                    if not _PLACEHOLDER.search(route.path):
-                        via += f" (spec says {ep.path})"
+                elif normalize_path(ep.path) != normalize_path(
+                    route.path
+                ) and not _PLACEHOLDER.search(route.path):
+                    via += f" (spec says {ep.path})"
             if hop_text:
                 via += f" via {hop_text}"
             return Evidence(route.location, route.handler, via, kind)

@@ -43,6 +43,7 @@ NON_ID_PREFIXES = frozenset(
         "AES", "ASCII", "BASE", "CVE", "CWE", "ECMA", "ES", "GDPR", "H", "HMAC", "HS", "HTTP",
         "IEEE", "IPV", "ISO", "MD", "OWASP", "PCI", "PEP", "PS", "RFC", "RS", "RSA", "SHA",
         "SOC", "SSL", "TLS", "UTF", "UUID", "V", "W", "X", "PY", "CP", "GPT", "S",
+        "P",  # priorities: "(Priority: P1)"
     }
 )  # fmt: skip
 
@@ -63,6 +64,13 @@ _CRITERIA_LIST = re.compile(
     r"(?P<list>\d+(?:\.\d+)+(?:\s*(?:,|、|and|&)\s*\d+(?:\.\d+)+)*)"
 )
 _NUMBER_IN_LIST = re.compile(r"\d+(?:\.\d+)+")
+# Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
+_NAMED_ITEM = re.compile(
+    r"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+)(?![\d.])"
+    r"|(?P<word>Story|Requirement|Property|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
+)
+# Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
+_FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
 _QUALIFIER = re.compile(r"(?<![\w-])(?P<word>[a-z0-9][a-z0-9_-]*)(?:\s+|/|::?|#)$")
 _TITLE_STOP = re.compile(r"\s+(?:[-–—]\s|\bfor\b|\bwhich\b|\bwhere\b)")
 
@@ -150,6 +158,25 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
             start, end = base + num.start(), base + num.end()
             target = RefTarget(RefKind.ID, num.group(0), None, num.group(0), hint="requirement")
             add(target, start, end, True)
+
+    # Named items and feature names.
+    for m in _FEATURE.finditer(line):
+        target = RefTarget(RefKind.FILE, m["name"], m["name"], m.group(0), hint="feature")
+        add(target, m.start(), m.end(), True)
+    for m in _NAMED_ITEM.finditer(line):
+        if not free(m.start(), m.end()):
+            continue
+        if m["user"]:
+            ident, hint = f"US{m['us']}", "story"
+        elif m["word"] == "Story":
+            ident, hint = f"Story {m['num']}", "story"
+        elif "." in m["num"]:
+            continue  # "Requirement 2.1" is a criterion: the criteria list above handles it
+        else:
+            word = m["word"]
+            ident = f"{word} {m['num']}"
+            hint = "property" if word == "Property" else "requirement"
+        add(RefTarget(RefKind.ID, ident, None, m.group(0), hint=hint), m.start(), m.end(), True)
 
     # Bare § titles and numbers.
     for m in _SECTION_SIGN.finditer(line):
