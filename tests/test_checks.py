@@ -206,7 +206,7 @@ def test_out_of_scope_and_clarification_are_never_unimplemented() -> None:
         "FR-002": "needs-clarification",
         "T001": "informational",
     }
-    assert findings == []
+    assert findings == [("TA022", ORDERS, 6, f"{ORDERS}::FR-002")]
 
 
 # -- TA002 --------------------------------------------------------------------
@@ -426,7 +426,7 @@ def test_disable_and_severity_overrides() -> None:
 
 def test_rule_codes_and_names_are_unique_and_stable() -> None:
     assert len({r.code for r in RULES}) == len({r.name for r in RULES}) == len(RULES)
-    assert [r.code for r in RULES] == [f"TA{i:03d}" for i in range(len(RULES))]
+    assert [r.code for r in RULES] == [f"TA{i:03d}" for i in (*range(13), 20, 21, 22, 23)]
 
 
 def test_normalize_path() -> None:
@@ -434,3 +434,107 @@ def test_normalize_path() -> None:
     assert normalize_path("/users/:id") == "/users/{}"
     assert normalize_path("/") == "/"
     assert normalize_path("//a//b") == "/a/b"
+
+
+# -- TA020 .. TA023 -----------------------------------------------------------
+
+TASKS = "specs/orders/tasks.md"
+
+
+def tasks_doc(*tasks: tuple[str, bool, str | None]) -> SpecDoc:
+    reqs = [
+        req(TASKS, t, 3 + i, kind=ReqKind.TASK, claimed_done=done)
+        for i, (t, done, _) in enumerate(tasks)
+    ]
+    links = tuple(
+        SpecLink(
+            f"{TASKS}::{t}", RefTarget(RefKind.ID, target), "implements", Location(TASKS, 3 + i)
+        )
+        for i, (t, _, target) in enumerate(tasks)
+        if target
+    )
+    return doc(TASKS, reqs, links=links)
+
+
+def test_claimed_but_untraced() -> None:
+    tasks = tasks_doc(
+        ("T001", True, "FR-001"),
+        ("T002", True, "FR-002"),
+        ("T003", False, "FR-002"),
+        ("T004", True, None),
+    )
+    _, findings = audit(
+        [doc(ORDERS, [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6)]), tasks],
+        refs=[ref("FR-001")],
+    )
+    assert [f for f in findings if f[0] == "TA020"] == [
+        ("TA020", TASKS, 4, f"{TASKS}::T002"),
+        ("TA020", TASKS, 6, f"{TASKS}::T004"),
+    ]
+
+
+def test_out_of_scope_implemented() -> None:
+    eps = [DeclaredEndpoint("GET", "/api/export", Location(ORDERS, 40), scope=Scope.OUT_OF_SCOPE)]
+    _, findings = audit(
+        [
+            doc(
+                ORDERS,
+                [
+                    req(ORDERS, "FR-009", 38, scope=Scope.OUT_OF_SCOPE),
+                    req(ORDERS, "FR-010", 39, scope=Scope.OUT_OF_SCOPE),
+                ],
+                eps,
+            )
+        ],
+        refs=[ref("FR-009", line=12)],
+        routes=[route("GET", "/api/export", "app/api/export.py:export", 7)],
+    )
+    assert findings == [
+        ("TA021", "app/api/export.py", 7, "GET /api/export"),
+        ("TA021", "app/api/orders.py", 12, f"{ORDERS}::FR-009"),
+    ]
+
+
+def test_needs_clarification_and_implemented_while_unclear() -> None:
+    reqs = [
+        req(ORDERS, "FR-001", 5, needs_clarification=True),
+        req(ORDERS, "FR-002", 6, needs_clarification=True),
+    ]
+    graph, findings = audit([doc(ORDERS, reqs)], refs=[ref("FR-002", line=9)])
+    assert findings == [
+        ("TA023", "app/api/orders.py", 9, f"{ORDERS}::FR-002"),
+        ("TA022", ORDERS, 5, f"{ORDERS}::FR-001"),
+        ("TA022", ORDERS, 6, f"{ORDERS}::FR-002"),
+    ]
+    assert statuses(graph) == {"FR-001": "needs-clarification", "FR-002": "implemented"}
+
+
+def test_kiro_criteria_resolve_through_the_feature_named_in_the_module() -> None:
+    a, b = ".kiro/specs/stock-tracking/requirements.md", ".kiro/specs/alerts/requirements.md"
+    docs = [
+        doc(a, [req(a, "1.1", 5, kind=ReqKind.CRITERION), req(a, "Requirement 1", 4)]),
+        doc(b, [req(b, "1.1", 5, kind=ReqKind.CRITERION), req(b, "需求 1", 4)]),
+    ]
+    feature = CodeRef(
+        RefTarget(RefKind.FILE, "stock-tracking", "stock-tracking", hint="feature"),
+        RefSource.DOCSTRING,
+        "app/stock.py",
+        Location("app/stock.py", 1),
+    )
+    graph, _ = audit(
+        docs,
+        refs=[
+            feature,
+            ref("1.1", symbol="app/stock.py:track", hint="requirement", line=4),
+            ref("1.1", symbol="app/other.py:f", hint="requirement", line=4),
+            ref("Requirement 1", symbol="app/third.py:g", hint="requirement", line=4),
+        ],
+    )
+    by_path = {
+        lr.ref.location.path: lr.resolution
+        for lr in graph.linked
+        if lr.ref.target.hint == "requirement"
+    }
+    assert by_path["app/stock.py"].nodes == (f"req:{a}::1.1",)
+    assert by_path["app/other.py"].status == "ambiguous"
+    assert by_path["app/third.py"].status == "ambiguous"  # "Requirement 1" and "需求 1"

@@ -15,11 +15,13 @@ from pathlib import PurePosixPath
 from traceaudit.graph import LinkedRef, TraceGraph
 from traceaudit.model import (
     CodeFacts,
+    CodeRef,
     Config,
     DeclaredEndpoint,
     Finding,
     Location,
     RefKind,
+    ReqKind,
     ReqStatus,
     RequirementResult,
     RouteResult,
@@ -44,6 +46,12 @@ RULES: tuple[Rule, ...] = (
     Rule("TA010", "unresolved-route-path", N, "Part of a route path cannot be known statically."),
     Rule("TA011", "unmounted-router", N, "A router or app that no served app reaches."),
     Rule("TA012", "unresolved-route", N, "A route registration that cannot be resolved."),
+    Rule("TA020", "claimed-but-untraced", W, "A task marked done that no code traces to."),
+    Rule(
+        "TA021", "implements-out-of-scope", W, "Code implements an item the spec puts out of scope."
+    ),
+    Rule("TA022", "needs-clarification", N, "A requirement still marked [NEEDS CLARIFICATION]."),
+    Rule("TA023", "implemented-while-unclear", W, "Code implements a requirement that is unclear."),
 )
 RULES_BY_CODE = {r.code: r for r in RULES}
 SPEC_FILE_NAMES = frozenset(
@@ -332,6 +340,87 @@ def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
+    by_key = {r.requirement.key: r for r in ctx.requirements}
+    for res in ctx.requirements:
+        req = res.requirement
+        if req.kind is not ReqKind.TASK or not req.claimed_done or res.implemented_by:
+            continue
+        targets = ctx.graph.linked_requirements(req.key)
+        if any(by_key[t].implemented_by for t in targets if t in by_key):
+            continue
+        names = ", ".join(by_key[t].requirement.id for t in targets if t in by_key)
+        about = f" nor its requirements ({names})" if names else ""
+        yield _f(
+            "TA020",
+            f"task {req.id} is marked done, but no code cites it{about}; cite the task or "
+            "its requirement in the implementing code, or untick it",
+            req.location,
+            req.key,
+        )
+
+
+def _citations_of(ctx: CheckContext, keys: set[str]) -> Iterator[tuple[CodeRef, str]]:
+    for linked in ctx.graph.linked:
+        if linked.resolution.status != "ok" or linked.ref.is_test:
+            continue
+        for node in linked.resolution.nodes:
+            if node.startswith("req:") and node[4:] in keys:
+                yield linked.ref, node[4:]
+
+
+def implements_out_of_scope(ctx: CheckContext) -> Iterator[Finding]:
+    index = ctx.graph.index.by_key
+    out = {k for k, r in index.items() if r.scope is Scope.OUT_OF_SCOPE}
+    for ref, key in _citations_of(ctx, out):
+        req = index[key]
+        yield _f(
+            "TA021",
+            f"{ref.symbol} cites {req.id}, which {req.spec_path}:{req.location.line} puts out of "
+            "scope; remove the code, or bring the requirement into scope in the spec",
+            ref.location,
+            key,
+        )
+    for m in ctx.graph.endpoint_matches:
+        if m.endpoint.scope is Scope.OUT_OF_SCOPE:
+            for i in m.exact:
+                route = ctx.graph.routes[i]
+                yield _f(
+                    "TA021",
+                    f"{_route_name(ctx, i)} serves an endpoint that {m.endpoint.location} puts out "
+                    "of scope; remove the route, or bring the endpoint into scope in the spec",
+                    route.location,
+                    _route_name(ctx, i),
+                )
+
+
+def needs_clarification(ctx: CheckContext) -> Iterator[Finding]:
+    for res in ctx.requirements:
+        req = res.requirement
+        if req.needs_clarification and req.scope is Scope.IN_SCOPE:
+            yield _f(
+                "TA022",
+                f"{req.id} is marked [NEEDS CLARIFICATION]; settle the question in the spec "
+                "before it is implemented",
+                req.location,
+                req.key,
+            )
+
+
+def implemented_while_unclear(ctx: CheckContext) -> Iterator[Finding]:
+    index = ctx.graph.index.by_key
+    unclear = {k for k, r in index.items() if r.needs_clarification}
+    for ref, key in _citations_of(ctx, unclear):
+        req = index[key]
+        yield _f(
+            "TA023",
+            f"{ref.symbol} implements {req.id}, which the spec still marks [NEEDS CLARIFICATION] "
+            f"({req.spec_path}:{req.location.line}); clarify the spec, then review this code",
+            ref.location,
+            key,
+        )
+
+
 CHECKS: dict[str, Callable[[CheckContext], Iterator[Finding]]] = {
     "TA000": parse_error,
     "TA001": unimplemented_requirement,
@@ -346,6 +435,10 @@ CHECKS: dict[str, Callable[[CheckContext], Iterator[Finding]]] = {
     "TA010": unresolved_route_path,
     "TA011": unmounted_router,
     "TA012": unresolved_route,
+    "TA020": claimed_but_untraced,
+    "TA021": implements_out_of_scope,
+    "TA022": needs_clarification,
+    "TA023": implemented_while_unclear,
 }
 
 

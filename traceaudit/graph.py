@@ -100,6 +100,10 @@ class Resolution:
     suggestion: str | None = None  # for dangling: the nearest real id or anchor
 
 
+# "Requirement 3" or a localised "需求 3" (Kiro numbers requirements, not ids).
+_NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
+
+
 def _norm_title(text: str) -> str:
     text = re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", text)
     return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip().lower()
@@ -238,14 +242,20 @@ class SpecIndex:
         reqs = [
             r for r in self.by_id.get(target.value, []) if scope is None or r.spec_path in scope
         ]
+        numbered = re.fullmatch(_NAMED_REQUIREMENT + r"(\d+)", target.value)
+        if target.hint == "requirement" and numbered:
+            # "Requirement 3" also names a localised heading ("需求 3") and vice versa.
+            reqs += [
+                r
+                for ident, rs in sorted(self.by_id.items())
+                if ident != target.value and re.fullmatch(_NAMED_REQUIREMENT + numbered[1], ident)
+                for r in rs
+                if r.kind is ReqKind.REQUIREMENT and (scope is None or r.spec_path in scope)
+            ]
         if target.hint == "requirement":
             preferred = [r for r in reqs if r.kind in (ReqKind.CRITERION, ReqKind.REQUIREMENT)]
             reqs = preferred or reqs
         if not reqs:
-            if target.hint is None and id_prefix(target.value) not in self.prefixes:
-                # An id-shaped word in a family no spec uses: only an explicit
-                # citation makes it a (dangling) reference; linking decides.
-                pass
             same_family = [
                 i
                 for i in self.by_id
@@ -481,6 +491,17 @@ class TraceGraph:
                     RequirementResult(req, _status(req, bool(impl)), impl, tests, tuple(routes))
                 )
         return tuple(results)
+
+    def linked_requirements(self, key: str) -> list[str]:
+        """Requirement keys that a spec item (a task, a property) links to."""
+        node = f"req:{key}"
+        if node not in self.g:
+            return []
+        return sorted(
+            v[4:]
+            for _, v, data in self.g.out_edges(node, data=True)
+            if data.get("rel") == "implements" and v.startswith("req:")
+        )
 
     def route_results(self, mismatched: Iterable[int] = ()) -> tuple[RouteResult, ...]:
         """Each route with whether the spec documents it and which requirements it serves."""
