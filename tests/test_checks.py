@@ -538,3 +538,22 @@ def test_kiro_criteria_resolve_through_the_feature_named_in_the_module() -> None
     assert by_path["app/stock.py"].nodes == (f"req:{a}::1.1",)
     assert by_path["app/other.py"].status == "ambiguous"
     assert by_path["app/third.py"].status == "ambiguous"  # "Requirement 1" and "需求 1"
+
+
+def test_a_route_declared_elsewhere_is_not_a_near_miss() -> None:
+    eps = [
+        DeclaredEndpoint("GET", "/api/items/{id}", Location(CATALOG, 8)),
+        DeclaredEndpoint("PUT", "/api/items/{id}", Location(CATALOG, 9)),
+        DeclaredEndpoint("DELETE", "/api/items/{id}", Location(CATALOG, 10)),
+    ]
+    routes = [
+        route("GET", "/api/items/{item_id}", "app/items.py:read", 3),
+        route("PATCH", "/api/items/{item_id}", "app/items.py:update", 9),
+    ]
+    graph, findings = audit([doc(CATALOG, [], eps)], routes=routes)
+    assert [(m.endpoint.method, m.exact, m.method_mismatch) for m in graph.endpoint_matches] == [
+        ("GET", (0,), ()),
+        ("PUT", (), (1,)),  # PATCH is the PUT's near miss, not the DELETE's
+        ("DELETE", (), ()),
+    ]
+    assert [f[0] for f in findings] == ["TA006", "TA008"]

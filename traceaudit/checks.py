@@ -72,6 +72,13 @@ def _f(code: str, message: str, location: Location, subject: str) -> Finding:
     return Finding(RULES_BY_CODE[code], message, location, subject)
 
 
+def _short(text: str, limit: int = 72) -> str:
+    """A title cut at a word boundary, for one-line messages."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _route_name(ctx: CheckContext, index: int) -> str:
     route = ctx.graph.routes[index]
     return f"{'/'.join(route.methods)} {route.path}"
@@ -110,7 +117,7 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
             continue
         req = res.requirement
         name = req.id if req.id != req.anchor else req.title
-        title = f" ({req.title})" if req.title and req.title != name else ""
+        title = f" ({_short(req.title)})" if req.title and req.title != name else ""
         endpoints = declared.get(req.key, [])
         served = f" and no live route serves {', '.join(endpoints)}" if endpoints else ""
         cite = f"`{req.id}`" if req.id != req.anchor else f"`{req.spec_path}#{req.anchor}`"

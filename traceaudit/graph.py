@@ -79,6 +79,14 @@ def _route_pattern(path: str) -> re.Pattern[str]:
     return re.compile(body.rstrip("/") if len(body) > 1 else body)
 
 
+_AFFINITY = {frozenset({"PUT", "PATCH"}): 2, frozenset({"POST", "PUT"}): 1}
+
+
+def _method_affinity(declared: str, served: tuple[str, ...]) -> int:
+    """How likely a served method is what the spec meant by ``declared``."""
+    return max((_AFFINITY.get(frozenset({declared, m}), 0) for m in served), default=0)
+
+
 def _loose(path: str) -> str:
     """A path without version and ``api`` segments, for near-miss suggestions."""
     segs = [s for s in normalize_path(path).split("/") if s and not re.fullmatch(r"v\d+|api", s)]
@@ -390,21 +398,42 @@ class TraceGraph:
 
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
         patterns = [_route_pattern(r.path) for r in self.routes]
-        matches: list[EndpointMatch] = []
-        for ei, ep in enumerate(self.all_endpoints):
+        endpoints = self.all_endpoints
+        same_path: list[list[int]] = []
+        exact: list[tuple[int, ...]] = []
+        claimed: set[int] = set()  # routes that some declaration matches exactly
+        for ep in endpoints:
             norm = normalize_path(ep.path)
-            same_path = [i for i, p in enumerate(patterns) if p.fullmatch(norm)]
-            exact = tuple(i for i in same_path if ep.method in self.routes[i].methods)
+            same = [i for i, p in enumerate(patterns) if p.fullmatch(norm)]
+            hits = tuple(i for i in same if ep.method in self.routes[i].methods)
+            same_path.append(same)
+            exact.append(hits)
+            claimed.update(hits)
+        # A route on a declared path with an undeclared method is the near miss of
+        # exactly one unserved declaration there: the one whose method is closest.
+        near: dict[int, list[int]] = defaultdict(list)
+        for i, route in enumerate(self.routes):
+            if i in claimed:
+                continue
+            wanting = [ei for ei in range(len(endpoints)) if not exact[ei] and i in same_path[ei]]
+            if wanting:
+                best = max(
+                    wanting,
+                    key=lambda ei: (_method_affinity(endpoints[ei].method, route.methods), -ei),
+                )
+                near[best].append(i)
+        matches: list[EndpointMatch] = []
+        for ei, ep in enumerate(endpoints):
             method_mm: tuple[int, ...] = ()
             path_mm: tuple[int, ...] = ()
-            if not exact:
-                method_mm = tuple(same_path)
-                if not method_mm:
-                    loose = _loose(ep.path)
+            if not exact[ei]:
+                method_mm = tuple(near.get(ei, ()))
+                loose = _loose(ep.path)
+                if not same_path[ei] and loose != "/":
                     path_mm = tuple(
                         i
                         for i, r in enumerate(self.routes)
-                        if ep.method in r.methods and _loose(r.path) == loose and loose != "/"
+                        if i not in claimed and ep.method in r.methods and _loose(r.path) == loose
                     )
             node = f"ep:{ei}"
             self.g.add_node(node, kind="endpoint")
@@ -412,9 +441,9 @@ class TraceGraph:
                 self.g.add_edge(node, f"req:{ep.requirement_key}", rel="declares")
             # A near miss still serves the endpoint (TA006/TA007 report the difference),
             # so one gap gives one finding, not an extra "unimplemented".
-            for i in exact + method_mm + path_mm:
+            for i in exact[ei] + method_mm + path_mm:
                 self.g.add_edge(f"route:{i}", node, rel="serves")
-            matches.append(EndpointMatch(ep, exact, method_mm, path_mm))
+            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm))
         return tuple(matches)
 
     @property
