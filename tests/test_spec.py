@@ -5,7 +5,8 @@ from __future__ import annotations
 from textwrap import dedent
 
 from traceaudit.model import Config, Location, ReqKind, Scope, SpecDoc
-from traceaudit.spec import parse_spec
+from traceaudit.spec import file_role, parse_spec
+from traceaudit.spec_scope import subjects
 
 PATH = "specs/001-orders/spec.md"
 
@@ -634,7 +635,11 @@ def test_kiro_requirements_and_numbered_shall_criteria() -> None:
 
         1. THE API_Layer SHALL provide endpoints for agents
         2. WHEN an Agent is created, THE API_Layer SHALL encrypt credentials
-        3. A note that is not a criterion
+        3. Deleted agents are kept for 30 days
+
+        #### Notes
+
+        1. A note that is not a criterion
 
         ### 需求 2 - 用戶管理
 
@@ -645,8 +650,10 @@ def test_kiro_requirements_and_numbered_shall_criteria() -> None:
         ("Requirement 1", "requirement", 1, None),
         ("1.1", "criterion", 5, f"{PATH}::Requirement 1"),
         ("1.2", "criterion", 6, f"{PATH}::Requirement 1"),
-        ("需求 2", "requirement", 9, None),
-        ("2.1", "criterion", 11, f"{PATH}::需求 2"),
+        # under the "Acceptance Criteria" heading a criterion needs no SHALL
+        ("1.3", "criterion", 7, f"{PATH}::Requirement 1"),
+        ("需求 2", "requirement", 13, None),
+        ("2.1", "criterion", 15, f"{PATH}::需求 2"),
     ]
     assert doc.requirements[0].title == "Agent Management"
     assert doc.requirements[1].title == "THE API_Layer SHALL provide endpoints for agents"
@@ -761,6 +768,380 @@ def test_openfasttrace_items_and_covers_links() -> None:
     assert [(k.source_key, k.relation, k.target.value) for k in doc.links] == [
         (f"{PATH}::req~login~1", "covers", "feat~authentication~1"),
     ]
+
+
+# --------------------------------------------------------------------------
+# Scope: not backend (spec_scope)
+# --------------------------------------------------------------------------
+
+
+def scopes(doc: SpecDoc) -> dict[str, str]:
+    return {r.id: r.scope.value for r in doc.requirements}
+
+
+def test_subjects_of_ears_and_modal_sentences() -> None:
+    assert subjects("WHEN an Agent is created, THE API_Layer SHALL encrypt it") == ["API_Layer"]
+    assert subjects("WHEN 用戶輸入代號 THEN 系統 SHALL 新增") == ["系統"]
+    assert subjects("IF the token is invalid THEN the system SHALL return 401") == ["system"]
+    assert subjects("THE `BuyerFormTab` SHALL render the form") == ["BuyerFormTab"]
+    assert subjects("The UI MUST be responsive") == ["UI"]
+    assert subjects("Users MUST be able to filter tasks") == ["Users"]
+    # no clear subject: too long, or no modal verb at all
+    assert subjects("When the user, having logged in on any of the devices, saves SHALL x") == []
+    assert subjects("Orders are listed newest first") == []
+
+
+def test_glossary_defines_which_kiro_subjects_are_ui() -> None:
+    doc = parse(
+        """
+        ## Glossary
+
+        - **API_Layer**: The FastAPI-based REST API backend service
+        - **Web_UI**: The React frontend application used by traders
+        - **Report_Panel**: The backend service that renders PDF reports
+        - **SimulationTab**: The admin panel tab that simulates scoring
+
+        ### Requirement 1: Watchlist
+
+        #### Acceptance Criteria
+
+        1. WHEN a user adds a symbol, THE API_Layer SHALL store it
+        2. THE Web_UI SHALL show the watchlist sorted by symbol
+        3. THE Report_Panel SHALL render a PDF of the watchlist
+        4. THE SimulationTab SHALL show the simulated score
+        5. WHEN a user submits answers in the SimulationTab, THE API_Layer SHALL score them
+        """
+    )
+    assert scopes(doc) == {
+        "Requirement 1": "in-scope",
+        "1.1": "in-scope",
+        "1.2": "not-backend",
+        "1.3": "in-scope",  # named like a UI, defined as a backend service
+        "1.4": "not-backend",
+        "1.5": "in-scope",  # mentions the UI, but the API_Layer does the work
+    }
+
+
+def test_ui_head_nouns_without_a_glossary() -> None:
+    doc = parse(
+        """
+        ### Requirement 1: Admin panel
+
+        #### Acceptance Criteria
+
+        1. THE AdminPanel SHALL list the forms
+        2. THE `FormVersionEditor` SHALL preview a version
+        3. WHEN the user deletes a form, THE confirmation dialog SHALL ask again
+        4. THE Frontend_App SHALL keep the token in memory
+        5. THE Health_Monitor SHALL record the watcher status
+        6. THE System SHALL return the forms sorted by name
+        7. THE HTTP_Client SHALL retry failed calls
+        8. WHEN saved, THE API_Layer SHALL store the form AND THE Web_UI SHALL show a toast
+        """
+    )
+    assert scopes(doc) == {
+        "Requirement 1": "in-scope",
+        "1.1": "not-backend",
+        "1.2": "not-backend",
+        "1.3": "not-backend",
+        "1.4": "not-backend",
+        "1.5": "in-scope",
+        "1.6": "in-scope",
+        "1.7": "in-scope",
+        "1.8": "in-scope",  # one of its subjects is the backend
+    }
+
+
+def test_requirement_whose_criteria_are_all_ui_is_not_backend() -> None:
+    doc = parse(
+        """
+        ### Requirement 1: Chart
+
+        1. THE Web_UI SHALL draw a chart
+        2. THE Web_UI SHALL show a tooltip
+
+        ### Requirement 2: Prices
+
+        1. THE Web_UI SHALL show prices
+        2. THE API_Layer SHALL return prices
+        """
+    )
+    assert scopes(doc) == {
+        "Requirement 1": "not-backend",
+        "1.1": "not-backend",
+        "1.2": "not-backend",
+        "Requirement 2": "in-scope",
+        "2.1": "not-backend",
+        "2.2": "in-scope",
+    }
+
+
+def test_configured_non_backend_subjects() -> None:
+    text = """
+    ### Requirement 1: Reports
+
+    1. THE Reporting_Portal SHALL list the reports
+    2. THE reporting portal SHALL sort them by date
+    """
+    assert scopes(parse(text))["1.1"] == "in-scope"
+    config = Config(non_backend_subjects=("Reporting Portal",))
+    assert scopes(parse(text, config)) == {
+        "Requirement 1": "not-backend",
+        "1.1": "not-backend",
+        "1.2": "not-backend",
+    }
+
+
+def test_spec_kit_requirements_whose_subject_is_the_ui() -> None:
+    doc = parse(
+        """
+        ### Functional Requirements
+
+        - **FR-001**: UI MUST display messages right-aligned
+        - **FR-002**: The frontend MUST keep the draft across page loads
+        - **FR-003**: Widget MUST expand on click
+        - **FR-004**: System MUST provide a `/signup` page with a form
+        - **FR-005**: Users MUST be able to see their orders on the dashboard
+        - **FR-006**: System MUST return 404 for unknown orders
+        """
+    )
+    assert scopes(doc) == {
+        "FR-001": "not-backend",
+        "FR-002": "not-backend",
+        "FR-003": "not-backend",
+        "FR-004": "in-scope",
+        "FR-005": "in-scope",
+        "FR-006": "in-scope",
+    }
+
+
+def test_out_of_scope_wins_over_not_backend() -> None:
+    doc = parse("## Out of Scope\n\n- **FR-009**: UI MUST support dark mode\n")
+    assert scopes(doc) == {"FR-009": "out-of-scope"}
+
+
+# --------------------------------------------------------------------------
+# Formats: outcomes, decisions, restatements, file roles
+# --------------------------------------------------------------------------
+
+
+def test_success_criteria_are_outcomes() -> None:
+    doc = parse(
+        """
+        ## Requirements *(mandatory)*
+
+        - **FR-001**: System MUST place orders
+        - **FR-001a**: System MUST page the order list
+
+        ## Success Criteria *(mandatory)*
+
+        ### Measurable Outcomes
+
+        - **SC-001**: Customers place an order in under 30 seconds
+        """
+    )
+    assert reqs(doc) == [
+        ("FR-001", "requirement", 3),
+        ("FR-001a", "requirement", 4),
+        ("SC-001", "outcome", 10),
+    ]
+
+
+def test_decision_records_and_inventories_define_no_requirements() -> None:
+    doc = parse(
+        """
+        ### AD-001: Stateless API Design
+
+        ## Functional Requirements Inventory
+
+        - **FR-001:** User Authentication
+        - **FR-002:** Workout Logging
+
+        ## FR Coverage Map
+
+        - FR-001: Epic 1, Epic 3
+
+        ## Requirements
+
+        - **FR-003**: Meal logging
+        """
+    )
+    assert reqs(doc) == [("FR-003", "requirement", 14)]
+
+
+def test_undashed_id_in_a_list_of_bold_terms_is_a_term() -> None:
+    doc = parse(
+        """
+        1. **Argon2**: modern, needs C dependencies
+        2. **PBKDF2**: built into Python
+        3. **Scrypt**: memory hard
+
+        - FR1: Users can register
+        - FR2: Users can sign in
+        """
+    )
+    assert reqs(doc) == [("FR1", "requirement", 5), ("FR2", "requirement", 6)]
+
+
+def test_template_files_define_nothing() -> None:
+    text = "# Spec\n\n- **FR-001**: System MUST [capability]\n\n### User Story 1 - [Title]\n"
+    for path in (".specify/templates/spec-template.md", "docs/prd-template.md"):
+        doc = parse_spec(text, path, Config())
+        assert (doc.requirements, doc.endpoints, len(doc.sections)) == ((), (), 2)
+    assert file_role(".specify/templates/spec-template.md") == "template"
+    assert file_role("specs/001-a/spec.md") == "spec"
+
+
+def test_checklist_files_define_nothing() -> None:
+    text = "## Notes\n\n1. **FR-008**: JWT signing algorithm - RESOLVED\n"
+    doc = parse_spec(text, "specs/003-auth/checklists/requirements.md", Config())
+    assert doc.requirements == ()
+
+
+def test_tasks_file_restatements_are_not_definitions() -> None:
+    text = dedent(
+        """
+        ## Phase 3: User Story 1
+
+        **From spec.md**:
+        - FR-003: Users MUST be able to edit tasks
+
+        - [x] T014 [US1] Implement GET `/api/{user_id}/tasks` in `backend/app/routes.py`
+        - [ ] T015 [US1] Create POST /api/{user_id}/tasks endpoint (FR-003)
+
+        ## Dependencies
+
+        - **US1 (P1)**: Can start after Phase 2
+        """
+    ).lstrip("\n")
+    doc = parse_spec(text, "specs/001-tasks/tasks.md", Config())
+    assert reqs(doc) == [("T014", "task", 6), ("T015", "task", 7)]
+    assert eps(doc) == [
+        ("GET", "/api/{user_id}/tasks", 6, "bullet"),
+        ("POST", "/api/{user_id}/tasks", 7, "bullet"),
+    ]
+    assert [e.requirement_key for e in doc.endpoints] == [
+        "specs/001-tasks/tasks.md::T014",
+        "specs/001-tasks/tasks.md::T015",
+    ]
+    # the same lines in a spec file do define FR-003
+    assert ("FR-003", "requirement", 4) in reqs(parse(text))
+
+
+def test_endpoints_named_inside_kiro_task_bullets() -> None:
+    doc = parse(
+        """
+        - [x] 6.1 實作股票管理API端點
+          - 建立API路由器（/api/v1/stocks）
+          - 實作POST /api/v1/stocks（新增股票）
+          - 建立WS /ws/stocks/{symbol}即時數據推送
+          - _需求: 1.1_
+
+        - Implement GET /api/v1/other in a plain bullet
+        """
+    )
+    assert eps(doc) == [
+        ("POST", "/api/v1/stocks", 3, "bullet"),
+        ("WEBSOCKET", "/ws/stocks/{symbol}", 4, "bullet"),
+    ]
+
+
+def test_kiro_task_trailer_may_cite_its_own_number() -> None:
+    doc = parse("- [ ] 4.1 Implement alerts\n  - _Requirements: 4.1, 4.2_\n")
+    assert [(k.source_key, k.target.value, k.relation) for k in doc.links] == [
+        (f"{PATH}::4.1", "4.1", "implements"),
+        (f"{PATH}::4.1", "4.2", "implements"),
+    ]
+
+
+def test_field_with_another_label_only_mentions_its_endpoint() -> None:
+    doc = parse(
+        """
+        ### Learnings from the previous story
+
+        - **Backend**: `PUT /api/v1/users/profile/` endpoint, Pydantic models
+
+        ### Profile update
+
+        **Endpoint**: `PUT /api/v1/users/profile/`
+        """
+    )
+    assert reqs(doc) == [("profile-update", "section", 5)]
+    assert [(e.location.line, e.source, e.requirement_key) for e in doc.endpoints] == [
+        (3, "field", None),
+        (7, "field", f"{PATH}#profile-update"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# BMAD acceptance criteria sections and story tasks
+# --------------------------------------------------------------------------
+
+
+def test_bmad_tech_spec_criteria_are_numbered_under_their_story() -> None:
+    doc = parse(
+        """
+        ## Acceptance Criteria (Authoritative)
+
+        ### Story 1.1: Core Backend Setup
+
+        1.  **Given** a fresh checkout, **When** I run the app, **Then** `/health` answers
+        2.  **Given** the app, **When** I open `/docs`, **Then** I see the API
+
+        ### Story 1.2: Sign-up
+
+        1.  **Given** a new email, **When** I sign up, **Then** I get a JWT
+        """
+    )
+    assert reqs(doc) == [
+        ("1.1.1", "criterion", 5),
+        ("1.1.2", "criterion", 6),
+        ("1.2.1", "criterion", 10),
+    ]
+
+
+def test_bmad_story_file_criteria_and_task_links() -> None:
+    doc = parse(
+        """
+        ## Acceptance Criteria
+
+        1. A user can add a symbol.
+        2. An unknown symbol is rejected.
+
+        ## Tasks / Subtasks
+
+        - [x] Task 1: Watchlist endpoints (AC: #1, #2)
+          - [x] Implement `POST /api/v1/watchlist`
+        - [ ] Task 2 (AC #1–#2)
+        """
+    )
+    assert reqs(doc) == [
+        ("1", "criterion", 3),
+        ("2", "criterion", 4),
+        ("Task 1", "task", 8),
+        ("Task 2", "task", 10),
+    ]
+    assert [(k.source_key[len(PATH) + 2 :], k.target.value, k.target.spec) for k in doc.links] == [
+        ("Task 1", "1", PATH),
+        ("Task 1", "2", PATH),
+        ("Task 2", "1", PATH),
+        ("Task 2", "2", PATH),
+    ]
+    assert eps(doc) == [("POST", "/api/v1/watchlist", 9, "bullet")]
+
+
+def test_several_ownerless_criteria_sections_give_no_criteria() -> None:
+    doc = parse(
+        """
+        ## Login
+        ### Acceptance Criteria
+        1. The user can log in.
+        ## Logout
+        ### Acceptance Criteria
+        1. The user can log out.
+        """
+    )
+    assert doc.requirements == ()
 
 
 # --------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class ReqKind(StrEnum):
     TASK = "task"  # tasks.md T012 / Kiro 2.1
     PROPERTY = "property"  # Kiro design property
     ITEM = "item"  # OpenFastTrace item (req~x~1, dsn~x~1)
+    OUTCOME = "outcome"  # spec-kit success criterion SC-001: measurable, informational
 
 
 class Scope(StrEnum):
@@ -357,7 +358,7 @@ class AuditResult:
 # --------------------------------------------------------------------------
 
 DEFAULT_ID_PATTERN = (
-    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+(?:\.\d+)*\b"  # FR-001, REQ-AUTH-001, FR-1.1
+    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?(?:\.\d+)*\b"  # FR-001, REQ-A-1, FR-020a
     r"|\b[A-Z]{1,6}\d+(?:\.\d+)*\b"  # FR1, NFR12, T012, US1
 )
 

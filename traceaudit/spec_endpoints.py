@@ -1,4 +1,4 @@
-"""Recognisers for endpoints, auth statements and status codes in spec text.
+"""Recognisers for endpoints in spec text, and the endpoints of a whole file.
 
 Every function takes plain text (Markdown markup already stripped by the
 caller) and returns what it finds; none raises. The patterns are deliberately
@@ -10,9 +10,19 @@ followed by a path that starts with ``/`` (or a path is followed by
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
+from traceaudit.spec_statements import (
+    auth_parenthetical,
+    auth_required,
+    is_auth_label,
+    is_status_header,
+    response_line_status,
+    status_of_cell,
+    statuses_in,
+    statuses_of_field,
+)
 from traceaudit.spec_text import (
     Blocks,
     Line,
@@ -27,12 +37,15 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", 
 _METHOD = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|WEBSOCKET|WS)"
 _METHODS = rf"{_METHOD}(?:\s*(?:,|/|\||&|\band\b|\bor\b)\s*{_METHOD})*"
 # An optional scheme and host before the path are dropped: GET https://api.x.io/v1/items.
-_PATH = r"(?:https?://[^\s/`'\"<>]+)?(?P<path>/[^\s`'\"<>|,;()\[\]]*)"
+# Paths are ASCII: "WS /ws/x即時數據" and "/api/x（新增）" end where the CJK text starts.
+_PATH = r"(?:https?://[^\s/`'\"<>]+)?(?P<path>/[^\s`'\"<>|,;()\[\]\x80-\U0010ffff]*)"
+# Before a method word: no ASCII letter, digit or path character ("實作POST /x" is fine).
+_BEFORE = r"(?<![A-Za-z0-9_/.-])"
 
 _AT_START = re.compile(rf"^(?P<methods>{_METHODS})\s*:?\s+{_PATH}")
 _PATH_FIRST = re.compile(rf"^{_PATH}\s*\(\s*(?P<methods>{_METHODS})\s*\)")
-_ANYWHERE = re.compile(rf"(?<![\w/.-])(?P<methods>{_METHODS})\s+{_PATH}")
-_ANYWHERE_PATH_FIRST = re.compile(rf"(?<![\w/.-]){_PATH}\s*\(\s*(?P<methods>{_METHODS})\s*\)")
+_ANYWHERE = re.compile(rf"{_BEFORE}(?P<methods>{_METHODS})\s+{_PATH}")
+_ANYWHERE_PATH_FIRST = re.compile(rf"{_BEFORE}{_PATH}\s*\(\s*(?P<methods>{_METHODS})\s*\)")
 _ONE_METHOD = re.compile(_METHOD)
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
 # "Label: rest" where the label is a few words (a field line without bold).
@@ -102,10 +115,11 @@ def endpoints_anywhere(text: str) -> list[Found]:
     return out
 
 
+# Case-insensitive words only: the ASCII class of _PATH must stay case-sensitive.
 _PROSE = re.compile(
-    rf"(?<![\w/.-])(?P<methods>{_METHOD})\s+(?:http\s+)?(?:requests?|calls?)\s+"
-    rf"(?:is\s+sent\s+|are\s+sent\s+)?(?:to|at|on|against|for)\s+(?:the\s+)?(?:endpoint\s+)?{_PATH}",
-    re.IGNORECASE,
+    rf"(?<![\w/.-])(?P<methods>(?i:{_METHOD}))\s+(?i:(?:http\s+)?(?:requests?|calls?)\s+"
+    rf"(?:is\s+sent\s+|are\s+sent\s+)?(?:to|at|on|against|for)\s+(?:the\s+)?(?:endpoint\s+)?)"
+    rf"{_PATH}"
 )
 
 
@@ -145,152 +159,6 @@ def split_field(plain: str, lead_bold: str | None) -> tuple[str, str] | None:
 
 
 # --------------------------------------------------------------------------
-# Auth
-# --------------------------------------------------------------------------
-
-_AUTH_LABEL = re.compile(
-    r"(?i)^(?:auth(?:entication|orization|orisation)?(?:\s+required)?|requires?\s+auth\w*|"
-    r"authenticated|access|access\s+control|permissions?|security|protected|login\s+required)$"
-)
-_NEG_LEAD = re.compile(
-    r"(?i)^\s*(?:no\b|none\b|public(?:ly)?\b|anonymous\b|optional\b|not\s+(?:required|needed)\b|"
-    r"false\b|n\b|open\b|unauthenticated\b|without\b|❌|✗|✘)"
-)
-_POS_LEAD = re.compile(
-    r"(?i)^\s*(?:yes\b|y\b|required\b|requires?\b|true\b|jwt\b|bearer\b|token\b|oauth\w*|"
-    r"api[\s_-]?key|admin\w*|authenticated\b|auth\b|login\b|logged[\s-]in\b|session\b|user\b|"
-    r"basic\b|cookie\b|protected\b|private\b|✅|✓|✔|🔒)"
-)
-_NEG_ANY = re.compile(
-    r"(?i)\b(?:no\s+auth\w*|not\s+(?:required|needed)|public(?:ly)?|anonymous|unauthenticated|"
-    r"optional|without\s+auth\w*|(?:does|do)\s*(?:not|n't)\s+require)\b"
-)
-_POS_ANY = re.compile(
-    r"(?i)\b(?:requires?|required|jwts?|bearer|tokens?|oauth2?|api[\s_-]?keys?|authenticated|"
-    r"authentication|admin\w*|login|logged[\s-]in|session|protected)\b"
-)
-_AUTH_WORD = re.compile(
-    r"(?i)\b(?:auth\w*|public|login|logged[\s-]in|admin\w*|token|jwt|bearer|anonymous|"
-    r"unauthenticated|protected)\b"
-)
-_PAREN = re.compile(r"\(([^()]{1,80})\)")
-
-
-def is_auth_label(label: str) -> bool:
-    """Whether a field label states authentication (``Auth``, ``Authentication``, ...)."""
-    return bool(_AUTH_LABEL.match(label.strip()))
-
-
-def auth_required(text: str) -> bool | None:
-    """Read an auth statement: ``Required (JWT)`` -> True, ``Public`` -> False, ``?`` -> None."""
-    if _NEG_LEAD.match(text):
-        return False
-    if _POS_LEAD.match(text):
-        return True
-    if _NEG_ANY.search(text):
-        return False
-    if _POS_ANY.search(text):
-        return True
-    return None
-
-
-def auth_parenthetical(text: str) -> str | None:
-    """An auth remark in parentheses beside an endpoint: ``(no auth required)``, ``(public)``."""
-    for m in _PAREN.finditer(text):
-        inner = m.group(1).strip()
-        if _AUTH_WORD.search(inner) and auth_required(inner) is not None:
-            return inner
-    if "🔒" in text:
-        return "🔒"
-    return None
-
-
-# --------------------------------------------------------------------------
-# Status codes
-# --------------------------------------------------------------------------
-
-
-def _first_words() -> dict[int, frozenset[str]]:
-    words: dict[int, set[str]] = {}
-    for status in HTTPStatus:
-        words.setdefault(status.value, set()).add(status.phrase.split()[0].lower())
-    extra = {413: "payload content", 414: "uri", 416: "range", 422: "unprocessable", 418: "i'm"}
-    for code, more in extra.items():
-        words.setdefault(code, set()).update(more.split())
-    return {code: frozenset(ws) for code, ws in words.items()}
-
-
-_REASON_FIRST = _first_words()
-_CODE_REASON = re.compile(r"(?<![\w.])([1-5]\d\d)\s+([A-Za-z][A-Za-z'-]*)")
-_FOLLOW = (
-    r"(?=\s*(?:$|[.,;:)(\]/`*\-–—]|\b(?:if|when|on|for|with|and|or|otherwise|unless|"
-    r"status|response|error|code|because|in)\b))"
-)
-_CODE_AFTER_WORD = re.compile(
-    rf"(?i)\b(?:http|status(?:\s+code)?|return(?:s|ed|ing)?|respond(?:s|ed)?\s+with|"
-    rf"response(?:\s+code)?|error(?:\s+code)?)\s*:?\s+(?:an?\s+|with\s+|code\s+|http\s+)?"
-    rf"`?([1-5]\d\d)`?(?![\w.]){_FOLLOW}"
-)
-_CODE_AT_START = re.compile(r"^\s*`?([1-5]\d\d)`?(?:\s*[:\-–—)=]|\s+(?:if|when|on|for)\b|\s*$)")
-_STATUS_CELL = re.compile(r"^\s*`?([1-5]\d\d)(?![\w.])")
-_STATUS_HEADER = re.compile(
-    r"(?i)^(?:http\s+)?(?:status(?:\s+code)?|code|response(?:\s+code)?|error(?:\s+code)?|"
-    r"http\s+code)s?$"
-)
-_BARE_CODE = re.compile(r"(?<![\w.])([1-5]\d\d)(?![\w.])")
-_STATUS_LABEL = re.compile(r"(?i)\b(?:status|codes?)\b")
-# "**Response 200**:", "**Error 404** -", "Status 201:" name the code in the label.
-_CODE_LABEL = re.compile(
-    r"(?i)^(?:success\s+|error\s+)?(?:responses?|status(?:\s+code)?|errors?|returns?)\s+"
-    r"`?([1-5]\d\d)(?![\w.])"
-)
-
-
-def statuses_in(text: str) -> set[int]:
-    """Status codes a line states: ``401 Unauthorized``, ``returns 404``, ``- 400: bad input``."""
-    out: set[int] = set()
-    for m in _CODE_REASON.finditer(text):
-        code = int(m.group(1))
-        if m.group(2).lower() in _REASON_FIRST.get(code, frozenset()):
-            out.add(code)
-    out.update(int(m.group(1)) for m in _CODE_AFTER_WORD.finditer(text))
-    start = _CODE_AT_START.match(text)
-    if start:
-        out.add(int(start.group(1)))
-    return out
-
-
-def statuses_of_field(label: str, value: str) -> set[int]:
-    """Codes in a field line; a ``Status``/``Codes`` label makes bare numbers count."""
-    found = statuses_in(value)
-    in_label = _CODE_LABEL.match(label)
-    if in_label:
-        found.add(int(in_label.group(1)))
-    if _STATUS_LABEL.search(label):
-        found.update(int(m.group(1)) for m in _BARE_CODE.finditer(value))
-    return found
-
-
-def status_of_cell(cell: str) -> int | None:
-    """The code that opens a status-table cell (``404``, ``\\`404 Not Found\\```)."""
-    m = _STATUS_CELL.match(cell)
-    return int(m.group(1)) if m else None
-
-
-def is_status_header(header: str) -> bool:
-    return bool(_STATUS_HEADER.match(header.strip()))
-
-
-_HTTP_RESPONSE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+([1-5]\d\d)\b")
-
-
-def response_line_status(line: str) -> int | None:
-    """``HTTP/1.1 201 Created`` in an example exchange -> 201."""
-    m = _HTTP_RESPONSE.match(line)
-    return int(m.group(1)) if m else None
-
-
-# --------------------------------------------------------------------------
 # Tables and fenced code
 # --------------------------------------------------------------------------
 
@@ -316,14 +184,17 @@ class TableRoles:
 def table_roles(header: list[str]) -> TableRoles:
     """Which columns of a table hold the method, path, auth and status (any order)."""
 
-    def find(pattern: re.Pattern[str]) -> int | None:
+    def find(test: Callable[[str], object]) -> int | None:
         for i, cell in enumerate(header):
-            if pattern.match(cell.strip().strip("*_`").strip()):
+            if test(cell.strip().strip("*_`").strip()):
                 return i
         return None
 
     return TableRoles(
-        find(_METHOD_HEADER), find(_PATH_HEADER), find(_AUTH_HEADER), find(_STATUS_HEADER)
+        find(_METHOD_HEADER.match),
+        find(_PATH_HEADER.match),
+        find(_AUTH_HEADER.match),
+        find(is_status_header),
     )
 
 
@@ -432,8 +303,16 @@ def _add(eps: list[Draft], seen: set[tuple[str, str, int]], ep: Draft) -> Draft 
     return ep
 
 
-def find_endpoints(blocks: Blocks) -> tuple[list[Draft], Evidence]:
-    """Every endpoint a file declares, with the auth/status statements seen on the way."""
+def find_endpoints(
+    blocks: Blocks, task_spans: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Draft], Evidence]:
+    """Every endpoint a file declares, with the auth/status statements seen on the way.
+
+    ``task_spans`` are the lines of task items (``- [ ] T014 Implement GET
+    `/api/tasks` in ...``, with their sub-bullets): a task names the endpoint
+    it builds anywhere on its lines, not only at the start.
+    """
+    in_task = paint(list(task_spans), blocks.n_lines)
     eps: list[Draft] = []
     seen: set[tuple[str, str, int]] = set()
     evidence = Evidence()
@@ -467,9 +346,10 @@ def find_endpoints(blocks: Blocks) -> tuple[list[Draft], Evidence]:
                 path_cell = cells[roles.path] if roles.path is not None else ""
                 ep.set_auth(auth_parenthetical(path_cell))
 
-    fields: list[tuple[Line, Found, str]] = []
+    fields: list[tuple[Line, Found, str, str]] = []
     for ln in blocks.lines:
-        _line_endpoints(blocks, ln, eps, seen, evidence, fields)
+        task = 0 <= ln.line < len(in_task) and in_task[ln.line] >= 0
+        _line_endpoints(blocks, ln, eps, seen, evidence, fields, task)
     _scope_fields(blocks, fields, eps, seen)
 
     for fence in blocks.fences:
@@ -494,14 +374,15 @@ def _line_endpoints(
     eps: list[Draft],
     seen: set[tuple[str, str, int]],
     evidence: Evidence,
-    fields: list[tuple[Line, Found, str]],
+    fields: list[tuple[Line, Found, str, str]],
+    task: bool = False,
 ) -> None:
-    """Endpoints, auth and status statements on one paragraph line."""
+    """Endpoints, auth and status statements on one paragraph line (of a task when ``task``)."""
     pair = split_field(ln.plain, ln.lead_bold)
     if pair is not None:
         label, value = pair
         found = endpoints_at_start(value)
-        fields.extend((ln, f, value[f.end :]) for f in found)
+        fields.extend((ln, f, value[f.end :], label) for f in found)
         if is_auth_label(label) and value:
             evidence.auth.append((ln.line, value))
         codes = statuses_of_field(label, value)
@@ -518,7 +399,12 @@ def _line_endpoints(
             ep.set_auth(auth_parenthetical(ln.plain[f.end :]))
         found.append(f)
 
-    if ln.first_of_item and ln.item is not None:
+    if task and ln.item is not None:
+        item = blocks.items[ln.item]
+        scope = (item.start, item.end) if ln.first_of_item else (ln.line, ln.line)
+        for f in endpoints_anywhere(ln.plain):
+            add(f, "bullet", scope)
+    elif ln.first_of_item and ln.item is not None:
         item = blocks.items[ln.item]
         for f in endpoints_at_start(ln.plain):
             add(f, "bullet", (item.start, item.end))
@@ -538,21 +424,31 @@ def _line_endpoints(
 
 def _scope_fields(
     blocks: Blocks,
-    fields: list[tuple[Line, Found, str]],
+    fields: list[tuple[Line, Found, str, str]],
     eps: list[Draft],
     seen: set[tuple[str, str, int]],
 ) -> None:
     """Field endpoints (``**Route**: GET /x``) take their section, or a slice of it.
 
-    When a section's own body declares one endpoint by a field line, that
-    section describes the endpoint: its scope is the whole section and the
-    heading becomes the endpoint's section requirement. Several field endpoints
-    in one body each get the lines up to the next one.
+    When a section's own body declares one endpoint by a route field line
+    (label Route, Endpoint, Path, URL, API, Request ...), that section describes
+    the endpoint: its scope is the whole section and the heading becomes the
+    endpoint's section requirement. Several field endpoints in one body each
+    get the lines up to the next one. A field with another label
+    (``**Backend**: `PUT /x` endpoint, Pydantic models``) only mentions the
+    endpoint: its scope is its own list item or line.
     """
     sections = SectionIndex(blocks.headings)
     by_section: dict[int | None, list[tuple[Line, Found, str]]] = {}
-    for ln, f, tail in fields:
-        by_section.setdefault(sections.at(ln.line), []).append((ln, f, tail))
+    for ln, f, tail, label in fields:
+        if _ROUTE_LABEL.match(label.strip()):
+            by_section.setdefault(sections.at(ln.line), []).append((ln, f, tail))
+            continue
+        item = blocks.items[ln.item] if ln.item is not None else None
+        scope = (item.start, item.end) if item is not None else (ln.line, ln.line)
+        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope))
+        if ep is not None:
+            ep.set_auth(auth_parenthetical(tail))
     for sec, group in by_section.items():
         head = blocks.headings[sec] if sec is not None else None
         first = head.line if head else 1
@@ -571,6 +467,12 @@ def _scope_fields(
             if len(distinct) == 1 and sec is not None:
                 ep.heading = sec
             ep.set_auth(auth_parenthetical(tail))
+
+
+_ROUTE_LABEL = re.compile(
+    r"(?i)^(?:http\s+)?(?:route|endpoint|path|url|uri|api|request|operation|method|resource|"
+    r"api\s+endpoint|api\s+route)s?$"
+)
 
 
 def _drop_mentions(eps: list[Draft]) -> list[Draft]:

@@ -157,6 +157,7 @@ class Item:
     end: int
     number: str | None  # "3" for an ordered item
     parent: int | None
+    group: int = -1  # the list it belongs to (items of one list share it)
 
 
 @dataclass(slots=True)

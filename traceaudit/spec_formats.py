@@ -1,0 +1,513 @@
+"""Requirement finders of the spec parser: ids, and the structured formats.
+
+``find_requirements(blocks, id_re)`` returns every item one file defines, as
+mutable ``Req`` records that ``spec`` turns into ``Requirement`` values:
+
+- ids matching the configured pattern, taken only where a spec *defines* them:
+  at the start of a heading, list item or paragraph line, and then only when
+  followed by a separator, written in bold, or (headings and list items)
+  dashed; ids in running prose are references, not definitions;
+- Kiro ``Requirement N`` headings (any language: ``需求 1``) with their
+  numbered SHALL criteria ``N.1``, ``N.2``;
+- numbered items of an "Acceptance Criteria" section: ``N.M`` under
+  ``Requirement N``, ``1.2.3`` under BMAD ``Story 1.2``, ``3`` in a story file
+  without a story heading;
+- spec-kit ``User Story N`` (``USN``), BMAD ``Story 1.2``, Kiro design
+  ``Property N``;
+- task lines (``- [ ] T012 [P] [US1] ...``, ``- [x] 2.1 ...``, BMAD
+  ``- [ ] Task 1 (AC: #1)``) with the links they write (``[US1]``,
+  ``_Requirements: 1.2_``, ``(AC: #1, #3)``);
+- OpenFastTrace items (`` `req~login~1` ``) with ``Covers:``/``Depends:`` links.
+
+What is *not* a definition: architecture decision ids (``AD-001``, ``ADR-7``);
+ids listed under an "Inventory", "Traceability" or "Coverage Map/Matrix"
+heading (they restate ids defined elsewhere); a ``Story 1.1`` heading inside
+an "Acceptance Criteria" section (it groups that story's criteria); an
+undashed id opening an item of a list of bold terms (``**PBKDF2**:`` among
+``**Argon2**:``). Ids defined under "Success Criteria" / "Measurable
+Outcomes" are OUTCOMEs (measurable, informational), not requirements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from traceaudit.model import RefKind, RefTarget, ReqKind
+from traceaudit.refs import NON_ID_PREFIXES, extract_refs, id_prefix
+from traceaudit.spec_text import (
+    Blocks,
+    Heading,
+    Line,
+    SectionIndex,
+    body_text,
+    cap,
+    collapse,
+    paint,
+    paragraphs,
+    strip_number,
+)
+
+__all__ = ["Req", "find_requirements"]
+
+_CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX])\]\s*")
+_SEPARATOR = re.compile(r"^\s*[:：.)\-–—]")
+_SEPARATOR_STRIP = re.compile(r"^\s*[:：.)\-–—]+\s*")
+
+
+@dataclass(slots=True)
+class Req:
+    id: str
+    kind: ReqKind
+    title: str
+    text: str
+    line: int
+    start: int  # the lines it spans (for the endpoints and sub-items it holds)
+    end: int
+    section: int | None  # the section that holds it (its own section for headings)
+    own_heading: bool
+    claimed: bool
+    links: list[tuple[RefTarget, str, int]] = field(default_factory=list)  # target, relation, line
+    key: str = ""
+    parent_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _IdMatch:
+    ident: str
+    rest: str  # the text after the id, separator dropped
+    checked: bool  # a [x] box before the id
+
+
+def _id_at_start(
+    text: str, lead_bold: str | None, id_re: re.Pattern[str], mode: str
+) -> _IdMatch | None:
+    """A defining id at the start of ``text``; mode is heading, item or para."""
+    box = _CHECKBOX.match(text)
+    body = text[box.end() :] if box else text.lstrip()
+    m = id_re.match(body)
+    if not m or not m.group(0):
+        return None
+    ident = m.group(0)
+    if id_prefix(ident).rstrip("-") in NON_ID_PREFIXES:
+        return None
+    rest = body[m.end() :]
+    separated = bool(_SEPARATOR.match(rest))
+    if mode == "para":
+        # A paragraph line is often wrapped prose: only "ID: text" defines there.
+        bold, dashed, alone = False, False, False
+    else:
+        bold = lead_bold is not None and lead_bold.strip().startswith(ident) and not box
+        dashed = "-" in ident and (not rest or rest[0].isspace())
+        alone = mode == "heading" and not rest.strip()
+    if not (separated or bold or dashed or alone):
+        return None
+    checked = bool(box and box["mark"] in "xX")
+    return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), checked)
+
+
+class Finder:
+    """Finds the requirements of one file: ids, and the structured formats.
+
+    Besides ids matching the configured pattern it knows Kiro requirement
+    headings with their numbered SHALL criteria (``Requirement 2`` -> ``2.1``),
+    spec-kit user stories (``User Story 1`` -> ``US1``), BMAD stories
+    (``Story 1.3``), Kiro design properties (``Property 3``), task lines
+    (``- [ ] T012 [US1] ...``, ``- [x] 2.1 ...``) and OpenFastTrace items
+    (`` `req~login~1` ``). Tasks, properties and items carry the links they
+    write (``_Requirements: 1.2_``, ``Validates: Requirements 2.1``, ``Covers:``).
+    """
+
+    def __init__(self, blocks: Blocks, id_re: re.Pattern[str], path: str = "") -> None:
+        self.blocks = blocks
+        self.id_re = id_re
+        self.path = path
+        self.ac_refs: list[tuple[Req, str, int]] = []  # task, "(AC: #1, #3)" text, line
+        self.sections = SectionIndex(blocks.headings)
+        self.found: list[Req] = []
+        self.tasks: list[Req] = []
+        self.first_line: dict[int, Line] = {}  # list item -> its first line
+        self.first_line_at: dict[int, Line] = {}  # line number -> first line of an item
+        for ln in blocks.lines:
+            if ln.first_of_item and ln.item is not None:
+                self.first_line[ln.item] = ln
+                self.first_line_at[ln.line] = ln
+
+    def run(self) -> list[Req]:
+        for k, head in enumerate(self.blocks.headings):
+            self._heading(k, head)
+        for para_lines in paragraphs(self.blocks):
+            self._paragraph(para_lines)
+        self._task_links()
+        self._criteria()
+        self._section_criteria()
+        self._ac_links()
+        self._oft_items()
+        self._drop_glossary_terms()
+        for r in self.found:
+            if (
+                r.kind is ReqKind.REQUIREMENT
+                and _KIRO_ID.match(r.id) is None
+                and self._under(r.section, _OUTCOME_HEADING)
+            ):
+                r.kind = ReqKind.OUTCOME
+        return self.found
+
+    def _under(self, section: int | None, pattern: re.Pattern[str]) -> bool:
+        """Whether ``section`` or one of its ancestors has a title matching ``pattern``."""
+        heads = self.blocks.headings
+        while section is not None:
+            if pattern.search(strip_number(heads[section].title)):
+                return True
+            section = heads[section].parent
+        return False
+
+    def _drop_glossary_terms(self) -> None:
+        """An undashed id (``PBKDF2``) opening a list item is a term, not a requirement,
+        when another item of the same list opens with a bold label that is no id:
+        ``**Argon2**:``, ``**PBKDF2**:``, ``**Scrypt**:`` compare algorithms."""
+        labels: dict[int, bool] = {}  # list -> holds a bold label that is not an id
+        for ln in self.first_line.values():
+            bold = (ln.lead_bold or "").strip().rstrip(":：").strip()
+            if ln.item is not None and bold and not self.id_re.match(bold):
+                labels[self.blocks.items[ln.item].group] = True
+        drop: set[int] = set()
+        for r in self.found:
+            if r.kind is not ReqKind.REQUIREMENT or r.own_heading or "-" in r.id:
+                continue
+            first = self.first_line_at.get(r.line)
+            item = first.item if first is not None else None
+            if item is not None and labels.get(self.blocks.items[item].group):
+                drop.add(id(r))
+        self.found = [r for r in self.found if id(r) not in drop]
+
+    def _add_heading(self, k: int, head: Heading, ident: str, kind: ReqKind, title: str) -> Req:
+        body = body_text(self.blocks, head.line + 1, head.end)
+        claimed = "✅" in head.title
+        req = Req(ident, kind, title, body, head.line, head.line, head.end, k, True, claimed)
+        self.found.append(req)
+        return req
+
+    def _heading(self, k: int, head: Heading) -> None:
+        title = strip_number(head.title)
+        hit = _id_at_start(title, head.lead_bold, self.id_re, "heading")
+        if hit and (_is_decision(hit.ident) or self._under(head.parent, _REFERENCE_HEADING)):
+            return
+        if hit:
+            req = self._add_heading(k, head, hit.ident, ReqKind.REQUIREMENT, hit.rest or head.title)
+            req.claimed = req.claimed or hit.checked
+            return
+        for pattern, kind, ident in _HEADING_FORMATS:
+            m = pattern.match(title)
+            if m and kind is ReqKind.STORY and self._under(head.parent, _AC_HEADING):
+                return  # "### Story 1.1" grouping the acceptance criteria of a tech spec
+            if m:
+                name = ident(m)
+                req = self._add_heading(k, head, name, kind, m["title"].strip() or head.title)
+                if kind == ReqKind.PROPERTY:
+                    for line in range(head.line + 1, head.body_end + 1):
+                        self._refs(req, line, self.blocks.plain.get(line, ""), explicit_only=True)
+                return
+
+    def _paragraph(self, lines: list[Line]) -> None:
+        hits: list[tuple[int, _IdMatch]] = []
+        for k, ln in enumerate(lines):
+            if ln.first_of_item and self._task(ln):
+                continue
+            hit = _id_at_start(
+                ln.plain, ln.lead_bold, self.id_re, "item" if ln.first_of_item else "para"
+            )
+            if hit and not _is_decision(hit.ident):
+                hits.append((k, hit))
+        if hits and self._under(self.sections.at(lines[0].line), _REFERENCE_HEADING):
+            return
+        for n, (k, hit) in enumerate(hits):
+            ln = lines[k]
+            stop = hits[n + 1][0] if n + 1 < len(hits) else len(lines)
+            title = collapse(" ".join([hit.rest, *(x.plain for x in lines[k + 1 : stop])]))
+            claimed = hit.checked or "✅" in ln.plain
+            if ln.first_of_item and ln.item is not None and stop == len(lines):
+                item = self.blocks.items[ln.item]
+                start, end = item.start, item.end
+                text = cap("\n".join([title, body_text(self.blocks, lines[-1].line + 1, end)]))
+            else:
+                start, end = ln.line, lines[stop - 1].line
+                text = cap(title)
+            self.found.append(
+                Req(hit.ident, ReqKind.REQUIREMENT, title, text, ln.line, start, end,
+                     self.sections.at(ln.line), False, claimed)
+            )  # fmt: skip
+
+    def _task(self, ln: Line) -> bool:
+        """``- [ ] T012 [P] [US1] Create model`` / ``- [x] 2.1 Write migration`` /
+        ``- [x] Task 1: Add model (AC: #1)`` (BMAD story files)."""
+        m = _TASK.match(ln.plain)
+        if m is None or ln.item is None:
+            return False
+        item = self.blocks.items[ln.item]
+        markers = _TASK_MARKERS.match(m["rest"])
+        title = m["rest"][markers.end() :].strip() if markers else m["rest"].strip()
+        text = cap("\n".join([title, body_text(self.blocks, ln.line + 1, item.end)]))
+        req = Req(m["id"], ReqKind.TASK, title, text, ln.line, item.start, item.end,
+                   self.sections.at(ln.line), False, m["mark"] in "xX")  # fmt: skip
+        if markers:
+            for story in _STORY_MARKER.finditer(markers.group(0)):
+                target = RefTarget(RefKind.ID, story["id"], None, story.group(0), hint="story")
+                req.links.append((target, "story", ln.line))
+        self._refs(req, ln.line, title)
+        for ac in _AC_REF.finditer(title):
+            self.ac_refs.append((req, ac["list"], ln.line))
+        self.found.append(req)
+        self.tasks.append(req)
+        return True
+
+    def _ac_links(self) -> None:
+        """BMAD ``(AC: #1, #3)`` on a task: links to this file's criteria 1 and 3.
+
+        ``#1`` is the criterion numbered 1 of the file (``1``, or ``1.2.1`` in the
+        story file of Story 1.2); it links only when exactly one criterion of the
+        file has that number. ``(AC: 1.2.1)`` names the criterion in full.
+        """
+        by_number: dict[str, list[str]] = {}
+        for r in self.found:
+            if r.kind is ReqKind.CRITERION:
+                by_number.setdefault(r.id.rsplit(".", 1)[-1], []).append(r.id)
+        for task, listed, line in self.ac_refs:
+            for number in _ac_numbers(listed):
+                ids = [number] if "." in number else by_number.get(number, [])
+                if len(ids) == 1:
+                    target = RefTarget(RefKind.ID, ids[0], self.path or None, f"AC #{number}",
+                                       hint="criterion")  # fmt: skip
+                    task.links.append((target, "implements", line))
+
+    def _task_links(self) -> None:
+        """Each line below a task links for the innermost task holding it (subtasks apart)."""
+        owner = paint([(t.start, t.end) for t in self.tasks], self.blocks.n_lines)
+        for task in self.tasks:
+            for line in range(task.line + 1, task.end + 1):
+                if owner[line] >= 0 and self.tasks[owner[line]] is task:
+                    self._refs(task, line, self.blocks.plain.get(line, ""))
+
+    def _refs(self, req: Req, line: int, text: str, explicit_only: bool = False) -> None:
+        """References written on one of a requirement's lines become its links."""
+        if not text.strip():
+            return
+        validates = bool(_VALIDATES.search(text))
+        for ref in extract_refs(text, self.id_re):
+            if explicit_only and not ref.explicit:
+                continue
+            if ref.target.value == req.id and ref.target.hint in (None, _KIND_HINT[req.kind]):
+                continue  # the item's own id; "_Requirements: 4.1_" under task 4.1 is not
+            if _DEPENDS.search(text[: ref.column]):
+                relation = "depends"
+            elif validates:
+                relation = "validates"
+            else:
+                relation = "implements" if ref.explicit else "cites"
+            req.links.append((ref.target, relation, line))
+
+    def _criteria(self) -> None:
+        """Kiro: the numbered SHALL list of ``Requirement N`` gives criteria ``N.1``, ``N.2``."""
+        owners: list[tuple[Req, str]] = []
+        for r in self.found:
+            m = _KIRO_ID.match(r.id) if r.kind == ReqKind.REQUIREMENT and r.own_heading else None
+            if m is not None:
+                owners.append((r, m["num"]))
+        if not owners:
+            return
+        owner_at = paint([(r.start, r.end) for r, _ in owners], self.blocks.n_lines)
+        taken = {r.line for r in self.found}
+        for k, item in enumerate(self.blocks.items):
+            ln = self.first_line.get(k)
+            if ln is None or item.number is None or item.parent is not None or ln.line in taken:
+                continue
+            o = owner_at[item.start] if item.start < len(owner_at) else -1
+            if o < 0 or not _SHALL.search(ln.plain):
+                continue
+            number = owners[o][1]
+            text = cap(body_text(self.blocks, item.start, item.end))
+            self.found.append(
+                Req(f"{number}.{item.number}", ReqKind.CRITERION, collapse(ln.plain), text,
+                     ln.line, item.start, item.end, self.sections.at(ln.line), False,
+                     "✅" in ln.plain)
+            )  # fmt: skip
+
+    def _section_criteria(self) -> None:
+        """Numbered items of an "Acceptance Criteria" section are criteria.
+
+        The owner is the nearest ``Requirement N`` or ``Story X.Y`` heading
+        holding the section (itself included): BMAD tech specs group criteria
+        as ``## Acceptance Criteria`` > ``### Story 1.1`` > ``1. ...`` (``1.1.1``),
+        Kiro criteria without SHALL get ``N.M``. Items of one ownerless section
+        (a BMAD story file) are ``1``, ``2`` ...; when several ownerless
+        sections would repeat those numbers, none is taken.
+        """
+        heads = self.blocks.headings
+        taken = {r.line for r in self.found}
+        found: dict[int | None, list[tuple[str, Line, int]]] = {}  # owner heading -> items
+        for k, item in enumerate(self.blocks.items):
+            ln = self.first_line.get(k)
+            if ln is None or item.number is None or item.parent is not None or ln.line in taken:
+                continue
+            sec = self.sections.at(ln.line)
+            if not self._under(sec, _AC_HEADING):
+                continue
+            owner: int | None = None
+            number = ""
+            walk = sec
+            while walk is not None:
+                title = strip_number(heads[walk].title)
+                m = _STORY_OWNER.match(title) or _KIRO_OWNER.match(title)
+                if m:
+                    owner, number = walk, m["num"]
+                    break
+                walk = heads[walk].parent
+            ident = f"{number}.{item.number}" if number else item.number
+            found.setdefault(owner, []).append((ident, ln, k))
+        ownerless = {self._ac_section(ln.line) for _, ln, _ in found.get(None, [])}
+        if len(ownerless) > 1:
+            found.pop(None)
+        for group in found.values():
+            for ident, ln, k in group:
+                item = self.blocks.items[k]
+                text = cap(body_text(self.blocks, item.start, item.end))
+                self.found.append(
+                    Req(ident, ReqKind.CRITERION, collapse(ln.plain), text, ln.line, item.start,
+                        item.end, self.sections.at(ln.line), False, "✅" in ln.plain)
+                )  # fmt: skip
+
+    def _ac_section(self, line: int) -> int | None:
+        sec = self.sections.at(line)
+        while sec is not None and not _AC_HEADING.search(
+            strip_number(self.blocks.headings[sec].title)
+        ):
+            sec = self.blocks.headings[sec].parent
+        return sec
+
+    def _oft_items(self) -> None:
+        """OpenFastTrace: a line that is only `` `req~name~1` `` opens an item."""
+        opens = [ln for ln in self.blocks.lines if ln.item is None and _OFT_ITEM.match(ln.plain)]
+        for n, ln in enumerate(opens):
+            sec = self.sections.at(ln.line)
+            head = self.blocks.headings[sec] if sec is not None else None
+            end = head.end if head else self.blocks.n_lines
+            if head is not None and sec is not None and sec + 1 < len(self.blocks.headings):
+                end = min(end, self.blocks.headings[sec + 1].line - 1)
+            if n + 1 < len(opens):
+                end = min(end, opens[n + 1].line - 1)
+            ident = ln.plain.strip()
+            between = range(head.line + 1, ln.line) if head is not None else range(0)
+            directly = head is not None and not any(self.blocks.plain.get(x) for x in between)
+            title = head.title if head is not None and directly else ident
+            text = body_text(self.blocks, ln.line + 1, end)
+            req = Req(ident, ReqKind.ITEM, title, text, ln.line, ln.line, end, sec, False, False)
+            relation = ""
+            for line in range(ln.line + 1, end + 1):
+                plain = self.blocks.plain.get(line, "")
+                keyword = _OFT_KEYWORD.match(plain)
+                if keyword:
+                    relation = keyword["word"].lower()
+                if relation in ("covers", "depends"):
+                    for ref in extract_refs(plain, self.id_re):
+                        if ref.target.hint == "oft":
+                            req.links.append((ref.target, relation, line))
+            self.found.append(req)
+
+
+# What refs calls each kind of item (RefTarget.hint).
+_KIND_HINT = {
+    ReqKind.REQUIREMENT: "requirement", ReqKind.CRITERION: "criterion", ReqKind.TASK: "task",
+    ReqKind.STORY: "story", ReqKind.PROPERTY: "property", ReqKind.ITEM: "oft",
+    ReqKind.SECTION: "section", ReqKind.OUTCOME: "outcome",
+}  # fmt: skip
+_TASK = re.compile(
+    r"^\s*\[(?P<mark>[ xX])\]\s*\*?\s*(?P<id>T\d{2,}|\d+(?:\.\d+)*|Task\s+\d+(?:\.\d+)*)"
+    r"(?:\.(?=\s)|:)?"
+    r"\s+(?P<rest>\S.*)$"
+)
+# BMAD story tasks: "(AC: #1, #3)", "(AC #1–#3)", "(AC: 1.1.1)".
+_AC_REF = re.compile(
+    r"\(\s*ACs?\s*:?\s*(?P<list>#?\d+(?:\.\d+)*(?:\s*(?:,|;|and|&|[-–—])\s*#?\d+(?:\.\d+)*)*)\s*\)"
+)
+_TASK_MARKERS = re.compile(r"^\s*(?:\[[^\]\s]{1,12}\]\s*)+")
+_STORY_MARKER = re.compile(r"\[(?P<id>US\d+|Story\s*\d+(?:\.\d+)*)\]")
+_VALIDATES = re.compile(r"(?i)\bvalidates?\b")
+# "(depends on T012, T013)", "_Depends: 1.2_", "blocked by T3": an order, not an implementation.
+_DEPENDS = re.compile(r"(?i)\b(?:depends?(?:\s+on)?|blocked\s+by|after)\s*:?\s*_?[^()]*$")
+_SHALL = re.compile(r"(?i)\b(?:shall|must)\b")
+_KIRO_WORDS = (
+    r"requirements?|req|anforderung|exigence|requisito|requerimiento|需求|要求|要件|요구사항"
+)
+_KIRO_ID = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)$", re.IGNORECASE)
+_KIRO_OWNER = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)(?![\d.])", re.IGNORECASE)
+_STORY_OWNER = re.compile(r"^Story\s+(?P<num>\d+(?:\.\d+)+)(?![\d.])")
+_AC_HEADING = re.compile(
+    r"(?i)^(?:acceptance\s+criteria|驗收標準|验收标准|受け入れ基準|인수\s*기준|"
+    r"akzeptanzkriterien|crit[èe]res\s+d'acceptation|criterios\s+de\s+aceptaci[óo]n)\b"
+)
+# Sections that list ids defined elsewhere: "Functional Requirements Inventory",
+# "FR Coverage Map", "Requirements Traceability Matrix".
+_REFERENCE_HEADING = re.compile(
+    r"(?i)\b(?:inventory|traceability|coverage\s+(?:map|matrix|table|summary)|"
+    r"(?:requirements?|fr|story|ac)\s+coverage)\b"
+)
+# spec-kit "## Success Criteria" > "### Measurable Outcomes": outcomes, not features.
+_OUTCOME_HEADING = re.compile(
+    r"(?i)^(?:success\s+criteria|measurable\s+outcomes?|success\s+metrics|outcomes)\b"
+)
+# Architecture decision records (AD-001, ADR-7) are decisions, not requirements.
+_DECISION_PREFIXES = frozenset({"AD", "ADR", "DEC", "DR"})
+
+
+def _is_decision(ident: str) -> bool:
+    return id_prefix(ident).rstrip("-") in _DECISION_PREFIXES
+
+
+_OFT_ITEM = re.compile(r"^\s*[a-z]+~[A-Za-z0-9_.-]+~\d+\s*$")
+_OFT_KEYWORD = re.compile(r"^\s*(?P<word>Needs|Covers|Depends|Status|Rationale|Comment|Tags)\s*:")
+
+
+def _named(word: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"{word} {m['num']}"
+
+
+_TITLE = r"(?:\s*[:：.\-–—]\s*|\s+)?(?P<title>.*)$"
+# (pattern on the number-stripped heading title, kind, id of the match)
+_HEADING_FORMATS: tuple[tuple[re.Pattern[str], ReqKind, Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(rf"^(?P<word>{_KIRO_WORDS})\s*(?P<num>\d+)(?![\d.]){_TITLE}", re.IGNORECASE),
+        ReqKind.REQUIREMENT,
+        lambda m: f"{m['word']} {m['num']}",
+    ),
+    (
+        re.compile(rf"^User\s+Story\s+(?P<num>\d+)(?![\d.]){_TITLE}", re.IGNORECASE),
+        ReqKind.STORY,
+        lambda m: f"US{m['num']}",
+    ),
+    (re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+){_TITLE}"), ReqKind.STORY, _named("Story")),
+    (
+        re.compile(rf"^Property\s+(?P<num>\d+)(?![\d.]){_TITLE}"),
+        ReqKind.PROPERTY,
+        _named("Property"),
+    ),
+)
+
+
+def find_requirements(blocks: Blocks, id_re: re.Pattern[str], path: str = "") -> list[Req]:
+    """Every requirement, story, task, property and item one file (``path``) defines."""
+    return Finder(blocks, id_re, path).run()
+
+
+def _ac_numbers(listed: str) -> list[str]:
+    """``#1, #3`` -> 1, 3; ``#1–#3`` -> 1, 2, 3; ``1.2.1`` stays whole."""
+    out: list[str] = []
+    for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", listed):
+        span = re.fullmatch(r"#?(\d+)\s*[-–—]\s*#?(\d+)", part.strip())
+        if span and int(span[1]) < int(span[2]) <= int(span[1]) + 50:
+            out.extend(str(n) for n in range(int(span[1]), int(span[2]) + 1))
+            continue
+        single = re.fullmatch(r"#?(\d+(?:\.\d+)*)", part.strip())
+        if single:
+            out.append(single[1])
+    return list(dict.fromkeys(out))
