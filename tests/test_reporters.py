@@ -162,6 +162,7 @@ def test_json_tiny_exact() -> None:
                 "auth_required": False,
                 "statuses": [],
                 "source": "heading",
+                "scope": "in-scope",
             }
         ],
         "routes": [
@@ -773,7 +774,7 @@ def test_requirements_json() -> None:
         {
             "method": "POST", "path": "/pay", "spec_file": "specs/a.md", "line": 5,
             "requirement": "specs/a.md::FR-001", "auth": "Required (JWT)", "auth_required": True,
-            "statuses": [201], "source": "table",
+            "statuses": [201], "source": "table", "scope": "in-scope",
         }
     ]
     assert data["links"] == [

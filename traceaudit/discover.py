@@ -212,8 +212,10 @@ def discover(config: Config) -> Discovery:
 
     spec_files: set[str] = set()
     contracts: set[str] = set(p for p in contract_extra if (root / p).is_file())
+    # Specs are named roots: a .gitignore that hides *.md (it happens, with the specs
+    # committed all the same) must not hide them; explicit excludes still apply.
     for spec_root in spec_roots:
-        for rel in _walk(root, spec_root, config.exclude, ignore):
+        for rel in _walk(root, spec_root, config.exclude, _GitIgnore()):
             lower = rel.lower()
             if lower.endswith(".md"):
                 spec_files.add(rel)

@@ -51,7 +51,7 @@ EVIDENCE_RELS = frozenset({"cites", "implements", "serves", "declares"})
 # Spec links through which implementing one item implements another ("depends" does not).
 IMPLEMENTING_LINKS = frozenset({"implements", "covers", "validates", "story", "cites"})
 # Requirement kinds that are traced but never reported as missing.
-INFORMATIONAL_KINDS = frozenset({ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY})
+INFORMATIONAL_KINDS = frozenset({ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY, ReqKind.OUTCOME})
 
 
 # --------------------------------------------------------------------------

@@ -86,8 +86,8 @@ class FoundRef:
 
 
 def id_prefix(identifier: str) -> str:
-    """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-1.2`` -> ``FR-``."""
-    return re.sub(r"\d+(?:\.\d+)*$", "", identifier)
+    """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-020a`` -> ``FR-``."""
+    return re.sub(r"\d+[a-z]?(?:\.\d+)*$", "", identifier)
 
 
 def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:

@@ -265,6 +265,7 @@ def _endpoint_obj(ep: DeclaredEndpoint) -> JsonObj:
         "auth_required": ep.auth_required,
         "statuses": sorted(ep.statuses),
         "source": ep.source,
+        "scope": ep.scope.value,
     }
 
 
