@@ -96,3 +96,9 @@ def test_exclude_globs(tmp_path: Path) -> None:
 )
 def test_is_test_path(path: str, expected: bool) -> None:
     assert is_test_path(path) is expected
+
+
+def test_gitignore_does_not_hide_named_spec_roots(tmp_path: Path) -> None:
+    tree(tmp_path, ["specs/a/spec.md", "app/notes.md", "app/m.py"])
+    (tmp_path / ".gitignore").write_text("*.md\n", encoding="utf-8")
+    assert discover(load(tmp_path)).spec_files == ("specs/a/spec.md",)
