@@ -1,0 +1,395 @@
+"""What calls of the standard library, pydantic and builtins mean statically.
+
+Used by :class:`traceaudit.pyeval.Interpreter`: ``Depends`` and ``Security``,
+``os.getenv`` defaults, pydantic ``Field`` defaults, ``importlib.import_module``,
+``functools.partial`` and the list/dict/str methods that project code uses to
+build router lists and paths. Router and app calls go to :mod:`traceaudit.pyrouters`.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from traceaudit import pyfacts as pf
+from traceaudit.pyrouters import (
+    ENV_GETTERS,
+    PLAIN_ROUTER_CLASSES,
+    SECURITY_CLASSES,
+    add_route_spec,
+    arg,
+    endpoint_text,
+    ext_router_kind,
+    kwarg_text,
+    location,
+    new_router,
+    router_method,
+    upper_methods,
+)
+from traceaudit.pyvalues import (
+    EMPTY,
+    NONE,
+    Builtin,
+    Const,
+    DependsV,
+    DictV,
+    Ext,
+    Instance,
+    ListV,
+    ModuleV,
+    Partial,
+    Router,
+    RouteSpec,
+    Str,
+    Unknown,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from traceaudit.pyexpr import Evaluator as Interpreter
+    from traceaudit.pymodules import Frame
+
+
+# --------------------------------------------------------------------------
+# External callables
+# --------------------------------------------------------------------------
+
+
+def call_external(
+    interp: Interpreter,
+    func: Ext,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Value:
+    qual = func.qual
+    name = func.name
+    top = qual.split(".")[0]
+    text = pf.render(call)
+    kind = ext_router_kind(qual)
+    if kind is not None:
+        router = Router(kind, func, location(call, frame), interp.origin)
+        if kind == "router" and name not in PLAIN_ROUTER_CLASSES:
+            router.opaque = qual
+        interp.routers.append(router)
+        new_router(interp, router, args, kwargs, call, frame)
+        return router
+    if top in ("fastapi", "starlette"):
+        special = _framework_call(interp, func, args, kwargs, call, frame)
+        if special is not None:
+            return special
+    if qual in ENV_GETTERS or name == "getenv":
+        default = arg(args, kwargs, 1, "default")
+        return default if default is not None else interp.unknown(text)
+    if qual == "functools.partial" and args:
+        return Partial(args[0])
+    if qual == "importlib.import_module" and args:
+        return _import_module(interp, args, kwargs, frame, text)
+    if name == "Field" and top in ("pydantic", "sqlmodel", "pydantic_settings"):
+        default = arg(args, kwargs, 0, "default")
+        if default is not None and not isinstance(default, Unknown):
+            return default
+        factory = kwargs.get("default_factory")
+        if factory is not None:
+            return interp.call(factory, [], {}, call, frame)
+        return interp.unknown(text)
+    if qual == "decouple.config":
+        return kwargs.get("default", interp.unknown(text))
+    if top == "builtins":
+        return _builtin(interp, name, args, kwargs, call, frame)
+    return Unknown(text, qual)
+
+
+def _framework_call(
+    interp: Interpreter,
+    func: Ext,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Value | None:
+    name = func.name
+    text = pf.render(call)
+    if name in ("Depends", "Security"):
+        dep = arg(args, kwargs, 0, "dependency")
+        scopes = tuple(interp.strings(kwargs.get("scopes"))) if name == "Security" else ()
+        return DependsV(dep, name == "Security", scopes, text)
+    if name in SECURITY_CLASSES:
+        return Instance(func)
+    if name == "Config" and func.qual.startswith("starlette.config"):
+        return Instance(func)
+    if name in ("Route", "APIRoute", "WebSocketRoute", "APIWebSocketRoute", "Mount"):
+        path_text = pf.render(call.positional()[0]) if call.positional() else "path"
+        path = interp.as_str(arg(args, kwargs, 0, "path"), path_text)
+        loc = location(call, frame)
+        if name == "Mount":
+            target = arg(args, kwargs, 1, "app")
+            if target is None and "routes" in kwargs:
+                sub = Router("srouter", Ext("starlette.routing.Router"), loc, interp.origin)
+                interp.routers.append(sub)
+                new_router(interp, sub, [kwargs["routes"]], {}, call, frame)
+                target = sub
+            app_text = kwarg_text(call, "app") or ""
+            return RouteSpec("mount", path, target or NONE, None, loc, app_text)
+        endpoint = arg(args, kwargs, 1, "endpoint") or interp.unknown("endpoint")
+        etext = endpoint_text(call)
+        if name in ("WebSocketRoute", "APIWebSocketRoute"):
+            return RouteSpec("websocket", path, endpoint, None, loc, etext)
+        methods = upper_methods(interp, kwargs.get("methods"))
+        kind = "apiroute" if name == "APIRoute" else "route"
+        return RouteSpec(kind, path, endpoint, methods, loc, etext)
+    return None
+
+
+def _import_module(
+    interp: Interpreter,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    frame: Frame,
+    text: str,
+) -> Value:
+    name = interp.force(args[0])
+    if not isinstance(name, Str) or name.holes:
+        return interp.unknown(text)
+    dotted = name.value
+    if dotted.startswith("."):
+        level = len(dotted) - len(dotted.lstrip("."))
+        package = interp.force(arg(args, kwargs, 1, "package") or NONE)
+        base = package.value if isinstance(package, Str) else frame.module.dotted
+        state = interp.project.find(base, frame.module)
+        found = (
+            interp.project.relative(state, level, dotted.lstrip(".")) if state is not None else None
+        )
+    else:
+        found = interp.project.find(dotted, frame.module)
+    if found is None:
+        return Ext(dotted)
+    interp.load(found)
+    return ModuleV(found)
+
+
+def _builtin(
+    interp: Interpreter,
+    name: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Value:
+    text = pf.render(call)
+    if name == "str" and args:
+        return interp.to_str(args[0], pf.render(call.positional()[0]))
+    if name in ("list", "tuple", "sorted", "reversed", "set", "frozenset"):
+        items = interp.iterate(args[0]) if args else []
+        if items is None:
+            return interp.unknown(text)
+        return ListV(list(items), "tuple" if name == "tuple" else "list")
+    if name == "dict":
+        base = interp.force(args[0]) if args else None
+        pairs = list(base.items) if isinstance(base, DictV) else []
+        pairs += [(Str(k), v) for k, v in kwargs.items()]
+        return DictV(pairs)
+    if name == "getattr" and len(args) >= 2:
+        attr = interp.force(args[1])
+        if isinstance(attr, Str) and not attr.holes:
+            found = interp.getattr(args[0], attr.value, text)
+            if isinstance(found, Unknown) and len(args) > 2:
+                return args[2]
+            return found
+        return interp.unknown(text)
+    if name in ("zip", "enumerate"):
+        lists = [interp.iterate(a) for a in args]
+        if any(item is None for item in lists):
+            return interp.unknown(text)
+        if name == "enumerate":
+            only = lists[0] or []
+            return ListV([ListV([Const(i), v], "tuple") for i, v in enumerate(only)])
+        columns = [x or [] for x in lists]
+        return ListV([ListV(list(t), "tuple") for t in zip(*columns, strict=False)])
+    if name in ("property", "staticmethod", "classmethod"):
+        return args[0] if args else interp.unknown(text)
+    return interp.unknown(text)
+
+
+# --------------------------------------------------------------------------
+# Methods of modelled values
+# --------------------------------------------------------------------------
+
+
+def call_builtin(
+    interp: Interpreter,
+    func: Builtin,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Value:
+    obj = interp.force(func.obj)
+    name = func.name
+    text = pf.render(call)
+    if isinstance(obj, Router):
+        return router_method(interp, obj, name, args, kwargs, call, frame)
+    if isinstance(obj, Builtin) and isinstance(obj.obj, Router) and obj.name == "routes":
+        if name in ("append", "insert"):
+            item = args[-1] if args else NONE
+            add_route_spec(interp, obj.obj, interp.force(item), frame)
+        elif name == "extend" and args:
+            for item in interp.iterate(args[0]) or []:
+                add_route_spec(interp, obj.obj, interp.force(item), frame)
+        return NONE
+    if isinstance(obj, Instance):
+        if name == "super.__init__":
+            for key, value in kwargs.items():
+                obj.attrs[key] = value
+            return NONE
+        if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
+            return kwargs.get("default", interp.unknown(text))
+        return interp.unknown(text)
+    if isinstance(obj, ListV):
+        return _list_method(interp, obj, name, args, text)
+    if isinstance(obj, DictV):
+        return _dict_method(interp, obj, name, args, kwargs, text)
+    if isinstance(obj, Str):
+        return _str_method(interp, obj, name, args, kwargs, text)
+    return interp.unknown(text)
+
+
+def _list_method(interp: Interpreter, obj: ListV, name: str, args: list[Value], text: str) -> Value:
+    if name == "append" and args:
+        obj.items.append(args[0])
+        return NONE
+    if name == "extend" and args:
+        items = interp.iterate(args[0])
+        if items is not None:
+            obj.items.extend(items)
+        return NONE
+    if name == "insert" and len(args) == 2:
+        index = interp.force(args[0])
+        at = index.value if isinstance(index, Const) and type(index.value) is int else 0
+        obj.items.insert(at, args[1])
+        return NONE
+    if name == "copy":
+        return ListV(list(obj.items), obj.kind)
+    return interp.unknown(text)
+
+
+def _dict_method(
+    interp: Interpreter,
+    obj: DictV,
+    name: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    text: str,
+) -> Value:
+    if name == "items":
+        return ListV([ListV([k, v], "tuple") for k, v in obj.items])
+    if name == "values":
+        return ListV([v for _, v in obj.items])
+    if name == "keys":
+        return ListV([k for k, _ in obj.items])
+    if name in ("get", "setdefault", "pop") and args:
+        key = interp.force(args[0])
+        if isinstance(key, Str):
+            found = obj.get(key.value)
+            if found is not None:
+                return found
+        fallback = args[1] if len(args) > 1 else NONE if name != "pop" else interp.unknown(text)
+        if name == "setdefault":
+            obj.items.append((key, fallback))
+        return fallback
+    if name == "update":
+        if args:
+            other = interp.force(args[0])
+            if isinstance(other, DictV):
+                obj.items.extend(other.items)
+        obj.items.extend((Str(k), v) for k, v in kwargs.items())
+        return NONE
+    if name == "copy":
+        return DictV(list(obj.items))
+    return interp.unknown(text)
+
+
+def _str_method(
+    interp: Interpreter,
+    obj: Str,
+    name: str,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    text: str,
+) -> Value:
+    plain = [interp.force(a) for a in args]
+    strs = [a.value for a in plain if isinstance(a, Str) and not a.holes]
+    if name == "format":
+        return _format(interp, obj, args, kwargs, text)
+    if name == "join" and args:
+        items = interp.iterate(args[0])
+        if items is None:
+            return interp.unknown(text)
+        out = EMPTY
+        for i, item in enumerate(items):
+            if i:
+                out = out + obj
+            out = out + interp.to_str(item, text)
+        return out
+    if len(strs) != len(plain):
+        return interp.unknown(text)
+    value = obj.value
+    if name in ("strip", "lstrip", "rstrip", "removeprefix", "removesuffix"):
+        if name in ("removeprefix", "removesuffix") and len(strs) != 1:
+            return interp.unknown(text)
+        method = getattr(value, name)
+        return Str(method(*strs), obj.holes)
+    if name == "replace" and len(strs) == 2:
+        return Str(value.replace(strs[0], strs[1]), obj.holes)
+    if name in ("lower", "upper") and not strs:
+        return Str(getattr(value, name)(), obj.holes)
+    return interp.unknown(text)
+
+
+def _format(
+    interp: Interpreter, obj: Str, args: list[Value], kwargs: dict[str, Value], text: str
+) -> Value:
+    import string
+
+    out = EMPTY
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(obj.value))
+    except ValueError:
+        return interp.unknown(text)
+    for literal, field, spec, conversion in parsed:
+        out = out + Str(literal)
+        if field is None:
+            continue
+        if spec or conversion:
+            return interp.unknown(text)
+        value: Value | None
+        if field == "":
+            value = args[auto] if auto < len(args) else None
+            auto += 1
+        elif field.isdigit():
+            value = args[int(field)] if int(field) < len(args) else None
+        else:
+            value = kwargs.get(field)
+        if value is None:
+            return interp.unknown(text)
+        out = out + interp.to_str(value, field)
+    return Str(out.value, obj.holes + out.holes)
+
+
+def status_code_of(interp: Interpreter, value: Value | None) -> int | None:
+    """``201``, ``status.HTTP_201_CREATED`` or ``HTTPStatus.CREATED`` as a number."""
+    value = interp.force(value) if value is not None else None
+    if isinstance(value, Const) and type(value.value) is int:
+        return value.value
+    if isinstance(value, Ext):
+        name = value.name
+        if name.startswith("HTTP_"):
+            digits = name.split("_")[1]
+            return int(digits) if digits.isdigit() else None
+        try:
+            return int(HTTPStatus[name].value)
+        except KeyError:
+            return None
+    return None

@@ -1,0 +1,659 @@
+"""Expressions and calls for the static interpreter (see :mod:`traceaudit.pyeval`).
+
+Values are :mod:`traceaudit.pyvalues`; calls of project functions run their
+bodies (memoised per arguments), calls of FastAPI, Starlette, the standard
+library and builtins are modelled in :mod:`traceaudit.pyrouters` and
+:mod:`traceaudit.pycalls`. Whatever cannot be known stays
+:class:`~traceaudit.pyvalues.Unknown` with its source text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from traceaudit import pyfacts as pf
+from traceaudit.model import Location
+from traceaudit.pycalls import call_builtin, call_external
+from traceaudit.pymodules import Frame, ModuleState, Project
+from traceaudit.pyrouters import (
+    apply_route_decorator,
+    ext_router_kind,
+    new_router,
+)
+from traceaudit.pyvalues import (
+    EMPTY,
+    NONE,
+    AnnotatedV,
+    BoundMethod,
+    Builtin,
+    ClassV,
+    Const,
+    DictV,
+    Ext,
+    Function,
+    Instance,
+    Lazy,
+    ListV,
+    ModuleV,
+    Partial,
+    RouteDecorator,
+    Router,
+    Str,
+    Super,
+    Unknown,
+    Value,
+    hole,
+)
+
+BUILTINS = frozenset(
+    {"super", "getattr", "str", "list", "tuple", "dict", "property", "staticmethod",
+     "classmethod", "print", "len", "isinstance", "set", "frozenset", "sorted", "reversed",
+     "int", "bool", "type", "object", "Exception", "ValueError", "zip", "enumerate"}
+)  # fmt: skip
+PROPERTY_DECORATORS = frozenset({"property", "cached_property", "computed_field"})
+MAX_DEPTH = 14
+MAX_LOOP = 500
+MAX_STEPS = 3_000_000
+
+
+class _Return(Exception):
+    """An unconditional ``return`` at the top of a function body."""
+
+
+class Evaluator:
+    """Expressions and calls; :class:`traceaudit.pyeval.Interpreter` adds statements."""
+
+    def __init__(self, project: Project, values: dict[str, str]) -> None:
+        self.project = project
+        self.values = values
+        self.routers: list[Router] = []
+        self.edges: dict[str, set[str]] = {}
+        self.running: list[str] = []  # module keys being executed, innermost last
+        self.edge_log: list[set[str]] = []
+        self.memo: dict[tuple[object, ...], tuple[Value, set[str]]] = {}
+        self.called: set[int] = set()  # ids of FuncDef facts that ran
+        self.call_stack: list[tuple[object, ...]] = []
+        self.steps = 0
+        self.unresolved: list[tuple[Location, str]] = []
+        self.functions: list[Function] = []  # every function defined, for uncalled factories
+        self.errors: list[str] = []  # statements skipped because of an internal error
+
+    # -- provided by the interpreter -------------------------------------------
+
+    def block(self, stmts: Sequence[pf.Stmt], frame: Frame) -> None:
+        raise NotImplementedError
+
+    def load(self, state: ModuleState) -> ModuleState:
+        raise NotImplementedError
+
+    def module_attr(self, state: ModuleState, name: str, text: str) -> Value:
+        raise NotImplementedError
+
+    def add_edge(self, target: ModuleState) -> None:
+        raise NotImplementedError
+
+    @property
+    def origin(self) -> str:
+        return self.running[-1] if self.running else ""
+
+    def force(self, value: Value) -> Value:
+        """Resolve a :class:`Lazy` name now that its module has (maybe) finished."""
+        seen = 0
+        while isinstance(value, Lazy) and seen < 20:
+            seen += 1
+            if value.name in value.state.ns:
+                value = value.state.ns[value.name]
+            elif value.state.status == 1:
+                return value
+            else:
+                return self.unknown(f"{value.state.dotted}.{value.name}")
+        return value
+
+    def iterate(self, value: Value) -> list[Value] | None:
+        value = self.force(value)
+        if isinstance(value, ListV):
+            return list(value.items)
+        if isinstance(value, DictV):
+            return [k for k, _ in value.items]
+        return None
+
+    # -- expressions -------------------------------------------------------------
+
+    def unknown(self, text: str, ext: str | None = None) -> Value:
+        if text in self.values:
+            return Str(self.values[text])
+        return Unknown(text, ext)
+
+    def lookup(self, name: str, frame: Frame) -> Value:
+        if name in frame.locals:
+            return frame.locals[name]
+        scope = frame.parent
+        while scope is not None:
+            if name in scope.locals:
+                return scope.locals[name]
+            scope = scope.parent
+        ns = frame.module.ns
+        if name in ns:
+            return ns[name]
+        if name in BUILTINS:
+            return Ext(f"builtins.{name}")
+        if frame.module.status == 1 and frame.kind != "module":
+            return Lazy(frame.module, name)
+        return self.unknown(name)
+
+    def eval(self, expr: pf.Expr, frame: Frame) -> Value:
+        if isinstance(expr, pf.Name):
+            value = self.lookup(expr.id, frame)
+            if isinstance(value, Unknown) and expr.id in self.values:
+                return Str(self.values[expr.id])
+            return value
+        if isinstance(expr, pf.Const):
+            v = expr.value
+            return Str(v) if isinstance(v, str) else Const(v)
+        if isinstance(expr, pf.Attr):
+            return self.getattr(self.eval(expr.value, frame), expr.attr, pf.render(expr))
+        if isinstance(expr, pf.Call):
+            return self.eval_call(expr, frame)
+        if isinstance(expr, pf.FStr):
+            out = EMPTY
+            for part in expr.parts:
+                out = out + self.to_str(self.eval(part, frame), pf.render(part))
+            return out
+        if isinstance(expr, pf.Formatted):
+            return self.format_value(self.eval(expr.value, frame), expr, frame)
+        if isinstance(expr, pf.BinOp):
+            left = self.eval(expr.left, frame)
+            right = self.eval(expr.right, frame)
+            return self.binop(expr.op, left, right, pf.render(expr))
+        if isinstance(expr, pf.Seq):
+            items: list[Value] = []
+            for item in expr.items:
+                if isinstance(item, pf.Star):
+                    inner = self.iterate(self.eval(item.value, frame))
+                    if inner is None:
+                        return self.unknown(pf.render(expr))
+                    items.extend(inner)
+                else:
+                    items.append(self.eval(item, frame))
+            return ListV(items, expr.kind)
+        if isinstance(expr, pf.DictE):
+            pairs: list[tuple[Value, Value]] = []
+            for key, val in expr.items:
+                if key is None:
+                    inner_d = self.force(self.eval(val, frame))
+                    if isinstance(inner_d, DictV):
+                        pairs.extend(inner_d.items)
+                    continue
+                pairs.append((self.eval(key, frame), self.eval(val, frame)))
+            return DictV(pairs)
+        if isinstance(expr, pf.Subscript):
+            return self.subscript(expr, frame)
+        if isinstance(expr, pf.Star):
+            return self.eval(expr.value, frame)
+        if isinstance(expr, pf.IfExp):
+            test = truth_of(self.force(self.eval(expr.test, frame)))
+            if test is None:
+                return self.unknown(pf.render(expr))
+            return self.eval(expr.body if test else expr.orelse, frame)
+        if isinstance(expr, pf.BoolOp):
+            left = self.force(self.eval(expr.left, frame))
+            truth = truth_of(left)
+            if truth is None:
+                # An unknown value `or` a default: the default is what runs unconfigured.
+                return self.eval(expr.right, frame) if expr.op == "or" else left
+            if (truth and expr.op == "or") or (not truth and expr.op == "and"):
+                return left
+            return self.eval(expr.right, frame)
+        if isinstance(expr, pf.Compare):
+            return self.compare(expr, frame)
+        return self.unknown(expr.text)
+
+    def compare(self, expr: pf.Compare, frame: Frame) -> Value:
+        """A comparison of known constants and strings (for ``if`` tests)."""
+        if expr.ops == ("not",):
+            truth = truth_of(self.force(self.eval(expr.left, frame)))
+            return self.unknown(pf.render(expr)) if truth is None else Const(not truth)
+        left = _plain(self.force(self.eval(expr.left, frame)))
+        for op, right_expr in zip(expr.ops, expr.comparators, strict=False):
+            right_value = self.force(self.eval(right_expr, frame))
+            right = _plain(right_value)
+            if op in ("in", "not in") and isinstance(right_value, ListV):
+                items = [_plain(self.force(i)) for i in right_value.items]
+                if left is _UNKNOWN or _UNKNOWN in items:
+                    return self.unknown(pf.render(expr))
+                result = (left in items) == (op == "in")
+            elif left is _UNKNOWN or right is _UNKNOWN:
+                return self.unknown(pf.render(expr))
+            else:
+                try:
+                    result = bool(_COMPARE[op](left, right))
+                except TypeError:
+                    return self.unknown(pf.render(expr))
+            if not result:
+                return Const(False)
+            left = right
+        return Const(True)
+
+    def subscript(self, expr: pf.Subscript, frame: Frame) -> Value:
+        base = self.force(self.eval(expr.value, frame))
+        if isinstance(base, Ext) and base.name == "Annotated" and expr.index:
+            origin = self.eval(expr.index[0], frame)
+            return AnnotatedV(origin, [self.eval(i, frame) for i in expr.index[1:]])
+        if len(expr.index) == 1:
+            key = self.force(self.eval(expr.index[0], frame))
+            if isinstance(base, DictV) and isinstance(key, Str):
+                found = base.get(key.value)
+                if found is not None:
+                    return found
+            if (
+                isinstance(base, ListV)
+                and isinstance(key, Const)
+                and type(key.value) is int
+                and -len(base.items) <= key.value < len(base.items)
+            ):
+                return base.items[key.value]
+        return self.unknown(pf.render(expr))
+
+    def to_str(self, value: Value, text: str) -> Str:
+        value = self.force(value)
+        if isinstance(value, Str):
+            return value
+        if isinstance(value, Const) and value.value is not None:
+            return Str(str(value.value))
+        if isinstance(value, Unknown):
+            return hole(value.text)
+        if isinstance(value, Instance) and isinstance(value.cls, ClassV):
+            method = value.cls.lookup("__str__")
+            if isinstance(method, Function):
+                result = self.force(self.call_function(method, [value], {}, None, None))
+                if isinstance(result, Str):
+                    return result
+        return hole(text)
+
+    def format_value(self, value: Value, expr: pf.Formatted, frame: Frame) -> Value:
+        """``f"{value:spec}"`` for a known number or string."""
+        value = self.force(value)
+        text = pf.render(expr)
+        if expr.conversion not in ("", "s"):
+            return self.unknown(text)
+        if not expr.spec:
+            return self.to_str(value, text)
+        if isinstance(value, Const | Str) and not (isinstance(value, Str) and value.holes):
+            try:
+                return Str(format(value.value, expr.spec))
+            except (TypeError, ValueError):
+                return self.unknown(text)
+        return self.unknown(text)
+
+    def binop(self, op: str, left: Value, right: Value, text: str) -> Value:
+        left = self.force(left)
+        right = self.force(right)
+        if op == "+":
+            if isinstance(left, Str) and isinstance(right, Str):
+                return left + right
+            if isinstance(left, ListV) and isinstance(right, ListV):
+                return ListV(left.items + right.items, left.kind)
+            if isinstance(left, Str) or isinstance(right, Str):
+                return self.to_str(left, text) + self.to_str(right, text)
+            if (
+                isinstance(left, Const)
+                and isinstance(right, Const)
+                and isinstance(left.value, int | float)
+                and isinstance(right.value, int | float)
+            ):
+                return Const(left.value + right.value)
+        if op == "%" and isinstance(left, Str) and not left.holes:
+            args = right.items if isinstance(right, ListV) else [right]
+            out = left.value
+            holes: tuple[str, ...] = ()
+            for arg in args:
+                piece = self.to_str(arg, text)
+                if "%s" not in out:
+                    break
+                out = out.replace("%s", piece.value, 1)
+                holes += piece.holes
+            return Str(out, left.holes + holes)
+        return self.unknown(text)
+
+    def getattr(self, obj: Value, name: str, text: str) -> Value:
+        obj = self.force(obj)
+        if isinstance(obj, ModuleV):
+            return self.module_attr(obj.state, name, text)
+        if isinstance(obj, Ext):
+            return Ext(f"{obj.qual}.{name}")
+        if isinstance(obj, Router):
+            return self.router_attr(obj, name, text)
+        if isinstance(obj, Instance):
+            if name in obj.attrs:
+                return obj.attrs[name]
+            if isinstance(obj.cls, ClassV):
+                found = obj.cls.lookup(name)
+                if isinstance(found, Function):
+                    if "property" in found.flags:
+                        return self.call_function(found, [obj], {}, None, None)
+                    if "staticmethod" in found.flags:
+                        return found
+                    return BoundMethod(obj, found)
+                if found is not None:
+                    return found
+            if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
+                return Builtin(obj, name)
+            return self.unknown(text)
+        if isinstance(obj, ClassV):
+            found = obj.lookup(name)
+            if isinstance(found, Function) and "classmethod" in found.flags:
+                return BoundMethod(obj, found)
+            return found if found is not None else self.unknown(text)
+        if isinstance(obj, Super):
+            return self.super_attr(obj, name, text)
+        if isinstance(obj, Str):
+            if name == "value":  # an Enum member whose value is the string itself
+                return obj
+            return Builtin(obj, name)
+        if isinstance(obj, ListV | DictV | Builtin):
+            return Builtin(obj, name)
+        if isinstance(obj, Unknown):
+            return Unknown(text, obj.ext)
+        return self.unknown(text)
+
+    def router_attr(self, router: Router, name: str, text: str) -> Value:
+        if name in router.attrs:
+            return router.attrs[name]
+        if isinstance(router.cls, ClassV):
+            found = router.cls.lookup(name)
+            if isinstance(found, Function):
+                if "property" in found.flags:
+                    return self.call_function(found, [router], {}, None, None)
+                return BoundMethod(router, found)
+            if found is not None:
+                return found
+        if name == "router":
+            return router
+        if name == "prefix":
+            return router.prefix
+        if name == "dependencies":
+            return router.dependencies
+        if name == "tags":
+            return router.tags
+        if name == "routes":
+            return Builtin(router, "routes")
+        if name in ("state", "openapi", "openapi_schema"):
+            return self.unknown(text)
+        return Builtin(router, name)
+
+    def super_attr(self, sup: Super, name: str, text: str) -> Value:
+        mro = sup.cls.mro()
+        for cls in mro[1:]:
+            if isinstance(cls, ClassV) and name in cls.ns:
+                found = cls.ns[name]
+                if isinstance(found, Function):
+                    return BoundMethod(sup.obj, found)
+                return found
+            if isinstance(cls, Ext):
+                return Builtin(sup.obj, f"super.{name}")
+        return self.unknown(text)
+
+    # -- calls -------------------------------------------------------------------
+
+    def eval_call(self, call: pf.Call, frame: Frame) -> Value:
+        func = self.force(self.eval(call.func, frame))
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in call.args:
+            value = self.eval(arg.value, frame)
+            if arg.star == "*":
+                items = self.iterate(value)
+                if items is None:
+                    return self.unknown(pf.render(call))
+                args.extend(items)
+            elif arg.star == "**":
+                mapping = self.force(value)
+                if isinstance(mapping, DictV):
+                    for k, v in mapping.items:
+                        k = self.force(k)
+                        if isinstance(k, Str):
+                            kwargs[k.value] = v
+                elif not isinstance(mapping, Unknown):
+                    return self.unknown(pf.render(call))
+            elif arg.name is not None:
+                kwargs[arg.name] = value
+            else:
+                args.append(value)
+        if isinstance(func, Ext) and func.qual == "builtins.super" and not args:
+            return self.make_super(frame, pf.render(call))
+        return self.call(func, args, kwargs, call, frame)
+
+    def make_super(self, frame: Frame, text: str) -> Value:
+        scope: Frame | None = frame
+        while scope is not None and scope.func is None:
+            scope = scope.parent
+        if scope is None or scope.func is None or scope.func.owner is None:
+            return self.unknown(text)
+        params = scope.func.fact.params
+        if not params or params[0].name not in scope.locals:
+            return self.unknown(text)
+        return Super(scope.locals[params[0].name], scope.func.owner)
+
+    def location(self, line: int, frame: Frame | None) -> Location:
+        path = frame.module.path if frame is not None else ""
+        return Location(path, line)
+
+    def call(
+        self,
+        func: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call,
+        frame: Frame,
+    ) -> Value:
+        func = self.force(func)
+        if isinstance(func, Function):
+            return self.call_function(func, args, kwargs, call, frame)
+        if isinstance(func, BoundMethod):
+            return self.call_function(func.func, [func.obj, *args], kwargs, call, frame)
+        if isinstance(func, ClassV):
+            return self.instantiate(func, args, kwargs, call, frame)
+        if isinstance(func, Builtin):
+            return call_builtin(self, func, args, kwargs, call, frame)
+        if isinstance(func, RouteDecorator):
+            return apply_route_decorator(self, func, args, call, frame)
+        if isinstance(func, Ext):
+            return call_external(self, func, args, kwargs, call, frame)
+        if isinstance(func, Instance):
+            method = func.cls.lookup("__call__") if isinstance(func.cls, ClassV) else None
+            if isinstance(method, Function):
+                return self.call_function(method, [func, *args], kwargs, call, frame)
+            if isinstance(func.cls, Ext) and func.cls.name == "Config":
+                return kwargs.get("default", self.unknown(pf.render(call)))
+        if isinstance(func, Partial):
+            return self.call(func.func, args, kwargs, call, frame)
+        if isinstance(func, Unknown):
+            return Unknown(pf.render(call), func.ext)
+        return self.unknown(pf.render(call))
+
+    def call_function(
+        self,
+        func: Function,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call | None,
+        frame: Frame | None,
+    ) -> Value:
+        text = pf.render(call) if call is not None else f"{func.fact.name}()"
+        conditions = frame.conditions if frame is not None else ()
+        key = (
+            id(func.fact),
+            id(func.closure),
+            *(_memo_key(a) for a in args),
+            *((k, _memo_key(v)) for k, v in sorted(kwargs.items())),
+            conditions,
+        )
+        if key in self.memo:
+            result, edges = self.memo[key]
+            for target in edges:
+                state = self.project.modules.get(target)
+                if state is not None:
+                    self.add_edge(state)
+            return result
+        if key in self.call_stack or len(self.call_stack) >= MAX_DEPTH or self.steps > MAX_STEPS:
+            return self.unknown(text)
+        self.called.add(id(func.fact))
+        local = self.bind(func, args, kwargs)
+        body = Frame("function", local, func.module, func.closure, conditions, func)
+        self.call_stack.append(key)
+        log: set[str] = set()
+        self.edge_log.append(log)
+        try:
+            self.block(func.fact.body, body)
+        except _Return:
+            pass
+        finally:
+            self.edge_log.pop()
+            self.call_stack.pop()
+        result = self.pick_return(body.returns)
+        self.memo[key] = (result, log)
+        return result
+
+    def pick_return(self, returns: list[tuple[Value, bool]]) -> Value:
+        for value, conditional in returns:
+            if not conditional:
+                return value
+        for value, _ in returns:
+            if not isinstance(value, Unknown):
+                return value
+        return returns[0][0] if returns else NONE
+
+    def bind(self, func: Function, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
+        local: dict[str, Value] = {}
+        params = func.fact.params
+        positional = [p for p in params if p.kind in ("posonly", "pos")]
+        rest = list(args)
+        for p in positional:
+            if rest:
+                local[p.name] = rest.pop(0)
+        extra_kwargs = dict(kwargs)
+        for p in params:
+            if p.kind == "vararg":
+                local[p.name] = ListV(rest, "tuple")
+            elif p.kind == "kwarg":
+                continue
+            elif p.name not in local:
+                if p.name in extra_kwargs:
+                    local[p.name] = extra_kwargs.pop(p.name)
+                elif p.default is not None:
+                    defining = Frame("module", func.module.ns, func.module, func.closure, ())
+                    local[p.name] = self.eval(p.default, defining)
+                else:
+                    local[p.name] = self.unknown(p.name)
+        for p in params:
+            if p.kind == "kwarg":
+                local[p.name] = DictV([(Str(k), v) for k, v in extra_kwargs.items()])
+        return local
+
+    def instantiate(
+        self,
+        cls: ClassV,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call,
+        frame: Frame,
+    ) -> Value:
+        obj: Router | Instance | None = None
+        for base in cls.ext_bases():
+            kind = ext_router_kind(base.qual)
+            if kind is not None:
+                obj = Router(kind, cls, self.location(call.line, frame), self.origin)
+                self.routers.append(obj)
+                break
+        if obj is None:
+            obj = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(init, [obj, *args], kwargs, call, frame)
+        elif isinstance(obj, Router):
+            new_router(self, obj, args, kwargs, call, frame)
+        else:  # pydantic models, dataclasses: fields in annotation order
+            classes = [c for c in reversed(cls.mro()) if isinstance(c, ClassV)]
+            fields = dict.fromkeys(n for c in classes for n in c.annotations)
+            for name, value in zip(fields, args, strict=False):
+                obj.attrs[name] = value
+            for name, value in kwargs.items():
+                obj.attrs[name] = value
+        return obj
+
+    # -- helpers for pycalls --------------------------------------------------
+
+    def strings(self, value: Value | None) -> list[str]:
+        value = self.force(value) if value is not None else None
+        items = self.iterate(value) if value is not None else None
+        if items is None:
+            return []
+        out = []
+        for item in items:
+            item = self.force(item)
+            if isinstance(item, Str) and not item.holes:
+                out.append(item.value)
+        return out
+
+    def as_str(self, value: Value | None, text: str) -> Str:
+        if value is None:
+            return EMPTY
+        return self.to_str(value, text)
+
+    def flag(self, value: Value | None, default: bool) -> bool:
+        value = self.force(value) if value is not None else None
+        if isinstance(value, Const) and isinstance(value.value, bool):
+            return value.value
+        return default
+
+    def note(self, location: Location, reason: str) -> None:
+        self.unresolved.append((location, reason))
+
+
+def truth_of(value: Value) -> bool | None:
+    if isinstance(value, Const):
+        return bool(value.value)
+    if isinstance(value, Str):
+        return None if value.holes else bool(value.value)
+    if isinstance(value, ListV):
+        return bool(value.items)
+    if isinstance(value, Unknown | Lazy):
+        return None
+    return True
+
+
+def _memo_key(value: Value) -> object:
+    if isinstance(value, Str):
+        return ("s", value.value, value.holes)
+    if isinstance(value, Const):
+        return ("c", type(value.value).__name__, value.value)
+    if isinstance(value, Unknown):
+        return ("u", value.text)
+    if isinstance(value, Ext):
+        return ("e", value.qual)
+    return ("o", id(value))
+
+
+_UNKNOWN = object()
+_COMPARE: dict[str, Callable[[Any, Any], object]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "is": lambda a, b: a is b,
+    "is not": lambda a, b: a is not b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+}
+
+
+def _plain(value: Value) -> object:
+    """The Python value of a known constant or string, else a sentinel."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Str) and not value.holes:
+        return value.value
+    return _UNKNOWN

@@ -1,0 +1,389 @@
+"""Per-file facts about one Python module: a small, picklable summary of its code.
+
+``pycode.scan_module`` turns one source file into a :class:`ModuleFacts`;
+``routing.resolve_routes`` interprets the facts of every file together. The
+facts are a reduced syntax tree: the statements that bind names, call things
+or define functions and classes, with expressions in a tiny language (names,
+attributes, calls, literals, f-strings, ``+``). Anything else becomes
+:class:`Unknown` with its source text, so a value that cannot be known is shown
+as written instead of being guessed.
+
+Only the standard library is imported here; every class is a frozen, slotted
+dataclass, so facts pickle cheaply and can be cached by content hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from traceaudit.model import CodeRef, Location
+
+# --------------------------------------------------------------------------
+# Expressions
+# --------------------------------------------------------------------------
+
+ConstValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A literal: string (implicit concatenation joined), number, bool or None."""
+
+    value: ConstValue
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """A call argument: positional (name None), keyword, ``*x`` or ``**x``."""
+
+    value: Expr
+    name: str | None = None
+    star: str = ""  # "", "*" or "**"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    func: Expr
+    args: tuple[Arg, ...]
+    line: int = 0
+
+    def kwarg(self, name: str) -> Expr | None:
+        for arg in self.args:
+            if arg.name == name and not arg.star:
+                return arg.value
+        return None
+
+    def positional(self) -> tuple[Expr, ...]:
+        return tuple(a.value for a in self.args if a.name is None and not a.star)
+
+
+@dataclass(frozen=True, slots=True)
+class FStr:
+    """An f-string: literal parts are :class:`Const`, the rest are expressions."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """``{value!conversion:spec}`` inside an f-string (spec without nested fields)."""
+
+    value: Expr
+    spec: str = ""
+    conversion: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str  # "+", "%", "|"
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A list, tuple or set display. Items may be :class:`Star`."""
+
+    kind: str  # "list", "tuple", "set"
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class DictE:
+    """A dict display; a key of None stands for ``**value``."""
+
+    items: tuple[tuple[Expr | None, Expr], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript:
+    value: Expr
+    index: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IfExp:
+    """``body if test else orelse``."""
+
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """``left or right`` / ``left and right``."""
+
+    op: str  # "or", "and"
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``left op right [op right ...]`` with ops ``==``, ``!=``, ``in``, ``not in``, ``is``,
+    ``is not``, ``<``, ``<=``, ``>``, ``>=``; ``not x`` is ``Compare(x, ("not",), ())``."""
+
+    left: Expr
+    ops: tuple[str, ...]
+    comparators: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Anything the facts do not model, kept as its source text."""
+
+    text: str
+
+
+Expr = (
+    Const
+    | Name
+    | Attr
+    | Call
+    | FStr
+    | Formatted
+    | BinOp
+    | Seq
+    | Star
+    | DictE
+    | Subscript
+    | IfExp
+    | BoolOp
+    | Compare
+    | Unknown
+)
+
+
+# --------------------------------------------------------------------------
+# Statements
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """``import a.b.c`` (binds ``a``) or ``import a.b.c as x`` (binds ``x``)."""
+
+    module: str
+    alias: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFrom:
+    """``from .mod import a as b, c``; ``names`` holds (name, local) pairs."""
+
+    module: str  # "" for ``from . import x``
+    level: int
+    names: tuple[tuple[str, str], ...]
+    line: int
+    star: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """``a = b = value``, ``x: T = value`` or a bare annotation ``x: T``."""
+
+    targets: tuple[Expr, ...]
+    value: Expr | None
+    line: int
+    annotation: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AugAssign:
+    target: Expr
+    op: str
+    value: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExprStmt:
+    value: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    value: Expr | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    kind: str  # "posonly", "pos", "vararg", "kwonly", "kwarg"
+    annotation: Expr | None = None
+    default: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decorator:
+    expr: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class FuncDef:
+    name: str
+    qualname: str  # "Outer.method", "create_app.<locals>.x" is written "create_app.x"
+    line: int  # first line including decorators (like co_firstlineno)
+    def_line: int
+    decorators: tuple[Decorator, ...]
+    params: tuple[Param, ...]
+    body: tuple[Stmt, ...]
+    returns: Expr | None = None
+    is_async: bool = False
+    docstring: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDef:
+    name: str
+    qualname: str
+    line: int
+    bases: tuple[Arg, ...]
+    decorators: tuple[Decorator, ...]
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    """A conditional block. ``static`` is True/False when the test is known
+    (``if TYPE_CHECKING``, ``if __name__ == "__main__"``, ``if True``)."""
+
+    test: str  # source text of the test
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...]
+    line: int
+    static: bool | None = None
+    cond: Expr | None = None  # the test, to evaluate with default settings
+
+
+@dataclass(frozen=True, slots=True)
+class For:
+    target: Expr
+    iter: Expr
+    body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """``with`` / ``try`` bodies: run in order, unconditionally.
+
+    ``bindings`` are ``with x as name`` targets (bound to unknown values).
+    """
+
+    body: tuple[Stmt, ...]
+    bindings: tuple[Expr, ...] = ()
+
+
+Stmt = (
+    Import
+    | ImportFrom
+    | Assign
+    | AugAssign
+    | ExprStmt
+    | Return
+    | FuncDef
+    | ClassDef
+    | If
+    | For
+    | Block
+)
+
+
+# --------------------------------------------------------------------------
+# The module
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """Everything one Python file contributes to the project-level analysis."""
+
+    path: str  # project-relative POSIX path
+    module: str  # dotted module name as computed by ``pycode.module_name_for``
+    is_package: bool = False  # an ``__init__.py``
+    is_test: bool = False
+    scanned: bool = True  # False when the text prefilter ruled the file out
+    body: tuple[Stmt, ...] = ()
+    refs: tuple[CodeRef, ...] = ()
+    parse_error: tuple[Location, str] | None = None  # where and why the file did not parse
+
+
+def render(expr: Expr | None) -> str:
+    """Source-like text of an expression, for placeholders and messages."""
+    if expr is None:
+        return "None"
+    if isinstance(expr, Const):
+        return repr(expr.value)
+    if isinstance(expr, Name):
+        return expr.id
+    if isinstance(expr, Attr):
+        return f"{render(expr.value)}.{expr.attr}"
+    if isinstance(expr, Call):
+        args = []
+        for arg in expr.args:
+            text = arg.star + render(arg.value)
+            args.append(f"{arg.name}={text}" if arg.name else text)
+        return f"{render(expr.func)}({', '.join(args)})"
+    if isinstance(expr, FStr):
+        out = []
+        for part in expr.parts:
+            if isinstance(part, Const) and isinstance(part.value, str):
+                out.append(part.value.replace("{", "{{").replace("}", "}}"))
+            else:
+                out.append("{" + render(part) + "}")
+        return 'f"' + "".join(out) + '"'
+    if isinstance(expr, Formatted):
+        conversion = f"!{expr.conversion}" if expr.conversion else ""
+        spec = f":{expr.spec}" if expr.spec else ""
+        return f"{render(expr.value)}{conversion}{spec}"
+    if isinstance(expr, BinOp):
+        return f"{render(expr.left)} {expr.op} {render(expr.right)}"
+    if isinstance(expr, Seq):
+        inner = ", ".join(render(i) for i in expr.items)
+        if expr.kind == "tuple":
+            return f"({inner}{',' if len(expr.items) == 1 else ''})"
+        return f"{{{inner}}}" if expr.kind == "set" else f"[{inner}]"
+    if isinstance(expr, Star):
+        return "*" + render(expr.value)
+    if isinstance(expr, DictE):
+        parts = [
+            f"**{render(v)}" if k is None else f"{render(k)}: {render(v)}" for k, v in expr.items
+        ]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(expr, Subscript):
+        return f"{render(expr.value)}[{', '.join(render(i) for i in expr.index)}]"
+    if isinstance(expr, IfExp):
+        return f"{render(expr.body)} if {render(expr.test)} else {render(expr.orelse)}"
+    if isinstance(expr, BoolOp):
+        return f"{render(expr.left)} {expr.op} {render(expr.right)}"
+    if isinstance(expr, Compare):
+        if expr.ops == ("not",):
+            return f"not {render(expr.left)}"
+        parts = [render(expr.left)]
+        for op, right in zip(expr.ops, expr.comparators, strict=False):
+            parts += [op, render(right)]
+        return " ".join(parts)
+    return expr.text

@@ -1,0 +1,138 @@
+"""The text prefilter: which Python files can matter, decided without parsing them.
+
+Parsing with LibCST costs ~15x ``ast.parse``, and only a few percent of a
+project's files hold routes or spec references. A file is parsed for code
+facts only if it mentions something that can define, register, feed or guard a
+route (FastAPI/Starlette names, routers, ``Depends``, settings, path-like
+constants, environment lookups); it is scanned for references only if a line
+holds a reference candidate. Everything else keeps just its module-level
+function names and lines (:func:`ast_defs`, or :func:`light_defs` by text when
+``ast`` cannot parse the file), enough to place an endpoint registered from
+another file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from traceaudit import pyfacts as pf
+from traceaudit.pyrefs import DIRECTIVE, ExtractRefs
+
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+# A file can define, register, feed or guard routes only if it mentions one of these
+# (plain substrings: ``in`` is much faster than a regex alternation) ...
+_CODE_WORDS = (
+    "FastAPI", "APIRouter", "Router", "router", "Route", "routes", "include_router", "add_api_",
+    ".mount", "Mount", "Starlette", "websocket", "Depends", "Security", "fastapi.security",
+    "OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer", "HTTPBasic",
+    "HTTPDigest", "APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "OpenIdConnect", "Settings",
+    "import_module", "starlette.config", "decouple",
+)  # fmt: skip
+# ... or has a decorator that looks like a route registration on any object ...
+_ROUTE_DECORATOR = re.compile(r"@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|trace)\s*\(")
+# ... or binds a path-like string, a prefix, or (at module level) a name that looks like
+# a prefix, URL, path or settings object, or an environment variable.
+_PLAIN_VALUE = r"""(?![ \t]*(?:[rRbBuU]{0,2}(?:"[^"/\n]+"|'[^'/\n]+')|[\d.+-]+)[ \t]*[,)#\n])"""
+_CONST_HINT = re.compile(
+    r"(?m)^(?:[A-Za-z_]\w*\s*(?::[^=\n]*)?=\s*[rRuUfF]{0,2}[\"'][^\"'\n]*/"
+    r"|(?!__)\w*(?i:api|prefix|path|url|route|settings|config)\w*\s*(?::[^=\n]*)?=(?!=)"
+    + _PLAIN_VALUE
+    + r"|\w+\s*(?::[^=\n]*)?=\s*(?:os\.)?(?:getenv|environ))"
+    r"|(?i:prefix)\w*\s*(?::[^=\n]*)?=(?!=)" + _PLAIN_VALUE
+)
+_IMPORT_HINT = re.compile(r"(?m)^\s*(?:from|import)\s")
+# Words near a spec reference (lower case, found with str.find, which is much faster
+# than a regex alternation); a line without one, or an id, cannot hold a reference.
+_REF_WORDS = (
+    "§", ".md", "~", "implement", "spec", "req", "ref", "cover", "validat", "verif", "satisf",
+    "trace", "fulfil", "stor", "task", "acceptance", "需求",
+)  # fmt: skip
+
+
+def is_test_path(path: str) -> bool:
+    """True for files under tests/ and for test_*.py, *_test.py, conftest.py."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(p in TEST_DIRS for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def wants_code(source: str, is_package: bool = False) -> bool:
+    """Whether a file can define, register, feed or guard a route (text prefilter)."""
+    if any(word in source for word in _CODE_WORDS):
+        return True
+    if _ROUTE_DECORATOR.search(source) or _CONST_HINT.search(source):
+        return True
+    return is_package and _IMPORT_HINT.search(source) is not None
+
+
+def may_cite_spec(source: str, regex: re.Pattern[str], extract: ExtractRefs) -> bool:
+    """Whether any docstring or comment of the file can hold a spec reference.
+
+    References are found line by line, so only the lines with a hint word or an
+    id-shaped word are handed to ``extract``.
+    """
+    starts: set[int] = set()
+    lower = source.lower()
+    if len(lower) != len(source):  # some characters change length when lowered
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in source)
+    for word in _REF_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.add(lower.rfind("\n", 0, at) + 1)
+            end = lower.find("\n", at)
+            at = lower.find(word, end) if end >= 0 else -1
+    for match in regex.finditer(source):
+        starts.add(source.rfind("\n", 0, match.start()) + 1)
+    if not starts:
+        return False
+    lines = []
+    for start in sorted(starts):
+        end = source.find("\n", start)
+        lines.append(source[start : end if end >= 0 else len(source)])
+    return bool(extract(DIRECTIVE.sub("", "\n".join(lines)), regex))
+
+
+_LIGHT_DEF = re.compile(
+    r"(?m)^(?P<decorators>(?:@[^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*)*)"
+    r"(?:async[ \t]+)?def[ \t]+(?P<name>\w+)"
+)
+
+
+def light_defs(source: str) -> tuple[pf.Stmt, ...]:
+    """Module-level functions of a file the prefilter ruled out, found by text.
+
+    Such a file cannot register routes, but one of its functions may still be an
+    endpoint registered elsewhere (``router.add_api_route("/x", handlers.list_x)``):
+    its name and first line are enough to place the handler.
+    """
+    out: list[pf.Stmt] = []
+    line = 1
+    last = 0
+    for match in _LIGHT_DEF.finditer(source):
+        line += source.count("\n", last, match.start())
+        last = match.start()
+        def_line = line + match.group("decorators").count("\n")
+        name = match.group("name")
+        out.append(pf.FuncDef(name, name, line, def_line, (), (), ()))
+    return tuple(out)
+
+
+def is_package(path: str) -> bool:
+    return path == "__init__.py" or path.endswith("/__init__.py")
+
+
+def ast_defs(tree: ast.Module) -> tuple[pf.Stmt, ...]:
+    """Module-level functions (name, first line with decorators) of a parsed file."""
+    out: list[pf.Stmt] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            out.append(pf.FuncDef(node.name, node.name, first, node.lineno, (), (), ()))
+    return tuple(out)

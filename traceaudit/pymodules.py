@@ -1,0 +1,143 @@
+"""The modules of a project for the static interpreter: import resolution and scopes.
+
+Module identity is the file path (``app/api/users`` for ``app/api/users.py``,
+``app/api`` for a package), so imports resolve whatever the import root is:
+an absolute import matches every file whose path ends with the dotted name,
+preferring the importer's own source root; a relative import is resolved
+against the importer's directory. Namespace packages are directories.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from traceaudit import pyfacts as pf
+from traceaudit.pyvalues import Str, Value
+
+if TYPE_CHECKING:
+    from traceaudit.pyvalues import ClassV, Function
+
+# Always external, whatever files the project holds.
+EXTERNAL_TOP = frozenset(
+    {"fastapi", "starlette", "pydantic", "pydantic_settings", "typing", "typing_extensions",
+     "os", "functools", "importlib", "enum", "http", "contextlib", "sqlmodel", "sqlalchemy"}
+)  # fmt: skip
+
+
+class ModuleState:
+    """One module of the project (or a namespace package directory)."""
+
+    __slots__ = ("dotted", "facts", "is_package", "key", "ns", "path", "status")
+
+    def __init__(self, key: str, facts: pf.ModuleFacts | None, is_package: bool) -> None:
+        self.key = key  # "app/api/routes/items", "app/api" for a package
+        self.facts = facts
+        self.path = facts.path if facts is not None else key  # file path for messages
+        self.is_package = is_package
+        self.dotted = facts.module if facts is not None else key.replace("/", ".")
+        self.ns: dict[str, Value] = {"__name__": Str(self.dotted)}
+        self.status = 0  # 0 not run, 1 running, 2 done
+
+
+class Frame:
+    """A scope being executed: module, class body or function call."""
+
+    __slots__ = (
+        "cls", "conditions", "entry", "func", "kind", "locals", "module", "parent", "returns",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        kind: str,
+        locals_: dict[str, Value],
+        module: ModuleState,
+        parent: Frame | None,
+        conditions: tuple[str, ...],
+        func: Function | None = None,
+    ) -> None:
+        self.kind = kind  # "module", "class", "function"
+        self.locals = locals_
+        self.module = module
+        self.parent = parent  # enclosing function frame (closures)
+        self.conditions = conditions
+        self.entry = conditions  # the conditions the call started under
+        self.func = func
+        self.returns: list[tuple[Value, bool]] = []
+        self.cls: ClassV | None = None
+
+
+class Project:
+    """The modules of a project, indexed for import resolution."""
+
+    def __init__(self, facts: Sequence[pf.ModuleFacts]) -> None:
+        self.modules: dict[str, ModuleState] = {}
+        for f in sorted(facts, key=lambda m: m.path):
+            if not f.path.endswith(".py"):
+                continue
+            key = f.path[: -len("/__init__.py")] if f.is_package else f.path[:-3]
+            if f.path == "__init__.py":
+                continue
+            existing = self.modules.get(key)
+            if existing is not None and existing.facts is not None and not f.is_package:
+                continue  # a regular package wins over a same-named module
+            self.modules[key] = ModuleState(key, f, f.is_package)
+        for key in list(self.modules):
+            parts = key.split("/")
+            for i in range(1, len(parts)):
+                parent = "/".join(parts[:i])
+                if parent not in self.modules:
+                    self.modules[parent] = ModuleState(parent, None, True)
+        self.suffixes: dict[tuple[str, ...], list[str]] = {}
+        for key in self.modules:
+            names = tuple(key.split("/"))
+            for i in range(len(names)):
+                self.suffixes.setdefault(names[i:], []).append(key)
+
+    def find(self, dotted: str, importer: ModuleState | None) -> ModuleState | None:
+        """The project module an absolute import names, or None when external."""
+        parts = tuple(p for p in dotted.split(".") if p)
+        if not parts or parts[0] in EXTERNAL_TOP:
+            return None
+        keys = self.suffixes.get(parts)
+        if not keys:
+            return None
+        exact = [k for k in keys if self.modules[k].dotted == dotted]
+        if parts[0] in sys.stdlib_module_names and not exact:
+            return None
+        if len(keys) == 1:
+            return self.modules[keys[0]]
+        here = importer.key.split("/")[:-1] if importer is not None else []
+
+        def rank(key: str) -> tuple[int, int, int, str]:
+            root = key.split("/")[: len(key.split("/")) - len(parts)]
+            ancestor = root == here[: len(root)]
+            return (0 if key in exact else 1, 0 if ancestor else 1, len(root), key)
+
+        return self.modules[min(keys, key=rank)]
+
+    def relative(self, importer: ModuleState, level: int, dotted: str) -> ModuleState | None:
+        base: list[str] = importer.key.split("/")
+        if not importer.is_package:
+            base = base[:-1]
+        if level > 1:
+            base = base[: len(base) - (level - 1)] if level - 1 <= len(base) else []
+        parts = base + [p for p in dotted.split(".") if p]
+        return self.modules.get("/".join(parts)) if parts else None
+
+    def submodule(self, state: ModuleState, name: str) -> ModuleState | None:
+        if not state.is_package:
+            return None
+        return self.modules.get(f"{state.key}/{name}")
+
+    def ancestors(self, state: ModuleState) -> list[ModuleState]:
+        """Enclosing packages with an ``__init__.py``, outermost first (contiguous)."""
+        out: list[ModuleState] = []
+        parts = state.key.split("/")
+        for i in range(len(parts) - 1, 0, -1):
+            parent = self.modules.get("/".join(parts[:i]))
+            if parent is None or parent.facts is None:
+                break
+            out.append(parent)
+        return out[::-1]

@@ -1,0 +1,369 @@
+"""Abstract values for the static interpreter in :mod:`traceaudit.pyeval`.
+
+The interpreter runs the per-file facts of a whole project the way Python
+would import it, but over these values instead of real objects: known strings
+(possibly with ``{?expr}`` placeholders), modules, project functions and
+classes, instances, routers/apps that collect route registrations, and
+:class:`Unknown` for everything else. Nothing here is ever pickled; only the
+final :class:`~traceaudit.model.Route` objects leave the resolver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from traceaudit import pyfacts as pf
+from traceaudit.model import Location
+
+if TYPE_CHECKING:
+    from traceaudit.pymodules import Frame, ModuleState
+
+
+class Value:
+    __slots__ = ()
+
+
+class Unknown(Value):
+    """A value that cannot be known statically; ``text`` is its source text.
+
+    ``ext`` is the external dotted name it came from (``flask.Flask``), if any.
+    """
+
+    __slots__ = ("ext", "text")
+
+    def __init__(self, text: str, ext: str | None = None) -> None:
+        self.text = text
+        self.ext = ext
+
+
+class Str(Value):
+    """A string; unknown parts appear as ``{?expr}`` and are listed in ``holes``."""
+
+    __slots__ = ("holes", "value")
+
+    def __init__(self, value: str, holes: tuple[str, ...] = ()) -> None:
+        self.value = value
+        self.holes = holes
+
+    def __add__(self, other: Str) -> Str:
+        return Str(self.value + other.value, self.holes + other.holes)
+
+
+EMPTY = Str("")
+
+
+def hole(text: str) -> Str:
+    return Str("{?" + text + "}", (text,))
+
+
+class Const(Value):
+    """A number, bool or None."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | float | bool | None) -> None:
+        self.value = value
+
+
+NONE = Const(None)
+
+
+class Ext(Value):
+    """Something imported from outside the project, by dotted name."""
+
+    __slots__ = ("qual",)
+
+    def __init__(self, qual: str) -> None:
+        self.qual = qual
+
+    @property
+    def name(self) -> str:
+        return self.qual.rsplit(".", 1)[-1]
+
+
+class ModuleV(Value):
+    __slots__ = ("state",)
+
+    def __init__(self, state: ModuleState) -> None:
+        self.state = state
+
+
+class Lazy(Value):
+    """A name of a module that was still running when it was imported (a cycle)."""
+
+    __slots__ = ("name", "state")
+
+    def __init__(self, state: ModuleState, name: str) -> None:
+        self.state = state
+        self.name = name
+
+
+class Function(Value):
+    __slots__ = ("closure", "fact", "flags", "module", "owner")
+
+    def __init__(
+        self,
+        fact: pf.FuncDef,
+        module: ModuleState,
+        closure: Frame | None,
+        owner: ClassV | None = None,
+    ) -> None:
+        self.fact = fact
+        self.module = module
+        self.closure = closure
+        self.owner = owner
+        self.flags: set[str] = set()  # "property", "staticmethod", "classmethod"
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.module.path}:{self.fact.qualname}"
+
+    @property
+    def location(self) -> Location:
+        return Location(self.module.path, self.fact.line)
+
+
+class ClassV(Value):
+    __slots__ = ("annotations", "bases", "fact", "module", "ns")
+
+    def __init__(self, fact: pf.ClassDef, module: ModuleState, bases: list[Value]) -> None:
+        self.fact = fact
+        self.module = module
+        self.bases = bases
+        self.ns: dict[str, Value] = {}
+        self.annotations: dict[str, Value] = {}  # class-level ``name: annotation``
+
+    def mro(self) -> list[Value]:
+        """This class, then its bases depth-first (good enough for linear hierarchies)."""
+        out: list[Value] = []
+        seen: set[int] = set()
+
+        def visit(cls: Value) -> None:
+            if id(cls) in seen:
+                return
+            seen.add(id(cls))
+            out.append(cls)
+            if isinstance(cls, ClassV):
+                for base in cls.bases:
+                    visit(base)
+
+        visit(self)
+        return out
+
+    def lookup(self, name: str) -> Value | None:
+        for cls in self.mro():
+            if isinstance(cls, ClassV) and name in cls.ns:
+                return cls.ns[name]
+        return None
+
+    def ext_bases(self) -> list[Ext]:
+        return [c for c in self.mro() if isinstance(c, Ext)]
+
+
+class Instance(Value):
+    """An instance of a project class (or of an external class we model)."""
+
+    __slots__ = ("attrs", "cls", "name")
+
+    def __init__(self, cls: ClassV | Ext) -> None:
+        self.cls = cls
+        self.attrs: dict[str, Value] = {}
+        self.name: str | None = None  # the variable it was first bound to
+
+
+class ListV(Value):
+    __slots__ = ("items", "kind")
+
+    def __init__(self, items: list[Value], kind: str = "list") -> None:
+        self.items = items
+        self.kind = kind
+
+
+class DictV(Value):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[Value, Value]]) -> None:
+        self.items = items
+
+    def get(self, key: str) -> Value | None:
+        for k, v in reversed(self.items):
+            if isinstance(k, Str) and k.value == key and not k.holes:
+                return v
+        return None
+
+
+class DependsV(Value):
+    """``Depends(call)`` / ``Security(call, scopes=[...])``; call None means the annotation."""
+
+    __slots__ = ("call", "scopes", "security", "text")
+
+    def __init__(
+        self, call: Value | None, security: bool, scopes: tuple[str, ...], text: str
+    ) -> None:
+        self.call = call
+        self.security = security
+        self.scopes = scopes
+        self.text = text
+
+
+class AnnotatedV(Value):
+    __slots__ = ("metadata", "origin")
+
+    def __init__(self, origin: Value, metadata: list[Value]) -> None:
+        self.origin = origin
+        self.metadata = metadata
+
+
+class BoundMethod(Value):
+    __slots__ = ("func", "obj")
+
+    def __init__(self, obj: Value, func: Function) -> None:
+        self.obj = obj
+        self.func = func
+
+
+class Builtin(Value):
+    """A method of a modelled value: ``router.get``, ``routers.append``, ``s.rstrip``."""
+
+    __slots__ = ("name", "obj")
+
+    def __init__(self, obj: Value, name: str) -> None:
+        self.obj = obj
+        self.name = name
+
+
+class Super(Value):
+    __slots__ = ("cls", "obj")
+
+    def __init__(self, obj: Value, cls: ClassV) -> None:
+        self.obj = obj
+        self.cls = cls
+
+
+class RouteDecorator(Value):
+    """``router.get("/x", ...)`` before it is applied to the endpoint."""
+
+    __slots__ = ("base", "call", "kind", "kwargs", "methods", "path", "target")
+
+    def __init__(
+        self,
+        target: Value,
+        kind: str,
+        methods: tuple[str, ...] | None,
+        path: Str,
+        kwargs: dict[str, Value],
+        call: pf.Call,
+    ) -> None:
+        self.target = target  # the Router, or what could not be resolved
+        self.kind = kind  # "api", "websocket", "plain", "plain-websocket"
+        self.methods = methods
+        self.path = path
+        self.kwargs = kwargs
+        self.call = call
+        self.base = False  # registered through super(): a subclass override is not re-entered
+
+
+class Partial(Value):
+    __slots__ = ("func",)
+
+    def __init__(self, func: Value) -> None:
+        self.func = func
+
+
+# --------------------------------------------------------------------------
+# Routers and what is registered on them
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RouteEntry:
+    methods: tuple[str, ...]
+    path: Str
+    handler: Value
+    registered_at: Location
+    conditions: tuple[str, ...]
+    origin: str  # module key that executed the registration
+    kind: str = "api"  # "api" (router prefix applies) or "plain" (Starlette-style)
+    dependencies: list[Value] = field(default_factory=list)
+    tags: list[Value] = field(default_factory=list)
+    include_in_schema: bool = True
+    deprecated: bool = False
+    status_code: Value | None = None
+    response_model: str | None = None
+    summary: Value | None = None
+    description: Value | None = None
+    handler_text: str = ""
+
+
+@dataclass(slots=True)
+class IncludeEntry:
+    child: Value
+    prefix: Str
+    location: Location
+    conditions: tuple[str, ...]
+    origin: str
+    text: str
+    dependencies: list[Value] = field(default_factory=list)
+    tags: list[Value] = field(default_factory=list)
+    include_in_schema: bool = True
+    deprecated: bool = False
+
+
+@dataclass(slots=True)
+class MountEntry:
+    path: Str
+    app: Value
+    location: Location
+    conditions: tuple[str, ...]
+    origin: str
+    text: str
+
+
+Entry = RouteEntry | IncludeEntry | MountEntry
+
+
+class Router(Value):
+    """A FastAPI app, APIRouter, Starlette app or Router (or a subclass instance)."""
+
+    __slots__ = (
+        "attrs", "cls", "created", "dependencies", "deprecated", "entries", "include_in_schema",
+        "kind", "lifespans", "local_name", "name", "opaque", "origin", "prefix", "tags",
+    )  # fmt: skip
+
+    def __init__(self, kind: str, cls: ClassV | Ext, created: Location, origin: str) -> None:
+        self.kind = kind  # "app" (FastAPI), "router" (APIRouter), "starlette", "srouter"
+        self.cls = cls
+        self.created = created
+        self.origin = origin
+        self.prefix: Str = EMPTY
+        self.dependencies = ListV([])
+        self.tags = ListV([])
+        self.include_in_schema = True
+        self.deprecated = False
+        self.entries: list[Entry] = []
+        self.attrs: dict[str, Value] = {}
+        self.lifespans: list[Value] = []  # lifespan= and startup handlers, run after import
+        self.name: str | None = None  # "app/main.py:app": first module-level binding
+        self.local_name: str | None = None  # "app/factory.py:create_app.app"
+        self.opaque: str | None = None  # external router class that may add hidden routes
+
+    @property
+    def is_app(self) -> bool:
+        return self.kind in ("app", "starlette")
+
+    @property
+    def display(self) -> str:
+        return self.name or self.local_name or f"{self.created.path}:{self.created.line}"
+
+
+@dataclass(slots=True)
+class RouteSpec(Value):
+    """A literal ``Route(...)`` / ``APIRoute`` / ``WebSocketRoute`` / ``Mount(...)`` object."""
+
+    kind: str  # "route", "apiroute", "websocket", "mount"
+    path: Str
+    target: Value  # endpoint, or the mounted app/router
+    methods: tuple[str, ...] | None
+    location: Location
+    text: str

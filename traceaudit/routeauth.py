@@ -1,0 +1,248 @@
+"""Which dependencies guard a route, and whether one of them is authentication.
+
+FastAPI builds a dependency tree per route from the ``dependencies=`` of the
+app, routers, ``include_router`` calls and the decorator, plus the endpoint's
+``Depends``/``Security`` parameters (also through ``Annotated`` aliases), and
+then the parameters of each dependency in turn. This module builds the same
+tree from interpreted values. A route needs auth when the tree reaches a
+``fastapi.security`` scheme instance or a dependency whose name matches the
+configured auth patterns (``fnmatch``, case-insensitive).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from traceaudit import pyfacts as pf
+from traceaudit.pyeval import Interpreter
+from traceaudit.pymodules import Frame
+from traceaudit.pyrouters import is_security_class
+from traceaudit.pyvalues import (
+    AnnotatedV,
+    BoundMethod,
+    ClassV,
+    DependsV,
+    Ext,
+    Function,
+    Instance,
+    Partial,
+    Unknown,
+    Value,
+)
+
+_LAST_NAME = re.compile(r"([A-Za-z_]\w*)\s*(?:\(.*)?$", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthInfo:
+    auth: bool
+    chain: tuple[str, ...]
+    scopes: tuple[str, ...]
+    dependencies: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Node:
+    name: str  # the name FastAPI sees (function/class name), for the patterns
+    label: str  # what the chain shows (variable name of a scheme instance)
+    scheme: bool
+    children: list[DependsV]
+
+
+class AuthAnalyzer:
+    def __init__(self, interp: Interpreter, patterns: Sequence[str]) -> None:
+        self.interp = interp
+        self.patterns = tuple(p.lower() for p in patterns)
+        self._params: dict[int, list[DependsV]] = {}
+        self._nodes: dict[int, tuple[DependsV, _Node]] = {}
+
+    def matches(self, name: str) -> bool:
+        low = name.lower()
+        return any(fnmatchcase(low, p) for p in self.patterns)
+
+    def analyse(self, route_deps: Sequence[Value], handler: Value) -> AuthInfo:
+        deps = [d for d in (self.as_depends(v) for v in route_deps) if d is not None]
+        deps += self.param_deps(handler)
+        names: list[str] = []
+        for dep in deps:
+            name = self.node(dep).name
+            if name not in names:
+                names.append(name)
+        scheme_chain: tuple[str, ...] | None = None
+        pattern_chain: tuple[str, ...] | None = None
+        for dep in deps:
+            found_scheme, found_pattern = self.search(dep, set())
+            if found_scheme is not None:
+                scheme_chain = found_scheme
+                break
+            if pattern_chain is None and found_pattern is not None:
+                pattern_chain = found_pattern
+        chain = scheme_chain or pattern_chain or ()
+        scopes: set[str] = set()
+        self.collect_scopes(deps, scopes, set())
+        return AuthInfo(bool(chain), chain, tuple(sorted(scopes)), tuple(names))
+
+    def as_depends(self, value: Value) -> DependsV | None:
+        value = self.interp.force(value)
+        if isinstance(value, DependsV):
+            return value
+        if isinstance(value, Unknown):
+            return DependsV(value, False, (), value.text)
+        return None
+
+    def search(
+        self, dep: DependsV, seen: set[int]
+    ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        """(chain to a security scheme, chain to an auth-named dependency)."""
+        node = self.node(dep)
+        key = id(dep.call) if dep.call is not None else id(dep)
+        if key in seen:
+            return None, None
+        seen = seen | {key}
+        if node.scheme:
+            return (node.label,), None
+        pattern: tuple[str, ...] | None = (node.label,) if self.matches(node.name) else None
+        for child in node.children:
+            scheme_chain, child_pattern = self.search(child, seen)
+            if scheme_chain is not None:
+                return (node.label, *scheme_chain), pattern
+            if pattern is None and child_pattern is not None:
+                pattern = (node.label, *child_pattern)
+        return None, pattern
+
+    def collect_scopes(self, deps: Sequence[DependsV], out: set[str], seen: set[int]) -> None:
+        for dep in deps:
+            if id(dep) in seen:
+                continue
+            seen.add(id(dep))
+            out.update(dep.scopes)
+            self.collect_scopes(self.node(dep).children, out, seen)
+
+    def node(self, dep: DependsV) -> _Node:
+        cached = self._nodes.get(id(dep))
+        if cached is None:
+            cached = (dep, self._describe(dep.call))  # keeps dep alive: ids stay unique
+            self._nodes[id(dep)] = cached
+        return cached[1]
+
+    def _describe(self, call: Value | None) -> _Node:
+        value = self.interp.force(call) if call is not None else None
+        if isinstance(value, Partial):
+            value = self.interp.force(value.func)
+        if isinstance(value, Function):
+            return _Node(value.fact.name, value.fact.name, False, self.param_deps(value))
+        if isinstance(value, BoundMethod):
+            name = value.func.fact.name
+            return _Node(name, name, False, self.param_deps(value))
+        if isinstance(value, ClassV):
+            name = value.fact.name
+            return _Node(name, name, False, self.param_deps(value))
+        if isinstance(value, Instance):
+            cls = value.cls
+            cls_name = cls.fact.name if isinstance(cls, ClassV) else cls.name
+            scheme = is_security_class(cls)
+            label = value.name or cls_name
+            return _Node(cls_name, label if scheme else cls_name, scheme, self.param_deps(value))
+        if isinstance(value, Ext):
+            return _Node(value.name, value.name, False, [])
+        if isinstance(value, Unknown):
+            found = _LAST_NAME.search(value.text.split("(", 1)[0])
+            name = found.group(1) if found else value.text
+            return _Node(name, name, False, [])
+        return _Node("?", "?", False, [])
+
+    def param_deps(self, value: Value) -> list[DependsV]:
+        """The Depends/Security parameters of an endpoint or dependency callable."""
+        value = self.interp.force(value)
+        func: Function | None = None
+        skip_first = False
+        if isinstance(value, Partial):
+            return self.param_deps(value.func)
+        if isinstance(value, Function):
+            func = value
+            skip_first = value.owner is not None and "staticmethod" not in value.flags
+        elif isinstance(value, BoundMethod):
+            func, skip_first = value.func, True
+        elif isinstance(value, ClassV):
+            init = value.lookup("__init__")
+            if isinstance(init, Function):
+                func, skip_first = init, True
+        elif isinstance(value, Instance) and isinstance(value.cls, ClassV):
+            method = value.cls.lookup("__call__")
+            if isinstance(method, Function):
+                func, skip_first = method, True
+        if func is None:
+            return []
+        unbound_method = isinstance(value, Function) and skip_first
+        key = id(func.fact) * 4 + int(skip_first) + 2 * int(unbound_method)
+        cached = self._params.get(key)
+        if cached is not None:
+            return cached
+        self._params[key] = []  # recursion guard
+        frame = Frame("module", func.module.ns, func.module, func.closure, ())
+        params = func.fact.params[1:] if skip_first else func.fact.params
+        out = [d for p in params if (d := self.param_dep(p, frame)) is not None]
+        if unbound_method and func.owner is not None:
+            out = self.class_deps(func.owner) + out
+        self._params[key] = out
+        return out
+
+    def class_deps(self, cls: ClassV) -> list[DependsV]:
+        """Dependencies declared on a class-based view (``user: User = Depends(...)``).
+
+        A method registered unbound (``@router.get`` inside the class body, made a
+        view by ``fastapi-utils``' ``@cbv`` or a project's ``@controller``) gets the
+        class attributes as dependencies through its ``self`` parameter.
+        """
+        out: list[DependsV] = []
+        seen: set[str] = set()
+        for klass in cls.mro():
+            if not isinstance(klass, ClassV):
+                continue
+            for name in (*klass.annotations, *klass.ns):
+                if name in seen:
+                    continue
+                value = self.interp.force(klass.ns[name]) if name in klass.ns else None
+                annotation = klass.annotations.get(name)
+                if name in klass.ns or name in klass.annotations:
+                    seen.add(name)
+                dep: DependsV | None = None
+                if isinstance(value, DependsV):
+                    dep = _with_call(value, annotation)
+                elif value is None and isinstance(annotation, AnnotatedV):
+                    for meta in annotation.metadata:
+                        meta = self.interp.force(meta)
+                        if isinstance(meta, DependsV):
+                            dep = _with_call(meta, annotation)
+                if dep is not None:
+                    out.append(dep)
+        return out
+
+    def param_dep(self, param: pf.Param, frame: Frame) -> DependsV | None:
+        if param.kind in ("vararg", "kwarg"):
+            return None
+        interp = self.interp
+        annotation = default = None
+        if param.annotation is not None:
+            annotation = interp.force(interp.eval(param.annotation, frame))
+        if param.default is not None:
+            default = interp.force(interp.eval(param.default, frame))
+        if isinstance(default, DependsV):
+            return _with_call(default, annotation)
+        if isinstance(annotation, AnnotatedV):
+            for meta in annotation.metadata:
+                meta = interp.force(meta)
+                if isinstance(meta, DependsV):
+                    return _with_call(meta, annotation)
+        return None
+
+
+def _with_call(dep: DependsV, annotation: Value | None) -> DependsV:
+    """``Depends()`` without a callable depends on the parameter's type."""
+    if dep.call is not None:
+        return dep
+    origin = annotation.origin if isinstance(annotation, AnnotatedV) else annotation
+    return DependsV(origin, dep.security, dep.scopes, dep.text)

@@ -1,0 +1,457 @@
+"""All per-file facts -> the routes FastAPI would serve, resolved statically.
+
+The project's facts are interpreted as if Python imported every module
+(:mod:`traceaudit.pyeval`); that yields the apps and routers with everything
+registered on them. From each served app the include/mount tree is walked,
+composing prefixes, dependencies, tags and flags the way FastAPI does, into
+:class:`~traceaudit.model.Route` objects. Routers no served app reaches are
+reported as :class:`~traceaudit.model.UnmountedRouter`; registrations that
+cannot be resolved are reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from traceaudit import pyfacts as pf
+from traceaudit.model import Config, Location, Route, UnmountedRouter, UnresolvedRegistration
+from traceaudit.pycalls import status_code_of
+from traceaudit.pyeval import Interpreter
+from traceaudit.pymodules import Frame, ModuleState, Project
+from traceaudit.pyvalues import (
+    EMPTY,
+    BoundMethod,
+    ClassV,
+    Function,
+    IncludeEntry,
+    MountEntry,
+    Partial,
+    RouteEntry,
+    Router,
+    Str,
+    Unknown,
+    Value,
+)
+from traceaudit.routeauth import AuthAnalyzer
+
+# --------------------------------------------------------------------------
+# Module names
+# --------------------------------------------------------------------------
+
+
+def module_names(paths: Collection[str]) -> dict[str, str]:
+    """Dotted module name for every project-relative ``.py`` path."""
+    packages = {p[: -len("/__init__.py")] for p in paths if p.endswith("/__init__.py")}
+    return {p: _module_name(p, packages) for p in paths}
+
+
+def module_name_for(path: str, paths: Collection[str] = ()) -> str:
+    """Dotted module name of one file; ``paths`` (all files) reveals packages."""
+    packages = {p[: -len("/__init__.py")] for p in paths if p.endswith("/__init__.py")}
+    return _module_name(path, packages)
+
+
+def _module_name(path: str, packages: set[str]) -> str:
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    dirs = path.split("/")[:-1]
+    # Climb the chain of regular packages; the directory above it is the import root.
+    top = len(dirs)
+    while top > 0 and "/".join(dirs[:top]) in packages:
+        top -= 1
+    if top < len(dirs):
+        return ".".join(parts[top:]) or parts[-1]
+    # Namespace packages or scripts: a src/ layout sets the root, else the project root.
+    if "src" in dirs:
+        return ".".join(parts[len(dirs) - dirs[::-1].index("src") :])
+    return ".".join(parts)
+
+
+# --------------------------------------------------------------------------
+# Resolution
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResolution:
+    routes: tuple[Route, ...]
+    unmounted: tuple[UnmountedRouter, ...] = ()
+    unresolved: tuple[UnresolvedRegistration, ...] = ()
+    unresolved_paths: tuple[tuple[Location, str], ...] = ()  # (route location, expression)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    app: Router
+    prefix: Str
+    deps: tuple[Value, ...]
+    tags: tuple[Value, ...]
+    conditions: tuple[str, ...]
+    include_in_schema: bool
+    deprecated: bool
+    chain: tuple[str, ...]
+    allowed: frozenset[str]
+
+
+def resolve_routes(facts: Sequence[pf.ModuleFacts], config: Config) -> RouteResolution:
+    """The routes every served app serves, plus dead routers and unresolved registrations."""
+    project = Project([f for f in facts if not f.is_test])
+    interp = Interpreter(project, dict(config.values))
+    interp.run_all()
+    factory_apps = _run_uncalled_app_factories(interp)
+    _run_startup_hooks(interp)
+    return _Resolver(interp, config, factory_apps).resolve()
+
+
+def _run_uncalled_app_factories(interp: Interpreter) -> set[int]:
+    """Call module-level functions that build an app but are never called.
+
+    Only when no module binds an app: then the project is served through a
+    factory (``uvicorn pkg.main:create_app --factory``). Returns the apps made.
+    """
+    if any(r.is_app and r.name is not None for r in interp.routers):
+        return set()
+    made: set[int] = set()
+    for func in list(interp.functions):
+        fact = func.fact
+        if id(fact) in interp.called or func.closure is not None or func.owner is not None:
+            continue
+        if not _builds_app(fact.body):
+            continue
+        interp.running.append(func.module.key)
+        try:
+            result = interp.force(interp.call_function(func, [], {}, None, None))
+        finally:
+            interp.running.pop()
+        if isinstance(result, Router):
+            made.add(id(result))
+    return made
+
+
+def _builds_app(stmts: Sequence[pf.Stmt]) -> bool:
+    for stmt in stmts:
+        if isinstance(stmt, pf.Assign | pf.Return | pf.ExprStmt) and isinstance(
+            getattr(stmt, "value", None), pf.Call
+        ):
+            call = stmt.value
+            assert isinstance(call, pf.Call)
+            func = call.func
+            name = func.id if isinstance(func, pf.Name) else getattr(func, "attr", "")
+            if name.endswith("FastAPI"):
+                return True
+        elif isinstance(stmt, pf.If | pf.For):
+            if _builds_app(stmt.body) or _builds_app(stmt.orelse):
+                return True
+        elif isinstance(stmt, pf.Block) and _builds_app(stmt.body):
+            return True
+    return False
+
+
+def _run_startup_hooks(interp: Interpreter) -> None:
+    """Run lifespan functions and startup handlers of every app (they may add routes)."""
+    done: set[int] = set()
+    for router in list(interp.routers):
+        for hook in router.lifespans:
+            hook = interp.force(hook)
+            if id(hook) in done or not isinstance(hook, Function | BoundMethod):
+                continue
+            done.add(id(hook))
+            module = hook.module if isinstance(hook, Function) else hook.func.module
+            interp.running.append(router.origin or module.key)
+            try:
+                args: list[Value] = [router] if _takes_arg(hook) else []
+                frame = Frame("module", module.ns, module, None, ())
+                interp.call(hook, args, {}, pf.Call(pf.Name("lifespan"), (), 0), frame)
+            finally:
+                interp.running.pop()
+
+
+def _takes_arg(hook: Function | BoundMethod) -> bool:
+    func = hook.func if isinstance(hook, BoundMethod) else hook
+    params = [p for p in func.fact.params if p.kind in ("pos", "posonly")]
+    return len(params) > (1 if isinstance(hook, BoundMethod) else 0)
+
+
+class _Resolver:
+    def __init__(self, interp: Interpreter, config: Config, factory_apps: set[int]) -> None:
+        self.interp = interp
+        self.config = config
+        self.factory_apps = factory_apps
+        self.auth = AuthAnalyzer(interp, config.auth_patterns)
+        self.routes: dict[tuple[object, ...], Route] = {}
+        self.live: set[int] = set()
+        self.notes: set[tuple[Location, str]] = set(interp.unresolved)
+        self.holes: set[tuple[Location, str]] = set()
+        self.closures: dict[str, frozenset[str]] = {}
+
+    def resolve(self) -> RouteResolution:
+        for app in self.served_apps():
+            ctx = _Ctx(
+                app, EMPTY, (), (), (), True, False, (app.display,), self.closure(app.origin)
+            )
+            self.walk(app, ctx, ())
+        routes = tuple(
+            sorted(self.routes.values(), key=lambda r: (r.path, r.methods, r.handler, r.app))
+        )
+        return RouteResolution(
+            routes=routes,
+            unmounted=self.dead_routers(),
+            unresolved=tuple(
+                UnresolvedRegistration(loc, reason)
+                for loc, reason in sorted(self.notes, key=lambda n: (n[0], n[1]))
+                if loc.path
+            ),
+            unresolved_paths=tuple(sorted(self.holes)),
+        )
+
+    # -- served apps -------------------------------------------------------------
+
+    def served_apps(self) -> list[Router]:
+        if self.config.apps:
+            return self.configured_apps()
+        embedded: set[int] = set()
+        for router in self.interp.routers:
+            for entry in router.entries:
+                target = entry.child if isinstance(entry, IncludeEntry) else None
+                if isinstance(entry, MountEntry):
+                    target = entry.app
+                if target is not None:
+                    target = self.interp.force(target)
+                    if isinstance(target, Router):
+                        embedded.add(id(target))
+        # An app is served when a module binds it (or an uncalled factory makes it)
+        # and no other app mounts or includes it. Temporary apps inside functions
+        # (an OpenAPI export) and apps in scripts/examples/docs are not, unless
+        # nothing else is.
+        apps = [
+            r
+            for r in self.interp.routers
+            if r.is_app
+            and id(r) not in embedded
+            and (r.name is not None or id(r) in self.factory_apps)
+        ]
+        main = [r for r in apps if not _AUXILIARY.intersection(r.created.path.split("/")[:-1])]
+        return main or apps
+
+    def configured_apps(self) -> list[Router]:
+        out: list[Router] = []
+        for spec in self.config.apps:
+            module, _, attr = spec.partition(":")
+            state = self.interp.project.find(module, None)
+            value: Value | None = None
+            if state is not None and attr:
+                value = self.lookup_attr(state, attr)
+            if isinstance(value, Router):
+                if value not in out:
+                    out.append(value)
+            else:
+                where = state.path if state is not None else "pyproject.toml"
+                self.notes.add((Location(where, 1), f"configured app `{spec}` was not found"))
+        return out
+
+    def lookup_attr(self, state: ModuleState, attr: str) -> Value | None:
+        call = attr.endswith("()")
+        name = attr[:-2] if call else attr
+        self.interp.load(state)
+        value: Value = state.ns.get(name.split(".")[0], Unknown(name))
+        for part in name.split(".")[1:]:
+            value = self.interp.getattr(value, part, name)
+        value = self.interp.force(value)
+        if call:
+            self.interp.running.append(state.key)
+            try:
+                frame = Frame("module", state.ns, state, None, ())
+                value = self.interp.call(value, [], {}, pf.Call(pf.Name(name), (), 1), frame)
+            finally:
+                self.interp.running.pop()
+        return self.interp.force(value)
+
+    def closure(self, origin: str) -> frozenset[str]:
+        """Modules that importing ``origin`` runs: only their registrations exist."""
+        cached = self.closures.get(origin)
+        if cached is not None:
+            return cached
+        seen = {origin}
+        todo = [origin]
+        edges = self.interp.edges
+        while todo:
+            for nxt in edges.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        result = frozenset(seen)
+        self.closures[origin] = result
+        return result
+
+    # -- walking -----------------------------------------------------------------
+
+    def walk(self, router: Router, ctx: _Ctx, stack: tuple[int, ...]) -> None:
+        if id(router) in stack:
+            return
+        stack = (*stack, id(router))
+        self.live.add(id(router))
+        if router.opaque is not None:
+            self.notes.add(
+                (
+                    router.created,
+                    f"router of external class `{router.opaque}` may serve routes "
+                    "that cannot be seen statically",
+                )
+            )
+        for entry in router.entries:
+            if entry.origin and ctx.allowed and entry.origin not in ctx.allowed:
+                continue
+            conditions = ctx.conditions + entry.conditions
+            if isinstance(entry, RouteEntry):
+                self.emit(router, entry, ctx, conditions)
+            elif isinstance(entry, IncludeEntry):
+                self.include(router, entry, ctx, conditions, stack)
+            else:
+                self.mount(entry, ctx, conditions, stack)
+
+    def include(
+        self,
+        router: Router,
+        entry: IncludeEntry,
+        ctx: _Ctx,
+        conditions: tuple[str, ...],
+        stack: tuple[int, ...],
+    ) -> None:
+        child = self.interp.force(entry.child)
+        if not isinstance(child, Router):
+            self.notes.add(
+                (entry.location, f"include_router({entry.text}): `{entry.text}` cannot be "
+                 "resolved to a router")
+            )  # fmt: skip
+            return
+        sub = _Ctx(
+            ctx.app,
+            ctx.prefix + router.prefix + entry.prefix,
+            ctx.deps + tuple(router.dependencies.items) + tuple(entry.dependencies),
+            ctx.tags + tuple(router.tags.items) + tuple(entry.tags),
+            conditions,
+            ctx.include_in_schema and router.include_in_schema and entry.include_in_schema,
+            ctx.deprecated or router.deprecated or entry.deprecated,
+            (*ctx.chain, child.display),
+            ctx.allowed,
+        )
+        self.walk(child, sub, stack)
+
+    def mount(
+        self, entry: MountEntry, ctx: _Ctx, conditions: tuple[str, ...], stack: tuple[int, ...]
+    ) -> None:
+        app = self.interp.force(entry.app)
+        if not isinstance(app, Router):
+            if isinstance(app, Unknown) and app.ext is None:
+                self.notes.add(
+                    (entry.location, f"mount of `{entry.text}` cannot be resolved statically")
+                )
+            return
+        path = Str(entry.path.value.rstrip("/"), entry.path.holes)
+        sub = _Ctx(
+            ctx.app, ctx.prefix + path, (), (), conditions, True, False,
+            (*ctx.chain, app.display), ctx.allowed,
+        )  # fmt: skip
+        self.walk(app, sub, stack)
+
+    def emit(
+        self, router: Router, entry: RouteEntry, ctx: _Ctx, conditions: tuple[str, ...]
+    ) -> None:
+        if entry.kind == "api":
+            path = ctx.prefix + router.prefix + entry.path
+            deps = ctx.deps + tuple(router.dependencies.items) + tuple(entry.dependencies)
+            tags = ctx.tags + tuple(router.tags.items) + tuple(entry.tags)
+            schema = ctx.include_in_schema and router.include_in_schema
+            deprecated = ctx.deprecated or router.deprecated or entry.deprecated
+        else:
+            path, deps, tags = ctx.prefix + entry.path, (), ()
+            schema, deprecated = ctx.include_in_schema, False
+        handler_value = _endpoint(self.interp.force(entry.handler))
+        func = handler_value if isinstance(handler_value, Function) else None
+        if func is not None:
+            handler, location = func.symbol, func.location
+        elif isinstance(handler_value, ClassV):
+            handler = f"{handler_value.module.path}:{handler_value.fact.qualname}"
+            location = Location(handler_value.module.path, handler_value.fact.line)
+        else:
+            text = entry.handler_text or "?"
+            handler, location = f"{entry.registered_at.path}:{text}", entry.registered_at
+            self.notes.add(
+                (entry.registered_at, f"endpoint `{text}` cannot be resolved to a function")
+            )
+        info = self.auth.analyse(deps, self.interp.force(entry.handler))
+        response_model = entry.response_model
+        if response_model is None and func is not None and func.fact.returns is not None:
+            text = pf.render(func.fact.returns)
+            if text != "None" and not text.split("[")[0].endswith("Response"):
+                response_model = text
+        description = _text(self.interp.force(entry.description)) if entry.description else None
+        if description is None and func is not None and func.fact.docstring:
+            description = func.fact.docstring.split("\f")[0].strip() or None
+        holes = tuple(dict.fromkeys(path.holes))
+        for expr in holes:
+            self.holes.add((location, expr))
+        route = Route(
+            methods=entry.methods,
+            path=path.value,
+            handler=handler,
+            location=location,
+            app=ctx.app.display,
+            registered_at=entry.registered_at,
+            auth=info.auth,
+            auth_dependencies=info.chain,
+            scopes=info.scopes,
+            dependencies=info.dependencies,
+            include_in_schema=schema and entry.include_in_schema,
+            conditional=bool(conditions),
+            condition=" and ".join(conditions) if conditions else None,
+            unresolved=tuple("{?" + h + "}" for h in holes),
+            status_code=status_code_of(self.interp, entry.status_code),
+            response_model=response_model or None,
+            tags=tuple(dict.fromkeys(t for t in (_text(self.interp.force(v)) for v in tags) if t)),
+            summary=_text(self.interp.force(entry.summary)) if entry.summary else None,
+            description=description,
+            deprecated=deprecated,
+            router_chain=ctx.chain,
+        )
+        key = (route.methods, route.path, route.handler, route.app)
+        if key not in self.routes:
+            self.routes[key] = route
+
+    # -- dead routers ------------------------------------------------------------
+
+    def dead_routers(self) -> tuple[UnmountedRouter, ...]:
+        live_sites = {r.created for r in self.interp.routers if id(r) in self.live}
+        out: dict[tuple[str, Location], UnmountedRouter] = {}
+        for router in self.interp.routers:
+            if id(router) in self.live or router.created in live_sites:
+                continue
+            sites = sorted({e.registered_at for e in router.entries if isinstance(e, RouteEntry)})
+            if not sites:
+                continue
+            key = (router.display, router.created)
+            out.setdefault(key, UnmountedRouter(router.display, router.created, tuple(sites)))
+        return tuple(out[k] for k in sorted(out, key=lambda k: (k[1], k[0])))
+
+
+# Directories whose apps are not what the project serves (unless nothing else is).
+_AUXILIARY = frozenset(
+    {"scripts", "script", "examples", "example", "docs", "docs_src", "benchmarks"}
+)
+
+
+def _endpoint(value: Value) -> Value:
+    if isinstance(value, Partial):
+        return _endpoint(value.func)
+    if isinstance(value, BoundMethod):
+        return value.func
+    return value
+
+
+def _text(value: Value | None) -> str | None:
+    if isinstance(value, Str) and not value.holes:
+        return inspect.cleandoc(value.value) if "\n" in value.value else value.value
+    return None
