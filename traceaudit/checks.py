@@ -325,8 +325,11 @@ def unresolved_route_path(ctx: CheckContext) -> Iterator[Finding]:
 
 def unmounted_router(ctx: CheckContext) -> Iterator[Finding]:
     for dead in ctx.code.unmounted:
-        lines = ", ".join(str(loc.line) for loc in dead.route_locations[:10])
-        more = f" (routes at lines {lines})" if lines else ""
+        lines = [str(loc.line) for loc in dead.route_locations[:10]]
+        more = ""
+        if lines:
+            where = "line" if len(lines) == 1 else "lines"
+            more = f" (defined at {where} {', '.join(lines)})"
         yield _f(
             "TA011",
             f"{dead.name} is never mounted on a served app, so its routes{more} are not live; "

@@ -262,14 +262,21 @@ class Evaluator:
         if isinstance(value, Const) and value.value is not None:
             return Str(str(value.value))
         if isinstance(value, Unknown):
-            return hole(value.text)
+            return self._hole(value.text, text)
         if isinstance(value, Instance) and isinstance(value.cls, ClassV):
             method = value.cls.lookup("__str__")
             if isinstance(method, Function):
                 result = self.force(self.call_function(method, [value], {}, None, None))
                 if isinstance(result, Str):
                     return result
-        return hole(text)
+        return self._hole(text)
+
+    def _hole(self, *texts: str) -> Str:
+        """A placeholder, unless the user supplied the value ([tool.traceaudit.values])."""
+        for text in texts:
+            if text in self.values:
+                return Str(self.values[text])
+        return hole(texts[0])
 
     def format_value(self, value: Value, expr: pf.Formatted, frame: Frame) -> Value:
         """``f"{value:spec}"`` for a known number or string."""
