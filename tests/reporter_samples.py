@@ -93,34 +93,60 @@ def sample_result() -> AuditResult:
     fr1 = requirement(ORDERS, "FR-001", "Create an order", 8, ("Orders", "Requirements"))
     fr2 = requirement(ORDERS, "FR-002", "Refund within 14 days", 10, ("Orders", "Requirements"))
     fr3 = requirement(
-        ORDERS, "FR-003", "Gift wrapping", 30, ("Orders", "Out of scope"),
+        ORDERS,
+        "FR-003",
+        "Gift wrapping",
+        30,
+        ("Orders", "Out of scope"),
         scope=Scope.OUT_OF_SCOPE,
     )
     list_orders = requirement(
-        ORDERS, "get-apiv1orders", "GET /api/v1/orders", 20,
+        ORDERS,
+        "get-apiv1orders",
+        "GET /api/v1/orders",
+        20,
         ("Orders", "API", "GET /api/v1/orders"),
-        kind=ReqKind.SECTION, key=f"{ORDERS}#get-apiv1orders",
+        kind=ReqKind.SECTION,
+        key=f"{ORDERS}#get-apiv1orders",
     )
     xss = requirement(
-        AUTH, "REQ-AUTH-001", "<script>alert(1)</script> | login & <b>logout</b>", 5, ("Auth",),
+        AUTH,
+        "REQ-AUTH-001",
+        "<script>alert(1)</script> | login & <b>logout</b>",
+        5,
+        ("Auth",),
     )
     task = requirement(
-        AUTH, "T012", "Write the login handler", 12, ("Auth", "Tasks"),
-        kind=ReqKind.TASK, claimed_done=True,
+        AUTH,
+        "T012",
+        "Write the login handler",
+        12,
+        ("Auth", "Tasks"),
+        kind=ReqKind.TASK,
+        claimed_done=True,
     )
     requirements = (
         RequirementResult(
             fr1,
             ReqStatus.IMPLEMENTED,
             implemented_by=(
-                Evidence(Location("app/api/orders.py", 14), "app/api/orders.py:create_order",
-                         "docstring"),
-                Evidence(Location("app/api/orders.py", 12), "app/api/orders.py:create_order",
-                         "endpoint POST /api/v1/orders", "endpoint"),
+                Evidence(
+                    Location("app/api/orders.py", 14), "app/api/orders.py:create_order", "docstring"
+                ),
+                Evidence(
+                    Location("app/api/orders.py", 12),
+                    "app/api/orders.py:create_order",
+                    "endpoint POST /api/v1/orders",
+                    "endpoint",
+                ),
             ),
             verified_by=(
-                Evidence(Location("tests/test_orders.py", 3), "tests/test_orders.py:test_create",
-                         "docstring", "test"),
+                Evidence(
+                    Location("tests/test_orders.py", 3),
+                    "tests/test_orders.py:test_create",
+                    "docstring",
+                    "test",
+                ),
             ),
             routes=("POST /api/v1/orders",),
         ),
@@ -130,8 +156,12 @@ def sample_result() -> AuditResult:
             list_orders,
             ReqStatus.IMPLEMENTED,
             implemented_by=(
-                Evidence(Location("app/api/orders.py", 30), "app/api/orders.py:list_orders",
-                         "endpoint GET /api/v1/orders", "endpoint"),
+                Evidence(
+                    Location("app/api/orders.py", 30),
+                    "app/api/orders.py:list_orders",
+                    "endpoint GET /api/v1/orders",
+                    "endpoint",
+                ),
             ),
             routes=("GET /api/v1/orders",),
         ),
@@ -139,16 +169,40 @@ def sample_result() -> AuditResult:
         RequirementResult(task, ReqStatus.INFORMATIONAL),
     )
     endpoints = (
-        DeclaredEndpoint("POST", "/api/v1/orders", Location(ORDERS, 16), fr1.key,
-                         "Required (JWT)", True, (201, 422), "table"),
-        DeclaredEndpoint("GET", "/api/v1/orders", Location(ORDERS, 20), list_orders.key,
-                         None, None, (), "heading"),
+        DeclaredEndpoint(
+            "POST",
+            "/api/v1/orders",
+            Location(ORDERS, 16),
+            fr1.key,
+            "Required (JWT)",
+            True,
+            (201, 422),
+            "table",
+        ),
+        DeclaredEndpoint(
+            "GET",
+            "/api/v1/orders",
+            Location(ORDERS, 20),
+            list_orders.key,
+            None,
+            None,
+            (),
+            "heading",
+        ),
     )
     routes = (
         RouteResult(
-            route(("POST",), "/api/v1/orders", "app/api/orders.py", 12, "create_order",
-                  auth=True, auth_dependencies=("app/deps.py:get_current_user",),
-                  status_code=201, tags=("orders",)),
+            route(
+                ("POST",),
+                "/api/v1/orders",
+                "app/api/orders.py",
+                12,
+                "create_order",
+                auth=True,
+                auth_dependencies=("app/deps.py:get_current_user",),
+                status_code=201,
+                tags=("orders",),
+            ),
             documented=True,
             documented_by=(f"{ORDERS}:16", "docstring FR-001"),
             requirements=(fr1.key,),
@@ -160,30 +214,71 @@ def sample_result() -> AuditResult:
             requirements=(list_orders.key,),
         ),
         RouteResult(
-            route(("GET", "HEAD"), "/api/v1/health", "app/main.py", 40, "health",
-                  conditional=True, condition="settings.DEBUG", include_in_schema=False),
+            route(
+                ("GET", "HEAD"),
+                "/api/v1/health",
+                "app/main.py",
+                40,
+                "health",
+                conditional=True,
+                condition="settings.DEBUG",
+                include_in_schema=False,
+            ),
             documented=False,
         ),
         RouteResult(
-            route(("DELETE",), "/api/v1/orders/{order_id}", "app/api/orders.py", 50,
-                  "delete_order", auth=True, auth_dependencies=("app/deps.py:require_admin",),
-                  scopes=("orders:write",), deprecated=True),
+            route(
+                ("DELETE",),
+                "/api/v1/orders/{order_id}",
+                "app/api/orders.py",
+                50,
+                "delete_order",
+                auth=True,
+                auth_dependencies=("app/deps.py:require_admin",),
+                scopes=("orders:write",),
+                deprecated=True,
+            ),
             documented=False,
         ),
     )
     findings = (
-        Finding(UNIMPLEMENTED, "FR-002 'Refund within 14 days' has no implementation; cite it "
-                "in the handler's docstring or implement it", Location(ORDERS, 10), fr2.key),
-        Finding(UNDOCUMENTED, "GET,HEAD /api/v1/health is served but no spec documents it",
-                Location("app/main.py", 40), "GET,HEAD /api/v1/health"),
-        Finding(UNDOCUMENTED, "DELETE /api/v1/orders/{order_id} is served but no spec documents "
-                "it", Location("app/api/orders.py", 50), "DELETE /api/v1/orders/{order_id}"),
-        Finding(DANGLING, "FR-010 is not defined in any spec; did you mean FR-001?",
-                Location("app/api/orders.py", 15), "FR-010"),
-        Finding(AMBIGUOUS, "FR-001 is defined in 2 spec files; name the file",
-                Location("app/services/billing.py", 4), "FR-001"),
-        Finding(PARSE_ERROR, "cannot parse: invalid syntax at line 3",
-                Location("app/broken.py", 3), "app/broken.py"),
+        Finding(
+            UNIMPLEMENTED,
+            "FR-002 'Refund within 14 days' has no implementation; cite it "
+            "in the handler's docstring or implement it",
+            Location(ORDERS, 10),
+            fr2.key,
+        ),
+        Finding(
+            UNDOCUMENTED,
+            "GET,HEAD /api/v1/health is served but no spec documents it",
+            Location("app/main.py", 40),
+            "GET,HEAD /api/v1/health",
+        ),
+        Finding(
+            UNDOCUMENTED,
+            "DELETE /api/v1/orders/{order_id} is served but no spec documents it",
+            Location("app/api/orders.py", 50),
+            "DELETE /api/v1/orders/{order_id}",
+        ),
+        Finding(
+            DANGLING,
+            "FR-010 is not defined in any spec; did you mean FR-001?",
+            Location("app/api/orders.py", 15),
+            "FR-010",
+        ),
+        Finding(
+            AMBIGUOUS,
+            "FR-001 is defined in 2 spec files; name the file",
+            Location("app/services/billing.py", 4),
+            "FR-001",
+        ),
+        Finding(
+            PARSE_ERROR,
+            "cannot parse: invalid syntax at line 3",
+            Location("app/broken.py", 3),
+            "app/broken.py",
+        ),
     )
     return AuditResult(
         root=".",
@@ -214,8 +309,12 @@ def tiny_result() -> AuditResult:
         ),
         routes=(RouteResult(rt, documented=False),),
         findings=(
-            Finding(UNDOCUMENTED, "POST /pay is served but no spec documents it",
-                    Location("app/pay.py", 7), "POST /pay"),
+            Finding(
+                UNDOCUMENTED,
+                "POST /pay is served but no spec documents it",
+                Location("app/pay.py", 7),
+                "POST /pay",
+            ),
         ),
         rules=(UNDOCUMENTED,),
     )
@@ -223,22 +322,37 @@ def tiny_result() -> AuditResult:
 
 def big_result(count: int = 2000) -> AuditResult:
     """``count`` requirements over 20 spec files and 10 sections each."""
-    statuses = (ReqStatus.IMPLEMENTED, ReqStatus.UNIMPLEMENTED, ReqStatus.OUT_OF_SCOPE,
-                ReqStatus.INFORMATIONAL)
+    statuses = (
+        ReqStatus.IMPLEMENTED,
+        ReqStatus.UNIMPLEMENTED,
+        ReqStatus.OUT_OF_SCOPE,
+        ReqStatus.INFORMATIONAL,
+    )
     results = []
     for i in range(count):
         spec = f"specs/feature-{i % 20:02d}/spec.md"
-        req = requirement(spec, f"FR-{i:04d}", f"Requirement number {i}", 10 + i,
-                          ("Feature", f"Section {(i // 20) % 10}"))
+        req = requirement(
+            spec,
+            f"FR-{i:04d}",
+            f"Requirement number {i}",
+            10 + i,
+            ("Feature", f"Section {(i // 20) % 10}"),
+        )
         status = statuses[i % len(statuses)]
         evidence = ()
         if status is ReqStatus.IMPLEMENTED:
-            evidence = (Evidence(Location(f"app/mod_{i % 50}.py", i + 1),
-                                 f"app/mod_{i % 50}.py:handler_{i}", "docstring"),)
+            evidence = (
+                Evidence(
+                    Location(f"app/mod_{i % 50}.py", i + 1),
+                    f"app/mod_{i % 50}.py:handler_{i}",
+                    "docstring",
+                ),
+            )
         results.append(RequirementResult(req, status, implemented_by=evidence))
     specs = tuple(
-        SpecSummary(f"specs/feature-{n:02d}/spec.md", f"Feature {n}", count // 20, count // 80,
-                    count // 40)
+        SpecSummary(
+            f"specs/feature-{n:02d}/spec.md", f"Feature {n}", count // 20, count // 80, count // 40
+        )
         for n in range(20)
     )
     return AuditResult(".", "0.1.0", specs, tuple(results), (), (), (), RULES)

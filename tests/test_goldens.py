@@ -11,7 +11,8 @@ from traceaudit.audit import audit
 from traceaudit.config import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir()) + [FIXTURES / "shop"]
+RULE_CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
+CASES = [*RULE_CASES, FIXTURES / "shop"]
 FORMATS = {"report.json": "json", "report.md": "markdown"}
 
 
@@ -31,7 +32,7 @@ def test_reports_equal_goldens(project: Path, update_goldens: bool) -> None:
         assert actual == golden.read_text(encoding="utf-8"), f"{golden} differs"
 
 
-@pytest.mark.parametrize("project", [p for p in CASES if p.name[:5].startswith("TA")], ids=lambda p: p.name)
+@pytest.mark.parametrize("project", RULE_CASES, ids=lambda p: p.name)
 def test_rule_fixture_fires_its_rule_and_nothing_else(project: Path) -> None:
     code = project.name[:5]
     result = audit(load(project), jobs=1)

@@ -120,9 +120,7 @@ def test_status_buttons_and_undocumented_toggle(
     assert page.get_attribute("button[data-st='']", "aria-pressed") == "false"
 
     page.check("#undoc")
-    page.wait_for_function(
-        "() => document.querySelectorAll('tr.rt:not(.off)').length === 2"
-    )
+    page.wait_for_function("() => document.querySelectorAll('tr.rt:not(.off)').length === 2")
     assert visible_ids(page, "tr.rt") == ["route-1", "route-4"]
 
     page.click("button[data-st='']")

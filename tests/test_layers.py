@@ -81,9 +81,7 @@ def test_module_imports_follow_the_layering(path: Path) -> None:
     name = path.stem
     assert name in ALLOWED, f"new module {name}: add it to the module map and to ALLOWED"
     imported = imports_of(path)
-    internal = {
-        i.split(".")[1] for i in imported if i.startswith("traceaudit.")
-    } - {"__version__"}
+    internal = {i.split(".")[1] for i in imported if i.startswith("traceaudit.")} - {"__version__"}
     assert internal <= ALLOWED[name] | {name}, f"{name} imports {sorted(internal - ALLOWED[name])}"
     for lib, owners in LIBRARIES.items():
         if any(i == lib or i.startswith(lib + ".") for i in imported):

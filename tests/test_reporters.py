@@ -74,8 +74,7 @@ def shuffled(result: AuditResult) -> AuditResult:
         ),
         declared_endpoints=result.declared_endpoints[::-1],
         routes=tuple(
-            dataclasses.replace(r, documented_by=r.documented_by[::-1])
-            for r in result.routes[::-1]
+            dataclasses.replace(r, documented_by=r.documented_by[::-1]) for r in result.routes[::-1]
         ),
         findings=result.findings[::-1],
         rules=result.rules[::-1],
@@ -222,12 +221,29 @@ def test_json_key_order_and_format() -> None:
     assert out.startswith('{\n  "schema_version": 1,\n  "tool": {\n')
     data = json.loads(out)
     assert list(data) == [
-        "schema_version", "tool", "summary", "spec_files", "requirements",
-        "declared_endpoints", "routes", "findings", "rules",
+        "schema_version",
+        "tool",
+        "summary",
+        "spec_files",
+        "requirements",
+        "declared_endpoints",
+        "routes",
+        "findings",
+        "rules",
     ]
     assert list(data["requirements"][0])[:12] == [
-        "key", "id", "title", "spec_file", "line", "kind", "section", "status",
-        "claimed_done", "implemented_by", "verified_by", "routes",
+        "key",
+        "id",
+        "title",
+        "spec_file",
+        "line",
+        "kind",
+        "section",
+        "status",
+        "claimed_done",
+        "implemented_by",
+        "verified_by",
+        "routes",
     ]
 
 
@@ -272,7 +288,9 @@ def test_json_sample_summary_and_order() -> None:
     ]
     health = data["routes"][0]
     assert (health["conditional"], health["condition"], health["include_in_schema"]) == (
-        True, "settings.DEBUG", False,
+        True,
+        "settings.DEBUG",
+        False,
     )
     assert [(f["file"], f["line"], f["code"]) for f in data["findings"]] == [
         ("app/api/orders.py", 15, "TA003"),
@@ -380,7 +398,12 @@ def test_sarif_content() -> None:
     assert physical["artifactLocation"]["uri"] == "specs/orders/spec.md"
     assert physical["region"] == {"startLine": 10}
     assert [r["level"] for r in run["results"]] == [
-        "warning", "warning", "error", "warning", "note", "error",
+        "warning",
+        "warning",
+        "error",
+        "warning",
+        "note",
+        "error",
     ]
 
 
@@ -618,8 +641,9 @@ def test_html_matrix_groups_and_cells() -> None:
     sections = re.findall(r'<tr class="sec"><th colspan="7">([^<]+)</th></tr>', out)
     assert sections == ["Auth", "Tasks", "Requirements", "API › GET /api/v1/orders", "Out of scope"]
     assert len(doc.find("details", "spec")) == 2 and all("open" in d for d in doc.find("details"))
-    fr1 = re.search(r'<tr class="req st-implemented" id="req-specs-orders-spec-md-FR-001".*?</tr>',
-                    out)
+    fr1 = re.search(
+        r'<tr class="req st-implemented" id="req-specs-orders-spec-md-FR-001".*?</tr>', out
+    )
     assert fr1 is not None
     row = fr1.group(0)
     impl = '<code>app/api/orders.py:14</code> create_order <span class="via">docstring</span>'
@@ -636,7 +660,10 @@ def test_html_endpoint_table() -> None:
     doc = parse(out)
     routes = doc.find("tr", "rt")
     assert [(r["id"], r["data-doc"]) for r in routes] == [
-        ("route-1", "0"), ("route-2", "1"), ("route-3", "1"), ("route-4", "0"),
+        ("route-1", "0"),
+        ("route-2", "1"),
+        ("route-3", "1"),
+        ("route-4", "0"),
     ]
     assert len(doc.find("tr", "undoc")) == 2
     post = re.search(r'<tr class="rt doc" id="route-3".*?</tr>', out)
@@ -654,8 +681,11 @@ def test_html_endpoint_table() -> None:
 def test_html_findings_by_severity() -> None:
     doc = parse(html_report(sample_result()))
     assert [r["class"] for r in doc.find("tr", "fd")] == [
-        "fd sev-error", "fd sev-error",
-        "fd sev-warning", "fd sev-warning", "fd sev-warning",
+        "fd sev-error",
+        "fd sev-error",
+        "fd sev-warning",
+        "fd sev-warning",
+        "fd sev-warning",
         "fd sev-note",
     ]
 
@@ -668,7 +698,12 @@ def test_html_works_without_js() -> None:
     assert "hidden" in controls
     assert not any("off" in attrs.get("class", "").split() for _, attrs in doc.tags)
     assert [b["data-st"] for b in doc.find("button")] == [
-        "", "implemented", "unimplemented", "out-of-scope", "needs-clarification", "informational",
+        "",
+        "implemented",
+        "unimplemented",
+        "out-of-scope",
+        "needs-clarification",
+        "informational",
     ]
 
 
@@ -734,27 +769,47 @@ def test_routes_text_table() -> None:
 
 
 def test_routes_text_shows_unresolved() -> None:
-    rt = route(("GET",), "{?settings.ROOT}/x", "app/main.py", 3, "x",
-               unresolved=("{?settings.ROOT}",))
+    rt = route(
+        ("GET",), "{?settings.ROOT}/x", "app/main.py", 3, "x", unresolved=("{?settings.ROOT}",)
+    )
     assert "unresolved: {?settings.ROOT}" in routes_text([rt])
 
 
 def spec_doc() -> SpecDoc:
     fr1 = requirement("specs/a.md", "FR-001", "Pay", 3, ("Payments",))
-    task = requirement("specs/a.md", "T001", "Write pay", 9, ("Payments", "Tasks"),
-                       kind=ReqKind.TASK, claimed_done=True)
+    task = requirement(
+        "specs/a.md",
+        "T001",
+        "Write pay",
+        9,
+        ("Payments", "Tasks"),
+        kind=ReqKind.TASK,
+        claimed_done=True,
+    )
     return SpecDoc(
         path="specs/a.md",
         title="Payments",
         sections=(Section("Payments", "payments", 1, Location("specs/a.md", 1), ("Payments",)),),
         requirements=(task, fr1),
         endpoints=(
-            DeclaredEndpoint("POST", "/pay", Location("specs/a.md", 5), fr1.key,
-                             "Required (JWT)", True, (201,), "table"),
+            DeclaredEndpoint(
+                "POST",
+                "/pay",
+                Location("specs/a.md", 5),
+                fr1.key,
+                "Required (JWT)",
+                True,
+                (201,),
+                "table",
+            ),
         ),
         links=(
-            SpecLink(task.key, RefTarget(RefKind.ID, "FR-001", None, "FR-001"), "implements",
-                     Location("specs/a.md", 10)),
+            SpecLink(
+                task.key,
+                RefTarget(RefKind.ID, "FR-001", None, "FR-001"),
+                "implements",
+                Location("specs/a.md", 10),
+            ),
         ),
         duplicate_ids=(("FR-001", Location("specs/a.md", 12)),),
     )
@@ -772,15 +827,27 @@ def test_requirements_json() -> None:
     ]
     assert data["declared_endpoints"] == [
         {
-            "method": "POST", "path": "/pay", "spec_file": "specs/a.md", "line": 5,
-            "requirement": "specs/a.md::FR-001", "auth": "Required (JWT)", "auth_required": True,
-            "statuses": [201], "source": "table", "scope": "in-scope",
+            "method": "POST",
+            "path": "/pay",
+            "spec_file": "specs/a.md",
+            "line": 5,
+            "requirement": "specs/a.md::FR-001",
+            "auth": "Required (JWT)",
+            "auth_required": True,
+            "statuses": [201],
+            "source": "table",
+            "scope": "in-scope",
         }
     ]
     assert data["links"] == [
         {
-            "source": "specs/a.md::T001", "target": "FR-001", "target_kind": "id",
-            "target_spec": None, "relation": "implements", "spec_file": "specs/a.md", "line": 10,
+            "source": "specs/a.md::T001",
+            "target": "FR-001",
+            "target_kind": "id",
+            "target_spec": None,
+            "relation": "implements",
+            "spec_file": "specs/a.md",
+            "line": 10,
         }
     ]
 
@@ -815,12 +882,17 @@ def test_reporters_accept_rules_from_sample() -> None:
 
 
 def test_route_requirement_links_survive_unknown_keys() -> None:
-    rr = RouteResult(route(("GET",), "/x", "app/x.py", 1, "x"), True, ("docstring",),
-                     ("specs/gone.md::FR-9",))
-    req = RequirementResult(requirement("specs/a.md", "FR-1", "t", 1, ()), ReqStatus.IMPLEMENTED,
-                            routes=("GET /x", "PUT /nowhere"))
-    result = AuditResult(".", "1", (SpecSummary("specs/a.md", "A", 1, 1, 1),), (req,), (), (rr,),
-                         ())
+    rr = RouteResult(
+        route(("GET",), "/x", "app/x.py", 1, "x"), True, ("docstring",), ("specs/gone.md::FR-9",)
+    )
+    req = RequirementResult(
+        requirement("specs/a.md", "FR-1", "t", 1, ()),
+        ReqStatus.IMPLEMENTED,
+        routes=("GET /x", "PUT /nowhere"),
+    )
+    result = AuditResult(
+        ".", "1", (SpecSummary("specs/a.md", "A", 1, 1, 1),), (req,), (), (rr,), ()
+    )
     out = html_report(result)
     assert "<div>specs/gone.md::FR-9</div>" in out  # no link to a missing row
     assert '<a href="#route-1">GET /x</a>' in out
