@@ -551,3 +551,16 @@ def test_newer_syntax_in_a_skipped_file_is_no_parse_error() -> None:
     facts = scan("def first[T](items: list[T]) -> T:\n    return items[0]\n")
     assert facts.parse_error is None
     assert facts.body == (pf.FuncDef("first", "first", 1, 1, (), (), ()),)
+
+
+def test_reference_lines_are_counted_in_the_literal_as_written() -> None:
+    source = (
+        "def validate(v):\n"
+        '    """Reject CR/LF (\\r\\n, \\n) in headers.\n'
+        "\n"
+        "    Requirements:\n"
+        "        - 3.2: header injection\n"
+        '    """\n'
+    )
+    facts = pycode.scan_module(source, "app/v.py", "app.v", Config())
+    assert [(r.target.value, r.location.line) for r in facts.refs] == [("3.2", 5)]

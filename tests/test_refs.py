@@ -109,3 +109,28 @@ def test_named_items_and_features(
     text: str, expected: list[tuple[str, str, str | None, bool]]
 ) -> None:
     assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Algorithm (Req 9.1 – 9.3):", ["9.1", "9.2", "9.3"]),
+        ("(Req 4.3, 5.11, 10.1-10.2)", ["4.3", "5.11", "10.1", "10.2"]),
+        ("# Req 7.6 / 17.8: reject newlines", ["7.6", "17.8"]),
+        ("Requirements 1.2 - 2.4", ["1.2", "2.4"]),  # not a range across requirements
+        ("TODO (Task 9): stop the watcher", ["9"]),
+        ("validates Task 8.2 requirements", ["8.2"]),
+    ],
+)
+def test_criteria_lists_ranges_and_tasks(text: str, values: list[str]) -> None:
+    assert [r.target.value for r in extract_refs(text, ID)] == values
+
+
+def test_requirements_header_then_one_criterion_per_bullet() -> None:
+    text = (
+        "Models.\n\nRequirements:\n    - 1.5: Validate email\n    - 10.1: Sanitize\n\n- 2.2: not\n"
+    )
+    assert [(r.target.value, r.line, r.target.hint) for r in extract_refs(text, ID)] == [
+        ("1.5", 3, "requirement"),
+        ("10.1", 4, "requirement"),
+    ]

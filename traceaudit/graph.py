@@ -112,6 +112,15 @@ class Resolution:
 _NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
 
 
+# What a reference calls the item narrows down which kind of item it means.
+_HINT_KINDS = {
+    "requirement": (ReqKind.CRITERION, ReqKind.REQUIREMENT),
+    "task": (ReqKind.TASK,),
+    "story": (ReqKind.STORY,),
+    "property": (ReqKind.PROPERTY,),
+}
+
+
 def _norm_title(text: str) -> str:
     text = re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", text)
     return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip().lower()
@@ -260,9 +269,9 @@ class SpecIndex:
                 for r in rs
                 if r.kind is ReqKind.REQUIREMENT and (scope is None or r.spec_path in scope)
             ]
-        if target.hint == "requirement":
-            preferred = [r for r in reqs if r.kind in (ReqKind.CRITERION, ReqKind.REQUIREMENT)]
-            reqs = preferred or reqs
+        wanted = _HINT_KINDS.get(target.hint or "")
+        if wanted:
+            reqs = [r for r in reqs if r.kind in wanted] or reqs
         if not reqs:
             same_family = [
                 i
@@ -376,17 +385,36 @@ class TraceGraph:
                         )
 
     def _link_refs(self, refs: Sequence[CodeRef]) -> tuple[LinkedRef, ...]:
-        # Spec files a module names anywhere settle bare ids elsewhere in it.
+        """Resolve every reference, in the order the issue gives.
+
+        1. a path written in the reference; 2. a spec or feature the module names
+        elsewhere (a path, ``Feature: x``), or the one feature that the module's
+        unambiguous references all belong to; 3. the only definition.
+        """
         named: dict[str, set[str]] = defaultdict(set)
         for ref in refs:
             if ref.target.hint == "feature":
                 named[ref.location.path].update(self.index.files_for_feature(ref.target.value))
             elif ref.target.spec is not None:
                 named[ref.location.path].update(self.index.files_matching(ref.target.spec))
-        out: list[LinkedRef] = []
+        first: list[Resolution] = []
+        features: dict[str, set[str]] = defaultdict(set)  # file -> spec folders it implements
         for ref in refs:
             context = tuple(sorted(named[ref.location.path] | set(ref.context_specs)))
             res = self.index.resolve(ref.target, context)
+            first.append(res)
+            if res.status == "ok" and ref.target.kind is RefKind.ID and not context:
+                folders = {str(PurePosixPath(_node_spec(n)).parent) for n in res.nodes}
+                features[ref.location.path].update(folders)
+        out: list[LinkedRef] = []
+        for ref, res in zip(refs, first, strict=True):
+            implied = features.get(ref.location.path, set())
+            if res.status == "ambiguous" and len(implied) == 1:
+                (folder,) = implied
+                files = [p for p in self.index.spec_paths if str(PurePosixPath(p).parent) == folder]
+                retry = self.index.resolve(ref.target, tuple(files))
+                if retry.status == "ok":
+                    res = retry
             out.append(LinkedRef(ref, res))
             if res.status != "ok":
                 continue

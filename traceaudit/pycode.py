@@ -689,7 +689,13 @@ class _Scanner:
         return out
 
     def string_refs(self, node: Any, symbol: str, source: RefSource) -> list[CodeRef]:
-        value = _plain_string(self.cst, node)
+        # Read a single literal as written: an escape such as "\\n" must not
+        # shift the lines of the references after it.
+        value = None
+        if isinstance(node, self.cst.SimpleString):
+            value = pyrefs.literal_body(str(node.value))
+        if value is None:
+            value = _plain_string(self.cst, node)
         if value is None:
             return []
         line, col = self.pos(node)

@@ -75,8 +75,8 @@ def wants_code(source: str, is_package: bool = False) -> bool:
 def may_cite_spec(source: str, regex: re.Pattern[str], extract: ExtractRefs) -> bool:
     """Whether any docstring or comment of the file can hold a spec reference.
 
-    References are found line by line, so only the lines with a hint word or an
-    id-shaped word are handed to ``extract``.
+    Only the lines with a hint word or an id-shaped word, each with the block of
+    lines it opens, are handed to ``extract``.
     """
     starts: set[int] = set()
     lower = source.lower()
@@ -92,11 +92,14 @@ def may_cite_spec(source: str, regex: re.Pattern[str], extract: ExtractRefs) -> 
         starts.add(source.rfind("\n", 0, match.start()) + 1)
     if not starts:
         return False
-    lines = []
+    chunks = []
     for start in sorted(starts):
-        end = source.find("\n", start)
-        lines.append(source[start : end if end >= 0 else len(source)])
-    return bool(extract(DIRECTIVE.sub("", "\n".join(lines)), regex))
+        # The line, and the block it opens: "Requirements:" followed by one
+        # criterion per bullet is a reference only as a whole.
+        end = source.find("\n\n", start)
+        end = min(end if end >= 0 else len(source), start + 2000)
+        chunks.append(source[start:end])
+    return any(extract(DIRECTIVE.sub("", chunk), regex) for chunk in chunks)
 
 
 _LIGHT_DEF = re.compile(

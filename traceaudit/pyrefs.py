@@ -76,6 +76,17 @@ def comment_refs(
     ]  # fmt: skip
 
 
+def literal_body(raw: str) -> str | None:
+    """The text between the quotes of one string literal as written, else None."""
+    match = _STRING_PREFIX.match(raw)
+    if match is None:
+        return None
+    quote = match.group(1)
+    if len(raw) < match.end() + len(quote) or not raw.endswith(quote):
+        return None
+    return raw[match.end() : len(raw) - len(quote)]
+
+
 def string_refs(
     path: str,
     value: str,
@@ -188,6 +199,10 @@ def references_fast(
         text = lines[node.lineno - 1][col:] if node.lineno <= len(lines) else ""
         match = _STRING_PREFIX.match(text)
         opening = match.end() if match else 1
+        raw = ast.get_source_segment(source, node)
+        body = literal_body(raw) if raw is not None else None
+        if body is not None:
+            value = body  # as written: escapes must not shift the lines after them
         refs.extend(
             string_refs(path, value, node.lineno, col, opening, symbol, kind, regex, extract)
         )

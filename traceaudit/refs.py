@@ -59,15 +59,19 @@ _OFT_TAG = re.compile(
     r"(?:>>[\w,\s]+)?\s*\]"
 )
 _OFT_ID = re.compile(r"(?<![\w~])(?P<id>[a-z]+~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*~\d+)(?![\w~])")
+_SEP = r"\s*(?:,|、|/|and|&|-|–|—|to)\s*"
 _CRITERIA_LIST = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求)\s*[:：]?\s*_?\s*"
-    r"(?P<list>\d+(?:\.\d+)+(?:\s*(?:,|、|and|&)\s*\d+(?:\.\d+)+)*)"
+    rf"(?P<list>\d+(?:\.\d+)+(?:{_SEP}\d+(?:\.\d+)+)*)"
 )
-_NUMBER_IN_LIST = re.compile(r"\d+(?:\.\d+)+")
+_NUMBER_IN_LIST = re.compile(r"(?P<num>\d+(?:\.\d+)+)(?:\s*(?P<range>-|–|—|to)\s*)?")
+# "Requirements:" alone on a line, then one criterion per bullet: "- 1.5: Validate ...".
+_CRITERIA_HEADER = re.compile(r"(?i)^\s*[#*_\s]*(?:requirements?|reqs?|需求)\s*[:：]\s*[*_]*\s*$")
+_CRITERIA_BULLET = re.compile(r"^\s*[-*+]\s+(?P<num>\d+(?:\.\d+)+)(?=[:.)\s]|$)")
 # Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
 _NAMED_ITEM = re.compile(
     r"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+)(?![\d.])"
-    r"|(?P<word>Story|Requirement|Property|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
+    r"|(?P<word>Story|Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
@@ -93,9 +97,19 @@ def id_prefix(identifier: str) -> str:
 def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     """All reference candidates in ``text``, in order of appearance."""
     found: list[FoundRef] = []
+    in_criteria = False
     for line_no, line in enumerate(text.splitlines()):
-        if line.strip():
-            found.extend(_refs_in_line(line, line_no, id_regex))
+        if not line.strip():
+            in_criteria = False
+            continue
+        bullet = _CRITERIA_BULLET.match(line) if in_criteria else None
+        if bullet:
+            num = bullet["num"]
+            target = RefTarget(RefKind.ID, num, None, num, hint="requirement")
+            found.append(FoundRef(target, line_no, bullet.start("num"), True))
+            continue
+        in_criteria = bool(_CRITERIA_HEADER.match(line))
+        found.extend(_refs_in_line(line, line_no, id_regex))
     return found
 
 
@@ -154,10 +168,13 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         if not free(m.start("list"), m.end("list")):
             continue
         base = m.start("list")
+        previous: str | None = None  # the start of a range "9.1 - 9.5"
         for num in _NUMBER_IN_LIST.finditer(m["list"]):
-            start, end = base + num.start(), base + num.end()
-            target = RefTarget(RefKind.ID, num.group(0), None, num.group(0), hint="requirement")
-            add(target, start, end, True)
+            start, end = base + num.start("num"), base + num.end("num")
+            for value in _expand(previous, num["num"]):
+                target = RefTarget(RefKind.ID, value, None, value, hint="requirement")
+                add(target, start, end, True)
+            previous = num["num"] if num["range"] else None
 
     # Named items and feature names.
     for m in _FEATURE.finditer(line):
@@ -170,6 +187,8 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
             ident, hint = f"US{m['us']}", "story"
         elif m["word"] == "Story":
             ident, hint = f"Story {m['num']}", "story"
+        elif m["word"] == "Task":
+            ident, hint = m["num"], "task"  # Kiro tasks are numbered: "Task 8.2"
         elif "." in m["num"]:
             continue  # "Requirement 2.1" is a criterion: the criteria list above handles it
         else:
@@ -202,6 +221,20 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
 
     out.sort(key=lambda r: r.column)
     return out
+
+
+def _expand(start: str | None, end: str) -> list[str]:
+    """``9.1`` .. ``9.5`` -> 9.2 ... 9.5 (the start is already listed); else just ``end``."""
+    if start is None:
+        return [end]
+    head_a, _, last_a = start.rpartition(".")
+    head_b, _, last_b = end.rpartition(".")
+    if head_a != head_b or not (last_a.isdigit() and last_b.isdigit()):
+        return [end]
+    first, last = int(last_a), int(last_b)
+    if not first < last <= first + 50:
+        return [end]
+    return [f"{head_b}.{n}" for n in range(first + 1, last + 1)]
 
 
 def _section_target(m: re.Match[str], spec: str | None, text: str) -> RefTarget:

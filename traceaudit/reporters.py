@@ -740,8 +740,13 @@ def markdown_report(result: AuditResult) -> str:
             ["Spec file", "Title", "Requirements", "Implemented", "Coverage"],
             "llrrr",
             [
-                [_md(x.path), _md(x.title), str(x.requirements), str(x.implemented),
-                 f"{_round1(x.coverage):.1f}%"]
+                [
+                    _md(x.path),
+                    _md(x.title),
+                    str(x.requirements),
+                    str(x.implemented),
+                    f"{_round1(x.coverage):.1f}%",
+                ]
                 for x in specs
             ],
         )
@@ -928,12 +933,8 @@ def _html_context(result: AuditResult) -> JsonObj:
                 "location": str(req.location),
                 "status": rr.status.value,
                 "claimed_done": req.claimed_done,
-                "implemented_by": [
-                    _html_evidence(e) for e in _sorted_evidence(rr.implemented_by)
-                ],
-                "verified_by": [
-                    _html_evidence(e) for e in _sorted_evidence(rr.verified_by)
-                ],
+                "implemented_by": [_html_evidence(e) for e in _sorted_evidence(rr.implemented_by)],
+                "verified_by": [_html_evidence(e) for e in _sorted_evidence(rr.verified_by)],
                 "routes": [(r, route_ids.get(r)) for r in sorted(rr.routes)],
                 "evidence": kinds + (["test"] if rr.verified_by and "test" not in kinds else []),
             }
