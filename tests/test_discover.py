@@ -102,3 +102,27 @@ def test_gitignore_does_not_hide_named_spec_roots(tmp_path: Path) -> None:
     tree(tmp_path, ["specs/a/spec.md", "app/notes.md", "app/m.py"])
     (tmp_path / ".gitignore").write_text("*.md\n", encoding="utf-8")
     assert discover(load(tmp_path)).spec_files == ("specs/a/spec.md",)
+
+
+def test_bmad_planning_docs_when_no_spec_root_exists(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        [
+            "docs/PRD.md",
+            "docs/epics.md",
+            "docs/architecture.md",
+            "docs/sprint-artifacts/tech-spec-epic-1.md",
+            "docs/sprint-artifacts/2-1-workout-logging.md",
+            "docs/stories/1.2.story.md",
+            "docs/validation-report.md",
+        ],
+    )
+    found = discover(load(tmp_path))
+    assert found.spec_roots == ("docs",)
+    assert found.spec_files == (
+        "docs/PRD.md",
+        "docs/epics.md",
+        "docs/sprint-artifacts/2-1-workout-logging.md",
+        "docs/sprint-artifacts/tech-spec-epic-1.md",
+        "docs/stories/1.2.story.md",
+    )

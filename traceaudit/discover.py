@@ -199,10 +199,14 @@ def discover(config: Config) -> Discovery:
     root = Path(config.root).resolve()
     if not root.is_dir():
         raise DiscoveryError(f"not a directory: {config.root}")
+    bmad = False
     if config.spec_roots:
         spec_roots = tuple(relative_root(root, s) for s in config.spec_roots)
     else:
         spec_roots = tuple(r for r in DEFAULT_SPEC_ROOTS if (root / r).is_dir())
+        bmad = not spec_roots and _has_bmad_prd(root / "docs")
+        if bmad:
+            spec_roots = ("docs",)
     code_roots = tuple(relative_root(root, c) for c in config.code_roots) or ("",)
     contract_extra = tuple(relative_root(root, c) for c in config.openapi)
 
@@ -217,7 +221,7 @@ def discover(config: Config) -> Discovery:
     for spec_root in spec_roots:
         for rel in _walk(root, spec_root, config.exclude, _GitIgnore()):
             lower = rel.lower()
-            if lower.endswith(".md"):
+            if lower.endswith(".md") and (not bmad or _is_bmad_planning_doc(rel)):
                 spec_files.add(rel)
             elif lower.endswith(OPENAPI_SUFFIXES) and _looks_like_contract(rel):
                 contracts.add(rel)
@@ -242,6 +246,22 @@ def discover(config: Config) -> Discovery:
         python_files=tuple(sorted(python_files)),
         test_files=tuple(sorted(test_files)),
     )
+
+
+_BMAD_DOC = re.compile(r"(?:prd|epics?|tech-spec)[^/]*\.md|[^/]*\.story\.md|\d+-\d+-[^/]+\.md")
+
+
+def _has_bmad_prd(docs: Path) -> bool:
+    """A BMAD project keeps its PRD in docs/ (prd.md or a sharded docs/prd/)."""
+    return docs.is_dir() and any(
+        p.name.lower() in {"prd.md", "prd"} for p in docs.iterdir() if not p.name.startswith(".")
+    )
+
+
+def _is_bmad_planning_doc(rel: str) -> bool:
+    """PRD, epics, tech specs and story files: the BMAD documents that define items."""
+    parts = PurePosixPath(rel.lower()).parts
+    return bool(_BMAD_DOC.fullmatch(parts[-1])) or "prd" in parts[:-1] or "stories" in parts[:-1]
 
 
 def _looks_like_contract(rel: str) -> bool:
