@@ -50,6 +50,7 @@ def problems() -> list[str]:
 @pytest.fixture()
 def page(browser: Any, problems: list[str]) -> Iterator[Any]:
     context = browser.new_context()
+    context.set_default_timeout(120_000)  # 2 shared cores: be patient, never flaky
     pg = context.new_page()
     pg.on("request", lambda r: r.url.startswith("file://") or problems.append(r.url))
     pg.on("console", lambda m: m.type == "error" and problems.append(m.text))
