@@ -467,10 +467,8 @@ def test_claimed_but_untraced() -> None:
         [doc(ORDERS, [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6)]), tasks],
         refs=[ref("FR-001")],
     )
-    assert [f for f in findings if f[0] == "TA020"] == [
-        ("TA020", TASKS, 4, f"{TASKS}::T002"),
-        ("TA020", TASKS, 6, f"{TASKS}::T004"),
-    ]
+    # T001's requirement is cited; T003 is not ticked; T004 names no requirement (a chore)
+    assert [f for f in findings if f[0] == "TA020"] == [("TA020", TASKS, 4, f"{TASKS}::T002")]
 
 
 def test_out_of_scope_implemented() -> None:
@@ -507,6 +505,41 @@ def test_needs_clarification_and_implemented_while_unclear() -> None:
         ("TA022", ORDERS, 6, f"{ORDERS}::FR-002"),
     ]
     assert statuses(graph) == {"FR-001": "needs-clarification", "FR-002": "implemented"}
+
+
+def test_unambiguous_ids_nearby_settle_the_feature() -> None:
+    a, b = ".kiro/specs/api/requirements.md", ".kiro/specs/engine/requirements.md"
+    o, c = "specs/orders/spec.md", "specs/catalog/spec.md"
+    docs = [
+        doc(
+            a, [req(a, "1.1", 5, kind=ReqKind.CRITERION), req(a, "29.2", 6, kind=ReqKind.CRITERION)]
+        ),
+        doc(b, [req(b, "1.1", 5, kind=ReqKind.CRITERION)]),
+        doc(o, [req(o, "BR-1", 5), req(o, "FR-009", 6)]),
+        doc(c, [req(c, "BR-1", 5)]),
+    ]
+    graph, _ = audit(
+        docs,
+        refs=[
+            ref("1.1", symbol="app/api.py:f", hint="requirement", line=4),
+            ref("29.2", symbol="app/api.py:f", hint="requirement", line=4),
+            ref("1.1", symbol="app/api.py:g", hint="requirement", line=9),  # same module
+            ref("FR-009", symbol="app/schemas.py:Order", line=4),
+            ref("BR-1", symbol="app/schemas.py:Money", line=9),  # other docstring
+            ref("BR-1", symbol="app/schemas.py:Order", line=5),  # same docstring
+        ],
+    )
+    got = [(lr.ref.target.value, lr.resolution.status, lr.resolution.nodes) for lr in graph.linked]
+    assert got == [
+        ("1.1", "ok", (f"req:{a}::1.1",)),
+        ("29.2", "ok", (f"req:{a}::29.2",)),
+        # Kiro numbers restart in every feature: the module's other numbers tell which
+        ("1.1", "ok", (f"req:{a}::1.1",)),
+        ("FR-009", "ok", (f"req:{o}::FR-009",)),
+        # a named id in another docstring is not settled by the module's other ids
+        ("BR-1", "ambiguous", ()),
+        ("BR-1", "ok", (f"req:{o}::BR-1",)),
+    ]
 
 
 def test_kiro_criteria_resolve_through_the_feature_named_in_the_module() -> None:

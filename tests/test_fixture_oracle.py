@@ -22,7 +22,12 @@ from traceaudit.audit import load_project
 from traceaudit.config import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-RULE_PROJECTS = sorted(p for p in (FIXTURES / "rules").iterdir() if (p / "app/main.py").is_file())
+# TA012's app picks its router at run time, which is exactly what cannot be known statically.
+RULE_PROJECTS = sorted(
+    p
+    for p in (FIXTURES / "rules").iterdir()
+    if (p / "app/main.py").is_file() and p.name != "TA012-unresolved-route"
+)
 PROJECTS = [FIXTURES / "shop", *RULE_PROJECTS]
 NEEDS_ENV = {"TA010-unresolved-route-path": {"NOTES_PREFIX": "/v2"}}
 

@@ -898,3 +898,18 @@ def test_route_requirement_links_survive_unknown_keys() -> None:
     assert '<a href="#route-1">GET /x</a>' in out
     assert '<div class="mono">PUT /nowhere</div>' in out
     assert '<tr class="sec"><th colspan="7">(no section)</th></tr>' in out
+
+
+def test_a_spec_with_nothing_to_implement_has_no_coverage_figure() -> None:
+    from dataclasses import replace
+
+    from traceaudit.model import SpecSummary
+
+    tasks_only = SpecSummary(
+        "specs/a/tasks.md", "Tasks", requirements=4, implemented=0, countable=0
+    )
+    result = replace(tiny_result(), spec_files=(tasks_only,))
+    (entry,) = json.loads(json_report(result))["spec_files"]
+    assert (entry["path"], entry["coverage"]) == ("specs/a/tasks.md", None)
+    assert "| specs/a/tasks.md | Tasks | 4 | 0 | n/a |" in markdown_report(result)
+    assert "n/a (nothing to implement)" in html_report(result)

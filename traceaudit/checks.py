@@ -343,8 +343,9 @@ def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
     for item in ctx.code.unresolved:
         yield _f(
             "TA012",
-            f"cannot resolve this route registration statically ({item.reason}); register the "
-            "route with a literal path on a module-level router so it can be audited",
+            f"cannot resolve this route registration statically ({item.reason}); import the "
+            "router or app by name instead of computing it at run time, so that its routes "
+            "can be audited",
             item.location,
             str(item.location),
         )
@@ -357,10 +358,10 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
         if req.kind is not ReqKind.TASK or not req.claimed_done or res.implemented_by:
             continue
         targets = ctx.graph.linked_requirements(req.key)
-        if any(by_key[t].implemented_by for t in targets if t in by_key):
-            continue
+        if not targets or any(by_key[t].implemented_by for t in targets if t in by_key):
+            continue  # a task that names no requirement (setup, chores) traces nothing
         names = ", ".join(by_key[t].requirement.id for t in targets if t in by_key)
-        about = f" nor its requirements ({names})" if names else ""
+        about = f" nor its requirements ({names})"
         yield _f(
             "TA020",
             f"task {req.id} is marked done, but no code cites it{about}; cite the task or "

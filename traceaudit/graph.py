@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -33,6 +33,7 @@ from traceaudit.model import (
     Evidence,
     Location,
     RefKind,
+    RefSource,
     RefTarget,
     ReqKind,
     ReqStatus,
@@ -311,6 +312,16 @@ class SpecIndex:
         return id_prefix(target.value) in self.prefixes
 
 
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _block(ref: CodeRef) -> tuple[str, ...]:
+    """The text a reference was written in: its docstring, else its line."""
+    if ref.source is RefSource.DOCSTRING:
+        return (ref.location.path, ref.symbol, ref.source.value)
+    return (ref.location.path, str(ref.location.line))
+
+
 def _node_spec(node: str) -> str:
     """The spec file of a req:/sec:/spec: node."""
     body = node.split(":", 1)[1]
@@ -388,8 +399,11 @@ class TraceGraph:
         """Resolve every reference, in the order the issue gives.
 
         1. a path written in the reference; 2. a spec or feature the module names
-        elsewhere (a path, ``Feature: x``), or the one feature that the module's
-        unambiguous references all belong to; 3. the only definition.
+        elsewhere (a path, ``Feature: x``), or the one feature that the other,
+        unambiguous ids of the same docstring or comment line belong to
+        (``Requirements: 8.2, 29.1`` where only one feature has a 29.1) -- for
+        Kiro-style numbers, of the same module; 3. the only definition.
+        Anything else stays ambiguous (TA004).
         """
         named: dict[str, set[str]] = defaultdict(set)
         for ref in refs:
@@ -398,17 +412,23 @@ class TraceGraph:
             elif ref.target.spec is not None:
                 named[ref.location.path].update(self.index.files_matching(ref.target.spec))
         first: list[Resolution] = []
-        features: dict[str, set[str]] = defaultdict(set)  # file -> spec folders it implements
+        # spec folders of the unambiguous ids, per docstring/line and per module
+        features: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for ref in refs:
             context = tuple(sorted(named[ref.location.path] | set(ref.context_specs)))
             res = self.index.resolve(ref.target, context)
             first.append(res)
             if res.status == "ok" and ref.target.kind is RefKind.ID and not context:
                 folders = {str(PurePosixPath(_node_spec(n)).parent) for n in res.nodes}
-                features[ref.location.path].update(folders)
+                features[_block(ref)].update(folders)
+                features[(ref.location.path,)].update(folders)
         out: list[LinkedRef] = []
         for ref, res in zip(refs, first, strict=True):
-            implied = features.get(ref.location.path, set())
+            implied = features.get(_block(ref), set())
+            if not implied and _NUMBERED.fullmatch(ref.target.value):
+                # Kiro numbers (1.1, 2.3) restart in every feature and code has no other
+                # way to say which one: the module's own unambiguous numbers tell.
+                implied = features.get((ref.location.path,), set())
             if res.status == "ambiguous" and len(implied) == 1:
                 (folder,) = implied
                 files = [p for p in self.index.spec_paths if str(PurePosixPath(p).parent) == folder]
@@ -560,17 +580,26 @@ class TraceGraph:
             if data.get("rel") == "implements" and v.startswith("req:")
         )
 
-    def route_results(self, mismatched: Iterable[int] = ()) -> tuple[RouteResult, ...]:
-        """Each route with whether the spec documents it and which requirements it serves."""
+    def route_results(self) -> tuple[RouteResult, ...]:
+        """Each route with whether the spec documents it and which requirements it serves.
+
+        A near miss (the spec declares another method or prefix; TA006/TA007 say
+        so) documents the route too: one discrepancy, one finding.
+        """
         out: list[RouteResult] = []
         for i, route in enumerate(self.routes):
             by: set[str] = set()
             reqs: set[str] = set()
             for m in self.endpoint_matches:
+                ep = m.endpoint
                 if i in m.exact:
-                    by.add(str(m.endpoint.location))
-                    if m.endpoint.requirement_key:
-                        reqs.add(m.endpoint.requirement_key)
+                    by.add(str(ep.location))
+                elif i in m.method_mismatch or i in m.path_mismatch:
+                    by.add(f"{ep.location} (declared as {ep.method} {ep.path})")
+                else:
+                    continue
+                if ep.requirement_key:
+                    reqs.add(ep.requirement_key)
             sym = f"sym:{route.handler}"
             if sym in self.g:
                 for _, target, data in self.g.out_edges(sym, data=True):

@@ -383,7 +383,7 @@ def _spec_file_obj(s: SpecSummary) -> JsonObj:
         "title": s.title,
         "requirements": s.requirements,
         "implemented": s.implemented,
-        "coverage": _round1(s.coverage),
+        "coverage": _round1(s.coverage) if s.countable else None,  # nothing to count: n/a
         "countable": s.countable,
     }
 
@@ -745,7 +745,7 @@ def markdown_report(result: AuditResult) -> str:
                     _md(x.title),
                     str(x.requirements),
                     str(x.implemented),
-                    f"{_round1(x.coverage):.1f}%",
+                    f"{_round1(x.coverage):.1f}%" if x.countable else "n/a",
                 ]
                 for x in specs
             ],
@@ -980,7 +980,7 @@ def _html_context(result: AuditResult) -> JsonObj:
                 "requirements": s.requirements,
                 "implemented": s.implemented,
                 "countable": s.countable,
-                "coverage": _round1(s.coverage),
+                "coverage": _round1(s.coverage) if s.countable else None,
             }
             for s in sorted(result.spec_files, key=lambda s: s.path)
         ],
