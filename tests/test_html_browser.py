@@ -6,6 +6,7 @@ Runs only when playwright is importable and a system Chromium exists at
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,18 @@ def page(browser: Any, problems: list[str]) -> Iterator[Any]:
     context.close()
 
 
+def wait_for(page: Any, function: str, expected: int, timeout: float = 60.0) -> None:
+    """Poll a JS function until it returns ``expected``.
+
+    ``page.wait_for_function`` compiles its polling predicate with eval, which the
+    report's Content-Security-Policy (rightly) forbids; ``evaluate`` does not.
+    """
+    deadline = time.monotonic() + timeout
+    while (value := page.evaluate(function)) != expected:
+        assert time.monotonic() < deadline, f"{function} stayed {value}, expected {expected}"
+        time.sleep(0.05)
+
+
 def open_report(page: Any, tmp_path: Path, html: str, name: str = "report.html") -> None:
     path = tmp_path / name
     path.write_text(html, encoding="utf-8")
@@ -82,7 +95,7 @@ def test_search_hides_rows(page: Any, tmp_path: Path, problems: list[str]) -> No
     assert page.inner_text("#shown") == "6 of 6 requirements shown"
 
     page.fill("#q", "refund")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 1")
+    wait_for(page, VISIBLE_REQS, 1)
     assert visible_ids(page, "tr.req") == ["req-specs-orders-spec-md-FR-002"]
     assert page.inner_text("#shown") == "1 of 6 requirements shown"
     # The auth spec has no match left: its whole group is hidden.
@@ -91,7 +104,7 @@ def test_search_hides_rows(page: Any, tmp_path: Path, problems: list[str]) -> No
     assert len(visible_ids(page, "tr.fd")) == 1
 
     page.fill("#q", "")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 6")
+    wait_for(page, VISIBLE_REQS, 6)
     assert len(visible_ids(page, "tr.fd")) == 6
     assert problems == []
 
@@ -101,7 +114,7 @@ def test_search_matches_escaped_text_without_running_it(
 ) -> None:
     open_report(page, tmp_path, html_report(sample_result()))
     page.fill("#q", "<script>alert(1)")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 1")
+    wait_for(page, VISIBLE_REQS, 1)
     assert visible_ids(page, "tr.req") == ["req-specs-auth-md-REQ-AUTH-001"]
     assert page.evaluate("document.querySelectorAll('tr.req script, tr.req b').length") == 0
     assert problems == []
@@ -112,7 +125,7 @@ def test_status_buttons_and_undocumented_toggle(
 ) -> None:
     open_report(page, tmp_path, html_report(sample_result()))
     page.click("button[data-st='implemented']")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 2")
+    wait_for(page, VISIBLE_REQS, 2)
     assert visible_ids(page, "tr.req") == [
         "req-specs-orders-spec-md-FR-001",
         "req-specs-orders-spec-md-get-apiv1orders",
@@ -121,11 +134,11 @@ def test_status_buttons_and_undocumented_toggle(
     assert page.get_attribute("button[data-st='']", "aria-pressed") == "false"
 
     page.check("#undoc")
-    page.wait_for_function("() => document.querySelectorAll('tr.rt:not(.off)').length === 2")
+    wait_for(page, "() => document.querySelectorAll('tr.rt:not(.off)').length", 2)
     assert visible_ids(page, "tr.rt") == ["route-1", "route-4"]
 
     page.click("button[data-st='']")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 6")
+    wait_for(page, VISIBLE_REQS, 6)
     assert problems == []
 
 
@@ -146,9 +159,9 @@ def test_large_report_filters(page: Any, tmp_path: Path, problems: list[str]) ->
     open_report(page, tmp_path, html_report(big_result(2000)), "big.html")
     assert page.evaluate(VISIBLE_REQS) == 2000
     page.fill("#q", "FR-1234")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 1")
+    wait_for(page, VISIBLE_REQS, 1)
     assert visible_ids(page, "tr.req") == ["req-specs-feature-14-spec-md-FR-1234"]
     page.fill("#q", "")
     page.click("button[data-st='unimplemented']")
-    page.wait_for_function(f"({VISIBLE_REQS})() === 500")
+    wait_for(page, VISIBLE_REQS, 500)
     assert problems == []
