@@ -590,3 +590,22 @@ def test_a_route_declared_elsewhere_is_not_a_near_miss() -> None:
         ("DELETE", (), ()),
     ]
     assert [f[0] for f in findings] == ["TA006", "TA008"]
+
+
+def test_a_router_may_be_live_through_an_include_only_run_time_knows() -> None:
+    from traceaudit.model import UnresolvedRegistration
+
+    dead = UnmountedRouter(
+        "app/slack.py:router", Location("app/slack.py", 4), (Location("app/slack.py", 9),)
+    )
+    unknown = UnresolvedRegistration(
+        Location("app/plugins.py", 16), "include_router(plugin.events): ..."
+    )
+    graph = TraceGraph([doc(ORDERS, [])], (), ())
+    code = CodeFacts((), (), unmounted=(dead,), unresolved=(unknown,))
+    ctx = CheckContext(graph, code, (), (), ("specs",))
+    (finding,) = [f for f in run_checks(ctx, selected_rules(Config())) if f.rule.code == "TA011"]
+    assert (
+        "live only if the include at app/plugins.py:16, which run time decides, adds it"
+        in finding.message
+    )

@@ -324,19 +324,31 @@ def unresolved_route_path(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def unmounted_router(ctx: CheckContext) -> Iterator[Finding]:
+    # An include or mount whose target only run time knows may be the one that
+    # reaches a router that looks dead: say so rather than claim it is dead.
+    unknown_includes = sorted(
+        str(u.location)
+        for u in ctx.code.unresolved
+        if u.reason.startswith(("include_router(", "mount of "))
+    )
     for dead in ctx.code.unmounted:
         lines = [str(loc.line) for loc in dead.route_locations[:10]]
         more = ""
         if lines:
             where = "line" if len(lines) == 1 else "lines"
             more = f" (defined at {where} {', '.join(lines)})"
-        yield _f(
-            "TA011",
-            f"{dead.name} is never mounted on a served app, so its routes{more} are not live; "
-            "include it with include_router() or delete it",
-            dead.location,
-            dead.name,
-        )
+        if unknown_includes:
+            message = (
+                f"no served app includes {dead.name} by name, so its routes{more} are live only "
+                f"if the include at {', '.join(unknown_includes[:3])}, which run time decides, "
+                "adds it; include it by name, or delete it if it is unused"
+            )
+        else:
+            message = (
+                f"{dead.name} is never mounted on a served app, so its routes{more} are not "
+                "live; include it with include_router() or delete it"
+            )
+        yield _f("TA011", message, dead.location, dead.name)
 
 
 def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
