@@ -609,3 +609,15 @@ def test_a_router_may_be_live_through_an_include_only_run_time_knows() -> None:
         "live only if the include at app/plugins.py:16, which run time decides, adds it"
         in finding.message
     )
+
+
+def test_openfasttrace_revision_must_match() -> None:
+    dsn = "doc/design.md"
+    item = req(dsn, "dsn~validate-request~1", 5, kind=ReqKind.ITEM)
+    tag = ref("dsn~validate-request~2", hint="oft", line=7)
+    graph, findings = audit([doc(dsn, [item])], refs=[tag])
+    assert findings == [
+        ("TA003", "app/api/orders.py", 7, "dsn~validate-request~2"),
+        ("TA001", dsn, 5, f"{dsn}::dsn~validate-request~1"),
+    ]
+    assert graph.linked[0].resolution.suggestion == "dsn~validate-request~1"

@@ -43,3 +43,12 @@ def test_reports_are_byte_identical_between_runs() -> None:
     shop = FIXTURES / "shop"
     for fmt in ("json", "markdown", "sarif", "html", "text"):
         assert render(shop, fmt) == render(shop, fmt)
+
+
+def test_parallel_scan_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    from traceaudit import audit as pipeline
+
+    shop = FIXTURES / "shop"
+    serial = reporters.json_report(audit(load(shop), jobs=1))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 0)
+    assert reporters.json_report(audit(load(shop), jobs=2)) == serial
