@@ -126,3 +126,12 @@ def test_bmad_planning_docs_when_no_spec_root_exists(tmp_path: Path) -> None:
         "docs/sprint-artifacts/tech-spec-epic-1.md",
         "docs/stories/1.2.story.md",
     )
+
+
+def test_roots_may_be_given_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree(tmp_path, ["proj/docs/api.md", "proj/app/m.py"])
+    monkeypatch.chdir(tmp_path)
+    config = replace(load(tmp_path / "proj"), spec_roots=("proj/docs/api.md",))
+    assert discover(config).spec_files == ("docs/api.md",)

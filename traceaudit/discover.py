@@ -137,9 +137,11 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 def relative_root(root: Path, given: str) -> str:
-    """``given`` (relative to root, or absolute) as a POSIX path relative to root."""
+    """``given`` (relative to root or to the working directory, or absolute) relative to root."""
     path = Path(given)
     full = path if path.is_absolute() else root / path
+    if not full.exists() and path.exists():
+        full = path.resolve()  # relative to the working directory, as typed in a shell
     if not full.exists():
         raise DiscoveryError(f"path not found: {given}")
     if not _inside(root, full):
