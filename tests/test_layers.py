@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "openapi": {"model"},
     "pyfacts": {"model"},
     "pyrefs": {"model"},
-    "pyfilter": {"pyfacts", "pyrefs"},
+    "pyfilter": {"pyfacts", "pyrefs", "refs"},
     "pycode": {"config", "model", "pyfacts", "pyfilter", "pyrefs", "refs"},
     # The route interpreter: these modules call each other (an evaluator and the
     # FastAPI objects it builds), but nothing outside routing.py imports them.

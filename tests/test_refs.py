@@ -134,3 +134,10 @@ def test_requirements_header_then_one_criterion_per_bullet() -> None:
         ("1.5", 3, "requirement"),
         ("10.1", 4, "requirement"),
     ]
+
+
+def test_localised_requirement_keywords() -> None:
+    assert [r.target.value for r in extract_refs("投稿を作成する（要件 2.4, 2.5）", ID)] == [
+        "2.4",
+        "2.5",
+    ]

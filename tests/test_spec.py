@@ -1173,3 +1173,12 @@ def test_invalid_id_pattern_gives_an_error_doc() -> None:
     doc = parse("## FR-001: x\n", Config(id_pattern="(unclosed"))
     assert doc.error is not None and doc.error.startswith("cannot parse")
     assert (doc.title, doc.requirements) == ("spec", ())
+
+
+def test_research_and_quickstart_notes_define_no_requirements() -> None:
+    text = "# Research\n\n## R1: Use PostgreSQL\n\n- **D2**: Decision: queue jobs\n\n`POST /api/jobs` starts a job.\n"
+    for name in ("research.md", "quickstart.md"):
+        doc = parse_spec(text, f"specs/004-jobs/{name}", Config())
+        assert file_role(doc.path) == "notes"
+        assert doc.requirements == ()
+        assert [(e.method, e.path) for e in doc.endpoints] == [("POST", "/api/jobs")]

@@ -18,6 +18,7 @@ import re
 
 from traceaudit import pyfacts as pf
 from traceaudit.pyrefs import DIRECTIVE, ExtractRefs
+from traceaudit.refs import HINT_WORDS
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 
@@ -45,10 +46,7 @@ _CONST_HINT = re.compile(
 _IMPORT_HINT = re.compile(r"(?m)^\s*(?:from|import)\s")
 # Words near a spec reference (lower case, found with str.find, which is much faster
 # than a regex alternation); a line without one, or an id, cannot hold a reference.
-_REF_WORDS = (
-    "§", ".md", "~", "implement", "spec", "req", "ref", "cover", "validat", "verif", "satisf",
-    "trace", "fulfil", "stor", "task", "acceptance", "需求",
-)  # fmt: skip
+_REF_WORDS = HINT_WORDS
 
 
 def is_test_path(path: str) -> bool:

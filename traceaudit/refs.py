@@ -34,8 +34,15 @@ _STRONG_KEYWORDS = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:implements?|implemented\s+(?:by|in)|implementing|spec(?:ification)?s?|"
     r"requirements?|reqs?|refs?|references?|covers?|validates?|verifies|satisfies|satisfy|"
     r"traces?\s+to|fulfil(?:l?s)?|as\s+required\s+by|required\s+by|stor(?:y|ies)|tasks?|"
-    r"acceptance\s+criteri(?:a|on)|需求)(?![A-Za-z0-9-])"
+    r"acceptance\s+criteri(?:a|on)|需求|要件|要求)(?![A-Za-z0-9-])"
 )
+
+# Lower-case words at least one of which every reference form (other than a bare id
+# matching the id pattern) contains: a cheap pre-filter may skip text without them.
+HINT_WORDS = (
+    "§", ".md", "~", "implement", "spec", "req", "ref", "cover", "validat", "verif", "satisf",
+    "trace", "fulfil", "stor", "task", "acceptance", "feature", "propert", "需求", "要件", "要求",
+)  # fmt: skip
 
 # Prefixes of well-known identifiers that are never spec ids, even after "See".
 NON_ID_PREFIXES = frozenset(
@@ -61,12 +68,14 @@ _OFT_TAG = re.compile(
 _OFT_ID = re.compile(r"(?<![\w~])(?P<id>[a-z]+~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*~\d+)(?![\w~])")
 _SEP = r"\s*(?:,|、|/|and|&|-|–|—|to)\s*"
 _CRITERIA_LIST = re.compile(
-    r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求)\s*[:：]?\s*_?\s*"
+    r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求|要件|要求)\s*[:：]?\s*_?\s*"
     rf"(?P<list>\d+(?:\.\d+)+(?:{_SEP}\d+(?:\.\d+)+)*)"
 )
 _NUMBER_IN_LIST = re.compile(r"(?P<num>\d+(?:\.\d+)+)(?:\s*(?P<range>-|–|—|to)\s*)?")
 # "Requirements:" alone on a line, then one criterion per bullet: "- 1.5: Validate ...".
-_CRITERIA_HEADER = re.compile(r"(?i)^\s*[#*_\s]*(?:requirements?|reqs?|需求)\s*[:：]\s*[*_]*\s*$")
+_CRITERIA_HEADER = re.compile(
+    r"(?i)^\s*[#*_\s]*(?:requirements?|reqs?|需求|要件|要求)\s*[:：]\s*[*_]*\s*$"
+)
 _CRITERIA_BULLET = re.compile(r"^\s*[-*+]\s+(?P<num>\d+(?:\.\d+)+)(?=[:.)\s]|$)")
 # Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
 _NAMED_ITEM = re.compile(

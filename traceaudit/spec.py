@@ -453,6 +453,9 @@ _MD = MarkdownIt("commonmark").enable("table")
 _TEMPLATE_NAME = re.compile(r"(?i)(?:^|[-_.])template\.md$")
 
 
+_NOTES_FILES = frozenset({"research.md", "quickstart.md"})
+
+
 def file_role(path: str) -> str:
     """What a spec file is, from its path: template, checklist, tasks or spec.
 
@@ -462,6 +465,9 @@ def file_role(path: str) -> str:
     - ``checklist``: under a ``checklists`` folder (spec-kit
       ``checklists/requirements.md`` checks the spec's quality). It cites ids
       (``1. **FR-008**: ... - RESOLVED``) but defines none.
+    - ``notes``: spec-kit's ``research.md`` (decisions ``R1``/``D1`` and their
+      rationale) and ``quickstart.md`` (usage): they define no requirement,
+      though the endpoints they name are still declarations.
     - ``tasks``: the file name holds "task" (``tasks.md``). Ids at the start of
       its list items or paragraphs that are not tasks restate the spec
       (``- FR-003: Users MUST ...`` under "From spec.md") and define nothing;
@@ -472,6 +478,8 @@ def file_role(path: str) -> str:
         return "template"
     if "checklists" in parts[:-1]:
         return "checklist"
+    if parts[-1] in _NOTES_FILES:
+        return "notes"
     if "task" in PurePosixPath(parts[-1]).stem:
         return "tasks"
     return "spec"
@@ -488,7 +496,7 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         if role == "template":
             return _finish(path, blocks, [], [], config)
         reqs = find_requirements(blocks, id_re, path)
-        if role == "checklist":
+        if role in ("checklist", "notes"):
             reqs = []
         elif role == "tasks" and any(r.kind is ReqKind.TASK for r in reqs):
             reqs = [r for r in reqs if r.kind is ReqKind.TASK or r.own_heading]
