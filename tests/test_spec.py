@@ -1176,7 +1176,10 @@ def test_invalid_id_pattern_gives_an_error_doc() -> None:
 
 
 def test_research_and_quickstart_notes_define_no_requirements() -> None:
-    text = "# Research\n\n## R1: Use PostgreSQL\n\n- **D2**: Decision: queue jobs\n\n`POST /api/jobs` starts a job.\n"
+    text = (
+        "# Research\n\n## R1: Use PostgreSQL\n\n- **D2**: Decision: queue jobs\n\n"
+        "`POST /api/jobs` starts a job.\n"
+    )
     for name in ("research.md", "quickstart.md"):
         doc = parse_spec(text, f"specs/004-jobs/{name}", Config())
         assert file_role(doc.path) == "notes"
