@@ -1040,3 +1040,53 @@ def items(): ...
 def test_an_app_in_a_script_is_served_when_it_is_the_only_one() -> None:
     rows = resolve({"scripts/server.py": APP + '@app.get("/x")\ndef x(): ...\n'}).routes
     assert [(r.path, r.app) for r in rows] == [("/x", "scripts/server.py:app")]
+
+
+def test_the_app_handed_to_uvicorn_is_the_served_one() -> None:
+    files = {
+        "server/__init__.py": "",
+        "server/api.py": """
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter()
+
+            @router.get("/flows")
+            def flows(): ...
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                app.include_router(router, prefix="/api")
+                return app
+        """,
+        "server/cli.py": """
+            import uvicorn
+
+            def start(workers: int) -> None:
+                uvicorn.run(app="server.api:create_app", factory=True, workers=workers)
+        """,
+        # a module-level app in a script is not what the project serves
+        "scripts/export_schema.py": """
+            from fastapi import FastAPI
+            from server.api import router
+
+            app = FastAPI()
+            app.include_router(router)
+        """,
+    }
+    assert [(r.path, r.app) for r in resolve(files).routes] == [
+        ("/api/flows", "server/api.py:create_app.app")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "hints"),
+    [
+        ('uvicorn.run("app.main:app", reload=True)', ("app.main:app",)),
+        ("uvicorn.run(\n    app='pkg.api:make',\n    factory=True,\n)", ("pkg.api:make()",)),
+        ('cmd = ["uvicorn", "svc.main:application", "--port", "80"]', ("svc.main:application",)),
+        ('os.system("uvicorn --host 0.0.0.0 pkg.x:build --factory")', ("pkg.x:build()",)),
+        ("uvicorn.run(app, port=8000)", ()),
+    ],
+)
+def test_serve_hints(source: str, hints: tuple[str, ...]) -> None:
+    assert pycode.serve_hints(source) == hints

@@ -31,6 +31,7 @@ import contextlib
 import inspect
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from traceaudit import pyfacts as pf
@@ -68,7 +69,51 @@ def failed_module(path: str, module: str, message: str, is_test: bool = False) -
     )
 
 
+_SERVE_CALL = re.compile(r"\b(?:uvicorn|hypercorn)\s*\.\s*(?:run|Config)\s*\(")
+_APP_STRING = re.compile(r"""["']([A-Za-z_][\w.]*:[A-Za-z_][\w.]*)["']""")
+_SERVE_COMMAND = re.compile(
+    r"""["']uvicorn["'\s,]+"""  # a command line or argv list ...
+    r"""(?:["']?--?[\w-]+(?:[= ]\S+)?["']?[\s,]+)*"""  # ... its options ...
+    r"""["']?([A-Za-z_][\w.]*:[A-Za-z_][\w.]*)(?P<rest>[^\n]*)"""  # ... the app
+)
+
+
+def serve_hints(source: str) -> tuple[str, ...]:
+    """The "module:attr" strings a file hands to uvicorn/hypercorn, with ``()`` for
+    factories: the surest sign of which app a project really serves."""
+    hints: set[str] = set()
+    for call in _SERVE_CALL.finditer(source):
+        depth, end = 1, call.end()
+        while depth and end < len(source) and end < call.end() + 2000:
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        args = source[call.end() : end]
+        target = _APP_STRING.search(args)
+        if target:
+            factory = re.search(r"\bfactory\s*=\s*True", args) is not None
+            hints.add(target[1] + ("()" if factory else ""))
+    for command in _SERVE_COMMAND.finditer(source):
+        hints.add(command[1] + ("()" if "--factory" in command["rest"] else ""))
+    return tuple(sorted(hints))
+
+
 def scan_module(
+    source: str,
+    path: str,
+    module: str,
+    config: Config,
+    *,
+    extract_refs: ExtractRefs | None = None,
+) -> pf.ModuleFacts:
+    """One Python file -> its facts, never raising (see :func:`_scan_module`)."""
+    facts = _scan_module(source, path, module, config, extract_refs=extract_refs)
+    if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
+        return facts
+    hints = serve_hints(source)
+    return replace(facts, serve_hints=hints) if hints else facts
+
+
+def _scan_module(
     source: str,
     path: str,
     module: str,

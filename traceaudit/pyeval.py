@@ -17,7 +17,14 @@ from collections.abc import Sequence
 
 from traceaudit import pyfacts as pf
 from traceaudit.model import Location
-from traceaudit.pyexpr import MAX_LOOP, PROPERTY_DECORATORS, Evaluator, _Return, truth_of
+from traceaudit.pyexpr import (
+    MAX_LOOP,
+    PROPERTY_DECORATORS,
+    Evaluator,
+    _Return,
+    same_value,
+    truth_of,
+)
 from traceaudit.pymodules import Frame, ModuleState, Project
 from traceaudit.pyrouters import ROUTE_ATTRS, may_be_router, set_router_field
 from traceaudit.pyvalues import (
@@ -135,8 +142,10 @@ class Interpreter(Evaluator):
                 self.assign(target, self.unknown(pf.render(target)), frame)
             self.block(stmt.body, frame)
         elif isinstance(stmt, pf.Return):
+            if False in frame.truths:
+                return  # a branch that does not run with default settings returns nothing
             value = self.eval(stmt.value, frame) if stmt.value is not None else NONE
-            unconditional = frame.conditions == frame.entry
+            unconditional = frame.conditions == frame.entry or all(frame.truths)
             frame.returns.append((value, not unconditional))
             if unconditional:
                 raise _Return
@@ -151,18 +160,20 @@ class Interpreter(Evaluator):
         # listed as conditional). Names they bind differently are settled by the
         # test's value with default settings, or become unknown.
         truth = truth_of(self.force(self.eval(stmt.cond, frame))) if stmt.cond else None
-        saved = frame.conditions
+        saved, saved_truths = frame.conditions, frame.truths
         before = dict(frame.locals)
         try:
             frame.conditions = (*saved, stmt.test)
+            frame.truths = (*saved_truths, truth)
             self.block(stmt.body, frame)
             after_body = dict(frame.locals)
             frame.locals.clear()
             frame.locals.update(before)
             frame.conditions = (*saved, f"not ({stmt.test})")
+            frame.truths = (*saved_truths, None if truth is None else not truth)
             self.block(stmt.orelse, frame)
         finally:
-            frame.conditions = saved
+            frame.conditions, frame.truths = saved, saved_truths
         self.merge(frame.locals, before, after_body, truth)
 
     def merge(
@@ -185,7 +196,7 @@ class Interpreter(Evaluator):
                 continue  # the body did not rebind it
             if other is None or truth is True:
                 names[name] = value
-            elif truth is False or _same(value, other):
+            elif truth is False or same_value(value, other):
                 continue
             elif isinstance(value, Str | Const) or isinstance(other, Str | Const):
                 names[name] = self.unknown(name)
@@ -376,11 +387,3 @@ class Interpreter(Evaluator):
             if isinstance(decorator, Function | Builtin | BoundMethod):
                 self.call(decorator, [cls], {}, pf.Call(dec.expr, (), dec.line), frame)
         frame.locals[stmt.name] = cls
-
-
-def _same(a: Value, b: Value) -> bool:
-    if isinstance(a, Str) and isinstance(b, Str):
-        return a.value == b.value and a.holes == b.holes
-    if isinstance(a, Const) and isinstance(b, Const):
-        return type(a.value) is type(b.value) and a.value == b.value
-    return a is b

@@ -518,18 +518,27 @@ class Evaluator:
         finally:
             self.edge_log.pop()
             self.call_stack.pop()
-        result = self.pick_return(body.returns)
+        result = self.pick_return(body.returns, text)
         self.memo[key] = (result, log)
         return result
 
-    def pick_return(self, returns: list[tuple[Value, bool]]) -> Value:
-        for value, conditional in returns:
-            if not conditional:
-                return value
-        for value, _ in returns:
-            if not isinstance(value, Unknown):
-                return value
-        return returns[0][0] if returns else NONE
+    def pick_return(self, returns: list[tuple[Value, bool]], text: str) -> Value:
+        """The call's value. Returns that may run first (under a test whose value is
+        unknown) and disagree with the final one make a string or number unknown:
+        never a guess. An object keeps the old choice (the final return)."""
+        if not returns:
+            return NONE
+        final = next((value for value, conditional in returns if not conditional), None)
+        maybe = [value for value, conditional in returns if conditional]
+        values = [*maybe, final] if final is not None else maybe
+        if all(same_value(values[0], v) for v in values[1:]):
+            return values[0]
+        if any(isinstance(v, Str | Const) for v in values):
+            return self.unknown(text)
+        if final is not None:
+            return final
+        known = [v for v in maybe if not isinstance(v, Unknown)]
+        return known[0] if known else maybe[0]
 
     def bind(self, func: Function, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
         local: dict[str, Value] = {}
@@ -616,6 +625,15 @@ class Evaluator:
 
     def note(self, location: Location, reason: str) -> None:
         self.unresolved.append((location, reason))
+
+
+def same_value(a: Value, b: Value) -> bool:
+    """Whether two values are certainly the same (equal strings or numbers, one object)."""
+    if isinstance(a, Str) and isinstance(b, Str):
+        return a.value == b.value and a.holes == b.holes
+    if isinstance(a, Const) and isinstance(b, Const):
+        return type(a.value) is type(b.value) and a.value == b.value
+    return a is b
 
 
 def truth_of(value: Value) -> bool | None:

@@ -329,6 +329,8 @@ class ModuleFacts:
     body: tuple[Stmt, ...] = ()
     refs: tuple[CodeRef, ...] = ()
     parse_error: tuple[Location, str] | None = None  # where and why the file did not parse
+    # apps this file tells a server to serve: "pkg.main:app", "pkg.main:create_app()"
+    serve_hints: tuple[str, ...] = ()
 
 
 def render(expr: Expr | None) -> str:

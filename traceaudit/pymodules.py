@@ -46,6 +46,7 @@ class Frame:
 
     __slots__ = (
         "cls", "conditions", "entry", "func", "kind", "locals", "module", "parent", "returns",
+        "truths",
     )  # fmt: skip
 
     def __init__(
@@ -65,6 +66,8 @@ class Frame:
         self.entry = conditions  # the conditions the call started under
         self.func = func
         self.returns: list[tuple[Value, bool]] = []
+        # what the tests of the ifs entered since the call are with default settings
+        self.truths: tuple[bool | None, ...] = ()
         self.cls: ClassV | None = None
 
 
@@ -73,6 +76,7 @@ class Project:
 
     def __init__(self, facts: Sequence[pf.ModuleFacts]) -> None:
         self.modules: dict[str, ModuleState] = {}
+        self.serve_hints = tuple(sorted({h for f in facts for h in f.serve_hints}))
         for f in sorted(facts, key=lambda m: m.path):
             if not f.path.endswith(".py"):
                 continue

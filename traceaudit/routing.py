@@ -211,7 +211,11 @@ class _Resolver:
 
     def served_apps(self) -> list[Router]:
         if self.config.apps:
-            return self.configured_apps()
+            return self.configured_apps(self.config.apps)
+        # What the code hands to uvicorn ("pkg.main:app", a factory) is what it serves.
+        hinted = self.configured_apps(self.interp.project.serve_hints, quiet=True)
+        if hinted:
+            return hinted
         embedded: set[int] = set()
         for router in self.interp.routers:
             for entry in router.entries:
@@ -236,9 +240,9 @@ class _Resolver:
         main = [r for r in apps if not _AUXILIARY.intersection(r.created.path.split("/")[:-1])]
         return main or apps
 
-    def configured_apps(self) -> list[Router]:
+    def configured_apps(self, specs: Sequence[str], quiet: bool = False) -> list[Router]:
         out: list[Router] = []
-        for spec in self.config.apps:
+        for spec in specs:
             module, _, attr = spec.partition(":")
             state = self.interp.project.find(module, None)
             value: Value | None = None
@@ -247,7 +251,7 @@ class _Resolver:
             if isinstance(value, Router):
                 if value not in out:
                     out.append(value)
-            else:
+            elif not quiet:
                 where = state.path if state is not None else "pyproject.toml"
                 self.notes.add((Location(where, 1), f"configured app `{spec}` was not found"))
         return out
