@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "pyfacts": {"model"},
     "pyrefs": {"model"},
     "pyfilter": {"pyfacts", "pyrefs", "refs"},
-    "pycode": {"config", "model", "pyfacts", "pyfilter", "pyrefs", "refs"},
+    "pycode": {"config", "discover", "model", "pyfacts", "pyfilter", "pyrefs", "refs"},
     # The route interpreter: these modules call each other (an evaluator and the
     # FastAPI objects it builds), but nothing outside routing.py imports them.
     "pyvalues": {"model", "pyfacts", "pymodules"},

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from traceaudit.graph import LinkedRef, TraceGraph
+from traceaudit.graph import EndpointMatch, LinkedRef, TraceGraph
 from traceaudit.model import (
     CodeFacts,
     CodeRef,
@@ -231,38 +231,33 @@ def duplicate_requirement_id(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-def method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+def _near_misses(
+    ctx: CheckContext, code: str, routes_of: Callable[[EndpointMatch], tuple[int, ...]], fix: str
+) -> Iterator[Finding]:
     for m in ctx.graph.endpoint_matches:
-        if not m.method_mismatch or _out_of_scope(ctx, m.endpoint):
+        routes = routes_of(m)
+        if not routes or _out_of_scope(ctx, m.endpoint):
             continue
         ep = m.endpoint
         served = ", ".join(
-            f"{_route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in m.method_mismatch
+            f"{_route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in routes
         )
         yield _f(
-            "TA006",
-            f"the spec declares {ep.method} {ep.path} but the code serves {served}; make the "
-            "spec and the route agree on the method",
+            code,
+            f"the spec declares {ep.method} {ep.path} but the code serves {served}; {fix}",
             ep.location,
             f"{ep.method} {ep.path}",
         )
+
+
+def method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    fix = "make the spec and the route agree on the method"
+    return _near_misses(ctx, "TA006", lambda m: m.method_mismatch, fix)
 
 
 def path_mismatch(ctx: CheckContext) -> Iterator[Finding]:
-    for m in ctx.graph.endpoint_matches:
-        if not m.path_mismatch or _out_of_scope(ctx, m.endpoint):
-            continue
-        ep = m.endpoint
-        served = ", ".join(
-            f"{_route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in m.path_mismatch
-        )
-        yield _f(
-            "TA007",
-            f"the spec declares {ep.method} {ep.path} but the code serves {served}; write the "
-            "full path in the spec (or fix the route's prefix)",
-            ep.location,
-            f"{ep.method} {ep.path}",
-        )
+    fix = "write the full path in the spec (or fix the route's prefix)"
+    return _near_misses(ctx, "TA007", lambda m: m.path_mismatch, fix)
 
 
 def _out_of_scope(ctx: CheckContext, ep: DeclaredEndpoint) -> bool:

@@ -37,11 +37,11 @@ from typing import TYPE_CHECKING, Any
 from traceaudit import pyfacts as pf
 from traceaudit import pyrefs
 from traceaudit.config import id_regex as config_id_regex
+from traceaudit.discover import is_test_path
 from traceaudit.model import CodeRef, Config, Location, RefSource
 from traceaudit.pyfilter import (
     ast_defs,
     is_package,
-    is_test_path,
     light_defs,
     may_cite_spec,
     wants_code,

@@ -20,8 +20,6 @@ from traceaudit import pyfacts as pf
 from traceaudit.pyrefs import DIRECTIVE, ExtractRefs
 from traceaudit.refs import HINT_WORDS
 
-TEST_DIRS = frozenset({"tests", "test", "testing"})
-
 # A file can define, register, feed or guard routes only if it mentions one of these
 # (plain substrings: ``in`` is much faster than a regex alternation) ...
 _CODE_WORDS = (
@@ -47,18 +45,6 @@ _IMPORT_HINT = re.compile(r"(?m)^\s*(?:from|import)\s")
 # Words near a spec reference (lower case, found with str.find, which is much faster
 # than a regex alternation); a line without one, or an id, cannot hold a reference.
 _REF_WORDS = HINT_WORDS
-
-
-def is_test_path(path: str) -> bool:
-    """True for files under tests/ and for test_*.py, *_test.py, conftest.py."""
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(p in TEST_DIRS for p in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 def wants_code(source: str, is_package: bool = False) -> bool:
