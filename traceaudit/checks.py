@@ -312,7 +312,7 @@ def unresolved_route_path(ctx: CheckContext) -> Iterator[Finding]:
         yield _f(
             "TA010",
             f"the route path uses `{expression}`, whose value cannot be known without running "
-            f'the code; supply it in [tool.traceaudit.values], e.g. "{expression}" = "/api"',
+            f'the code; supply it in [tool.traceaudit.values]: "{expression}" = "<its value>"',
             location,
             expression,
         )
