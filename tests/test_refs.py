@@ -141,3 +141,12 @@ def test_localised_requirement_keywords() -> None:
         "2.4",
         "2.5",
     ]
+
+
+def test_bmad_acceptance_criteria_count_within_the_story_named() -> None:
+    text = '"""Story 1.2: User Authentication.\n\nValidates credentials (AC: #1, #3).\n"""'
+    assert [r.target.value for r in extract_refs(text, ID) if r.target.hint == "requirement"] == [
+        "1.2.1",
+        "1.2.3",
+    ]
+    assert [r.target.value for r in extract_refs("Checks input (AC: #2)", ID)] == []

@@ -42,6 +42,7 @@ _STRONG_KEYWORDS = re.compile(
 HINT_WORDS = (
     "§", ".md", "~", "implement", "spec", "req", "ref", "cover", "validat", "verif", "satisf",
     "trace", "fulfil", "stor", "task", "acceptance", "feature", "propert", "需求", "要件", "要求",
+    "ac:", "ac #",
 )  # fmt: skip
 
 # Prefixes of well-known identifiers that are never spec ids, even after "See".
@@ -103,11 +104,24 @@ def id_prefix(identifier: str) -> str:
     return re.sub(r"\d+[a-z]?(?:\.\d+)*$", "", identifier)
 
 
+_STORY_NUMBER = re.compile(r"(?<![\w.])Story\s+(\d+\.\d+)(?![\d.])")
+_AC_LIST = re.compile(r"\bAC\s*:?\s*(?P<list>#?\d+(?:\s*,\s*#?\d+)*)")
+
+
 def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     """All reference candidates in ``text``, in order of appearance."""
     found: list[FoundRef] = []
     in_criteria = False
+    # BMAD "(AC: #2)" counts within the one story the text names: Story 1.2 -> 1.2.2.
+    stories = set(_STORY_NUMBER.findall(text))
+    story = stories.pop() if len(stories) == 1 else None
     for line_no, line in enumerate(text.splitlines()):
+        if story is not None:
+            for m in _AC_LIST.finditer(line):
+                for ac in re.finditer(r"\d+", m["list"]):
+                    ident = f"{story}.{ac.group(0)}"
+                    target = RefTarget(RefKind.ID, ident, None, m.group(0), hint="requirement")
+                    found.append(FoundRef(target, line_no, m.start("list") + ac.start(), True))
         if not line.strip():
             in_criteria = False
             continue
