@@ -621,3 +621,21 @@ def test_openfasttrace_revision_must_match() -> None:
         ("TA001", dsn, 5, f"{dsn}::dsn~validate-request~1"),
     ]
     assert graph.linked[0].resolution.suggestion == "dsn~validate-request~1"
+
+
+def test_openfasttrace_chain_impl_to_dsn_to_req() -> None:
+    from traceaudit.spec import parse_spec
+
+    text = (
+        "# Design\n\n"
+        "## Login\n`req~login~1`\n\nUsers log in.\n\nNeeds: dsn\n\n"
+        "## Validate credentials\n`dsn~validate-credentials~1`\n\nChecks the password.\n\n"
+        "Covers:\n- req~login~1\n\nNeeds: impl\n"
+    )
+    spec = parse_spec(text, "doc/spec.md", Config())
+    tag = ref("dsn~validate-credentials~1", hint="oft", symbol="app/auth.py:login")
+    graph, findings = audit([spec], refs=[tag])
+    assert findings == []
+    res = {r.requirement.id: r for r in graph.requirement_results()}
+    assert res["req~login~1"].status is ReqStatus.IMPLEMENTED
+    assert res["req~login~1"].implemented_by[0].via == "via dsn~validate-credentials~1"
