@@ -1185,3 +1185,29 @@ def test_research_and_quickstart_notes_define_no_requirements() -> None:
         assert file_role(doc.path) == "notes"
         assert doc.requirements == ()
         assert [(e.method, e.path) for e in doc.endpoints] == [("POST", "/api/jobs")]
+
+
+def test_auth_line_of_a_section_with_one_inline_endpoint() -> None:
+    doc = parse(
+        """
+        ## REQ-AUTH-003 Current user profile
+
+        `GET /api/v1/auth/me` returns the profile of the signed-in user.
+
+        **Auth**: Required (JWT)
+
+        - 401 Unauthorized if the token is missing
+
+        ## Two endpoints, one statement
+
+        `GET /a` and then `GET /b` are listed here.
+
+        **Auth**: Public
+        """
+    )
+    got = [(e.path, e.auth, e.auth_required, e.statuses) for e in doc.endpoints]
+    assert got == [
+        ("/api/v1/auth/me", "Required (JWT)", True, (401,)),
+        ("/a", None, None, ()),  # which endpoint the statement speaks of is a guess
+        ("/b", None, None, ()),
+    ]

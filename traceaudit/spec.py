@@ -502,7 +502,7 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
             reqs = [r for r in reqs if r.kind is ReqKind.TASK or r.own_heading]
         tasks = [(r.start, r.end) for r in reqs if r.kind is ReqKind.TASK]
         eps, evidence = find_endpoints(blocks, tasks)
-        apply_evidence(eps, evidence, blocks.n_lines)
+        apply_evidence(eps, evidence, blocks.n_lines, blocks.headings)
         section_auth(blocks, eps)
         reqs.extend(_section_requirements(blocks, reqs, eps))
         return _finish(path, blocks, reqs, eps, config)

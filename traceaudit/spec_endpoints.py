@@ -25,6 +25,7 @@ from traceaudit.spec_statements import (
 )
 from traceaudit.spec_text import (
     Blocks,
+    Heading,
     Line,
     SectionIndex,
     collapse,
@@ -495,19 +496,37 @@ def _drop_mentions(eps: list[Draft]) -> list[Draft]:
     return kept
 
 
-def apply_evidence(eps: list[Draft], evidence: Evidence, n_lines: int) -> None:
-    """Give each statement to the endpoints of the innermost scope that holds its line."""
+def apply_evidence(
+    eps: list[Draft], evidence: Evidence, n_lines: int, headings: Sequence[Heading] = ()
+) -> None:
+    """Give each statement to the endpoints of the innermost scope that holds its line.
+
+    A statement outside every endpoint's scope (``**Auth**: Public`` after a
+    paragraph that names ``POST /login``) goes to the endpoint of its heading's
+    own body, when that body declares exactly one: with several, which one it
+    speaks of is a guess, and no statement is better than a wrong one.
+    """
     scopes = sorted({e.scope for e in eps})
     index = {s: k for k, s in enumerate(scopes)}
     members: dict[int, list[Draft]] = {}
     for ep in eps:
         members.setdefault(index[ep.scope], []).append(ep)
     owner = paint(scopes, n_lines)
+
+    def owners(line: int) -> list[Draft]:
+        if 0 <= line < len(owner) and owner[line] in members:
+            return members[owner[line]]
+        body = next((h for h in headings if h.line < line <= max(h.body_end, h.line)), None)
+        if body is None:
+            return []
+        mine = [ep for ep in eps if body.line <= ep.line <= body.body_end]
+        return mine if len({(ep.method, ep.path) for ep in mine}) == 1 else []
+
     for line, raw in evidence.auth:
-        for ep in members.get(owner[line], []) if 0 <= line < len(owner) else []:
+        for ep in owners(line):
             ep.set_auth(raw)
     for line, codes in evidence.statuses:
-        for ep in members.get(owner[line], []) if 0 <= line < len(owner) else []:
+        for ep in owners(line):
             ep.statuses.update(c for c in codes if 100 <= c <= 599)
 
 
