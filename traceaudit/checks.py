@@ -165,12 +165,8 @@ def _counts_as_reference(ctx: CheckContext, linked: LinkedRef) -> bool:
     if target.spec is not None and not ctx.graph.index.files_matching(target.spec):
         return _is_spec_path(ctx, target.spec)
     if target.kind is RefKind.ID and target.hint is None:
-        return ctx.graph.index.is_reference_family(target) or _explicit(linked)
+        return ctx.graph.index.is_reference_family(target) or ref.explicit
     return True
-
-
-def _explicit(linked: LinkedRef) -> bool:
-    return linked.ref.explicit
 
 
 def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:

@@ -31,7 +31,6 @@ from traceaudit.model import (
     CodeRef,
     DeclaredEndpoint,
     Evidence,
-    Location,
     RefKind,
     RefSource,
     RefTarget,
@@ -625,15 +624,3 @@ def _status(req: Requirement, implemented: bool) -> ReqStatus:
     if req.kind in INFORMATIONAL_KINDS:
         return ReqStatus.INFORMATIONAL
     return ReqStatus.UNIMPLEMENTED
-
-
-def location_of(node: str, index: SpecIndex) -> Location | None:
-    """The spec location of a req:/sec: node, for messages."""
-    if node.startswith("req:"):
-        req = index.by_key.get(node[4:])
-        return req.location if req else None
-    if node.startswith("sec:"):
-        path, _, anchor = node[4:].partition("#")
-        sec = index.sections.get((path, anchor))
-        return sec.location if sec else None
-    return None

@@ -334,16 +334,9 @@ class Evaluator:
         if isinstance(obj, Instance):
             if name in obj.attrs:
                 return obj.attrs[name]
-            if isinstance(obj.cls, ClassV):
-                found = obj.cls.lookup(name)
-                if isinstance(found, Function):
-                    if "property" in found.flags:
-                        return self.call_function(found, [obj], {}, None, None)
-                    if "staticmethod" in found.flags:
-                        return found
-                    return BoundMethod(obj, found)
-                if found is not None:
-                    return found
+            member = self.class_member(obj, obj.cls, name)
+            if member is not None:
+                return member
             if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
                 return Builtin(obj, name)
             return self.unknown(text)
@@ -364,17 +357,26 @@ class Evaluator:
             return Unknown(text, obj.ext)
         return self.unknown(text)
 
+    def class_member(self, obj: Instance | Router, cls: Value | None, name: str) -> Value | None:
+        """``obj.name`` found on its (project) class: a property's value, a bound
+        method, a static method or a class attribute; None when the class has none."""
+        if not isinstance(cls, ClassV):
+            return None
+        found = cls.lookup(name)
+        if isinstance(found, Function):
+            if "property" in found.flags:
+                return self.call_function(found, [obj], {}, None, None)
+            if "staticmethod" in found.flags:
+                return found
+            return BoundMethod(obj, found)
+        return found
+
     def router_attr(self, router: Router, name: str, text: str) -> Value:
         if name in router.attrs:
             return router.attrs[name]
-        if isinstance(router.cls, ClassV):
-            found = router.cls.lookup(name)
-            if isinstance(found, Function):
-                if "property" in found.flags:
-                    return self.call_function(found, [router], {}, None, None)
-                return BoundMethod(router, found)
-            if found is not None:
-                return found
+        member = self.class_member(router, router.cls, name)
+        if member is not None:
+            return member
         if name == "router":
             return router
         if name == "prefix":
