@@ -363,6 +363,7 @@ class TraceGraph:
     ) -> None:
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
+        self.all_endpoints = tuple(ep for doc in self.docs for ep in doc.endpoints)
         self.routes = tuple(routes)
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
@@ -492,10 +493,6 @@ class TraceGraph:
                 self.g.add_edge(f"route:{i}", node, rel="serves")
             matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm))
         return tuple(matches)
-
-    @property
-    def all_endpoints(self) -> tuple[DeclaredEndpoint, ...]:
-        return tuple(ep for doc in self.docs for ep in doc.endpoints)
 
     # -- queries ----------------------------------------------------------
 
