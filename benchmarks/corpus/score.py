@@ -1,0 +1,194 @@
+"""Precision of traceaudit's findings on real spec-driven repositories, against hand judgements.
+
+    python benchmarks/corpus/score.py [--role tune|holdout|all] [--repo OWNER/NAME ...]
+                                      [--checkouts DIR] [--mirror DIR] [--unjudged FILE]
+
+Each repository of the corpus is one JSON file in ``benchmarks/corpus/repos/`` (see
+``benchmarks/corpus/README.md`` for the format): its name and commit, the traceaudit
+arguments used (zero configuration wherever possible), and the judgements of findings
+and matrix rows that a person made by reading the spec and the code.
+
+For every selected repository the script checks the commit out of its mirror (a bare git
+directory such as the ``fetch`` tool brings, ``MIRROR/owner+name/repo``) into ``CHECKOUTS``
+(never into this repository: no fetched code is committed), runs
+``traceaudit run --format json`` on it and prints, per rule: the findings reported, how
+many of them were judged, and how many of those were true, false or debatable; then the
+matrix rows judged and how many statuses are now right; then every finding judged true
+that is no longer reported ("lost"). ``--unjudged FILE`` writes the findings that no
+judgement covers yet, as JSON lines ready to judge.
+
+A judgement matches a finding on (rule code, file, subject); where several findings share
+those, the line decides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPOS = HERE / "repos"
+VERDICTS = ("true", "false", "debatable")
+
+
+@dataclass
+class Tally:
+    reported: int = 0
+    judged: Counter[str] = field(default_factory=Counter)
+
+    def precision(self) -> str:
+        n = sum(self.judged.values())
+        return f"{self.judged['true'] / n:.2f}" if n else "-"
+
+
+def slug(name: str) -> str:
+    return name.replace("/", "__")
+
+
+def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
+    entries = []
+    for path in sorted(REPOS.glob("*.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if names and entry["repo"] not in names:
+            continue
+        if role != "all" and entry.get("role") != role:
+            continue
+        entries.append(entry)
+    return entries
+
+
+def checkout(entry: dict[str, Any], checkouts: Path, mirror: Path) -> Path:
+    """The repository's tree at the judged commit, extracted once."""
+    dest = checkouts / f"{slug(entry['repo'])}@{entry['commit'][:12]}"
+    if dest.is_dir():
+        return dest
+    git_dir = mirror / entry["repo"].replace("/", "+")
+    if (git_dir / "repo").is_dir():  # the fetch tool's layout: MIRROR/owner+name/repo
+        git_dir = git_dir / "repo"
+    if not git_dir.is_dir():
+        raise SystemExit(f"{entry['repo']}: no mirror at {git_dir}; fetch it first")
+    dest.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "archive", entry["commit"]],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def run_traceaudit(tree: Path, args: list[str]) -> dict[str, Any]:
+    exe = Path(sys.executable).with_name("traceaudit")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [str(exe), "run", str(tree), "--format", "json", "-o", str(out), "--exit-zero"]
+        proc = subprocess.run(cmd + args, capture_output=True, text=True, cwd=tmp)
+        if proc.returncode != 0 or not out.exists():
+            raise SystemExit(f"{tree}: traceaudit exited {proc.returncode}: {proc.stderr.strip()}")
+        report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return report
+
+
+def match(findings: list[dict[str, Any]], judgements: list[dict[str, Any]]) -> dict[int, int]:
+    """finding index -> judgement index, on (code, file, subject), nearest line first."""
+    by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for j, judged in enumerate(judgements):
+        by_key[(judged["code"], judged["file"], judged["subject"])].append(j)
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    for i, found in enumerate(findings):
+        options = [
+            j for j in by_key.get((found["code"], found["file"], found["subject"]), [])
+            if j not in taken
+        ]
+        if options:
+            best = min(options, key=lambda j: abs(judgements[j].get("line", 0) - found["line"]))
+            pairs[i] = best
+            taken.add(best)
+    return pairs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--role", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--repo", action="append", default=[], help="only this repository")
+    parser.add_argument("--checkouts", type=Path, default=Path("/work/scratch/corpus"))
+    parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--unjudged", type=Path, help="write unjudged findings here (JSON lines)")
+    opts = parser.parse_args()
+
+    entries = load_entries(opts.role, opts.repo)
+    if not entries:
+        raise SystemExit("no corpus entries selected")
+    pooled: dict[str, Tally] = defaultdict(Tally)
+    lost: list[str] = []
+    unjudged: list[dict[str, Any]] = []
+    matrix_total = matrix_right = 0
+    for entry in entries:
+        tree = checkout(entry, opts.checkouts, opts.mirror)
+        report = run_traceaudit(tree, entry.get("args", []))
+        findings = report["findings"]
+        judgements = entry.get("findings", [])
+        pairs = match(findings, judgements)
+        per: dict[str, Tally] = defaultdict(Tally)
+        for i, found in enumerate(findings):
+            per[found["code"]].reported += 1
+            if i in pairs:
+                per[found["code"]].judged[judgements[pairs[i]]["verdict"]] += 1
+            else:
+                unjudged.append({"repo": entry["repo"], **found})
+        matched = set(pairs.values())
+        for j, judged in enumerate(judgements):
+            if judged["verdict"] == "true" and j not in matched:
+                lost.append(f"{entry['repo']}: {judged['code']} {judged['file']}:"
+                            f"{judged.get('line', '?')} {judged['subject']}")
+        statuses = {r["key"]: r["status"] for r in report["requirements"]}
+        rows = entry.get("matrix", [])
+        right = sum(1 for row in rows if statuses.get(row["key"]) == row["right_status"])
+        matrix_total += len(rows)
+        matrix_right += right
+        where = f"{entry['repo']}@{entry['commit'][:12]}"
+        print(f"\n{where} ({entry.get('role')}, {entry.get('format')})")
+        print(f"  {'rule':6} {'found':>6} {'judged':>6} {'true':>5} {'false':>5} {'debat':>5} prec")
+        for code in sorted(per):
+            t = per[code]
+            pooled[code].reported += t.reported
+            pooled[code].judged.update(t.judged)
+            print(f"  {code:6} {t.reported:6} {sum(t.judged.values()):6} {t.judged['true']:5} "
+                  f"{t.judged['false']:5} {t.judged['debatable']:5} {t.precision()}")
+        if rows:
+            print(f"  matrix rows right: {right}/{len(rows)}")
+    print("\npooled")
+    print(f"  {'rule':6} {'found':>6} {'judged':>6} {'true':>5} {'false':>5} {'debat':>5} prec")
+    for code in sorted(pooled):
+        t = pooled[code]
+        print(f"  {code:6} {t.reported:6} {sum(t.judged.values()):6} {t.judged['true']:5} "
+              f"{t.judged['false']:5} {t.judged['debatable']:5} {t.precision()}")
+    everything = Counter[str]()
+    for t in pooled.values():
+        everything.update(t.judged)
+    n = sum(everything.values())
+    if n:
+        print(f"  all judged: {n}, true {everything['true']} ({everything['true'] / n:.2f})")
+    if matrix_total:
+        print(f"  matrix rows right: {matrix_right}/{matrix_total}")
+    print(f"\nlost true findings: {len(lost)}")
+    for line in lost:
+        print(f"  {line}")
+    if opts.unjudged:
+        opts.unjudged.write_text(
+            "".join(json.dumps(u, sort_keys=True) + "\n" for u in unjudged), encoding="utf-8"
+        )
+        print(f"{len(unjudged)} unjudged findings written to {opts.unjudged}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
