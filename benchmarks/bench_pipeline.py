@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from traceaudit import audit as pipeline
-from traceaudit import pycode, reporters, routing
 from traceaudit.config import load
 from traceaudit.discover import discover
+from traceaudit.pysource.scan import wants_code
+from traceaudit.report.reporters import html_report, json_report
+from traceaudit.routes.resolve import resolve_routes
 
 T = TypeVar("T")
 
@@ -104,12 +106,12 @@ def measure(root: Path, repeat: int) -> None:
     t_all, project = best_of(repeat, lambda: pipeline.load_project(config, jobs=1))
     t_resolve, _ = best_of(
         repeat,
-        lambda: routing.resolve_routes([m for m in project.modules if not m.is_test], config),
+        lambda: resolve_routes([m for m in project.modules if not m.is_test], config),
     )
     t_specs, _ = best_of(repeat, lambda: pipeline.load_project(config, jobs=1, with_code=False))
     t_graph, result = best_of(repeat, lambda: pipeline.audit_project(project))
-    t_json, _ = best_of(repeat, lambda: reporters.json_report(result))
-    t_html, _ = best_of(repeat, lambda: reporters.html_report(result))
+    t_json, _ = best_of(repeat, lambda: json_report(result))
+    t_html, _ = best_of(repeat, lambda: html_report(result))
     total = t_all + t_graph + t_json
     scan = t_all - t_specs - t_resolve
     print(
@@ -127,7 +129,7 @@ def measure(root: Path, repeat: int) -> None:
     ):
         print(f"  {name:36} {100 * t / total:5.1f} % of the audit")
     print(f"  HTML report                          {t_html / t_json:5.1f} x the JSON report")
-    parsed = sum(1 for s in sources if pycode.wants_code(s))
+    parsed = sum(1 for s in sources if wants_code(s))
     print(f"  files handed to LibCST: {parsed} of {len(sources)}")
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from traceaudit.checks import RULES, CheckContext, run_checks, selected_rules
-from traceaudit.graph import TraceGraph, normalize_path
 from traceaudit.model import (
     CodeFacts,
     CodeRef,
@@ -26,6 +24,8 @@ from traceaudit.model import (
     SpecLink,
     UnmountedRouter,
 )
+from traceaudit.trace.checks import RULES, CheckContext, run_checks, selected_rules
+from traceaudit.trace.graph import TraceGraph, normalize_path
 
 ORDERS = "specs/orders/spec.md"
 CATALOG = "specs/catalog/spec.md"
@@ -624,7 +624,7 @@ def test_openfasttrace_revision_must_match() -> None:
 
 
 def test_openfasttrace_chain_impl_to_dsn_to_req() -> None:
-    from traceaudit.spec import parse_spec
+    from traceaudit.specs.markdown import parse_spec
 
     text = (
         "# Design\n\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from traceaudit import reporters
 from traceaudit.audit import audit
 from traceaudit.config import load
+from traceaudit.report.reporters import REPORTERS, json_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RULE_CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
@@ -17,7 +17,7 @@ FORMATS = {"report.json": "json", "report.md": "markdown"}
 
 
 def render(project: Path, fmt: str) -> str:
-    return reporters.REPORTERS[fmt](audit(load(project), jobs=1))
+    return REPORTERS[fmt](audit(load(project), jobs=1))
 
 
 @pytest.mark.parametrize("project", CASES, ids=lambda p: p.name)
@@ -49,6 +49,6 @@ def test_parallel_scan_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) ->
     from traceaudit import audit as pipeline
 
     shop = FIXTURES / "shop"
-    serial = reporters.json_report(audit(load(shop), jobs=1))
+    serial = json_report(audit(load(shop), jobs=1))
     monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 0)
-    assert reporters.json_report(audit(load(shop), jobs=2)) == serial
+    assert json_report(audit(load(shop), jobs=2)) == serial

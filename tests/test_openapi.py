@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from traceaudit.model import Config
-from traceaudit.openapi import parse_contract
+from traceaudit.specs.openapi import parse_contract
 
 YAML = """\
 openapi: 3.0.3

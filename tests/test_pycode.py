@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from traceaudit import pycode, pyrefs
-from traceaudit import pyfacts as pf
 from traceaudit.config import id_regex
 from traceaudit.model import CodeRef, Config, Location, RefKind, RefSource, RefTarget
+from traceaudit.pysource import facts as pf
+from traceaudit.pysource.citations import references_fast
+from traceaudit.pysource.scan import _Scanner, failed_module, is_test_path, scan_module, wants_code
 
 CONFIG = Config()
 
@@ -42,7 +43,7 @@ def fake_extract(text: str, regex: re.Pattern[str]) -> list[FakeRef]:
 
 
 def scan(source: str, path: str = "app/api.py") -> pf.ModuleFacts:
-    return pycode.scan_module(
+    return scan_module(
         textwrap.dedent(source), path, "app.api", CONFIG, extract_refs=fake_extract
     )
 
@@ -52,7 +53,7 @@ def body(source: str) -> tuple[pf.Stmt, ...]:
     import libcst
 
     tree = libcst.parse_module(textwrap.dedent(source))
-    return pycode._Scanner(tree, "app/api.py", id_regex(CONFIG), fake_extract).module_body()
+    return _Scanner(tree, "app/api.py", id_regex(CONFIG), fake_extract).module_body()
 
 
 def ref_rows(facts: pf.ModuleFacts) -> list[tuple[str, str, str, int, int]]:
@@ -331,7 +332,7 @@ def test_a_file_that_does_not_parse_yields_a_parse_error_and_never_raises() -> N
 
 
 def test_failed_module_records_the_reason() -> None:
-    facts = pycode.failed_module("app/x.py", "app.x", "not valid UTF-8 (byte 3)", False)
+    facts = failed_module("app/x.py", "app.x", "not valid UTF-8 (byte 3)", False)
     assert facts.parse_error == (Location("app/x.py", 1), "not valid UTF-8 (byte 3)")
 
 
@@ -394,7 +395,7 @@ def test_files_that_cannot_matter_are_not_parsed_but_keep_their_functions() -> N
     ],
 )
 def test_the_prefilter_keeps_files_that_can_matter(source: str) -> None:
-    assert pycode.wants_code(source)
+    assert wants_code(source)
 
 
 @pytest.mark.parametrize(
@@ -409,12 +410,12 @@ def test_the_prefilter_keeps_files_that_can_matter(source: str) -> None:
     ],
 )
 def test_the_prefilter_skips_files_that_cannot_matter(source: str) -> None:
-    assert not pycode.wants_code(source)
+    assert not wants_code(source)
 
 
 def test_package_init_files_with_imports_are_scanned_for_re_exports() -> None:
-    assert pycode.wants_code("from .users import users\n", is_package=True)
-    assert not pycode.wants_code("from .users import users\n", is_package=False)
+    assert wants_code("from .users import users\n", is_package=True)
+    assert not wants_code("from .users import users\n", is_package=False)
 
 
 def test_test_files_yield_references_only() -> None:
@@ -448,7 +449,7 @@ def test_test_files_yield_references_only() -> None:
     ],
 )
 def test_is_test_path(path: str, expected: bool) -> None:
-    assert pycode.is_test_path(path) is expected
+    assert is_test_path(path) is expected
 
 
 # --------------------------------------------------------------------------
@@ -491,7 +492,7 @@ def other():
 
 
 def test_references_in_docstrings_comments_and_route_metadata() -> None:
-    facts = pycode.scan_module(
+    facts = scan_module(
         REFS_SOURCE, "app/users.py", "app.users", CONFIG, extract_refs=fake_extract
     )
     assert ref_rows(facts) == [
@@ -515,18 +516,18 @@ def test_the_fast_reference_path_equals_the_libcst_path() -> None:
 
     regex = id_regex(CONFIG)
     for path in ("app/users.py", "tests/test_users.py"):
-        fast = pyrefs.references_fast(
-            REFS_SOURCE, path, pycode.is_test_path(path), regex, fake_extract
+        fast = references_fast(
+            REFS_SOURCE, path, is_test_path(path), regex, fake_extract
         )
-        scanner = pycode._Scanner(libcst.parse_module(REFS_SOURCE), path, regex, fake_extract)
+        scanner = _Scanner(libcst.parse_module(REFS_SOURCE), path, regex, fake_extract)
         assert fast is not None and fast == scanner.references()
 
 
 def test_references_in_newer_syntax_fall_back_to_libcst() -> None:
     source = 'def first[T](x: T) -> T:\n    """Implements FR-9."""\n    return x\n'
     regex = id_regex(CONFIG)
-    assert pyrefs.references_fast(source, "app/x.py", False, regex, fake_extract) is None
-    facts = pycode.scan_module(source, "app/x.py", "app.x", CONFIG, extract_refs=fake_extract)
+    assert references_fast(source, "app/x.py", False, regex, fake_extract) is None
+    facts = scan_module(source, "app/x.py", "app.x", CONFIG, extract_refs=fake_extract)
     assert ref_rows(facts) == [("FR-9", "docstring", "app/x.py:first", 2, 19)]
 
 
@@ -536,7 +537,7 @@ def test_a_file_without_reference_candidates_has_no_refs_and_is_not_parsed() -> 
 
 
 def test_the_real_extractor_is_used_by_default() -> None:
-    facts = pycode.scan_module('"""Implements FR-002, FR-003."""\n', "app/x.py", "app.x", CONFIG)
+    facts = scan_module('"""Implements FR-002, FR-003."""\n', "app/x.py", "app.x", CONFIG)
     assert [r.target.value for r in facts.refs] == ["FR-002", "FR-003"]
     assert all(isinstance(r, CodeRef) and r.source is RefSource.DOCSTRING for r in facts.refs)
 
@@ -562,5 +563,5 @@ def test_reference_lines_are_counted_in_the_literal_as_written() -> None:
         "        - 3.2: header injection\n"
         '    """\n'
     )
-    facts = pycode.scan_module(source, "app/v.py", "app.v", Config())
+    facts = scan_module(source, "app/v.py", "app.v", Config())
     assert [(r.target.value, r.location.line) for r in facts.refs] == [("3.2", 5)]

@@ -42,7 +42,7 @@ from traceaudit.model import (
     SpecLink,
     SpecSummary,
 )
-from traceaudit.reporters import (
+from traceaudit.report.reporters import (
     REPORTERS,
     html_report,
     json_report,
@@ -728,7 +728,7 @@ def test_html_2000_rows() -> None:
 
 
 def test_templates_are_package_data() -> None:
-    templates = resources.files("traceaudit") / "templates"
+    templates = resources.files("traceaudit.report") / "templates"
     names = {entry.name for entry in templates.iterdir()}
     assert {"report.html.j2", "report.css", "report.js"} <= names
 

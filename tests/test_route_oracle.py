@@ -4,7 +4,7 @@ Each case in fixtures/routes/ is a tiny importable project. The test imports its
 app (with its lifespan run, so start-up registrations count), walks
 ``app.routes`` into mounts and lazily included routers the way FastAPI iterates
 them, and compares (methods, full path, endpoint file, endpoint first line)
-with ``routing.resolve_routes`` on the same files. The auth flag is compared
+with ``resolve_routes`` on the same files. The auth flag is compared
 with the runtime dependency tree (``route.dependant``).
 """
 
@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from traceaudit import pycode, routing
 from traceaudit.model import DEFAULT_AUTH_PATTERNS, Config, Route
+from traceaudit.pysource.scan import scan_module
+from traceaudit.routes.resolve import RouteResolution, module_names, resolve_routes
 
 pytest.importorskip("fastapi")
 
@@ -53,15 +54,15 @@ CASES = {
 Key = tuple[tuple[str, ...], str, str, int]
 
 
-def static_resolution(case: Path, config: Config | None = None) -> routing.RouteResolution:
+def static_resolution(case: Path, config: Config | None = None) -> RouteResolution:
     config = config or Config(root=str(case))
     paths = sorted(p.relative_to(case).as_posix() for p in case.rglob("*.py"))
-    names = routing.module_names(paths)
+    names = module_names(paths)
     facts = [
-        pycode.scan_module((case / p).read_text(encoding="utf-8"), p, names[p], config)
+        scan_module((case / p).read_text(encoding="utf-8"), p, names[p], config)
         for p in paths
     ]
-    return routing.resolve_routes([f for f in facts if not f.is_test], config)
+    return resolve_routes([f for f in facts if not f.is_test], config)
 
 
 def _auth_name_matches(name: str) -> bool:
@@ -158,7 +159,7 @@ def clean_modules() -> Iterator[None]:
     importlib.invalidate_caches()
 
 
-def static_routes(resolution: routing.RouteResolution) -> dict[Key, Route]:
+def static_routes(resolution: RouteResolution) -> dict[Key, Route]:
     return {(r.methods, r.path, r.location.path, r.location.line): r for r in resolution.routes}
 
 

@@ -6,18 +6,24 @@ import textwrap
 
 import pytest
 
-from traceaudit import pycode, routing
-from traceaudit.model import Config, Location, UnmountedRouter, UnresolvedRegistration
+from traceaudit.model import Config, Location, Route, UnmountedRouter, UnresolvedRegistration
+from traceaudit.pysource.scan import scan_module, serve_hints
+from traceaudit.routes.resolve import (
+    RouteResolution,
+    module_name_for,
+    module_names,
+    resolve_routes,
+)
 
 
-def resolve(files: dict[str, str], config: Config | None = None) -> routing.RouteResolution:
+def resolve(files: dict[str, str], config: Config | None = None) -> RouteResolution:
     config = config or Config()
-    names = routing.module_names(list(files))
+    names = module_names(list(files))
     facts = [
-        pycode.scan_module(textwrap.dedent(source), path, names[path], config)
+        scan_module(textwrap.dedent(source), path, names[path], config)
         for path, source in files.items()
     ]
-    return routing.resolve_routes([f for f in facts if not f.is_test], config)
+    return resolve_routes([f for f in facts if not f.is_test], config)
 
 
 def table(files: dict[str, str], config: Config | None = None) -> list[tuple[str, ...]]:
@@ -28,7 +34,7 @@ def table(files: dict[str, str], config: Config | None = None) -> list[tuple[str
     ]
 
 
-def one(files: dict[str, str], config: Config | None = None) -> routing.Route:
+def one(files: dict[str, str], config: Config | None = None) -> Route:
     (route,) = resolve(files, config).routes
     return route
 
@@ -51,7 +57,7 @@ def test_module_names_for_packages_src_layouts_and_namespaces() -> None:
         "tools/cli.py",
         "manage.py",
     ]
-    assert routing.module_names(paths) == {
+    assert module_names(paths) == {
         "backend/app/__init__.py": "app",
         "backend/app/main.py": "app.main",
         "backend/app/api/__init__.py": "app.api",
@@ -63,7 +69,7 @@ def test_module_names_for_packages_src_layouts_and_namespaces() -> None:
         "tools/cli.py": "tools.cli",
         "manage.py": "manage",
     }
-    assert routing.module_name_for("src/acme/api.py") == "acme.api"
+    assert module_name_for("src/acme/api.py") == "acme.api"
 
 
 # --------------------------------------------------------------------------
@@ -1089,4 +1095,4 @@ def test_the_app_handed_to_uvicorn_is_the_served_one() -> None:
     ],
 )
 def test_serve_hints(source: str, hints: tuple[str, ...]) -> None:
-    assert pycode.serve_hints(source) == hints
+    assert serve_hints(source) == hints

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from traceaudit.spec_text import (
+from traceaudit.specs.text import (
     heading_matches,
     section_number,
     slugify,

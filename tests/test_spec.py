@@ -5,8 +5,8 @@ from __future__ import annotations
 from textwrap import dedent
 
 from traceaudit.model import Config, Location, ReqKind, Scope, SpecDoc
-from traceaudit.spec import file_role, parse_spec
-from traceaudit.spec_scope import subjects
+from traceaudit.specs.markdown import file_role, parse_spec
+from traceaudit.specs.scope import subjects
 
 PATH = "specs/001-orders/spec.md"
 

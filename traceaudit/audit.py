@@ -16,10 +16,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
-from traceaudit import __version__, openapi, pycode, routing, spec
-from traceaudit.checks import CheckContext, run_checks, selected_rules
+from traceaudit import __version__
 from traceaudit.discover import Discovery, discover
-from traceaudit.graph import TraceGraph
 from traceaudit.model import (
     AuditResult,
     CodeFacts,
@@ -30,7 +28,10 @@ from traceaudit.model import (
     SpecDoc,
     SpecSummary,
 )
-from traceaudit.pyfacts import ModuleFacts
+from traceaudit.pysource import ModuleFacts, failed_module, scan_module
+from traceaudit.routes import module_names, resolve_routes
+from traceaudit.specs import parse_contract, parse_spec
+from traceaudit.trace import CheckContext, TraceGraph, run_checks, selected_rules
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -80,7 +81,7 @@ def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc:
     text, error = _read_text(Path(root), rel)
     if text is None:
         return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
-    return spec.parse_spec(text, rel, config)
+    return parse_spec(text, rel, config)
 
 
 def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc:
@@ -88,15 +89,15 @@ def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc:
     text, error = _read_text(Path(root), rel)
     if text is None:
         return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
-    return openapi.parse_contract(text, rel, config)
+    return parse_contract(text, rel, config)
 
 
 def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts:
     root, rel, module, is_test, config = args
     source, error = _read_python(Path(root), rel)
     if source is None:
-        return pycode.failed_module(rel, module, error or "unreadable", is_test)
-    return pycode.scan_module(source, rel, module, config)
+        return failed_module(rel, module, error or "unreadable", is_test)
+    return scan_module(source, rel, module, config)
 
 
 def _map(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
@@ -124,10 +125,10 @@ def load_project(
     all_py: list[tuple[str, bool]] = []
     if with_code:
         all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
-    names = routing.module_names([p for p, _ in all_py])
+    names = module_names([p for p, _ in all_py])
     modules = _map(_scan_file, [(root, p, names[p], t, config) for p, t in all_py], jobs)
     app_modules = [m for m in modules if not m.is_test]
-    resolution = routing.resolve_routes(app_modules, config)
+    resolution = resolve_routes(app_modules, config)
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     parse_errors = tuple(
         sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)

@@ -12,12 +12,19 @@ from pathlib import Path
 
 import click
 
-from traceaudit import __version__, reporters
+from traceaudit import __version__
 from traceaudit.audit import audit_project, load_project
-from traceaudit.checks import RULES, unknown_rule_names
 from traceaudit.config import ConfigError, load
 from traceaudit.discover import DiscoveryError
 from traceaudit.model import AuditResult, Config, ExitCode, Severity
+from traceaudit.report import (
+    REPORTERS,
+    requirements_json,
+    requirements_text,
+    routes_json,
+    routes_text,
+)
+from traceaudit.trace import RULES, unknown_rule_names
 
 FORMATS = ("text", "json", "html", "markdown", "sarif")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -137,7 +144,7 @@ def run(
         where = ", ".join(project.discovery.spec_roots) or "specs/, spec/, docs/specs/, ..."
         raise UserError(f"no spec files found (looked in {where}); name them with --spec")
     result = audit_project(project)
-    _emit(reporters.REPORTERS[fmt](result), output)
+    _emit(REPORTERS[fmt](result), output)
     if output not in (None, "-"):
         click.echo(f"{_summary_line(result)} -> {output}", err=True)
     return _exit_code(result, config.fail_on, exit_zero)
@@ -156,9 +163,9 @@ def routes(
     config = _config(root, config_file, code=code)
     project = load_project(config, jobs, with_specs=False)
     text = (
-        reporters.routes_json(project.code.routes)
+        routes_json(project.code.routes)
         if fmt == "json"
-        else reporters.routes_text(project.code.routes)
+        else routes_text(project.code.routes)
     )
     _emit(text, None)
     return ExitCode.CLEAN
@@ -174,7 +181,7 @@ def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str |
     config = _config(root, config_file, specs)
     project = load_project(config, jobs=1, with_code=False)
     docs = project.docs
-    text = reporters.requirements_json(docs) if fmt == "json" else reporters.requirements_text(docs)
+    text = requirements_json(docs) if fmt == "json" else requirements_text(docs)
     _emit(text, None)
     return ExitCode.CLEAN
 

@@ -1,10 +1,10 @@
-"""Expressions and calls for the static interpreter (see :mod:`traceaudit.pyeval`).
+"""Expressions and calls for the static interpreter (see :mod:`traceaudit.routes.interp`).
 
-Values are :mod:`traceaudit.pyvalues`; calls of project functions run their
+Values are :mod:`traceaudit.routes.values`; calls of project functions run their
 bodies (memoised per arguments), calls of FastAPI, Starlette, the standard
-library and builtins are modelled in :mod:`traceaudit.pyrouters` and
-:mod:`traceaudit.pycalls`. Whatever cannot be known stays
-:class:`~traceaudit.pyvalues.Unknown` with its source text.
+library and builtins are modelled in :mod:`traceaudit.routes.framework` and
+:mod:`traceaudit.routes.calls`. Whatever cannot be known stays
+:class:`~traceaudit.routes.values.Unknown` with its source text.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from traceaudit import pyfacts as pf
 from traceaudit.model import Location
-from traceaudit.pycalls import call_builtin, call_external
-from traceaudit.pymodules import Frame, ModuleState, Project
-from traceaudit.pyrouters import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.calls import call_builtin, call_external
+from traceaudit.routes.framework import (
     apply_route_decorator,
     ext_router_kind,
     new_router,
 )
-from traceaudit.pyvalues import (
+from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.values import (
     EMPTY,
     NONE,
     AnnotatedV,
@@ -62,7 +62,7 @@ class _Return(Exception):
 
 
 class Evaluator:
-    """Expressions and calls; :class:`traceaudit.pyeval.Interpreter` adds statements."""
+    """Expressions and calls; :class:`traceaudit.routes.interp.Interpreter` adds statements."""
 
     def __init__(self, project: Project, values: dict[str, str]) -> None:
         self.project = project
@@ -600,7 +600,7 @@ class Evaluator:
                 obj.attrs[name] = value
         return obj
 
-    # -- helpers for pycalls --------------------------------------------------
+    # -- helpers for calls.py --------------------------------------------------
 
     def strings(self, value: Value | None) -> list[str]:
         value = self.force(value) if value is not None else None

@@ -1,4 +1,4 @@
-"""One Python file -> :class:`~traceaudit.pyfacts.ModuleFacts`, with LibCST.
+"""One Python file -> :class:`~traceaudit.pysource.facts.ModuleFacts`, with LibCST.
 
 ``scan_module`` is a pure function of the source text, so its result can be
 cached by content hash and computed in a process pool. It never raises: a file
@@ -6,14 +6,14 @@ that does not parse yields facts with ``parse_error`` set.
 
 Cost matters (parsing with LibCST is ~15x ``ast.parse``), so:
 
-* a cheap text prefilter (:mod:`traceaudit.pyfilter`) decides whether the file
+* a cheap text prefilter (:mod:`traceaudit.pysource.prefilter`) decides whether the file
   can matter at all: code facts are only extracted from files that mention
   FastAPI/Starlette, routers, routes, dependencies, settings, environment lookups
   or path-like constants; spec references only from files whose text holds a
   reference candidate. Everything else yields ``scanned=False`` without being
   parsed (keeping only its function names and lines, found by text);
 * a file that only holds references is read with ``ast`` and ``tokenize``
-  (:mod:`traceaudit.pyrefs`, same result, several times faster), and LibCST only
+  (:mod:`traceaudit.pysource.citations`, same result, several times faster), and LibCST only
   when the running Python cannot parse it;
 * ``libcst`` is imported lazily, the first time a file needs it;
 * line numbers come from one lean code-generation pass that counts newlines
@@ -34,19 +34,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from traceaudit import pyfacts as pf
-from traceaudit import pyrefs
 from traceaudit.config import id_regex as config_id_regex
 from traceaudit.discover import is_test_path
 from traceaudit.model import CodeRef, Config, Location, RefSource
-from traceaudit.pyfilter import (
+from traceaudit.pysource import citations
+from traceaudit.pysource import facts as pf
+from traceaudit.pysource.citations import ExtractRefs
+from traceaudit.pysource.prefilter import (
     ast_defs,
     is_package,
     light_defs,
     may_cite_spec,
     wants_code,
 )
-from traceaudit.pyrefs import ExtractRefs
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -147,7 +147,7 @@ def _scan_module(
             body = () if is_test else ast_defs(syntax)
             if not want_refs:
                 return pf.ModuleFacts(path, module, is_pkg, is_test, False, body)
-            fast = pyrefs.references_fast(source, path, is_test, regex, extract_refs, syntax)
+            fast = citations.references_fast(source, path, is_test, regex, extract_refs, syntax)
             if fast is not None:
                 return pf.ModuleFacts(path, module, is_pkg, is_test, False, body, fast)
     import libcst as cst
@@ -668,12 +668,12 @@ class _Scanner:
         refs += self.docstring_refs(self.tree.body, self.path)
         self.collect_scopes(self.tree.body, "", scopes, refs)
         for line, col, raw in self.lines.comments:
-            symbol = pyrefs.innermost(scopes, line)
-            refs += pyrefs.comment_refs(
+            symbol = citations.innermost(scopes, line)
+            refs += citations.comment_refs(
                 self.path, line, col, raw, f"{self.path}:{symbol}" if symbol else self.path,
                 self.regex, self.extract,
             )  # fmt: skip
-        return pyrefs.finish(refs, is_test_path(self.path))
+        return citations.finish(refs, is_test_path(self.path))
 
     def collect_scopes(
         self,
@@ -687,7 +687,7 @@ class _Scanner:
             if isinstance(node, cst.FunctionDef | cst.ClassDef):
                 qual = f"{scope}.{node.name.value}" if scope else node.name.value
                 first = self.first_line(node)
-                start = first - pyrefs.attached_comment_lines(self.source_lines, first)
+                start = first - citations.attached_comment_lines(self.source_lines, first)
                 end = self.ends.get(id(node), first)
                 if isinstance(node.body, cst.IndentedBlock):
                     end -= len(node.body.footer)
@@ -723,7 +723,7 @@ class _Scanner:
             if not (
                 isinstance(call, cst.Call)
                 and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value in pyrefs.ROUTE_DECORATOR_ATTRS
+                and call.func.attr.value in citations.ROUTE_DECORATOR_ATTRS
             ):
                 continue
             for arg in call.args:
@@ -738,7 +738,7 @@ class _Scanner:
         # shift the lines of the references after it.
         value = None
         if isinstance(node, self.cst.SimpleString):
-            value = pyrefs.literal_body(str(node.value))
+            value = citations.literal_body(str(node.value))
         if value is None:
             value = _plain_string(self.cst, node)
         if value is None:
@@ -746,7 +746,7 @@ class _Scanner:
         line, col = self.pos(node)
         first = _first_piece(self.cst, node)
         opening = len(first.prefix) + len(first.quote) if first is not None else 1
-        return pyrefs.string_refs(
+        return citations.string_refs(
             self.path, value, line, col, opening, symbol, source, self.regex, self.extract
         )
 

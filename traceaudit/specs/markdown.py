@@ -5,19 +5,19 @@ raises): a file that cannot be parsed gives a ``SpecDoc`` with ``error`` set.
 
 How it works. markdown-it-py turns the text into block tokens; ``_read_blocks``
 flattens them into headings, paragraph lines (markup stripped, 1-based line),
-list items, tables and code blocks (``spec_text.Blocks``). Everything after
+list items, tables and code blocks (``text.Blocks``). Everything after
 that works on those small records:
 
-- every heading is a ``Section`` with a GitHub anchor (``spec_text.slugify``);
+- every heading is a ``Section`` with a GitHub anchor (``text.slugify``);
 - requirements, stories, tasks, properties and OpenFastTrace items come from
-  ``spec_formats.find_requirements`` (ids where a spec *defines* them, and the
+  ``formats.find_requirements`` (ids where a spec *defines* them, and the
   structured formats: Kiro, spec-kit, BMAD, OpenFastTrace); ``file_role``
   keeps templates, checklists and the restatements in tasks files out;
 - a requirement is out of scope under an "Out of Scope"/"Future" heading
-  (configurable), and not backend when its subject is a UI (``spec_scope``);
+  (configurable), and not backend when its subject is a UI (``scope``);
 - endpoints come from headings, tables, bullets, field lines
   (``**Route**: GET /x``), code spans, Given/When/Then prose and code blocks
-  (``spec_endpoints``). Each has a *scope* (its heading's section, its list
+  (``endpoints``). Each has a *scope* (its heading's section, its list
   item, its table row ...): auth field lines and status codes go to the
   innermost scope holding them, and each endpoint belongs to the innermost
   requirement holding its line. A heading that declares an endpoint and has no
@@ -51,10 +51,10 @@ from traceaudit.model import (
     SpecDoc,
     SpecLink,
 )
-from traceaudit.spec_endpoints import Draft, apply_evidence, find_endpoints, section_auth
-from traceaudit.spec_formats import Req, find_requirements
-from traceaudit.spec_scope import NotBackend, glossary
-from traceaudit.spec_text import (
+from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
+from traceaudit.specs.formats import Req, find_requirements
+from traceaudit.specs.scope import NotBackend, glossary
+from traceaudit.specs.text import (
     Blocks,
     Fence,
     Heading,
@@ -371,7 +371,7 @@ _SUBJECT_KINDS = frozenset({ReqKind.REQUIREMENT, ReqKind.CRITERION, ReqKind.OUTC
 
 
 def _not_backend(blocks: Blocks, kept: list[Req], config: Config) -> set[str]:
-    """Keys of the requirements whose subject is not the backend (``spec_scope``).
+    """Keys of the requirements whose subject is not the backend (``scope``).
 
     A requirement defined by a list item or paragraph is judged by its own
     sentence; one whose acceptance criteria are all not backend follows them.

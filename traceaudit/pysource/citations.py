@@ -3,7 +3,7 @@
 A file that can only contribute references (no routes, no code facts) does
 not need LibCST: ``ast`` finds the docstrings, the definitions and the route
 decorators, and ``tokenize`` finds the comments, several times faster. The
-result is the same as :meth:`traceaudit.pycode._Scanner.references` (a test
+result is the same as :meth:`traceaudit.pysource.scan._Scanner.references` (a test
 holds both to that). When the running Python cannot parse the file (syntax
 newer than the interpreter), :func:`references_fast` returns None and the
 caller falls back to LibCST.

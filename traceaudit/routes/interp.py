@@ -7,7 +7,7 @@ bodies (a ``create_app()`` factory, a ``register_routers(app)`` helper), and
 calls of FastAPI/Starlette objects record what they register: routes, included
 routers, mounts. Both branches of an ``if`` run, each under its condition text;
 loops run once per element of a known list. Values that cannot be known stay
-:class:`~traceaudit.pyvalues.Unknown` with their source text, so nothing is
+:class:`~traceaudit.routes.values.Unknown` with their source text, so nothing is
 guessed silently.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from traceaudit import pyfacts as pf
 from traceaudit.model import Location
-from traceaudit.pyexpr import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.expr import (
     MAX_LOOP,
     PROPERTY_DECORATORS,
     Evaluator,
@@ -25,9 +25,9 @@ from traceaudit.pyexpr import (
     same_value,
     truth_of,
 )
-from traceaudit.pymodules import Frame, ModuleState, Project
-from traceaudit.pyrouters import ROUTE_ATTRS, may_be_router, set_router_field
-from traceaudit.pyvalues import (
+from traceaudit.routes.framework import ROUTE_ATTRS, may_be_router, set_router_field
+from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.values import (
     NONE,
     BoundMethod,
     Builtin,

@@ -1,19 +1,19 @@
 """What FastAPI and Starlette do with routers: construction, registration, inclusion.
 
-Used by the interpreter (:mod:`traceaudit.pyeval`) when project code creates an
+Used by the interpreter (:mod:`traceaudit.routes.interp`) when project code creates an
 app or router, registers a route in any of FastAPI's forms (decorators,
 ``add_api_route``, call style, websockets, Starlette ``Route`` tables) or
 includes/mounts one router into another. Each records an entry on the router;
-:mod:`traceaudit.routing` walks them later.
+:mod:`traceaudit.routes.resolve` walks them later.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from traceaudit import pyfacts as pf
 from traceaudit.model import Location
-from traceaudit.pyvalues import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.values import (
     NONE,
     BoundMethod,
     Builtin,
@@ -34,8 +34,8 @@ from traceaudit.pyvalues import (
 )
 
 if TYPE_CHECKING:
-    from traceaudit.pyexpr import Evaluator as Interpreter
-    from traceaudit.pymodules import Frame
+    from traceaudit.routes.expr import Evaluator as Interpreter
+    from traceaudit.routes.modules import Frame
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 ROUTE_ATTRS = frozenset({*HTTP_METHODS, "api_route", "websocket", "route", "websocket_route"})

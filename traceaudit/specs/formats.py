@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from traceaudit.model import RefKind, RefTarget, ReqKind
 from traceaudit.refs import NON_ID_PREFIXES, extract_refs, id_prefix
-from traceaudit.spec_text import (
+from traceaudit.specs.text import (
     Blocks,
     Heading,
     Line,

@@ -837,7 +837,7 @@ def markdown_report(result: AuditResult) -> str:
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("traceaudit", "templates"),
+        loader=jinja2.PackageLoader("traceaudit.report", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

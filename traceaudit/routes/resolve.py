@@ -1,7 +1,7 @@
 """All per-file facts -> the routes FastAPI would serve, resolved statically.
 
 The project's facts are interpreted as if Python imported every module
-(:mod:`traceaudit.pyeval`); that yields the apps and routers with everything
+(:mod:`traceaudit.routes.interp`); that yields the apps and routers with everything
 registered on them. From each served app the include/mount tree is walked,
 composing prefixes, dependencies, tags and flags the way FastAPI does, into
 :class:`~traceaudit.model.Route` objects. Routers no served app reaches are
@@ -15,12 +15,13 @@ import inspect
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from traceaudit import pyfacts as pf
 from traceaudit.model import Config, Location, Route, UnmountedRouter, UnresolvedRegistration
-from traceaudit.pycalls import status_code_of
-from traceaudit.pyeval import Interpreter
-from traceaudit.pymodules import Frame, ModuleState, Project
-from traceaudit.pyvalues import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.auth import AuthAnalyzer
+from traceaudit.routes.calls import status_code_of
+from traceaudit.routes.interp import Interpreter
+from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.values import (
     EMPTY,
     BoundMethod,
     ClassV,
@@ -34,7 +35,6 @@ from traceaudit.pyvalues import (
     Unknown,
     Value,
 )
-from traceaudit.routeauth import AuthAnalyzer
 
 # --------------------------------------------------------------------------
 # Module names

@@ -1,4 +1,4 @@
-"""Abstract values for the static interpreter in :mod:`traceaudit.pyeval`.
+"""Abstract values for the static interpreter in :mod:`traceaudit.routes.interp`.
 
 The interpreter runs the per-file facts of a whole project the way Python
 would import it, but over these values instead of real objects: known strings
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from traceaudit import pyfacts as pf
 from traceaudit.model import Location
+from traceaudit.pysource import facts as pf
 
 if TYPE_CHECKING:
-    from traceaudit.pymodules import Frame, ModuleState
+    from traceaudit.routes.modules import Frame, ModuleState
 
 
 class Value:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from traceaudit.spec_statements import (
+from traceaudit.specs.statements import (
     auth_parenthetical,
     auth_required,
     is_auth_label,
@@ -23,7 +23,7 @@ from traceaudit.spec_statements import (
     statuses_in,
     statuses_of_field,
 )
-from traceaudit.spec_text import (
+from traceaudit.specs.text import (
     Blocks,
     Heading,
     Line,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from traceaudit.graph import EndpointMatch, LinkedRef, TraceGraph
 from traceaudit.model import (
     CodeFacts,
     CodeRef,
@@ -29,6 +28,7 @@ from traceaudit.model import (
     Scope,
     Severity,
 )
+from traceaudit.trace.graph import EndpointMatch, LinkedRef, TraceGraph
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from traceaudit import pyfacts as pf
-from traceaudit.pyeval import Interpreter
-from traceaudit.pymodules import Frame
-from traceaudit.pyrouters import is_security_class
-from traceaudit.pyvalues import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.framework import is_security_class
+from traceaudit.routes.interp import Interpreter
+from traceaudit.routes.modules import Frame
+from traceaudit.routes.values import (
     AnnotatedV,
     BoundMethod,
     ClassV,

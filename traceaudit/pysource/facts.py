@@ -1,7 +1,7 @@
 """Per-file facts about one Python module: a small, picklable summary of its code.
 
-``pycode.scan_module`` turns one source file into a :class:`ModuleFacts`;
-``routing.resolve_routes`` interprets the facts of every file together. The
+``scan.scan_module`` turns one source file into a :class:`ModuleFacts`;
+``traceaudit.routes.resolve_routes`` interprets the facts of every file together. The
 facts are a reduced syntax tree: the statements that bind names, call things
 or define functions and classes, with expressions in a tiny language (names,
 attributes, calls, literals, f-strings, ``+``). Anything else becomes
@@ -322,7 +322,7 @@ class ModuleFacts:
     """Everything one Python file contributes to the project-level analysis."""
 
     path: str  # project-relative POSIX path
-    module: str  # dotted module name as computed by ``pycode.module_name_for``
+    module: str  # dotted module name as computed by ``traceaudit.routes.resolve.module_name_for``
     is_package: bool = False  # an ``__init__.py``
     is_test: bool = False
     scanned: bool = True  # False when the text prefilter ruled the file out

@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from traceaudit.spec_text import Blocks, collapse, heading_matches
+from traceaudit.specs.text import Blocks, collapse, heading_matches
 
 __all__ = ["NotBackend", "glossary", "subjects"]
 

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from traceaudit import pyfacts as pf
-from traceaudit.pyvalues import Str, Value
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.values import Str, Value
 
 if TYPE_CHECKING:
-    from traceaudit.pyvalues import ClassV, Function
+    from traceaudit.routes.values import ClassV, Function
 
 # Always external, whatever files the project holds.
 EXTERNAL_TOP = frozenset(

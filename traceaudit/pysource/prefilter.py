@@ -16,8 +16,8 @@ from __future__ import annotations
 import ast
 import re
 
-from traceaudit import pyfacts as pf
-from traceaudit.pyrefs import DIRECTIVE, ExtractRefs
+from traceaudit.pysource import facts as pf
+from traceaudit.pysource.citations import DIRECTIVE, ExtractRefs
 from traceaudit.refs import HINT_WORDS
 
 # A file can define, register, feed or guard routes only if it mentions one of these

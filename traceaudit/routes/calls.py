@@ -1,9 +1,9 @@
 """What calls of the standard library, pydantic and builtins mean statically.
 
-Used by :class:`traceaudit.pyeval.Interpreter`: ``Depends`` and ``Security``,
+Used by :class:`traceaudit.routes.interp.Interpreter`: ``Depends`` and ``Security``,
 ``os.getenv`` defaults, pydantic ``Field`` defaults, ``importlib.import_module``,
 ``functools.partial`` and the list/dict/str methods that project code uses to
-build router lists and paths. Router and app calls go to :mod:`traceaudit.pyrouters`.
+build router lists and paths. Router and app calls go to :mod:`traceaudit.routes.framework`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from traceaudit import pyfacts as pf
-from traceaudit.pyrouters import (
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.framework import (
     ENV_GETTERS,
     PLAIN_ROUTER_CLASSES,
     SECURITY_CLASSES,
@@ -26,7 +26,7 @@ from traceaudit.pyrouters import (
     router_method,
     upper_methods,
 )
-from traceaudit.pyvalues import (
+from traceaudit.routes.values import (
     EMPTY,
     NONE,
     Builtin,
@@ -46,8 +46,8 @@ from traceaudit.pyvalues import (
 )
 
 if TYPE_CHECKING:
-    from traceaudit.pyexpr import Evaluator as Interpreter
-    from traceaudit.pymodules import Frame
+    from traceaudit.routes.expr import Evaluator as Interpreter
+    from traceaudit.routes.modules import Frame
 
 
 # --------------------------------------------------------------------------

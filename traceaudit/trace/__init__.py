@@ -1,0 +1,26 @@
+"""Trace: spec documents, code references and routes in; the graph and findings out.
+
+Takes the parsed :class:`~traceaudit.model.SpecDoc` files, the code's
+references and the resolved routes, links them in a trace graph (networkx),
+resolves every reference to a requirement, and runs the rules over it. Gives
+each requirement's and route's result with its evidence, and the findings of
+the enabled rules. networkx is used here and nowhere else.
+"""
+
+from traceaudit.trace.checks import (
+    RULES,
+    CheckContext,
+    run_checks,
+    selected_rules,
+    unknown_rule_names,
+)
+from traceaudit.trace.graph import TraceGraph
+
+__all__ = [
+    "RULES",
+    "CheckContext",
+    "TraceGraph",
+    "run_checks",
+    "selected_rules",
+    "unknown_rule_names",
+]
