@@ -16,10 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_route_oracle import import_app, runtime_routes
 
 from traceaudit.audit import load_project
 from traceaudit.config import load
+
+pytest.importorskip("fastapi")
+
+from tests.oracle import import_app, runtime_routes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # TA012's app picks its router at run time, which is exactly what cannot be known statically.

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reporter_samples import big_result, sample_result
 
+from tests.report.samples import big_result, sample_result
 from traceaudit.report.reporters import html_report
 
 CHROMIUM = Path("/usr/bin/chromium")

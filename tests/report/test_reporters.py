@@ -14,7 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from reporter_samples import (
+
+from tests.report.samples import (
     AUTH,
     ORDERS,
     RULES,
@@ -25,7 +26,6 @@ from reporter_samples import (
     sample_result,
     tiny_result,
 )
-
 from traceaudit.model import (
     AuditResult,
     DeclaredEndpoint,
