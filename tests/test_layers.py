@@ -4,6 +4,8 @@
 - From outside a package, only its public API is used: the names in its
   ``__init__.py``'s ``__all__``; its other modules are private to it.
 - Each third-party library lives in one place (``LIBRARIES``).
+- There is no import cycle among traceaudit's modules, counting imports inside
+  functions and under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "traceaudit"
@@ -130,6 +133,24 @@ def test_each_package_states_what_it_takes_and_gives(package: str) -> None:
     api = public_api(package)
     assert api, f"{package}/__init__.py must list its public API in __all__"
     assert len(api) <= 12, f"{package}'s public API should be a few names, not {len(api)}"
+
+
+def test_there_is_no_import_cycle() -> None:
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(NAMES)
+    for me, path in NAMES.items():
+        for module, name in imports_of(path):
+            if module.split(".")[0] == "traceaudit":
+                target = targets(module, name)
+                if target != me:
+                    graph.add_edge(me, target)
+                # importing a submodule runs its package's __init__ first
+                parent = target.rpartition(".")[0]
+                while parent and parent != me and not me.startswith(parent + "."):
+                    graph.add_edge(me, parent)
+                    parent = parent.rpartition(".")[0]
+    cycles = sorted(sorted(c) for c in nx.simple_cycles(graph))
+    assert not cycles, f"import cycles: {cycles}"
 
 
 def test_every_module_is_in_the_readme_module_map() -> None:

@@ -19,13 +19,13 @@ from fnmatch import fnmatchcase
 from traceaudit.pysource import facts as pf
 from traceaudit.routes.framework import is_security_class
 from traceaudit.routes.interp import Interpreter
-from traceaudit.routes.modules import Frame
 from traceaudit.routes.values import (
     AnnotatedV,
     BoundMethod,
     ClassV,
     DependsV,
     Ext,
+    Frame,
     Function,
     Instance,
     Partial,

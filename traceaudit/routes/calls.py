@@ -9,7 +9,6 @@ build router lists and paths. Router and app calls go to :mod:`traceaudit.routes
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 
 from traceaudit.pysource import facts as pf
 from traceaudit.routes.framework import (
@@ -26,6 +25,7 @@ from traceaudit.routes.framework import (
     router_method,
     upper_methods,
 )
+from traceaudit.routes.machine import Machine
 from traceaudit.routes.values import (
     EMPTY,
     NONE,
@@ -34,6 +34,7 @@ from traceaudit.routes.values import (
     DependsV,
     DictV,
     Ext,
+    Frame,
     Instance,
     ListV,
     ModuleV,
@@ -45,18 +46,13 @@ from traceaudit.routes.values import (
     Value,
 )
 
-if TYPE_CHECKING:
-    from traceaudit.routes.expr import Evaluator as Interpreter
-    from traceaudit.routes.modules import Frame
-
-
 # --------------------------------------------------------------------------
 # External callables
 # --------------------------------------------------------------------------
 
 
 def call_external(
-    interp: Interpreter,
+    interp: Machine,
     func: Ext,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -102,7 +98,7 @@ def call_external(
 
 
 def _framework_call(
-    interp: Interpreter,
+    interp: Machine,
     func: Ext,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -143,7 +139,7 @@ def _framework_call(
 
 
 def _import_module(
-    interp: Interpreter,
+    interp: Machine,
     args: list[Value],
     kwargs: dict[str, Value],
     frame: Frame,
@@ -170,7 +166,7 @@ def _import_module(
 
 
 def _builtin(
-    interp: Interpreter,
+    interp: Machine,
     name: str,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -218,7 +214,7 @@ def _builtin(
 
 
 def call_builtin(
-    interp: Interpreter,
+    interp: Machine,
     func: Builtin,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -255,7 +251,7 @@ def call_builtin(
     return interp.unknown(text)
 
 
-def _list_method(interp: Interpreter, obj: ListV, name: str, args: list[Value], text: str) -> Value:
+def _list_method(interp: Machine, obj: ListV, name: str, args: list[Value], text: str) -> Value:
     if name == "append" and args:
         obj.items.append(args[0])
         return NONE
@@ -275,7 +271,7 @@ def _list_method(interp: Interpreter, obj: ListV, name: str, args: list[Value], 
 
 
 def _dict_method(
-    interp: Interpreter,
+    interp: Machine,
     obj: DictV,
     name: str,
     args: list[Value],
@@ -311,7 +307,7 @@ def _dict_method(
 
 
 def _str_method(
-    interp: Interpreter,
+    interp: Machine,
     obj: Str,
     name: str,
     args: list[Value],
@@ -348,7 +344,7 @@ def _str_method(
 
 
 def _format(
-    interp: Interpreter, obj: Str, args: list[Value], kwargs: dict[str, Value], text: str
+    interp: Machine, obj: Str, args: list[Value], kwargs: dict[str, Value], text: str
 ) -> Value:
     import string
 
@@ -378,7 +374,7 @@ def _format(
     return Str(out.value, obj.holes + out.holes)
 
 
-def status_code_of(interp: Interpreter, value: Value | None) -> int | None:
+def status_code_of(interp: Machine, value: Value | None) -> int | None:
     """``201``, ``status.HTTP_201_CREATED`` or ``HTTPStatus.CREATED`` as a number."""
     value = interp.force(value) if value is not None else None
     if isinstance(value, Const) and type(value.value) is int:

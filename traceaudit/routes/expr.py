@@ -20,7 +20,7 @@ from traceaudit.routes.framework import (
     ext_router_kind,
     new_router,
 )
-from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     EMPTY,
     NONE,
@@ -31,10 +31,12 @@ from traceaudit.routes.values import (
     Const,
     DictV,
     Ext,
+    Frame,
     Function,
     Instance,
     Lazy,
     ListV,
+    ModuleState,
     ModuleV,
     Partial,
     RouteDecorator,

@@ -9,10 +9,9 @@ includes/mounts one router into another. Each records an entry on the router;
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
+from traceaudit.routes.machine import Machine
 from traceaudit.routes.values import (
     NONE,
     BoundMethod,
@@ -20,6 +19,7 @@ from traceaudit.routes.values import (
     ClassV,
     Const,
     Ext,
+    Frame,
     Function,
     IncludeEntry,
     ListV,
@@ -32,10 +32,6 @@ from traceaudit.routes.values import (
     Unknown,
     Value,
 )
-
-if TYPE_CHECKING:
-    from traceaudit.routes.expr import Evaluator as Interpreter
-    from traceaudit.routes.modules import Frame
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 ROUTE_ATTRS = frozenset({*HTTP_METHODS, "api_route", "websocket", "route", "websocket_route"})
@@ -96,7 +92,7 @@ def arg(args: list[Value], kwargs: dict[str, Value], index: int, name: str) -> V
 
 
 def new_router(
-    interp: Interpreter,
+    interp: Machine,
     router: Router,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -124,7 +120,7 @@ def new_router(
 
 
 def set_router_field(
-    interp: Interpreter, router: Router, name: str, value: Value, text: str
+    interp: Machine, router: Router, name: str, value: Value, text: str
 ) -> None:
     """``router.prefix = ...``: FastAPI reads it when a route is added, so later
     assignments do not move routes already registered."""
@@ -138,7 +134,7 @@ def set_router_field(
         setattr(router, name, ListV(list(items)))
 
 
-def add_route_spec(interp: Interpreter, router: Router, spec: Value, frame: Frame) -> None:
+def add_route_spec(interp: Machine, router: Router, spec: Value, frame: Frame) -> None:
     """A literal ``Route``/``APIRoute``/``WebSocketRoute``/``Mount`` in a routes list."""
     if not isinstance(spec, RouteSpec):
         if not isinstance(spec, Unknown) or spec.ext is None:
@@ -168,7 +164,7 @@ def add_route_spec(interp: Interpreter, router: Router, spec: Value, frame: Fram
 
 
 def plain_methods(
-    interp: Interpreter, methods: tuple[str, ...] | None, endpoint: Value
+    interp: Machine, methods: tuple[str, ...] | None, endpoint: Value
 ) -> tuple[str, ...]:
     """Starlette ``Route`` methods: GET adds HEAD; a class endpoint serves its verbs."""
     endpoint = interp.force(endpoint)
@@ -183,7 +179,7 @@ def plain_methods(
     return tuple(sorted(found))
 
 
-def upper_methods(interp: Interpreter, value: Value | None) -> tuple[str, ...] | None:
+def upper_methods(interp: Machine, value: Value | None) -> tuple[str, ...] | None:
     if value is None or isinstance(interp.force(value), Const):
         return None
     names = interp.strings(value)
@@ -191,7 +187,7 @@ def upper_methods(interp: Interpreter, value: Value | None) -> tuple[str, ...] |
 
 
 def router_method(
-    interp: Interpreter,
+    interp: Machine,
     router: Router,
     name: str,
     args: list[Value],
@@ -278,7 +274,7 @@ def router_method(
 
 
 def include(
-    interp: Interpreter,
+    interp: Machine,
     router: Router,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -301,7 +297,7 @@ def include(
 
 
 def apply_route_decorator(
-    interp: Interpreter, dec: RouteDecorator, args: list[Value], call: pf.Call, frame: Frame
+    interp: Machine, dec: RouteDecorator, args: list[Value], call: pf.Call, frame: Frame
 ) -> Value:
     """``@router.get(...)`` applied to its endpoint (or ``router.get(...)(endpoint)``)."""
     endpoint = args[0] if args else interp.unknown("endpoint")
@@ -311,7 +307,7 @@ def apply_route_decorator(
 
 
 def register(
-    interp: Interpreter, dec: RouteDecorator, endpoint: Value, frame: Frame, text: str
+    interp: Machine, dec: RouteDecorator, endpoint: Value, frame: Frame, text: str
 ) -> None:
     target = interp.force(dec.target)
     loc = location(dec.call, frame)

@@ -26,7 +26,7 @@ from traceaudit.routes.expr import (
     truth_of,
 )
 from traceaudit.routes.framework import ROUTE_ATTRS, may_be_router, set_router_field
-from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     NONE,
     BoundMethod,
@@ -35,10 +35,12 @@ from traceaudit.routes.values import (
     Const,
     DictV,
     Ext,
+    Frame,
     Function,
     Instance,
     Lazy,
     ListV,
+    ModuleState,
     ModuleV,
     Partial,
     RouteDecorator,

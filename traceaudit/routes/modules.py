@@ -11,64 +11,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from traceaudit.pysource import facts as pf
-from traceaudit.routes.values import Str, Value
-
-if TYPE_CHECKING:
-    from traceaudit.routes.values import ClassV, Function
+from traceaudit.routes.values import ModuleState
 
 # Always external, whatever files the project holds.
 EXTERNAL_TOP = frozenset(
     {"fastapi", "starlette", "pydantic", "pydantic_settings", "typing", "typing_extensions",
      "os", "functools", "importlib", "enum", "http", "contextlib", "sqlmodel", "sqlalchemy"}
 )  # fmt: skip
-
-
-class ModuleState:
-    """One module of the project (or a namespace package directory)."""
-
-    __slots__ = ("dotted", "facts", "is_package", "key", "ns", "path", "status")
-
-    def __init__(self, key: str, facts: pf.ModuleFacts | None, is_package: bool) -> None:
-        self.key = key  # "app/api/routes/items", "app/api" for a package
-        self.facts = facts
-        self.path = facts.path if facts is not None else key  # file path for messages
-        self.is_package = is_package
-        self.dotted = facts.module if facts is not None else key.replace("/", ".")
-        self.ns: dict[str, Value] = {"__name__": Str(self.dotted)}
-        self.status = 0  # 0 not run, 1 running, 2 done
-
-
-class Frame:
-    """A scope being executed: module, class body or function call."""
-
-    __slots__ = (
-        "cls", "conditions", "entry", "func", "kind", "locals", "module", "parent", "returns",
-        "truths",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        kind: str,
-        locals_: dict[str, Value],
-        module: ModuleState,
-        parent: Frame | None,
-        conditions: tuple[str, ...],
-        func: Function | None = None,
-    ) -> None:
-        self.kind = kind  # "module", "class", "function"
-        self.locals = locals_
-        self.module = module
-        self.parent = parent  # enclosing function frame (closures)
-        self.conditions = conditions
-        self.entry = conditions  # the conditions the call started under
-        self.func = func
-        self.returns: list[tuple[Value, bool]] = []
-        # what the tests of the ifs entered since the call are with default settings
-        self.truths: tuple[bool | None, ...] = ()
-        self.cls: ClassV | None = None
 
 
 class Project:

@@ -20,13 +20,15 @@ from traceaudit.pysource import facts as pf
 from traceaudit.routes.auth import AuthAnalyzer
 from traceaudit.routes.calls import status_code_of
 from traceaudit.routes.interp import Interpreter
-from traceaudit.routes.modules import Frame, ModuleState, Project
+from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     EMPTY,
     BoundMethod,
     ClassV,
+    Frame,
     Function,
     IncludeEntry,
+    ModuleState,
     MountEntry,
     Partial,
     RouteEntry,

@@ -1,23 +1,22 @@
-"""Abstract values for the static interpreter in :mod:`traceaudit.routes.interp`.
+"""Abstract values for the static interpreter, and the scopes that hold them.
 
 The interpreter runs the per-file facts of a whole project the way Python
 would import it, but over these values instead of real objects: known strings
 (possibly with ``{?expr}`` placeholders), modules, project functions and
 classes, instances, routers/apps that collect route registrations, and
-:class:`Unknown` for everything else. Nothing here is ever pickled; only the
-final :class:`~traceaudit.model.Route` objects leave the resolver.
+:class:`Unknown` for everything else. Values and scopes refer to each other (a
+function keeps its closure's :class:`Frame`, a :class:`ModuleV` its
+:class:`ModuleState`), so they live in one module. Nothing here is ever
+pickled; only the final :class:`~traceaudit.model.Route` objects leave the
+resolver.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
-
-if TYPE_CHECKING:
-    from traceaudit.routes.modules import Frame, ModuleState
 
 
 class Value:
@@ -269,6 +268,56 @@ class Partial(Value):
 
     def __init__(self, func: Value) -> None:
         self.func = func
+
+
+# --------------------------------------------------------------------------
+# Where values live: modules and the frames of running code
+# --------------------------------------------------------------------------
+
+
+class ModuleState:
+    """One module of the project (or a namespace package directory)."""
+
+    __slots__ = ("dotted", "facts", "is_package", "key", "ns", "path", "status")
+
+    def __init__(self, key: str, facts: pf.ModuleFacts | None, is_package: bool) -> None:
+        self.key = key  # "app/api/routes/items", "app/api" for a package
+        self.facts = facts
+        self.path = facts.path if facts is not None else key  # file path for messages
+        self.is_package = is_package
+        self.dotted = facts.module if facts is not None else key.replace("/", ".")
+        self.ns: dict[str, Value] = {"__name__": Str(self.dotted)}
+        self.status = 0  # 0 not run, 1 running, 2 done
+
+
+class Frame:
+    """A scope being executed: module, class body or function call."""
+
+    __slots__ = (
+        "cls", "conditions", "entry", "func", "kind", "locals", "module", "parent", "returns",
+        "truths",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        kind: str,
+        locals_: dict[str, Value],
+        module: ModuleState,
+        parent: Frame | None,
+        conditions: tuple[str, ...],
+        func: Function | None = None,
+    ) -> None:
+        self.kind = kind  # "module", "class", "function"
+        self.locals = locals_
+        self.module = module
+        self.parent = parent  # enclosing function frame (closures)
+        self.conditions = conditions
+        self.entry = conditions  # the conditions the call started under
+        self.func = func
+        self.returns: list[tuple[Value, bool]] = []
+        # what the tests of the ifs entered since the call are with default settings
+        self.truths: tuple[bool | None, ...] = ()
+        self.cls: ClassV | None = None
 
 
 # --------------------------------------------------------------------------
