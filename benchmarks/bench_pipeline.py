@@ -25,7 +25,8 @@ from traceaudit import audit as pipeline
 from traceaudit.config import load
 from traceaudit.discover import discover
 from traceaudit.pysource.scan import wants_code
-from traceaudit.report.reporters import html_report, json_report
+from traceaudit.report.html import html_report
+from traceaudit.report.json import json_report
 from traceaudit.routes.resolve import resolve_routes
 
 T = TypeVar("T")

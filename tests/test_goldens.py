@@ -8,7 +8,8 @@ import pytest
 
 from traceaudit.audit import audit
 from traceaudit.config import load
-from traceaudit.report.reporters import REPORTERS, json_report
+from traceaudit.report import REPORTERS
+from traceaudit.report.json import json_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RULE_CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())

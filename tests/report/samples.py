@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from traceaudit.model import (
@@ -10,6 +11,8 @@ from traceaudit.model import (
     Evidence,
     Finding,
     Location,
+    RefKind,
+    RefTarget,
     ReqKind,
     ReqStatus,
     Requirement,
@@ -18,7 +21,10 @@ from traceaudit.model import (
     RouteResult,
     Rule,
     Scope,
+    Section,
     Severity,
+    SpecDoc,
+    SpecLink,
     SpecSummary,
 )
 
@@ -356,3 +362,70 @@ def big_result(count: int = 2000) -> AuditResult:
         for n in range(20)
     )
     return AuditResult(".", "0.1.0", specs, tuple(results), (), (), (), RULES)
+
+
+def shuffled(result: AuditResult) -> AuditResult:
+    """The same result with every collection in reverse order."""
+    return dataclasses.replace(
+        result,
+        spec_files=result.spec_files[::-1],
+        requirements=tuple(
+            dataclasses.replace(
+                r,
+                implemented_by=r.implemented_by[::-1],
+                verified_by=r.verified_by[::-1],
+                routes=r.routes[::-1],
+            )
+            for r in result.requirements[::-1]
+        ),
+        declared_endpoints=result.declared_endpoints[::-1],
+        routes=tuple(
+            dataclasses.replace(r, documented_by=r.documented_by[::-1]) for r in result.routes[::-1]
+        ),
+        findings=result.findings[::-1],
+        rules=result.rules[::-1],
+    )
+
+
+def empty_result() -> AuditResult:
+    return AuditResult(".", "0.1.0", (), (), (), (), ())
+
+
+def spec_doc() -> SpecDoc:
+    fr1 = requirement("specs/a.md", "FR-001", "Pay", 3, ("Payments",))
+    task = requirement(
+        "specs/a.md",
+        "T001",
+        "Write pay",
+        9,
+        ("Payments", "Tasks"),
+        kind=ReqKind.TASK,
+        claimed_done=True,
+    )
+    return SpecDoc(
+        path="specs/a.md",
+        title="Payments",
+        sections=(Section("Payments", "payments", 1, Location("specs/a.md", 1), ("Payments",)),),
+        requirements=(task, fr1),
+        endpoints=(
+            DeclaredEndpoint(
+                "POST",
+                "/pay",
+                Location("specs/a.md", 5),
+                fr1.key,
+                "Required (JWT)",
+                True,
+                (201,),
+                "table",
+            ),
+        ),
+        links=(
+            SpecLink(
+                task.key,
+                RefTarget(RefKind.ID, "FR-001", None, "FR-001"),
+                "implements",
+                Location("specs/a.md", 10),
+            ),
+        ),
+        duplicate_ids=(("FR-001", Location("specs/a.md", 12)),),
+    )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.report.samples import big_result, sample_result
-from traceaudit.report.reporters import html_report
+from traceaudit.report.html import html_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

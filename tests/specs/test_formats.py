@@ -11,7 +11,7 @@ import pytest
 
 from traceaudit.audit import load_project
 from traceaudit.config import load
-from traceaudit.report.reporters import requirements_json
+from traceaudit.report import requirements_json
 
 FORMATS = Path(__file__).resolve().parents[2] / "fixtures" / "formats"
 CASES = sorted(p for p in FORMATS.iterdir() if p.is_dir())

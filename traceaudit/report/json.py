@@ -1,0 +1,261 @@
+"""The machine contract (``schema_version`` 1), and the ``routes``/``requirements`` listings::
+
+    {"schema_version": 1, "tool": {"name": "traceaudit", "version": "0.1.0"},
+     "summary": {...}, "spec_files": [...], "requirements": [...],
+     "declared_endpoints": [...], "routes": [...], "findings": [...], "rules": [...]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from traceaudit.model import (
+    AuditResult,
+    DeclaredEndpoint,
+    Evidence,
+    Finding,
+    Requirement,
+    RequirementResult,
+    Route,
+    RouteResult,
+    Rule,
+    SpecDoc,
+    SpecLink,
+    SpecSummary,
+)
+from traceaudit.report.common import (
+    SCHEMA_VERSION,
+    TOOL_NAME,
+    JsonObj,
+    dumps,
+    loc_key,
+    reported_rules,
+    round1,
+    route_key,
+    section_label,
+    sorted_endpoints,
+    sorted_evidence,
+    sorted_findings,
+    sorted_requirements,
+    sorted_route_results,
+    summary_obj,
+)
+
+
+def _evidence_obj(ev: Evidence) -> JsonObj:
+    return {
+        "file": ev.location.path,
+        "line": ev.location.line,
+        "symbol": ev.symbol,
+        "via": ev.via,
+        "kind": ev.kind,
+    }
+
+
+def _endpoint_obj(ep: DeclaredEndpoint) -> JsonObj:
+    return {
+        "method": ep.method,
+        "path": ep.path,
+        "spec_file": ep.location.path,
+        "line": ep.location.line,
+        "requirement": ep.requirement_key,
+        "auth": ep.auth,
+        "auth_required": ep.auth_required,
+        "statuses": sorted(ep.statuses),
+        "source": ep.source,
+        "scope": ep.scope.value,
+    }
+
+
+def _route_obj(route: Route, rr: RouteResult | None = None) -> JsonObj:
+    obj: JsonObj = {
+        "methods": list(route.methods),
+        "path": route.path,
+        "file": route.location.path,
+        "line": route.location.line,
+        "handler": route.handler,
+        "app": route.app,
+    }
+    if rr is not None:
+        obj["documented"] = rr.documented
+        obj["documented_by"] = sorted(rr.documented_by)
+        obj["requirements"] = sorted(rr.requirements)
+    obj.update(
+        {
+            "auth": route.auth,
+            "auth_dependencies": list(route.auth_dependencies),
+            "scopes": list(route.scopes),
+            "conditional": route.conditional,
+            "condition": route.condition,
+            "unresolved": list(route.unresolved),
+            "include_in_schema": route.include_in_schema,
+            "status_code": route.status_code,
+            "response_model": route.response_model,
+            "tags": list(route.tags),
+            "summary": route.summary,
+            "deprecated": route.deprecated,
+            "dependencies": list(route.dependencies),
+            "router_chain": list(route.router_chain),
+            "registered_at": (
+                {"file": route.registered_at.path, "line": route.registered_at.line}
+                if route.registered_at is not None
+                else None
+            ),
+        }
+    )
+    return obj
+
+
+def _requirement_extras(req: Requirement) -> JsonObj:
+    return {
+        "section_path": list(req.section_path),
+        "anchor": req.anchor,
+        "scope": req.scope.value,
+        "needs_clarification": req.needs_clarification,
+        "parent": req.parent_key,
+        "text": req.text,
+    }
+
+
+def _requirement_obj(rr: RequirementResult) -> JsonObj:
+    req = rr.requirement
+    obj: JsonObj = {
+        "key": req.key,
+        "id": req.id,
+        "title": req.title,
+        "spec_file": req.spec_path,
+        "line": req.location.line,
+        "kind": req.kind.value,
+        "section": section_label(req),
+        "status": rr.status.value,
+        "claimed_done": req.claimed_done,
+        "implemented_by": [_evidence_obj(e) for e in sorted_evidence(rr.implemented_by)],
+        "verified_by": [_evidence_obj(e) for e in sorted_evidence(rr.verified_by)],
+        "routes": sorted(rr.routes),
+    }
+    obj.update(_requirement_extras(req))
+    return obj
+
+
+def _finding_obj(f: Finding) -> JsonObj:
+    return {
+        "code": f.rule.code,
+        "rule": f.rule.name,
+        "severity": f.rule.severity.value,
+        "message": f.message,
+        "file": f.location.path,
+        "line": f.location.line,
+        "column": f.location.column,
+        "subject": f.subject,
+    }
+
+
+def _rule_obj(rule: Rule) -> JsonObj:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "summary": rule.summary,
+    }
+
+
+def _spec_file_obj(s: SpecSummary) -> JsonObj:
+    return {
+        "path": s.path,
+        "title": s.title,
+        "requirements": s.requirements,
+        "implemented": s.implemented,
+        "coverage": round1(s.coverage) if s.countable else None,  # nothing to count: n/a
+        "countable": s.countable,
+    }
+
+
+def json_report(result: AuditResult) -> str:
+    """The audit as JSON (schema_version 1), sorted, with a trailing newline."""
+    data: JsonObj = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": result.version},
+        "summary": summary_obj(result),
+        "spec_files": [_spec_file_obj(s) for s in sorted(result.spec_files, key=lambda s: s.path)],
+        "requirements": [_requirement_obj(r) for r in sorted_requirements(result.requirements)],
+        "declared_endpoints": [
+            _endpoint_obj(e) for e in sorted_endpoints(result.declared_endpoints)
+        ],
+        "routes": [_route_obj(r.route, r) for r in sorted_route_results(result.routes)],
+        "findings": [_finding_obj(f) for f in sorted_findings(result.findings)],
+        "rules": [_rule_obj(r) for r in reported_rules(result)],
+    }
+    return dumps(data)
+
+
+def routes_json(routes: Sequence[Route]) -> str:
+    """``{"schema_version": 1, "routes": [...]}`` with the audit's route objects."""
+    data: JsonObj = {
+        "schema_version": SCHEMA_VERSION,
+        "routes": [_route_obj(r) for r in sorted(routes, key=route_key)],
+    }
+    return dumps(data)
+
+
+def _spec_requirement_obj(req: Requirement) -> JsonObj:
+    obj: JsonObj = {
+        "key": req.key,
+        "id": req.id,
+        "title": req.title,
+        "spec_file": req.spec_path,
+        "line": req.location.line,
+        "kind": req.kind.value,
+        "section": section_label(req),
+        "claimed_done": req.claimed_done,
+    }
+    obj.update(_requirement_extras(req))
+    return obj
+
+
+def _link_obj(link: SpecLink) -> JsonObj:
+    return {
+        "source": link.source_key,
+        "target": link.target.value,
+        "target_kind": link.target.kind.value,
+        "target_spec": link.target.spec,
+        "relation": link.relation,
+        "spec_file": link.location.path,
+        "line": link.location.line,
+    }
+
+
+def requirements_json(docs: Sequence[SpecDoc]) -> str:
+    """Parsed spec files, requirements, declared endpoints and spec links as JSON."""
+    ordered = sorted(docs, key=lambda d: d.path)
+    reqs = sorted(
+        (req for doc in ordered for req in doc.requirements),
+        key=lambda r: (r.spec_path, *loc_key(r.location), r.key),
+    )
+    links = sorted(
+        (link for doc in ordered for link in doc.links),
+        key=lambda k: (*loc_key(k.location), k.source_key, k.relation, k.target.value),
+    )
+    data: JsonObj = {
+        "schema_version": SCHEMA_VERSION,
+        "spec_files": [
+            {
+                "path": doc.path,
+                "title": doc.title,
+                "requirements": len(doc.requirements),
+                "endpoints": len(doc.endpoints),
+                "sections": len(doc.sections),
+                "error": doc.error,
+                "duplicate_ids": [
+                    {"id": dup_id, "line": loc.line}
+                    for dup_id, loc in sorted(doc.duplicate_ids, key=lambda d: (d[1].line, d[0]))
+                ],
+            }
+            for doc in ordered
+        ],
+        "requirements": [_spec_requirement_obj(r) for r in reqs],
+        "declared_endpoints": [
+            _endpoint_obj(e) for e in sorted_endpoints(e for d in ordered for e in d.endpoints)
+        ],
+        "links": [_link_obj(k) for k in links],
+    }
+    return dumps(data)
