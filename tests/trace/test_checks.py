@@ -24,8 +24,8 @@ from traceaudit.model import (
     SpecLink,
     UnmountedRouter,
 )
-from traceaudit.trace.checks import RULES, CheckContext, run_checks, selected_rules
-from traceaudit.trace.graph import TraceGraph, normalize_path
+from traceaudit.trace import RULES, CheckContext, TraceGraph, run_checks, selected_rules
+from traceaudit.trace.paths import normalize_path
 
 ORDERS = "specs/orders/spec.md"
 CATALOG = "specs/catalog/spec.md"

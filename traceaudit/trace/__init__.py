@@ -7,14 +7,9 @@ each requirement's and route's result with its evidence, and the findings of
 the enabled rules. networkx is used here and nowhere else.
 """
 
-from traceaudit.trace.checks import (
-    RULES,
-    CheckContext,
-    run_checks,
-    selected_rules,
-    unknown_rule_names,
-)
+from traceaudit.trace.checks import run_checks, selected_rules, unknown_rule_names
 from traceaudit.trace.graph import TraceGraph
+from traceaudit.trace.rules import RULES, CheckContext
 
 __all__ = [
     "RULES",

@@ -12,17 +12,16 @@ Nodes are strings with a kind prefix (``req:specs/a.md::FR-001``, ``sym:app/x.py
 so a requirement is implemented when a non-test code symbol or a live route
 reaches it, however many hops away (code -> task -> requirement counts).
 
-Reference resolution (a bare ``FR-003``, ``billing.md#refund-window``,
-``§Refund window``) also lives here: it turns ``RefTarget``s into nodes.
+References are resolved to nodes by :mod:`traceaudit.trace.index`; paths are
+matched by :mod:`traceaudit.trace.paths`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import networkx as nx
@@ -33,7 +32,6 @@ from traceaudit.model import (
     Evidence,
     RefKind,
     RefSource,
-    RefTarget,
     ReqKind,
     ReqStatus,
     Requirement,
@@ -41,274 +39,27 @@ from traceaudit.model import (
     Route,
     RouteResult,
     Scope,
-    Section,
     SpecDoc,
 )
-from traceaudit.refs import id_prefix
+from traceaudit.trace.index import Resolution, SpecIndex, node_spec
+from traceaudit.trace.paths import (
+    PLACEHOLDER,
+    loose_path,
+    method_affinity,
+    normalize_path,
+    route_pattern,
+)
 
 # Relations along which implementation evidence travels towards a requirement.
 EVIDENCE_RELS = frozenset({"cites", "implements", "serves", "declares"})
+
+
 # Spec links through which implementing one item implements another ("depends" does not).
 IMPLEMENTING_LINKS = frozenset({"implements", "covers", "validates", "story", "cites"})
+
+
 # Requirement kinds that are traced but never reported as missing.
 INFORMATIONAL_KINDS = frozenset({ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY, ReqKind.OUTCOME})
-
-
-# --------------------------------------------------------------------------
-# Paths
-# --------------------------------------------------------------------------
-
-_PARAM = re.compile(r"\{[^{}?]*\}|(?<=/):[A-Za-z_][\w]*")
-_PLACEHOLDER = re.compile(r"\{\?[^{}]*\}")
-
-
-def normalize_path(path: str) -> str:
-    """Compare paths with parameter names ignored and trailing slashes tolerated."""
-    path = _PARAM.sub("{}", path.strip())
-    path = re.sub(r"/{2,}", "/", path)
-    if len(path) > 1:
-        path = path.rstrip("/")
-    return path or "/"
-
-
-def _route_pattern(path: str) -> re.Pattern[str]:
-    """A regex for a route path in which ``{?expr}`` placeholders match anything."""
-    norm = normalize_path(_PLACEHOLDER.sub("\x00", path))
-    parts = [re.escape(p) for p in norm.split("\x00")]
-    body = ".*".join(parts)
-    return re.compile(body.rstrip("/") if len(body) > 1 else body)
-
-
-_AFFINITY = {frozenset({"PUT", "PATCH"}): 2, frozenset({"POST", "PUT"}): 1}
-
-
-def _method_affinity(declared: str, served: tuple[str, ...]) -> int:
-    """How likely a served method is what the spec meant by ``declared``."""
-    return max((_AFFINITY.get(frozenset({declared, m}), 0) for m in served), default=0)
-
-
-def _loose(path: str) -> str:
-    """A path without version and ``api`` segments, for near-miss suggestions."""
-    segs = [s for s in normalize_path(path).split("/") if s and not re.fullmatch(r"v\d+|api", s)]
-    return "/" + "/".join(segs)
-
-
-# --------------------------------------------------------------------------
-# Reference resolution
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """What a reference resolved to."""
-
-    status: str  # "ok", "dangling", "ambiguous", "ignored"
-    nodes: tuple[str, ...] = ()  # graph nodes (req:..., sec:..., spec:...)
-    candidates: tuple[str, ...] = ()  # for ambiguous: the candidate keys
-    suggestion: str | None = None  # for dangling: the nearest real id or anchor
-
-
-# "Requirement 3" or a localised "需求 3" (Kiro numbers requirements, not ids).
-_NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
-
-
-# What a reference calls the item narrows down which kind of item it means.
-_HINT_KINDS = {
-    "requirement": (ReqKind.CRITERION, ReqKind.REQUIREMENT),
-    "task": (ReqKind.TASK,),
-    "story": (ReqKind.STORY,),
-    "property": (ReqKind.PROPERTY,),
-}
-
-
-def _norm_title(text: str) -> str:
-    text = re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", text)
-    return re.sub(r"\s+", " ", re.sub(r"[*_`]", "", text)).strip().lower()
-
-
-@dataclass
-class SpecIndex:
-    """Look-ups over every parsed spec."""
-
-    docs: Sequence[SpecDoc]
-    by_key: dict[str, Requirement] = field(default_factory=dict)
-    by_id: dict[str, list[Requirement]] = field(default_factory=lambda: defaultdict(list))
-    sections: dict[tuple[str, str], Section] = field(default_factory=dict)
-    section_req: dict[tuple[str, str], Requirement] = field(default_factory=dict)
-    prefixes: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        for doc in self.docs:
-            for sec in doc.sections:
-                self.sections[(doc.path, sec.anchor)] = sec
-            for req in doc.requirements:
-                self.by_key[req.key] = req
-                self.by_id[req.id].append(req)
-                if req.kind is not ReqKind.SECTION:
-                    self.prefixes.add(id_prefix(req.id))
-                heading = self.sections.get((doc.path, req.anchor))
-                if heading is not None and heading.location.line == req.location.line:
-                    self.section_req[(doc.path, req.anchor)] = req
-
-    @property
-    def spec_paths(self) -> list[str]:
-        return [d.path for d in self.docs]
-
-    def files_matching(self, written: str) -> list[str]:
-        """Spec files that a path written in a reference can mean (suffix match)."""
-        parts = [p for p in PurePosixPath(written).parts if p not in {".", ".."}]
-        if not parts:
-            return []
-        tail = "/".join(parts)
-        return [p for p in self.spec_paths if p == tail or p.endswith("/" + tail)]
-
-    def files_for_feature(self, word: str) -> list[str]:
-        """Spec files in a feature folder named by ``word`` (``orders`` -> specs/001-orders/)."""
-        word = word.lower()
-        hits = []
-        for path in self.spec_paths:
-            folders = [f.lower() for f in PurePosixPath(path).parts[:-1]]
-            if any(f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f) for f in folders):
-                hits.append(path)
-        return hits
-
-    def resolve(self, target: RefTarget, context: Sequence[str] = ()) -> Resolution:
-        """Resolve a reference; ``context`` lists spec files named nearby."""
-        if target.hint == "feature":
-            files = self.files_for_feature(target.value)
-            if not files:
-                return Resolution("ignored")  # "Feature:" may just be prose
-            return Resolution("ok", tuple(f"spec:{p}" for p in files))
-        scope: list[str] | None = None
-        if target.spec is not None:
-            scope = self.files_matching(target.spec)
-            if not scope:
-                near = difflib.get_close_matches(
-                    PurePosixPath(target.spec).name,
-                    [PurePosixPath(p).name for p in self.spec_paths],
-                )
-                return Resolution("dangling", suggestion=near[0] if near else None)
-        if target.kind is RefKind.FILE:
-            assert scope is not None
-            return self._pick([f"spec:{p}" for p in scope], scope)
-        if target.kind is RefKind.ANCHOR:
-            return self._resolve_anchor(target.value, scope or self.spec_paths)
-        if target.kind is RefKind.TITLE:
-            return self._resolve_title(target.value, scope, context)
-        if target.kind is RefKind.NUMBER:
-            files = scope or self.spec_paths
-            nodes = [
-                self._section_node(p, a)
-                for (p, a), s in sorted(self.sections.items())
-                if p in files and s.number == target.value
-            ]
-            return self._narrow(nodes, context, target) if nodes else Resolution("dangling")
-        return self._resolve_id(target, scope, context)
-
-    def _section_node(self, path: str, anchor: str) -> str:
-        req = self.section_req.get((path, anchor))
-        return f"req:{req.key}" if req is not None else f"sec:{path}#{anchor}"
-
-    def _pick(self, nodes: list[str], files: Sequence[str]) -> Resolution:
-        if len(nodes) == 1:
-            return Resolution("ok", (nodes[0],))
-        return Resolution("ambiguous", candidates=tuple(sorted(files)))
-
-    def _resolve_anchor(self, anchor: str, files: Sequence[str]) -> Resolution:
-        nodes = [self._section_node(p, anchor) for p in files if (p, anchor) in self.sections]
-        if len(nodes) == 1:
-            return Resolution("ok", (nodes[0],))
-        if nodes:
-            return Resolution(
-                "ambiguous", candidates=tuple(sorted(n.split(":", 1)[1] for n in nodes))
-            )
-        anchors = sorted({a for (p, a) in self.sections if p in files})
-        near = difflib.get_close_matches(anchor, anchors, n=1, cutoff=0.6)
-        return Resolution("dangling", suggestion=f"#{near[0]}" if near else None)
-
-    def _resolve_title(
-        self, title: str, scope: list[str] | None, context: Sequence[str]
-    ) -> Resolution:
-        want = _norm_title(title)
-        files = scope or self.spec_paths
-        exact: list[str] = []
-        prefix: list[tuple[int, str]] = []
-        for (path, anchor), sec in sorted(self.sections.items()):
-            if path not in files:
-                continue
-            have = _norm_title(sec.title)
-            if not have:
-                continue
-            if have == want:
-                exact.append(self._section_node(path, anchor))
-            elif want.startswith(have + " "):
-                prefix.append((len(have), self._section_node(path, anchor)))
-        nodes = exact
-        if not nodes and prefix:
-            longest = max(n for n, _ in prefix)
-            nodes = [node for n, node in prefix if n == longest]
-        if nodes:
-            return self._narrow(nodes, context, None)
-        titles = sorted({s.title for (p, _), s in self.sections.items() if p in files})
-        near = difflib.get_close_matches(title, titles, n=1, cutoff=0.6)
-        return Resolution("dangling", suggestion=f"§{near[0]}" if near else None)
-
-    def _resolve_id(
-        self, target: RefTarget, scope: list[str] | None, context: Sequence[str]
-    ) -> Resolution:
-        reqs = [
-            r for r in self.by_id.get(target.value, []) if scope is None or r.spec_path in scope
-        ]
-        numbered = re.fullmatch(_NAMED_REQUIREMENT + r"(\d+)", target.value)
-        if target.hint == "requirement" and numbered:
-            # "Requirement 3" also names a localised heading ("需求 3") and vice versa.
-            reqs += [
-                r
-                for ident, rs in sorted(self.by_id.items())
-                if ident != target.value and re.fullmatch(_NAMED_REQUIREMENT + numbered[1], ident)
-                for r in rs
-                if r.kind is ReqKind.REQUIREMENT and (scope is None or r.spec_path in scope)
-            ]
-        wanted = _HINT_KINDS.get(target.hint or "")
-        if wanted:
-            reqs = [r for r in reqs if r.kind in wanted] or reqs
-        if not reqs:
-            same_family = [
-                i
-                for i in self.by_id
-                if id_prefix(i) == id_prefix(target.value)
-                and (scope is None or any(r.spec_path in scope for r in self.by_id[i]))
-            ]
-            near = difflib.get_close_matches(target.value, sorted(same_family), n=1, cutoff=0.5)
-            return Resolution("dangling", suggestion=near[0] if near else None)
-        nodes = [f"req:{r.key}" for r in reqs]
-        if len(nodes) == 1:
-            return Resolution("ok", tuple(nodes))
-        if target.qualifier:
-            feature = set(self.files_for_feature(target.qualifier))
-            narrowed = [f"req:{r.key}" for r in reqs if r.spec_path in feature]
-            if len(narrowed) == 1:
-                return Resolution("ok", tuple(narrowed))
-        return self._narrow(nodes, context, target)
-
-    def _narrow(
-        self, nodes: list[str], context: Sequence[str], target: RefTarget | None
-    ) -> Resolution:
-        """Settle several candidates by the spec files named nearby, else ambiguous."""
-        if len(nodes) == 1:
-            return Resolution("ok", tuple(nodes))
-        if context:
-            folders = {str(PurePosixPath(c).parent) for c in context}
-            near = [n for n in nodes if _node_spec(n) in context]
-            if not near:
-                near = [n for n in nodes if str(PurePosixPath(_node_spec(n)).parent) in folders]
-            if len(near) == 1:
-                return Resolution("ok", (near[0],))
-        return Resolution("ambiguous", candidates=tuple(sorted(nodes)))
-
-    def is_reference_family(self, target: RefTarget) -> bool:
-        """Whether a bare id belongs to an id family the specs use (``FR-``, ``T``)."""
-        return id_prefix(target.value) in self.prefixes
 
 
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
@@ -319,21 +70,6 @@ def _block(ref: CodeRef) -> tuple[str, ...]:
     if ref.source is RefSource.DOCSTRING:
         return (ref.location.path, ref.symbol, ref.source.value)
     return (ref.location.path, str(ref.location.line))
-
-
-def _node_spec(node: str) -> str:
-    """The spec file of a req:/sec:/spec: node."""
-    body = node.split(":", 1)[1]
-    if node.startswith("req:"):
-        return body.split("::", 1)[0].split("#", 1)[0]
-    if node.startswith("sec:"):
-        return body.split("#", 1)[0]
-    return body
-
-
-# --------------------------------------------------------------------------
-# The graph
-# --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +155,7 @@ class TraceGraph:
             res = self.index.resolve(ref.target, context)
             first.append(res)
             if res.status == "ok" and ref.target.kind is RefKind.ID and not context:
-                folders = {str(PurePosixPath(_node_spec(n)).parent) for n in res.nodes}
+                folders = {str(PurePosixPath(node_spec(n)).parent) for n in res.nodes}
                 features[_block(ref)].update(folders)
                 features[(ref.location.path,)].update(folders)
         out: list[LinkedRef] = []
@@ -445,7 +181,7 @@ class TraceGraph:
         return tuple(out)
 
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
-        patterns = [_route_pattern(r.path) for r in self.routes]
+        patterns = [route_pattern(r.path) for r in self.routes]
         endpoints = self.all_endpoints
         same_path: list[list[int]] = []
         exact: list[tuple[int, ...]] = []
@@ -467,7 +203,7 @@ class TraceGraph:
             if wanting:
                 best = max(
                     wanting,
-                    key=lambda ei: (_method_affinity(endpoints[ei].method, route.methods), -ei),
+                    key=lambda ei: (method_affinity(endpoints[ei].method, route.methods), -ei),
                 )
                 near[best].append(i)
         matches: list[EndpointMatch] = []
@@ -476,12 +212,14 @@ class TraceGraph:
             path_mm: tuple[int, ...] = ()
             if not exact[ei]:
                 method_mm = tuple(near.get(ei, ()))
-                loose = _loose(ep.path)
+                loose = loose_path(ep.path)
                 if not same_path[ei] and loose != "/":
                     path_mm = tuple(
                         i
                         for i, r in enumerate(self.routes)
-                        if i not in claimed and ep.method in r.methods and _loose(r.path) == loose
+                        if i not in claimed
+                        and ep.method in r.methods
+                        and loose_path(r.path) == loose
                     )
             node = f"ep:{ei}"
             self.g.add_node(node, kind="endpoint")
@@ -529,7 +267,7 @@ class TraceGraph:
                     via += f" (spec says {ep.method})"
                 elif normalize_path(ep.path) != normalize_path(
                     route.path
-                ) and not _PLACEHOLDER.search(route.path):
+                ) and not PLACEHOLDER.search(route.path):
                     via += f" (spec says {ep.path})"
             if hop_text:
                 via += f" via {hop_text}"

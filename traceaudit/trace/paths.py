@@ -1,0 +1,46 @@
+"""Route paths as the spec and the code write them: normalised, matched, compared.
+
+Parameter names are ignored (``{id}`` = ``{item_id}`` = ``:id``), trailing slashes
+tolerated, and ``{?expr}`` placeholders of values only run time knows match
+anything. Near misses drop version and ``api`` segments.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PARAM = re.compile(r"\{[^{}?]*\}|(?<=/):[A-Za-z_][\w]*")
+
+
+PLACEHOLDER = re.compile(r"\{\?[^{}]*\}")
+
+
+def normalize_path(path: str) -> str:
+    """Compare paths with parameter names ignored and trailing slashes tolerated."""
+    path = _PARAM.sub("{}", path.strip())
+    path = re.sub(r"/{2,}", "/", path)
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path or "/"
+
+
+def route_pattern(path: str) -> re.Pattern[str]:
+    """A regex for a route path in which ``{?expr}`` placeholders match anything."""
+    norm = normalize_path(PLACEHOLDER.sub("\x00", path))
+    parts = [re.escape(p) for p in norm.split("\x00")]
+    body = ".*".join(parts)
+    return re.compile(body.rstrip("/") if len(body) > 1 else body)
+
+
+_AFFINITY = {frozenset({"PUT", "PATCH"}): 2, frozenset({"POST", "PUT"}): 1}
+
+
+def method_affinity(declared: str, served: tuple[str, ...]) -> int:
+    """How likely a served method is what the spec meant by ``declared``."""
+    return max((_AFFINITY.get(frozenset({declared, m}), 0) for m in served), default=0)
+
+
+def loose_path(path: str) -> str:
+    """A path without version and ``api`` segments, for near-miss suggestions."""
+    segs = [s for s in normalize_path(path).split("/") if s and not re.fullmatch(r"v\d+|api", s)]
+    return "/" + "/".join(segs)

@@ -1,0 +1,80 @@
+"""Rules about what could not be read or resolved: TA000, TA010, TA011, TA012.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traceaudit.model import Finding, Location
+from traceaudit.trace.rules import CheckContext, finding
+
+
+def parse_error(ctx: CheckContext) -> Iterator[Finding]:
+    for doc in ctx.graph.docs:
+        if doc.error is not None:
+            yield finding(
+                "TA000",
+                f"cannot parse {doc.path}: {doc.error}; fix the file so its requirements "
+                "are audited",
+                Location(doc.path, 1),
+                doc.path,
+            )
+    for location, error in ctx.code.parse_errors:
+        yield finding(
+            "TA000",
+            f"cannot parse {location.path}: {error}; fix the syntax so its routes and references "
+            "are audited",
+            location,
+            location.path,
+        )
+
+
+def unresolved_route_path(ctx: CheckContext) -> Iterator[Finding]:
+    for location, expression in ctx.code.unresolved_paths:
+        yield finding(
+            "TA010",
+            f"the route path uses `{expression}`, whose value cannot be known without running "
+            f'the code; supply it in [tool.traceaudit.values]: "{expression}" = "<its value>"',
+            location,
+            expression,
+        )
+
+
+def unmounted_router(ctx: CheckContext) -> Iterator[Finding]:
+    # An include or mount whose target only run time knows may be the one that
+    # reaches a router that looks dead: say so rather than claim it is dead.
+    unknown_includes = sorted(
+        str(u.location)
+        for u in ctx.code.unresolved
+        if u.reason.startswith(("include_router(", "mount of "))
+    )
+    for dead in ctx.code.unmounted:
+        lines = [str(loc.line) for loc in dead.route_locations[:10]]
+        more = ""
+        if lines:
+            where = "line" if len(lines) == 1 else "lines"
+            more = f" (defined at {where} {', '.join(lines)})"
+        if unknown_includes:
+            message = (
+                f"no served app includes {dead.name} by name, so its routes{more} are live only "
+                f"if the include at {', '.join(unknown_includes[:3])}, which run time decides, "
+                "adds it; include it by name, or delete it if it is unused"
+            )
+        else:
+            message = (
+                f"{dead.name} is never mounted on a served app, so its routes{more} are not "
+                "live; include it with include_router() or delete it"
+            )
+        yield finding("TA011", message, dead.location, dead.name)
+
+
+def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
+    for item in ctx.code.unresolved:
+        yield finding(
+            "TA012",
+            f"cannot resolve this route registration statically ({item.reason}); import the "
+            "router or app by name instead of computing it at run time, so that its routes "
+            "can be audited",
+            item.location,
+            str(item.location),
+        )

@@ -1,0 +1,114 @@
+"""Rules about requirements and their claims: TA001, TA020, TA021, TA022, TA023.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from traceaudit.model import CodeRef, Finding, ReqKind, ReqStatus, Scope
+from traceaudit.trace.rules import CheckContext, finding, route_name, short
+
+
+def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
+    declared: dict[str, list[str]] = {}
+    for ep in ctx.graph.all_endpoints:
+        if ep.requirement_key is not None:
+            declared.setdefault(ep.requirement_key, []).append(f"{ep.method} {ep.path}")
+    for res in ctx.requirements:
+        if res.status is not ReqStatus.UNIMPLEMENTED:
+            continue
+        req = res.requirement
+        name = req.id if req.id != req.anchor else req.title
+        title = f" ({short(req.title)})" if req.title and req.title != name else ""
+        endpoints = declared.get(req.key, [])
+        served = f" and no live route serves {', '.join(endpoints)}" if endpoints else ""
+        cite = f"`{req.id}`" if req.id != req.anchor else f"`{req.spec_path}#{req.anchor}`"
+        yield finding(
+            "TA001",
+            f"{name}{title} is not implemented: no code cites it{served}; implement it and cite "
+            f"{cite} in the implementing code's docstring, or move it under an Out of Scope "
+            "heading",
+            req.location,
+            req.key,
+        )
+
+
+def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
+    by_key = {r.requirement.key: r for r in ctx.requirements}
+    for res in ctx.requirements:
+        req = res.requirement
+        if req.kind is not ReqKind.TASK or not req.claimed_done or res.implemented_by:
+            continue
+        targets = ctx.graph.linked_requirements(req.key)
+        if not targets or any(by_key[t].implemented_by for t in targets if t in by_key):
+            continue  # a task that names no requirement (setup, chores) traces nothing
+        names = ", ".join(by_key[t].requirement.id for t in targets if t in by_key)
+        about = f" nor its requirements ({names})"
+        yield finding(
+            "TA020",
+            f"task {req.id} is marked done, but no code cites it{about}; cite the task or "
+            "its requirement in the implementing code, or untick it",
+            req.location,
+            req.key,
+        )
+
+
+def _citations_of(ctx: CheckContext, keys: set[str]) -> Iterator[tuple[CodeRef, str]]:
+    for linked in ctx.graph.linked:
+        if linked.resolution.status != "ok" or linked.ref.is_test:
+            continue
+        for node in linked.resolution.nodes:
+            if node.startswith("req:") and node[4:] in keys:
+                yield linked.ref, node[4:]
+
+
+def implements_out_of_scope(ctx: CheckContext) -> Iterator[Finding]:
+    index = ctx.graph.index.by_key
+    out = {k for k, r in index.items() if r.scope is Scope.OUT_OF_SCOPE}
+    for ref, key in _citations_of(ctx, out):
+        req = index[key]
+        yield finding(
+            "TA021",
+            f"{ref.symbol} cites {req.id}, which {req.spec_path}:{req.location.line} puts out of "
+            "scope; remove the code, or bring the requirement into scope in the spec",
+            ref.location,
+            key,
+        )
+    for m in ctx.graph.endpoint_matches:
+        if m.endpoint.scope is Scope.OUT_OF_SCOPE:
+            for i in m.exact:
+                route = ctx.graph.routes[i]
+                yield finding(
+                    "TA021",
+                    f"{route_name(ctx, i)} serves an endpoint that {m.endpoint.location} puts out "
+                    "of scope; remove the route, or bring the endpoint into scope in the spec",
+                    route.location,
+                    route_name(ctx, i),
+                )
+
+
+def needs_clarification(ctx: CheckContext) -> Iterator[Finding]:
+    for res in ctx.requirements:
+        req = res.requirement
+        if req.needs_clarification and req.scope is Scope.IN_SCOPE:
+            yield finding(
+                "TA022",
+                f"{req.id} is marked [NEEDS CLARIFICATION]; settle the question in the spec "
+                "before it is implemented",
+                req.location,
+                req.key,
+            )
+
+
+def implemented_while_unclear(ctx: CheckContext) -> Iterator[Finding]:
+    index = ctx.graph.index.by_key
+    unclear = {k for k, r in index.items() if r.needs_clarification}
+    for ref, key in _citations_of(ctx, unclear):
+        req = index[key]
+        yield finding(
+            "TA023",
+            f"{ref.symbol} implements {req.id}, which the spec still marks [NEEDS CLARIFICATION] "
+            f"({req.spec_path}:{req.location.line}); clarify the spec, then review this code",
+            ref.location,
+            key,
+        )
