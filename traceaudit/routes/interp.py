@@ -17,15 +17,9 @@ from collections.abc import Sequence
 
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
-from traceaudit.routes.expr import (
-    MAX_LOOP,
-    PROPERTY_DECORATORS,
-    Evaluator,
-    _Return,
-    same_value,
-    truth_of,
-)
+from traceaudit.routes.expr import MAX_LOOP, PROPERTY_DECORATORS, EarlyReturn, same_value, truth_of
 from traceaudit.routes.framework import ROUTE_ATTRS, may_be_router, set_router_field
+from traceaudit.routes.functions import Caller
 from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     NONE,
@@ -53,7 +47,7 @@ from traceaudit.routes.values import (
 __all__ = ["Frame", "Interpreter", "ModuleState", "Project"]
 
 
-class Interpreter(Evaluator):
+class Interpreter(Caller):
     """Executes a project's facts and collects routers and their registrations."""
 
     # -- modules ---------------------------------------------------------------
@@ -115,7 +109,7 @@ class Interpreter(Evaluator):
         for stmt in stmts:
             try:
                 self.stmt(stmt, frame)
-            except _Return:
+            except EarlyReturn:
                 raise
             except Exception as exc:
                 # One statement the interpreter cannot follow must not stop the rest.
@@ -150,7 +144,7 @@ class Interpreter(Evaluator):
             unconditional = frame.conditions == frame.entry or all(frame.truths)
             frame.returns.append((value, not unconditional))
             if unconditional:
-                raise _Return
+                raise EarlyReturn
         elif isinstance(stmt, pf.AugAssign):
             self.aug_assign(stmt, frame)
 

@@ -1,0 +1,204 @@
+"""Calls of project functions and classes, for the static interpreter.
+
+:class:`Caller` runs a project function's body with its arguments bound
+(memoised per arguments and conditions, bounded in depth and steps), creates
+instances and routers when a class is called, and sends every other call to the
+models of builtins and the standard library (:mod:`traceaudit.routes.calls`) or
+of FastAPI and Starlette (:mod:`traceaudit.routes.framework`).
+"""
+
+from __future__ import annotations
+
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.calls import call_builtin, call_external
+from traceaudit.routes.expr import MAX_DEPTH, MAX_STEPS, EarlyReturn, Evaluator, same_value
+from traceaudit.routes.framework import apply_route_decorator, ext_router_kind, new_router
+from traceaudit.routes.values import (
+    NONE,
+    BoundMethod,
+    Builtin,
+    ClassV,
+    Const,
+    DictV,
+    Ext,
+    Frame,
+    Function,
+    Instance,
+    ListV,
+    Partial,
+    RouteDecorator,
+    Router,
+    Str,
+    Unknown,
+    Value,
+)
+
+
+class Caller(Evaluator):
+    """Expressions (:class:`Evaluator`) plus calls; the interpreter adds statements."""
+
+    def call(
+        self,
+        func: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call,
+        frame: Frame,
+    ) -> Value:
+        func = self.force(func)
+        if isinstance(func, Function):
+            return self.call_function(func, args, kwargs, call, frame)
+        if isinstance(func, BoundMethod):
+            return self.call_function(func.func, [func.obj, *args], kwargs, call, frame)
+        if isinstance(func, ClassV):
+            return self.instantiate(func, args, kwargs, call, frame)
+        if isinstance(func, Builtin):
+            return call_builtin(self, func, args, kwargs, call, frame)
+        if isinstance(func, RouteDecorator):
+            return apply_route_decorator(self, func, args, call, frame)
+        if isinstance(func, Ext):
+            return call_external(self, func, args, kwargs, call, frame)
+        if isinstance(func, Instance):
+            method = func.cls.lookup("__call__") if isinstance(func.cls, ClassV) else None
+            if isinstance(method, Function):
+                return self.call_function(method, [func, *args], kwargs, call, frame)
+            if isinstance(func.cls, Ext) and func.cls.name == "Config":
+                return kwargs.get("default", self.unknown(pf.render(call)))
+        if isinstance(func, Partial):
+            return self.call(func.func, args, kwargs, call, frame)
+        if isinstance(func, Unknown):
+            return Unknown(pf.render(call), func.ext)
+        return self.unknown(pf.render(call))
+
+    def call_function(
+        self,
+        func: Function,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call | None,
+        frame: Frame | None,
+    ) -> Value:
+        text = pf.render(call) if call is not None else f"{func.fact.name}()"
+        conditions = frame.conditions if frame is not None else ()
+        key = (
+            id(func.fact),
+            id(func.closure),
+            *(_memo_key(a) for a in args),
+            *((k, _memo_key(v)) for k, v in sorted(kwargs.items())),
+            conditions,
+        )
+        if key in self.memo:
+            result, edges = self.memo[key]
+            for target in edges:
+                state = self.project.modules.get(target)
+                if state is not None:
+                    self.add_edge(state)
+            return result
+        if key in self.call_stack or len(self.call_stack) >= MAX_DEPTH or self.steps > MAX_STEPS:
+            return self.unknown(text)
+        self.called.add(id(func.fact))
+        local = self.bind(func, args, kwargs)
+        body = Frame("function", local, func.module, func.closure, conditions, func)
+        self.call_stack.append(key)
+        log: set[str] = set()
+        self.edge_log.append(log)
+        try:
+            self.block(func.fact.body, body)
+        except EarlyReturn:
+            pass
+        finally:
+            self.edge_log.pop()
+            self.call_stack.pop()
+        result = self.pick_return(body.returns, text)
+        self.memo[key] = (result, log)
+        return result
+
+    def pick_return(self, returns: list[tuple[Value, bool]], text: str) -> Value:
+        """The call's value. Returns that may run first (under a test whose value is
+        unknown) and disagree with the final one make a string or number unknown:
+        never a guess. An object keeps the old choice (the final return)."""
+        if not returns:
+            return NONE
+        final = next((value for value, conditional in returns if not conditional), None)
+        maybe = [value for value, conditional in returns if conditional]
+        values = [*maybe, final] if final is not None else maybe
+        if all(same_value(values[0], v) for v in values[1:]):
+            return values[0]
+        if any(isinstance(v, Str | Const) for v in values):
+            return self.unknown(text)
+        if final is not None:
+            return final
+        known = [v for v in maybe if not isinstance(v, Unknown)]
+        return known[0] if known else maybe[0]
+
+    def bind(self, func: Function, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
+        local: dict[str, Value] = {}
+        params = func.fact.params
+        positional = [p for p in params if p.kind in ("posonly", "pos")]
+        rest = list(args)
+        for p in positional:
+            if rest:
+                local[p.name] = rest.pop(0)
+        extra_kwargs = dict(kwargs)
+        for p in params:
+            if p.kind == "vararg":
+                local[p.name] = ListV(rest, "tuple")
+            elif p.kind == "kwarg":
+                continue
+            elif p.name not in local:
+                if p.name in extra_kwargs:
+                    local[p.name] = extra_kwargs.pop(p.name)
+                elif p.default is not None:
+                    defining = Frame("module", func.module.ns, func.module, func.closure, ())
+                    local[p.name] = self.eval(p.default, defining)
+                else:
+                    local[p.name] = self.unknown(p.name)
+        for p in params:
+            if p.kind == "kwarg":
+                local[p.name] = DictV([(Str(k), v) for k, v in extra_kwargs.items()])
+        return local
+
+    def instantiate(
+        self,
+        cls: ClassV,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call,
+        frame: Frame,
+    ) -> Value:
+        obj: Router | Instance | None = None
+        for base in cls.ext_bases():
+            kind = ext_router_kind(base.qual)
+            if kind is not None:
+                obj = Router(kind, cls, self.location(call.line, frame), self.origin)
+                self.routers.append(obj)
+                break
+        if obj is None:
+            obj = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(init, [obj, *args], kwargs, call, frame)
+        elif isinstance(obj, Router):
+            new_router(self, obj, args, kwargs, call, frame)
+        else:  # pydantic models, dataclasses: fields in annotation order
+            classes = [c for c in reversed(cls.mro()) if isinstance(c, ClassV)]
+            fields = dict.fromkeys(n for c in classes for n in c.annotations)
+            for name, value in zip(fields, args, strict=False):
+                obj.attrs[name] = value
+            for name, value in kwargs.items():
+                obj.attrs[name] = value
+        return obj
+
+
+def _memo_key(value: Value) -> object:
+    if isinstance(value, Str):
+        return ("s", value.value, value.holes)
+    if isinstance(value, Const):
+        return ("c", type(value.value).__name__, value.value)
+    if isinstance(value, Unknown):
+        return ("u", value.text)
+    if isinstance(value, Ext):
+        return ("e", value.qual)
+    return ("o", id(value))
+
+
