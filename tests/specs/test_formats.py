@@ -1,63 +1,436 @@
-"""One realistic spec set per format (fixtures/formats/<format>): the parsed
-requirements, declared endpoints and links equal the reviewed golden
-``expected/requirements.json``. Regenerate on purpose with ``--update-goldens``."""
+"""Requirement ids in every format: plain, Kiro, spec-kit, BMAD and OpenFastTrace."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from textwrap import dedent
 
-import pytest
+from tests.specs.support import PATH, eps, parse, reqs
+from traceaudit.model import Config, Location, ReqKind
+from traceaudit.specs.markdown import parse_spec
 
-from traceaudit.audit import load_project
-from traceaudit.config import load
-from traceaudit.report import requirements_json
-
-FORMATS = Path(__file__).resolve().parents[2] / "fixtures" / "formats"
-CASES = sorted(p for p in FORMATS.iterdir() if p.is_dir())
+# --------------------------------------------------------------------------
+# Requirement ids
+# --------------------------------------------------------------------------
 
 
-def render(project: Path) -> str:
-    return requirements_json(load_project(load(project), jobs=1, with_code=False).docs)
+def test_heading_requirement_with_body_text() -> None:
+    doc = parse(
+        """
+        ## Requirements
+
+        ### FR-001: Create order
+
+        The system MUST create orders.
+
+        #### Notes
+
+        Idempotent.
+
+        ### FR-002: Cancel order
+        """
+    )
+    first = doc.requirements[0]
+    assert (first.key, first.id, first.title, first.kind) == (
+        f"{PATH}::FR-001",
+        "FR-001",
+        "Create order",
+        ReqKind.REQUIREMENT,
+    )
+    assert first.text == "The system MUST create orders.\nNotes\nIdempotent."
+    assert (first.location, first.anchor) == (Location(PATH, 3), "fr-001-create-order")
+    assert first.section_path == ("Requirements", "FR-001: Create order")
+    assert reqs(doc) == [("FR-001", "requirement", 3), ("FR-002", "requirement", 11)]
 
 
-@pytest.mark.parametrize("project", CASES, ids=lambda p: p.name)
-def test_parsed_specs_equal_golden(project: Path, update_goldens: bool) -> None:
-    golden = project / "expected" / "requirements.json"
-    actual = render(project)
-    if update_goldens:
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.is_file(), f"missing golden {golden}; run pytest --update-goldens"
-    assert actual == golden.read_text(encoding="utf-8"), f"{golden} differs"
+def test_dashed_heading_id_needs_no_separator() -> None:
+    doc = parse("## REQ-AUTH-001 Login with email\n\n### FR-1.1: Sub item\n")
+    assert [(r.id, r.title) for r in doc.requirements] == [
+        ("REQ-AUTH-001", "Login with email"),
+        ("FR-1.1", "Sub item"),
+    ]
 
 
-def test_every_format_has_a_fixture() -> None:
-    assert [p.name for p in CASES] == [
-        "bmad", "kiro", "kiro-zh", "openfasttrace", "plain", "speckit",
-    ]  # fmt: skip
+def test_bold_list_item_requirements() -> None:
+    doc = parse(
+        """
+        ### Functional Requirements
+
+        - **FR-001**: System MUST allow users to
+          register with email.
+        * **NFR-002** – Responses within 200 ms
+        """
+    )
+    assert [(r.id, r.title, r.location.line, r.anchor) for r in doc.requirements] == [
+        ("FR-001", "System MUST allow users to register with email.", 3, "functional-requirements"),
+        ("NFR-002", "Responses within 200 ms", 5, "functional-requirements"),
+    ]
 
 
-def summary(project: str) -> dict[str, object]:
-    data = json.loads(render(FORMATS / project))
-    return {
-        "requirements": [(r["id"], r["kind"], r["scope"]) for r in data["requirements"]],
-        "endpoints": [(e["method"], e["path"], e["source"]) for e in data["declared_endpoints"]],
-    }
+def test_plain_list_item_and_paragraph_line_requirements() -> None:
+    doc = parse(
+        """
+        - BR-1: Orders need a customer
+        - FR-003 Totals include tax
+
+        FR1: The PRD style requirement
+        NFR2: A second one
+        """
+    )
+    assert reqs(doc) == [
+        ("BR-1", "requirement", 1),
+        ("FR-003", "requirement", 2),
+        ("FR1", "requirement", 4),
+        ("NFR2", "requirement", 5),
+    ]
+    assert [r.title for r in doc.requirements][2:] == ["The PRD style requirement", "A second one"]
 
 
-def test_kiro_web_ui_criteria_and_their_requirement_are_not_backend() -> None:
-    reqs = summary("kiro")["requirements"]
-    assert isinstance(reqs, list)
-    not_backend = [r[0] for r in reqs if r[2] == "not-backend"]
-    assert not_backend == ["1.4", "Requirement 3", "3.1", "3.2"]
+def test_ids_in_prose_are_not_definitions() -> None:
+    doc = parse(
+        """
+        ## Notes
+
+        This follows FR-001 and NFR-002 closely.
+        FR-003 is covered by the tests.
+        - See FR-004 for details
+        - US1 covers the happy path
+        """
+    )
+    assert doc.requirements == ()
 
 
-def test_speckit_template_and_checklist_define_nothing() -> None:
-    data = json.loads(render(FORMATS / "speckit"))
-    counts = {f["path"]: f["requirements"] for f in data["spec_files"]}
-    assert counts[".specify/templates/spec-template.md"] == 0
-    assert counts["specs/001-orders/checklists/requirements.md"] == 0
-    kinds = {r["id"]: r["kind"] for r in data["requirements"] if r["spec_file"].endswith("spec.md")}
-    assert kinds["SC-001"] == "outcome"
-    assert kinds["FR-004a"] == "requirement"
+def test_bold_id_opening_a_wrapped_prose_line_is_not_a_definition() -> None:
+    doc = parse("From here trace **R2** back, see that it depends on\n**R1** (invoice history).\n")
+    assert doc.requirements == ()
+
+
+def test_http2_heading_is_not_a_requirement() -> None:
+    doc = parse("### HTTP2 support\n\n### UTF-8 everywhere\n\n### SHA256: hashing\n")
+    assert doc.requirements == ()
+
+
+def test_list_item_text_includes_nested_items() -> None:
+    doc = parse(
+        """
+        - **FR-001**: Create orders
+          - validate the cart
+          - reserve stock
+        - **FR-002**: Cancel orders
+        """
+    )
+    assert doc.requirements[0].text == "Create orders\nvalidate the cart\nreserve stock"
+
+
+def test_duplicate_id_keeps_the_first_and_records_the_second() -> None:
+    doc = parse("- **FR-001**: First\n- **FR-002**: Other\n- **FR-001**: Again\n")
+    assert reqs(doc) == [("FR-001", "requirement", 1), ("FR-002", "requirement", 2)]
+    assert doc.requirements[0].title == "First"
+    assert doc.duplicate_ids == (("FR-001", Location(PATH, 3)),)
+
+
+def test_custom_id_pattern() -> None:
+    doc = parse("- **STORY-7**: Checkout\n- **FR-001**: Ignored\n", Config(id_pattern=r"STORY-\d+"))
+    assert reqs(doc) == [("STORY-7", "requirement", 1)]
+
+
+def test_nested_requirement_has_parent_key() -> None:
+    doc = parse("## FR-1: Execute endpoint\n\n### FR-1.1: Validate input\n")
+    assert [(r.id, r.parent_key) for r in doc.requirements] == [
+        ("FR-1", None),
+        ("FR-1.1", f"{PATH}::FR-1"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Spec formats: Kiro, spec-kit tasks and stories, BMAD, OpenFastTrace
+# --------------------------------------------------------------------------
+
+
+def test_kiro_requirements_and_numbered_shall_criteria() -> None:
+    doc = parse(
+        """
+        ### Requirement 1: Agent Management
+
+        #### Acceptance Criteria
+
+        1. THE API_Layer SHALL provide endpoints for agents
+        2. WHEN an Agent is created, THE API_Layer SHALL encrypt credentials
+        3. Deleted agents are kept for 30 days
+
+        #### Notes
+
+        1. A note that is not a criterion
+
+        ### 需求 2 - 用戶管理
+
+        1. WHEN 用戶輸入有效的股票代號 THEN 系統 SHALL 顯示
+        """
+    )
+    assert [(r.id, r.kind.value, r.location.line, r.parent_key) for r in doc.requirements] == [
+        ("Requirement 1", "requirement", 1, None),
+        ("1.1", "criterion", 5, f"{PATH}::Requirement 1"),
+        ("1.2", "criterion", 6, f"{PATH}::Requirement 1"),
+        # under the "Acceptance Criteria" heading a criterion needs no SHALL
+        ("1.3", "criterion", 7, f"{PATH}::Requirement 1"),
+        ("需求 2", "requirement", 13, None),
+        ("2.1", "criterion", 15, f"{PATH}::需求 2"),
+    ]
+    assert doc.requirements[0].title == "Agent Management"
+    assert doc.requirements[1].title == "THE API_Layer SHALL provide endpoints for agents"
+
+
+def test_criteria_numbers_follow_the_rendered_list_numbering() -> None:
+    doc = parse("### Requirement 2\n\n1. THE x SHALL a\n1. THE x SHALL b\n1. THE x SHALL c\n")
+    assert [r.id for r in doc.requirements] == ["Requirement 2", "2.1", "2.2", "2.3"]
+
+
+def test_numbered_shall_list_without_a_requirement_heading_gives_no_criteria() -> None:
+    doc = parse("## Rules\n\n1. THE system SHALL log in users\n")
+    assert doc.requirements == ()
+
+
+def test_spec_kit_tasks_with_story_markers() -> None:
+    doc = parse_spec(
+        "## Phase 3: User Story 1\n\n"
+        "- [ ] T012 [P] [US1] Create Order model in src/models/order.py\n"
+        "- [x] T013 [US1] Implement order creation (FR-003)\n"
+        "- [ ] T014 Plain task\n",
+        "specs/a/tasks.md",
+        Config(),
+    )
+    assert [(r.id, r.kind.value, r.title, r.claimed_done) for r in doc.requirements] == [
+        ("T012", "task", "Create Order model in src/models/order.py", False),
+        ("T013", "task", "Implement order creation (FR-003)", True),
+        ("T014", "task", "Plain task", False),
+    ]
+    assert [(k.source_key, k.relation, k.target.value, k.location.line) for k in doc.links] == [
+        ("specs/a/tasks.md::T012", "story", "US1", 3),
+        ("specs/a/tasks.md::T013", "implements", "FR-003", 4),
+        ("specs/a/tasks.md::T013", "story", "US1", 4),
+    ]
+
+
+def test_kiro_tasks_link_through_their_requirements_trailer() -> None:
+    doc = parse(
+        """
+        - [ ] 2. Set up database
+          - [x] 2.1 Create Alembic migration
+            - _Requirements: 11.1, 11.2_
+          - [ ]* 2.2 Write property test
+            - **Validates: Requirements 1.2**
+        """
+    )
+    assert [(r.id, r.kind.value, r.parent_key, r.claimed_done) for r in doc.requirements] == [
+        ("2", "task", None, False),
+        ("2.1", "task", f"{PATH}::2", True),
+        ("2.2", "task", f"{PATH}::2", False),
+    ]
+    assert [(k.source_key, k.relation, k.target.value) for k in doc.links] == [
+        (f"{PATH}::2.1", "implements", "11.1"),
+        (f"{PATH}::2.1", "implements", "11.2"),
+        (f"{PATH}::2.2", "validates", "1.2"),
+    ]
+
+
+def test_spec_kit_user_story_and_bmad_story_headings() -> None:
+    doc = parse(
+        """
+        ### User Story 1 - Browse catalogue (Priority: P1)
+
+        ### Story 1.3: Login form
+
+        ### 6.1.2 Story 1.2 Password reset
+        """
+    )
+    assert [(r.id, r.kind.value, r.title) for r in doc.requirements] == [
+        ("US1", "story", "Browse catalogue (Priority: P1)"),
+        ("Story 1.3", "story", "Login form"),
+        ("Story 1.2", "story", "Password reset"),
+    ]
+
+
+def test_kiro_design_property_validates_requirements() -> None:
+    doc = parse(
+        """
+        ### Property 3: Round trip
+
+        *For any* order, saving then loading returns it; see FR-009.
+
+        **Validates: Requirements 2.1, 3.3**
+        """
+    )
+    assert reqs(doc) == [("Property 3", "property", 1)]
+    assert [(k.relation, k.target.value, k.location.line) for k in doc.links] == [
+        ("validates", "2.1", 5),
+        ("validates", "3.3", 5),
+    ]
+
+
+def test_openfasttrace_items_and_covers_links() -> None:
+    doc = parse(
+        """
+        ### Login
+        `req~login~1`
+
+        Users can log in.
+
+        Covers:
+        - feat~authentication~1
+
+        ### Validate
+        `dsn~validate-request~1`
+        """
+    )
+    assert [(r.id, r.kind.value, r.title, r.text) for r in doc.requirements] == [
+        ("req~login~1", "item", "Login", "Users can log in.\nCovers:\nfeat~authentication~1"),
+        ("dsn~validate-request~1", "item", "Validate", ""),
+    ]
+    assert [(k.source_key, k.relation, k.target.value) for k in doc.links] == [
+        (f"{PATH}::req~login~1", "covers", "feat~authentication~1"),
+    ]
+
+
+def test_tasks_file_restatements_are_not_definitions() -> None:
+    text = dedent(
+        """
+        ## Phase 3: User Story 1
+
+        **From spec.md**:
+        - FR-003: Users MUST be able to edit tasks
+
+        - [x] T014 [US1] Implement GET `/api/{user_id}/tasks` in `backend/app/routes.py`
+        - [ ] T015 [US1] Create POST /api/{user_id}/tasks endpoint (FR-003)
+
+        ## Dependencies
+
+        - **US1 (P1)**: Can start after Phase 2
+        """
+    ).lstrip("\n")
+    doc = parse_spec(text, "specs/001-tasks/tasks.md", Config())
+    assert reqs(doc) == [("T014", "task", 6), ("T015", "task", 7)]
+    assert eps(doc) == [
+        ("GET", "/api/{user_id}/tasks", 6, "bullet"),
+        ("POST", "/api/{user_id}/tasks", 7, "bullet"),
+    ]
+    assert [e.requirement_key for e in doc.endpoints] == [
+        "specs/001-tasks/tasks.md::T014",
+        "specs/001-tasks/tasks.md::T015",
+    ]
+    # the same lines in a spec file do define FR-003
+    assert ("FR-003", "requirement", 4) in reqs(parse(text))
+
+
+def test_endpoints_named_inside_kiro_task_bullets() -> None:
+    doc = parse(
+        """
+        - [x] 6.1 實作股票管理API端點
+          - 建立API路由器（/api/v1/stocks）
+          - 實作POST /api/v1/stocks（新增股票）
+          - 建立WS /ws/stocks/{symbol}即時數據推送
+          - _需求: 1.1_
+
+        - Implement GET /api/v1/other in a plain bullet
+        """
+    )
+    assert eps(doc) == [
+        ("POST", "/api/v1/stocks", 3, "bullet"),
+        ("WEBSOCKET", "/ws/stocks/{symbol}", 4, "bullet"),
+    ]
+
+
+def test_kiro_task_trailer_may_cite_its_own_number() -> None:
+    doc = parse("- [ ] 4.1 Implement alerts\n  - _Requirements: 4.1, 4.2_\n")
+    assert [(k.source_key, k.target.value, k.relation) for k in doc.links] == [
+        (f"{PATH}::4.1", "4.1", "implements"),
+        (f"{PATH}::4.1", "4.2", "implements"),
+    ]
+
+
+def test_field_with_another_label_only_mentions_its_endpoint() -> None:
+    doc = parse(
+        """
+        ### Learnings from the previous story
+
+        - **Backend**: `PUT /api/v1/users/profile/` endpoint, Pydantic models
+
+        ### Profile update
+
+        **Endpoint**: `PUT /api/v1/users/profile/`
+        """
+    )
+    assert reqs(doc) == [("profile-update", "section", 5)]
+    assert [(e.location.line, e.source, e.requirement_key) for e in doc.endpoints] == [
+        (3, "field", None),
+        (7, "field", f"{PATH}#profile-update"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# BMAD acceptance criteria sections and story tasks
+# --------------------------------------------------------------------------
+
+
+def test_bmad_tech_spec_criteria_are_numbered_under_their_story() -> None:
+    doc = parse(
+        """
+        ## Acceptance Criteria (Authoritative)
+
+        ### Story 1.1: Core Backend Setup
+
+        1.  **Given** a fresh checkout, **When** I run the app, **Then** `/health` answers
+        2.  **Given** the app, **When** I open `/docs`, **Then** I see the API
+
+        ### Story 1.2: Sign-up
+
+        1.  **Given** a new email, **When** I sign up, **Then** I get a JWT
+        """
+    )
+    assert reqs(doc) == [
+        ("1.1.1", "criterion", 5),
+        ("1.1.2", "criterion", 6),
+        ("1.2.1", "criterion", 10),
+    ]
+
+
+def test_bmad_story_file_criteria_and_task_links() -> None:
+    doc = parse(
+        """
+        ## Acceptance Criteria
+
+        1. A user can add a symbol.
+        2. An unknown symbol is rejected.
+
+        ## Tasks / Subtasks
+
+        - [x] Task 1: Watchlist endpoints (AC: #1, #2)
+          - [x] Implement `POST /api/v1/watchlist`
+        - [ ] Task 2 (AC #1–#2)
+        """
+    )
+    assert reqs(doc) == [
+        ("1", "criterion", 3),
+        ("2", "criterion", 4),
+        ("Task 1", "task", 8),
+        ("Task 2", "task", 10),
+    ]
+    assert [(k.source_key[len(PATH) + 2 :], k.target.value, k.target.spec) for k in doc.links] == [
+        ("Task 1", "1", PATH),
+        ("Task 1", "2", PATH),
+        ("Task 2", "1", PATH),
+        ("Task 2", "2", PATH),
+    ]
+    assert eps(doc) == [("POST", "/api/v1/watchlist", 9, "bullet")]
+
+
+def test_several_ownerless_criteria_sections_give_no_criteria() -> None:
+    doc = parse(
+        """
+        ## Login
+        ### Acceptance Criteria
+        1. The user can log in.
+        ## Logout
+        ### Acceptance Criteria
+        1. The user can log out.
+        """
+    )
+    assert doc.requirements == ()
