@@ -1,0 +1,108 @@
+"""Auth per route: dependency chains, security schemes, scopes, configurable patterns, router-
+and include-level dependencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.routes.support import APP, one
+from traceaudit.model import Config
+
+# --------------------------------------------------------------------------
+# Auth
+# --------------------------------------------------------------------------
+
+DEPS = """
+from typing import Annotated
+from fastapi import Depends, Security
+from fastapi.security import OAuth2PasswordBearer
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="token")
+
+def get_db():
+    yield None
+
+def get_current_user(token: str = Depends(oauth2)): ...
+
+def get_current_active_user(user = Security(get_current_user, scopes=["me"])): ...
+
+CurrentUser = Annotated[dict, Depends(get_current_active_user)]
+SessionDep = Annotated[object, Depends(get_db)]
+
+def check_owner(): ...
+"""
+
+
+@pytest.mark.parametrize(
+    ("signature", "decorator", "auth", "chain", "scopes"),
+    [
+        (
+            "user: CurrentUser",
+            "",
+            True,
+            ("get_current_active_user", "get_current_user", "oauth2"),
+            ("me",),
+        ),
+        ("session: SessionDep", "", False, (), ()),
+        ("db=Depends(get_db)", "", False, (), ()),
+        (
+            "",
+            ", dependencies=[Depends(get_current_user)]",
+            True,
+            ("get_current_user", "oauth2"),
+            (),
+        ),
+        ("", ", dependencies=[Depends(check_owner)]", False, (), ()),
+        ("token: Annotated[str, Depends(oauth2)]", "", True, ("oauth2",), ()),
+    ],
+)
+def test_auth_follows_dependency_chains(
+    signature: str, decorator: str, auth: bool, chain: tuple[str, ...], scopes: tuple[str, ...]
+) -> None:
+    route = one(
+        {
+            "deps.py": DEPS,
+            "main.py": APP
+            + f"""
+from fastapi import Depends
+from deps import *
+
+@app.get("/x"{decorator})
+def x({signature}): ...
+""",
+        }
+    )
+    assert (route.auth, route.auth_dependencies, route.scopes) == (auth, chain, scopes)
+
+
+def test_auth_patterns_are_configurable() -> None:
+    files = {
+        "main.py": APP
+        + """
+from fastapi import Depends
+def ensure_member(): ...
+@app.get("/x", dependencies=[Depends(ensure_member)])
+def x(): ...
+"""
+    }
+    assert one(files).auth is False
+    configured = one(files, Config(auth_patterns=("ensure_*",)))
+    assert (configured.auth, configured.auth_dependencies) == (True, ("ensure_member",))
+
+
+def test_router_and_include_level_dependencies_apply() -> None:
+    route = one(
+        {
+            "deps.py": DEPS,
+            "main.py": APP
+            + """
+from fastapi import Depends
+from deps import get_current_user, get_db
+router = APIRouter(dependencies=[Depends(get_db)])
+@router.get("/x")
+def x(): ...
+app.include_router(router, dependencies=[Depends(get_current_user)])
+""",
+        }
+    )
+    assert (route.auth, route.dependencies) == (True, ("get_current_user", "get_db"))
