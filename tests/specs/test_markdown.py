@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.specs.support import eps, parse, reqs
 from traceaudit.model import Config, Scope
-from traceaudit.specs.markdown import file_role, parse_spec
+from traceaudit.specs.markdown import parse_spec
+from traceaudit.specs.roles import file_role
 
 # --------------------------------------------------------------------------
 # Sections and title

@@ -3,7 +3,7 @@
 ``parse_spec`` is a pure function of the text (it never reads a file and never
 raises): a file that cannot be parsed gives a ``SpecDoc`` with ``error`` set.
 
-How it works. markdown-it-py turns the text into block tokens; ``_read_blocks``
+How it works. markdown-it-py turns the text into block tokens; ``tokens.read_blocks``
 flattens them into headings, paragraph lines (markup stripped, 1-based line),
 list items, tables and code blocks (``text.Blocks``). Everything after
 that works on those small records:
@@ -12,7 +12,7 @@ that works on those small records:
 - requirements, stories, tasks, properties and OpenFastTrace items come from
   ``formats.find_requirements`` (ids where a spec *defines* them, and the
   structured formats: Kiro, spec-kit, BMAD, OpenFastTrace); ``file_role``
-  keeps templates, checklists and the restatements in tasks files out;
+  (``roles``) keeps templates, checklists and the restatements in tasks files out;
 - a requirement is out of scope under an "Out of Scope"/"Future" heading
   (configurable), and not backend when its subject is a UI (``scope``);
 - endpoints come from headings, tables, bullets, field lines
@@ -33,12 +33,9 @@ but never ``@app.get("/x")`` or ``curl -X POST ...``, which start otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import PurePosixPath
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from traceaudit.model import (
     Config,
@@ -53,24 +50,20 @@ from traceaudit.model import (
 )
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.formats import Req, find_requirements
+from traceaudit.specs.roles import file_role
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.text import (
     Blocks,
-    Fence,
     Heading,
-    Item,
-    Line,
     SectionIndex,
-    Table,
     body_text,
-    collapse,
     heading_matches,
     link_sections,
     paint,
     section_number,
     slugify,
-    strip_heading_marker,
 )
+from traceaudit.specs.tokens import MD, read_blocks
 
 __all__ = ["parse_spec", "slugify"]
 
@@ -82,182 +75,16 @@ def _id_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# --------------------------------------------------------------------------
-# Markdown tokens -> flattened blocks
-# --------------------------------------------------------------------------
 
 
-def _span(tok: Token, default: int) -> tuple[int, int]:
-    """1-based first and last line of a block token."""
-    if tok.map is None:
-        return default, default
-    start = tok.map[0] + 1
-    return start, max(start, tok.map[1])
 
 
-def _split_lines(children: Sequence[Token]) -> list[tuple[str, str | None, tuple[str, ...]]]:
-    """Inline tokens -> one (plain text, leading bold text, code spans) per source line."""
-    out: list[tuple[str, str | None, tuple[str, ...]]] = []
-    parts: list[str] = []
-    codes: list[str] = []
-    lead: list[str] | None = None
-    lead_text: str | None = None
-    started = False
-    depth = 0
-
-    def flush() -> None:
-        nonlocal parts, codes, lead, lead_text, started, depth
-        out.append(("".join(parts), lead_text, tuple(codes)))
-        parts, codes, lead, lead_text, started, depth = [], [], None, None, False, 0
-
-    for child in children:
-        kind = child.type
-        if kind in ("softbreak", "hardbreak"):
-            flush()
-            continue
-        if kind == "strong_open":
-            if not started:
-                started, lead, depth = True, [], 1
-            elif lead is not None and lead_text is None:
-                depth += 1
-            continue
-        if kind == "strong_close":
-            if lead is not None and lead_text is None:
-                depth -= 1
-                if depth == 0:
-                    lead_text = "".join(lead)
-            continue
-        if kind == "text":
-            text = child.content
-        elif kind == "code_inline":
-            text = child.content
-            codes.append(text)
-        else:
-            continue
-        if text.strip():
-            started = True
-        parts.append(text)
-        if lead is not None and lead_text is None:
-            lead.append(text)
-    flush()
-    return out
 
 
-def _strip_marker(inline: Token) -> list[Token]:
-    """Heading children without a trailing spec-kit ``*(mandatory)*`` marker."""
-    children = list(inline.children or [])
-    if strip_heading_marker(inline.content) == inline.content:
-        return children
-    for k in range(len(children) - 1, -1, -1):
-        if children[k].type == "em_open":
-            return children[:k]
-    return children
 
 
-def _read_blocks(tokens: Sequence[Token], n_lines: int) -> Blocks:
-    blocks = Blocks(n_lines)
-    open_items: list[int] = []
-    counters: list[int | None] = []  # per open list: the next item number (None: bullets)
-    lists: list[int] = []  # the open lists, innermost last
-    next_list = 0
-    para = 0
-    last_line = 1
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        kind = tok.type
-        if tok.map is not None:
-            last_line = tok.map[0] + 1
-        if kind == "bullet_list_open":
-            counters.append(None)
-            lists.append(next_list)
-            next_list += 1
-        elif kind == "ordered_list_open":
-            begin = str(tok.attrGet("start") or 1)
-            counters.append(int(begin) if begin.isdigit() else 1)
-            lists.append(next_list)
-            next_list += 1
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            if counters:
-                counters.pop()
-            if lists:
-                lists.pop()
-        elif kind == "list_item_open":
-            start, end = _span(tok, last_line)
-            number = counters[-1] if counters else None
-            if number is not None:
-                counters[-1] = number + 1  # as rendered: "1. 1. 1." counts 1, 2, 3
-            parent = open_items[-1] if open_items else None
-            label = None if number is None else str(number)
-            blocks.items.append(Item(start, end, label, parent, lists[-1] if lists else -1))
-            open_items.append(len(blocks.items) - 1)
-        elif kind == "list_item_close":
-            if open_items:
-                open_items.pop()
-        elif kind == "heading_open" and i + 1 < len(tokens):
-            start, _ = _span(tok, last_line)
-            lines = _split_lines(_strip_marker(tokens[i + 1]))
-            raw = " ".join(p for p, _, _ in lines).strip()
-            level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
-            blocks.headings.append(Heading(level, start, raw, collapse(raw), lines[0][1]))
-            blocks.plain[start] = collapse(raw)
-            i += 2
-            continue
-        elif kind == "paragraph_open" and i + 1 < len(tokens):
-            start, _ = _span(tok, last_line)
-            first = i > 0 and tokens[i - 1].type == "list_item_open"
-            item = open_items[-1] if open_items else None
-            for k, (plain, bold, codes) in enumerate(_split_lines(tokens[i + 1].children or [])):
-                line = start + k
-                blocks.lines.append(Line(line, plain, bold, codes, item, para, first and k == 0))
-                blocks.plain[line] = plain.strip()
-            para += 1
-            i += 2
-            continue
-        elif kind == "table_open":
-            i = _read_table(tokens, i, blocks, last_line)
-            continue
-        elif kind in ("fence", "code_block"):
-            start, _ = _span(tok, last_line)
-            top = start + 1 if kind == "fence" else start
-            content = tok.content.split("\n")
-            if content and content[-1] == "":
-                content.pop()
-            numbered = [(top + k, text) for k, text in enumerate(content)]
-            blocks.fences.append(Fence(tok.info.strip(), numbered))
-            for line, text in numbered:
-                blocks.plain[line] = text
-        i += 1
-    return blocks
 
 
-def _read_table(tokens: Sequence[Token], i: int, blocks: Blocks, last_line: int) -> int:
-    header: list[str] = []
-    rows: list[tuple[int, list[str]]] = []
-    cells: list[str] = []
-    row_line = last_line
-    in_head = False
-    i += 1
-    while i < len(tokens) and tokens[i].type != "table_close":
-        tok = tokens[i]
-        if tok.type == "thead_open":
-            in_head = True
-        elif tok.type == "thead_close":
-            in_head = False
-        elif tok.type == "tr_open":
-            row_line = tok.map[0] + 1 if tok.map is not None else row_line + 1
-            cells = []
-        elif tok.type == "inline":
-            cells.append(collapse(" ".join(p for p, _, _ in _split_lines(tok.children or []))))
-        elif tok.type == "tr_close":
-            if in_head:
-                header = cells
-            else:
-                rows.append((row_line, cells))
-            blocks.plain[row_line] = " | ".join(cells)
-        i += 1
-    blocks.tables.append(Table(header, rows))
-    return i + 1
 
 
 # --------------------------------------------------------------------------
@@ -449,48 +276,18 @@ def _endpoints(
     return tuple(out)
 
 
-_MD = MarkdownIt("commonmark").enable("table")
-_TEMPLATE_NAME = re.compile(r"(?i)(?:^|[-_.])template\.md$")
 
 
-_NOTES_FILES = frozenset({"research.md", "quickstart.md"})
 
 
-def file_role(path: str) -> str:
-    """What a spec file is, from its path: template, checklist, tasks or spec.
-
-    - ``template``: under a ``templates``/``template`` folder, or named
-      ``*-template.md`` (spec-kit ``.specify/templates/spec-template.md``, BMAD
-      templates). Its ids are placeholders: it defines nothing.
-    - ``checklist``: under a ``checklists`` folder (spec-kit
-      ``checklists/requirements.md`` checks the spec's quality). It cites ids
-      (``1. **FR-008**: ... - RESOLVED``) but defines none.
-    - ``notes``: spec-kit's ``research.md`` (decisions ``R1``/``D1`` and their
-      rationale) and ``quickstart.md`` (usage): they define no requirement,
-      though the endpoints they name are still declarations.
-    - ``tasks``: the file name holds "task" (``tasks.md``). Ids at the start of
-      its list items or paragraphs that are not tasks restate the spec
-      (``- FR-003: Users MUST ...`` under "From spec.md") and define nothing;
-      its headings and tasks still do.
-    """
-    parts = [p.lower() for p in PurePosixPath(path).parts]
-    if any(p in ("templates", "template") for p in parts[:-1]) or _TEMPLATE_NAME.search(parts[-1]):
-        return "template"
-    if "checklists" in parts[:-1]:
-        return "checklist"
-    if parts[-1] in _NOTES_FILES:
-        return "notes"
-    if "task" in PurePosixPath(parts[-1]).stem:
-        return "tasks"
-    return "spec"
 
 
 def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
     """Parse one Markdown spec. Pure: never reads files, never raises."""
     try:
         id_re = _id_regex(config.id_pattern)
-        tokens = _MD.parse(text)
-        blocks = _read_blocks(tokens, text.count("\n") + 1)
+        tokens = MD.parse(text)
+        blocks = read_blocks(tokens, text.count("\n") + 1)
         link_sections(blocks)
         role = file_role(path)
         if role == "template":

@@ -1,0 +1,215 @@
+"""Recognisers for endpoints in spec text: a method and a path, in every written form.
+
+Every function takes plain text (Markdown markup already stripped by the
+caller) and returns what it finds; none raises. The patterns are deliberately
+narrow: a spec line only declares an endpoint when an upper-case HTTP method is
+followed by a path that starts with ``/`` (or a path is followed by
+``(METHOD)``). False declarations are worse than missed ones. Tables are read
+by their column roles, fenced code line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from traceaudit.specs.statements import (
+    is_status_header,
+)
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "WEBSOCKET")
+_METHOD = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|WEBSOCKET|WS)"
+_METHODS = rf"{_METHOD}(?:\s*(?:,|/|\||&|\band\b|\bor\b)\s*{_METHOD})*"
+# An optional scheme and host before the path are dropped: GET https://api.x.io/v1/items.
+# Paths are ASCII: "WS /ws/x即時數據" and "/api/x（新增）" end where the CJK text starts.
+_PATH = r"(?:https?://[^\s/`'\"<>]+)?(?P<path>/[^\s`'\"<>|,;()\[\]\x80-\U0010ffff]*)"
+# Before a method word: no ASCII letter, digit or path character ("實作POST /x" is fine).
+_BEFORE = r"(?<![A-Za-z0-9_/.-])"
+
+_AT_START = re.compile(rf"^(?P<methods>{_METHODS})\s*:?\s+{_PATH}")
+_PATH_FIRST = re.compile(rf"^{_PATH}\s*\(\s*(?P<methods>{_METHODS})\s*\)")
+_ANYWHERE = re.compile(rf"{_BEFORE}(?P<methods>{_METHODS})\s+{_PATH}")
+_ANYWHERE_PATH_FIRST = re.compile(rf"{_BEFORE}{_PATH}\s*\(\s*(?P<methods>{_METHODS})\s*\)")
+_ONE_METHOD = re.compile(_METHOD)
+_CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
+# "Label: rest" where the label is a few words (a field line without bold).
+_PLAIN_FIELD = re.compile(r"^(?P<label>[^\W\d][\w /&()'-]{0,40}?)\s*[:：]\s*(?P<value>.*)$")
+_PATH_TAIL = ".,:;!?*'\"`"
+
+
+def normalise_method(word: str) -> str:
+    """``ws`` / ``WS`` / ``WebSocket`` -> ``WEBSOCKET``; everything else upper case."""
+    upper = word.strip().upper()
+    return "WEBSOCKET" if upper in {"WS", "WSS", "WEBSOCKET"} else upper
+
+
+def normalise_path(raw: str) -> str | None:
+    """Clean a path as written; None when it is not a usable API path.
+
+    Query strings and fragments are cut, trailing punctuation dropped, and
+    Express-style ``:id`` segments become ``{id}``. ``{param}`` is kept.
+    """
+    path = re.split(r"[?#]", raw, maxsplit=1)[0]
+    while len(path) > 1 and path[-1] in _PATH_TAIL:
+        path = path[:-1]
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    path = re.sub(r"(?<=/):([A-Za-z_]\w*)", r"{\1}", path)
+    if path.count("{") != path.count("}"):
+        return None
+    return path
+
+
+def _methods(text: str) -> list[str]:
+    return [normalise_method(m.group(0)) for m in _ONE_METHOD.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """An endpoint found in a piece of text; ``end`` is where its match ends."""
+
+    method: str
+    path: str
+    end: int
+
+
+def _found(m: re.Match[str]) -> list[Found]:
+    path = normalise_path(m["path"])
+    if path is None:
+        return []
+    return [Found(method, path, m.end()) for method in dict.fromkeys(_methods(m["methods"]))]
+
+
+def endpoints_at_start(text: str) -> list[Found]:
+    """Endpoints that open ``text``: ``GET /x …``, ``[ ] POST /y``, ``/z (PUT)``."""
+    body = _CHECKBOX.sub("", text, count=1).lstrip()
+    offset = len(text) - len(body)
+    m = _AT_START.match(body) or _PATH_FIRST.match(body)
+    if not m:
+        return []
+    return [Found(f.method, f.path, f.end + offset) for f in _found(m)]
+
+
+def endpoints_anywhere(text: str) -> list[Found]:
+    """Every ``METHOD /path`` or ``/path (METHOD)`` in ``text``."""
+    out: list[Found] = []
+    for pattern in (_ANYWHERE, _ANYWHERE_PATH_FIRST):
+        for m in pattern.finditer(text):
+            out.extend(_found(m))
+    return out
+
+
+# Case-insensitive words only: the ASCII class of _PATH must stay case-sensitive.
+_PROSE = re.compile(
+    rf"(?<![\w/.-])(?P<methods>(?i:{_METHOD}))\s+(?i:(?:http\s+)?(?:requests?|calls?)\s+"
+    rf"(?:is\s+sent\s+|are\s+sent\s+)?(?:to|at|on|against|for)\s+(?:the\s+)?(?:endpoint\s+)?)"
+    rf"{_PATH}"
+)
+
+
+def endpoints_in_prose(text: str) -> list[Found]:
+    """Given/When/Then prose: "When I send a POST request to `/api/tasks`"."""
+    out: list[Found] = []
+    for m in _PROSE.finditer(text):
+        if m["methods"].isupper():
+            out.extend(_found(m))
+    return out
+
+
+def endpoint_only(text: str) -> list[Found]:
+    """Endpoints when ``text`` is nothing but one (a table cell, a code span)."""
+    stripped = text.strip()
+    found = endpoints_at_start(stripped)
+    if found and found[0].end >= len(stripped.rstrip(_PATH_TAIL + " ")):
+        return found
+    return []
+
+
+def split_field(plain: str, lead_bold: str | None) -> tuple[str, str] | None:
+    """``**Auth**: Required`` / ``**Auth:** Required`` / ``Auth: Public`` -> (label, value)."""
+    if lead_bold is not None:
+        label = lead_bold.strip()
+        rest = plain.strip()[len(lead_bold.strip()) :] if plain.strip().startswith(label) else ""
+        if label.endswith((":", "：")):
+            return label[:-1].strip(), rest.strip()
+        rest = rest.lstrip()
+        if rest.startswith((":", "：")):
+            return label, rest[1:].strip()
+        return None
+    m = _PLAIN_FIELD.match(plain.strip())
+    if not m or len(m["label"].split()) > 5:
+        return None
+    return m["label"].strip(), m["value"].strip()
+
+
+# --------------------------------------------------------------------------
+# Tables and fenced code
+# --------------------------------------------------------------------------
+
+_METHOD_HEADER = re.compile(r"(?i)^(?:http\s+)?(?:method|verb|methods)$")
+_PATH_HEADER = re.compile(
+    r"(?i)^(?:path|endpoint|route|url|uri|resource|api|api\s+endpoint|url\s+pattern|"
+    r"endpoint\s+path|request|paths|endpoints|routes)$"
+)
+_AUTH_HEADER = re.compile(
+    r"(?i)^(?:auth(?:entication|orization|orisation)?(?:\s+required)?|auth\??|requires?\s+auth\w*|"
+    r"access|protected|permissions?|security|login\s+required)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRoles:
+    method: int | None
+    path: int | None
+    auth: int | None
+    status: int | None
+
+
+def table_roles(header: list[str]) -> TableRoles:
+    """Which columns of a table hold the method, path, auth and status (any order)."""
+
+    def find(test: Callable[[str], object]) -> int | None:
+        for i, cell in enumerate(header):
+            if test(cell.strip().strip("*_`").strip()):
+                return i
+        return None
+
+    return TableRoles(
+        find(_METHOD_HEADER.match),
+        find(_PATH_HEADER.match),
+        find(_AUTH_HEADER.match),
+        find(is_status_header),
+    )
+
+
+def row_endpoints(cells: list[str], roles: TableRoles) -> list[Found]:
+    """The endpoints of one table row (method column or method inside the path cell)."""
+    if roles.path is None or roles.path >= len(cells):
+        # No path column: only a cell that is exactly "METHOD /path" counts.
+        for cell in cells:
+            found = endpoint_only(cell)
+            if found:
+                return found
+        return []
+    path_cell = cells[roles.path].strip()
+    embedded = endpoints_at_start(path_cell)
+    if embedded:
+        return embedded
+    if roles.method is None or roles.method >= len(cells):
+        return []
+    m = re.match(rf"^{_PATH}", path_cell)
+    path = normalise_path(m["path"]) if m else None
+    methods = re.findall(rf"(?i)(?<![A-Za-z]){_METHOD}(?![A-Za-z])", cells[roles.method])
+    if path is None or not methods:
+        return []
+    return [Found(normalise_method(w), path, 0) for w in dict.fromkeys(x.upper() for x in methods)]
+
+
+_FENCE_LINE = re.compile(rf"^[\s\-*+•│├└─|>]*(?P<methods>{_METHOD})\s+{_PATH}")
+
+
+def fence_endpoint(line: str) -> list[Found]:
+    """``POST /api/stocks - create`` / ``WS /ws/x`` / ``GET /x HTTP/1.1`` in a code block."""
+    m = _FENCE_LINE.match(line)
+    return _found(m) if m else []
