@@ -1,4 +1,4 @@
-"""pycode: one Python file -> per-file facts (inline sources, exact expected values)."""
+"""pysource: one Python file -> per-file facts (inline sources, exact expected values)."""
 
 from __future__ import annotations
 

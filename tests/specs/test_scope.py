@@ -7,7 +7,7 @@ from traceaudit.model import Config, SpecDoc
 from traceaudit.specs.scope import subjects
 
 # --------------------------------------------------------------------------
-# Scope: not backend (spec_scope)
+# Scope: not backend (specs/scope.py)
 # --------------------------------------------------------------------------
 
 
