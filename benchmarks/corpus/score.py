@@ -35,6 +35,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPOS = HERE / "repos"
+# Later judgements (of findings that code changes brought up) live apart from the
+# first-run ones, one file per judge: judgements/<owner>__<name>/<judge>.json,
+# each {"findings": [...], "matrix": [...]} in the same format.
+LATER = HERE / "judgements"
 VERDICTS = ("true", "false", "debatable")
 
 
@@ -60,6 +64,10 @@ def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
             continue
         if role != "all" and entry.get("role") != role:
             continue
+        for later in sorted((LATER / slug(entry["repo"])).glob("*.json")):
+            extra = json.loads(later.read_text(encoding="utf-8"))
+            entry.setdefault("findings", []).extend(extra.get("findings", []))
+            entry.setdefault("matrix", []).extend(extra.get("matrix", []))
         entries.append(entry)
     return entries
 
@@ -167,7 +175,7 @@ def main() -> int:
                 lost.append(f"{entry['repo']}: {judged['code']} {judged['file']}:"
                             f"{judged.get('line', '?')} {judged['subject']}")
         statuses = {r["key"]: r["status"] for r in report["requirements"]}
-        rows = entry.get("matrix", [])
+        rows = list({row["key"]: row for row in entry.get("matrix", [])}.values())  # latest wins
         right = sum(1 for row in rows if statuses.get(row["key"]) == row["right_status"])
         matrix_total += len(rows)
         matrix_right += right
