@@ -66,10 +66,25 @@ def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
             continue
         for later in sorted((LATER / slug(entry["repo"])).glob("*.json")):
             extra = json.loads(later.read_text(encoding="utf-8"))
-            entry.setdefault("findings", []).extend(extra.get("findings", []))
+            entry["findings"] = rejudge(entry.get("findings", []), extra.get("findings", []))
             entry.setdefault("matrix", []).extend(extra.get("matrix", []))
         entries.append(entry)
     return entries
+
+
+def _same(judged: dict[str, Any]) -> tuple[str, str, str, int]:
+    return (judged["code"], judged["file"], judged["subject"], judged.get("line", 0))
+
+
+def rejudge(
+    earlier: list[dict[str, Any]], later: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``earlier`` with ``later`` added; a later judgement of the same finding (code, file,
+    subject and line) replaces the earlier one (a finding judged again after its message
+    or its evidence changed)."""
+    again = {_same(j): j for j in later}
+    kept = [again.pop(_same(j), j) for j in earlier]
+    return kept + [j for j in later if _same(j) in again]
 
 
 def checkout(entry: dict[str, Any], checkouts: Path, mirror: Path) -> Path:

@@ -23,11 +23,13 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
         endpoints = declared.get(req.key, [])
         served = f" and no live route serves {', '.join(endpoints)}" if endpoints else ""
         cite = f"`{req.id}`" if req.id != req.anchor else f"`{req.spec_path}#{req.anchor}`"
+        # What is known is that nothing traces to it, not that it is missing: code may
+        # implement it without saying so.
         yield finding(
             "TA001",
-            f"{name}{title} is not implemented: no code cites it{served}; implement it and cite "
-            f"{cite} in the implementing code's docstring, or move it under an Out of Scope "
-            "heading",
+            f"{name}{title} is untraced: no code cites it{served}; if code implements it, cite "
+            f"{cite} in that code's docstring, else implement it or move it under an Out of "
+            "Scope heading",
             req.location,
             req.key,
         )

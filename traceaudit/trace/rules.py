@@ -25,7 +25,9 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 RULES: tuple[Rule, ...] = (
     Rule("TA000", "parse-error", E, "A Python or Markdown file could not be parsed."),
-    Rule("TA001", "unimplemented-requirement", E, "No code cites the requirement or serves it."),
+    Rule(
+        "TA001", "unimplemented-requirement", E, "Untraced: no code cites it, no route serves it."
+    ),
     Rule("TA002", "undocumented-endpoint", W, "A live route that no spec documents."),
     Rule("TA003", "dangling-reference", E, "A spec reference in code names nothing that exists."),
     Rule("TA004", "ambiguous-reference", W, "A bare reference that several specs define."),
