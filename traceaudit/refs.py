@@ -99,6 +99,21 @@ class FoundRef:
     explicit: bool
 
 
+# Line endings as CPython and CommonMark count them: LF, CRLF and a lone CR. Nothing
+# else (not U+2028, NEL or form feed, which str.splitlines() also splits on).
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR -> LF, so that counting LFs gives CPython's and CommonMark's lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut at CPython's line endings (never at U+2028, NEL, FF ... )."""
+    return LINE_BREAK.split(text)
+
+
 def id_prefix(identifier: str) -> str:
     """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-020a`` -> ``FR-``."""
     return re.sub(r"\d+[a-z]?(?:\.\d+)*$", "", identifier)
@@ -115,7 +130,7 @@ def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     # BMAD "(AC: #2)" counts within the one story the text names: Story 1.2 -> 1.2.2.
     stories = set(_STORY_NUMBER.findall(text))
     story = stories.pop() if len(stories) == 1 else None
-    for line_no, line in enumerate(text.splitlines()):
+    for line_no, line in enumerate(split_lines(text)):
         if story is not None:
             for m in _AC_LIST.finditer(line):
                 for ac in re.finditer(r"\d+", m["list"]):

@@ -178,7 +178,7 @@ def references_fast(
         ]
     except (SyntaxError, ValueError, tokenize.TokenError):
         return None
-    lines = source.splitlines()
+    lines = source.split("\n")  # scan_module normalised the line endings
     refs: list[CodeRef] = []
     scopes: list[tuple[int, int, str]] = []
 

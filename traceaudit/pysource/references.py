@@ -27,7 +27,7 @@ class ReferenceScanner(CstFile):
         """Spec references in docstrings, comments and route decorator metadata."""
         scopes: list[tuple[int, int, str]] = []
         refs: list[CodeRef] = []
-        self.source_lines = self.tree.code.splitlines()
+        self.source_lines = self.tree.code.split("\n")  # normalised line endings
         refs += self.docstring_refs(self.tree.body, self.path)
         self.collect_scopes(self.tree.body, "", scopes, refs)
         for line, col, raw in self.lines.comments:

@@ -46,6 +46,7 @@ from traceaudit.pysource.prefilter import (
 )
 from traceaudit.pysource.references import ReferenceScanner
 from traceaudit.pysource.statements import StatementScanner
+from traceaudit.refs import normalize_newlines
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -104,7 +105,13 @@ def scan_module(
     *,
     extract_refs: ExtractRefs | None = None,
 ) -> pf.ModuleFacts:
-    """One Python file -> its facts, never raising (see :func:`_scan_module`)."""
+    """One Python file -> its facts, never raising (see :func:`_scan_module`).
+
+    CRLF and lone CR line endings become LF first, as CPython's tokenizer does,
+    so that every line count below (LibCST's code generation, ``ast``, the text
+    pre-filter) gives CPython's line numbers.
+    """
+    source = normalize_newlines(source)
     facts = _scan_module(source, path, module, config, extract_refs=extract_refs)
     if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
         return facts

@@ -48,6 +48,7 @@ from traceaudit.model import (
     SpecDoc,
     SpecLink,
 )
+from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.formats import Req, find_requirements
 from traceaudit.specs.roles import file_role
@@ -286,6 +287,7 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
     """Parse one Markdown spec. Pure: never reads files, never raises."""
     try:
         id_re = _id_regex(config.id_pattern)
+        text = normalize_newlines(text)  # as markdown-it does, so line counts agree with it
         tokens = MD.parse(text)
         blocks = read_blocks(tokens, text.count("\n") + 1)
         link_sections(blocks)
