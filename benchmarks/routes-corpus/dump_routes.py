@@ -32,6 +32,7 @@ Changes in this copy (benchmarks/routes-corpus, issue 9):
   with `--file-root`, e.g. the site-packages folder AND a source checkout; the
   first one containing the file wins).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,7 +82,8 @@ def def_line_for(path: str, firstlineno: int) -> int | None:
     if path not in _def_cache:
         m: dict[int, int] = {}
         try:
-            tree = ast.parse(open(path, encoding="utf-8").read())
+            with open(path, encoding="utf-8") as fh:
+                tree = ast.parse(fh.read())
         except Exception:
             tree = None
         if tree is not None:
@@ -120,7 +122,7 @@ def describe_callable(obj: Any, repo_root: str) -> dict[str, Any]:
         func = func.__func__
     if not (inspect.isfunction(func) or inspect.isclass(func)):
         # callable instance: use its class' __call__
-        call = getattr(type(func), "__call__", None)
+        call = getattr(type(func), "__call__", None)  # noqa: B004 - the class attribute itself
         if call is not None and inspect.isfunction(call):
             out["callable_instance_of"] = f"{type(func).__module__}.{type(func).__qualname__}"
             func = call
@@ -167,7 +169,8 @@ def dep_name(call: Any) -> str:
     if inspect.isfunction(call) or inspect.isclass(call) or inspect.ismethod(call):
         return f"{getattr(call, '__module__', '?')}.{getattr(call, '__qualname__', repr(call))}"
     t = type(call)
-    return f"{t.__module__}.{t.__qualname__}()"  # callable instance (OAuth2PasswordBearer(), HTTPBearer(), ...)
+    # a callable instance (OAuth2PasswordBearer(), HTTPBearer(), ...)
+    return f"{t.__module__}.{t.__qualname__}()"
 
 
 def flatten_dependant(dependant: Any) -> tuple[list[str], list[str]]:
@@ -210,7 +213,9 @@ def is_framework(info: dict[str, Any]) -> bool:
     """Routes FastAPI/Starlette add themselves (/openapi.json, /docs, /redoc, ...)."""
     mod = (info.get("module") or "").split(".")[0]
     f = info.get("file") or ""
-    return mod in ("fastapi", "starlette") or bool(re.match(r"<site-packages>/(fastapi|starlette)/", f))
+    return mod in ("fastapi", "starlette") or bool(
+        re.match(r"<site-packages>/(fastapi|starlette)/", f)
+    )
 
 
 def _expand(routes: list[Any]) -> list[tuple[Any, Any]]:
@@ -245,10 +250,14 @@ def _router_of(app: Any) -> Any:
         r = getattr(probe, "router", None)
         if r is not None and hasattr(r, "routes"):
             return r
-        if hasattr(probe, "routes") and not callable(getattr(probe, "routes")):
+        if hasattr(probe, "routes") and not callable(probe.routes):
             return probe
         probe = getattr(probe, "app", None)
     return None
+
+
+def _type_name(obj: Any) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
 
 def _low_priority(router: Any, prefix: str, out: list[dict], mount_chain: tuple[str, ...]) -> None:
@@ -266,13 +275,28 @@ def _low_priority(router: Any, prefix: str, out: list[dict], mount_chain: tuple[
         fprefix = getattr(g, "frontend_prefix", "")
         for fr in getattr(orig, "routes", []) or []:
             p = fr.path if not fprefix else (fprefix if fr.path == "/" else fprefix + fr.path)
-            out.append({"type": "FrontendRoute", "path": prefix + p, "methods": sorted(getattr(fr, "methods", []) or []),
-                        "mount": True, "static": True, "mount_chain": list(mount_chain),
-                        "app_type": f"{type(getattr(fr, 'app', None)).__module__}.{type(getattr(fr, 'app', None)).__qualname__}"})
+            out.append(
+                {
+                    "type": "FrontendRoute",
+                    "path": prefix + p,
+                    "methods": sorted(getattr(fr, "methods", []) or []),
+                    "mount": True,
+                    "static": True,
+                    "mount_chain": list(mount_chain),
+                    "app_type": _type_name(getattr(fr, "app", None)),
+                }
+            )
 
 
-def walk_routes(routes: list[Any], prefix: str, repo_root: str, out: list[dict], depth: int = 0,
-                mount_chain: tuple[str, ...] = (), router: Any = None) -> None:
+def walk_routes(
+    routes: list[Any],
+    prefix: str,
+    repo_root: str,
+    out: list[dict],
+    depth: int = 0,
+    mount_chain: tuple[str, ...] = (),
+    router: Any = None,
+) -> None:
     from starlette.routing import Host, Mount, WebSocketRoute
 
     try:
@@ -293,7 +317,15 @@ def walk_routes(routes: list[Any], prefix: str, repo_root: str, out: list[dict],
             rec["mount_chain"] = list(mount_chain)
             out.append(rec)
             if sub is not None and depth < 10:
-                walk_routes(list(sub.routes), full, repo_root, out, depth + 1, mount_chain + (full or "/",), sub)
+                walk_routes(
+                    list(sub.routes),
+                    full,
+                    repo_root,
+                    out,
+                    depth + 1,
+                    (*mount_chain, full or "/"),
+                    sub,
+                )
             continue
         if isinstance(r, Host):
             rec.update(path=prefix or "/", host=r.host, mount=True, mount_chain=list(mount_chain))
@@ -309,8 +341,11 @@ def walk_routes(routes: list[Any], prefix: str, repo_root: str, out: list[dict],
         rec["mount_chain"] = list(mount_chain)
         rec["name"] = getattr(r, "name", None)
         methods = getattr(r, "methods", None)
-        if isinstance(r, WebSocketRoute) or (APIWebSocketRoute and isinstance(r, APIWebSocketRoute)) \
-                or tname in ("WebSocketRoute", "APIWebSocketRoute"):
+        if (
+            isinstance(r, WebSocketRoute)
+            or (APIWebSocketRoute and isinstance(r, APIWebSocketRoute))
+            or tname in ("WebSocketRoute", "APIWebSocketRoute")
+        ):
             rec["methods"] = ["WEBSOCKET"]
         else:
             rec["methods"] = sorted(methods) if methods else []
@@ -327,8 +362,11 @@ def walk_routes(routes: list[Any], prefix: str, repo_root: str, out: list[dict],
             deps, schemes = flatten_dependant(dependant)
             rec["dependencies"] = deps
             rec["security_schemes"] = schemes
-            rec["route_dependencies"] = [dep_name(d.dependency) for d in (getattr(r, "dependencies", None) or [])
-                                         if getattr(d, "dependency", None) is not None]
+            rec["route_dependencies"] = [
+                dep_name(d.dependency)
+                for d in (getattr(r, "dependencies", None) or [])
+                if getattr(d, "dependency", None) is not None
+            ]
             rec["auth_heuristic"] = bool(schemes) or any(looks_auth(n) for n in deps)
         out.append(rec)
     if router is not None:
@@ -338,7 +376,7 @@ def walk_routes(routes: list[Any], prefix: str, repo_root: str, out: list[dict],
 def _load_app(spec: str, factory: bool, ns: dict[str, Any]) -> Any:
     if "=" in spec and ":" not in spec.split("=", 1)[0]:
         _name, expr = spec.split("=", 1)
-        return eval(expr, ns)  # noqa: S307 - our own expression, on our own venv
+        return eval(expr, ns)
     modname, attr = spec.split(":", 1)
     mod = importlib.import_module(modname)
     obj: Any = mod
@@ -369,14 +407,33 @@ def _dump_app(obj: Any, lifespan: bool, repo_root: str) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo-root", required=True)
-    ap.add_argument("--file-root", action="append", default=[],
-                    help="another root that endpoint files are made relative to (checked first)")
-    ap.add_argument("--app", action="append", required=True,
-                    help="module:attr (attr may be a dotted path), or NAME=PYTHON-EXPRESSION; repeatable")
-    ap.add_argument("--factory", action="store_true", help="call attr() to get the app (module:attr apps)")
-    ap.add_argument("--import", dest="imports", action="append", default=[],
-                    help="module imported into the namespace of --expr apps (as its top name)")
-    ap.add_argument("--exec", dest="exec_file", help="python file executed first; its globals serve --app expressions")
+    ap.add_argument(
+        "--file-root",
+        action="append",
+        default=[],
+        help="another root that endpoint files are made relative to (checked first)",
+    )
+    ap.add_argument(
+        "--app",
+        action="append",
+        required=True,
+        help="module:attr (attr may be a dotted path), or NAME=PYTHON-EXPRESSION; repeatable",
+    )
+    ap.add_argument(
+        "--factory", action="store_true", help="call attr() to get the app (module:attr apps)"
+    )
+    ap.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        help="module imported into the namespace of --expr apps (as its top name)",
+    )
+    ap.add_argument(
+        "--exec",
+        dest="exec_file",
+        help="python file executed first; its globals serve --app expressions",
+    )
     ap.add_argument("--env", action="append", default=[], help="K=V set before importing anything")
     ap.add_argument("--chdir")
     ap.add_argument("--repo", required=True)
@@ -385,8 +442,11 @@ def main() -> None:
     ap.add_argument("--name", required=True)
     ap.add_argument("--sys-path", action="append", default=[])
     ap.add_argument("--note", action="append", default=[])
-    ap.add_argument("--lifespan", action="store_true",
-                    help="run the app's lifespan startup before dumping (routes added at startup)")
+    ap.add_argument(
+        "--lifespan",
+        action="store_true",
+        help="run the app's lifespan startup before dumping (routes added at startup)",
+    )
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
@@ -405,7 +465,7 @@ def main() -> None:
         importlib.import_module(m)
     if a.exec_file:
         with open(a.exec_file, encoding="utf-8") as f:
-            exec(compile(f.read(), a.exec_file, "exec"), ns)  # noqa: S102
+            exec(compile(f.read(), a.exec_file, "exec"), ns)
     routes: list[dict] = []
     apps_doc = []
     for spec in a.app:
@@ -414,8 +474,15 @@ def main() -> None:
         for r in rs:
             r["app"] = spec
         routes.extend(rs)
-        apps_doc.append({"app": spec, "type": f"{type(obj).__module__}.{type(obj).__qualname__}",
-                         "routes": sum(1 for r in rs if not r.get("mount") and not r.get("framework_generated"))})
+        apps_doc.append(
+            {
+                "app": spec,
+                "type": f"{type(obj).__module__}.{type(obj).__qualname__}",
+                "routes": sum(
+                    1 for r in rs if not r.get("mount") and not r.get("framework_generated")
+                ),
+            }
+        )
     import fastapi
     import starlette
 
@@ -439,7 +506,10 @@ def main() -> None:
         json.dump(doc, f, indent=1, sort_keys=False)
         f.write("\n")
     n_api = sum(1 for r in routes if not r.get("mount") and not r.get("framework_generated"))
-    print(f"{a.name}: {len(routes)} route entries, {n_api} non-framework endpoint routes in {len(a.app)} app(s) -> {out_path}")
+    print(
+        f"{a.name}: {len(routes)} route entries, {n_api} non-framework endpoint routes "
+        f"in {len(a.app)} app(s) -> {out_path}"
+    )
 
 
 if __name__ == "__main__":

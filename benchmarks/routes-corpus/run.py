@@ -20,6 +20,7 @@ code; the truths were made once by prepare.py (see README.md).
 `--record-first-run` writes the numbers into apps.json `first_run` of apps that have
 none yet (with the traceaudit commit), and never overwrites one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,29 +41,48 @@ from score import score  # noqa: E402
 
 def traceaudit_commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
 
-def run_one(app: dict, scratch: Path, exe: str, out_dir: Path, configured: bool) -> dict[str, Any]:
+def run_one(
+    app: dict, scratch: Path, exe: str, out_dir: Path, configured: bool, rescore: bool = False
+) -> dict[str, Any]:
     name = app["name"]
     root = scratch / "routes-src" / name
     truth_path = scratch / "routes-truth" / f"{name}.json"
     if not root.is_dir() or not truth_path.is_file():
-        return {"name": name, "error": f"missing {root if not root.is_dir() else truth_path} (run prepare.py)"}
+        return {
+            "name": name,
+            "error": f"missing {root if not root.is_dir() else truth_path} (run prepare.py)",
+        }
     args = [exe, "routes", str(root), "--format", "json"]
     if configured:
-        args += [a.replace("{root}", str(root)).replace("{corpus}", str(HERE)) for a in app.get("traceaudit_args", [])]
+        args += [
+            a.replace("{root}", str(root)).replace("{corpus}", str(HERE))
+            for a in app.get("traceaudit_args", [])
+        ]
     t0 = time.monotonic()
-    proc = subprocess.run(args, capture_output=True, text=True)
+    if rescore:  # score the output kept by an earlier run again (after a scorer change)
+        stdout = (out_dir / f"{name}.json").read_text()
+    else:
+        proc = subprocess.run(args, capture_output=True, text=True)
+        if proc.returncode not in (0, 1):
+            return {
+                "name": name,
+                "error": f"traceaudit exit {proc.returncode}: {proc.stderr.strip()[:300]}",
+            }
+        stdout = proc.stdout
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / f"{name}.json").write_text(stdout)
     secs = time.monotonic() - t0
-    if proc.returncode not in (0, 1):
-        return {"name": name, "error": f"traceaudit exit {proc.returncode}: {proc.stderr.strip()[:300]}"}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{name}.json").write_text(proc.stdout)
-    cand = json.loads(proc.stdout)
+    cand = json.loads(stdout)
     truth = json.loads(truth_path.read_text())
     res = score(truth, cand, exclude_apps=app.get("exclude_apps", []))
     (out_dir / f"{name}.score.json").write_text(json.dumps(res, indent=1, default=list) + "\n")
@@ -71,12 +91,20 @@ def run_one(app: dict, scratch: Path, exe: str, out_dir: Path, configured: bool)
     agree = round(au["accuracy"] * au["matched_routes"]) if au["matched_routes"] else 0
     cand_apps = sorted({row.get("app") or "" for row in cand.get("routes", [])})
     return {
-        "name": name, "role": app["role"], "seconds": round(secs, 1),
-        "truth": r["n_truth"], "reported": r["n_candidate"], "tp": r["tp_recall"],
-        "precision": r["precision"], "recall": r["recall"],
-        "handler_ok": res["handler"]["ok"], "handler_n": res["handler"]["matched_in_repo"],
-        "auth_agree": agree, "auth_n": au["matched_routes"],
-        "apps_reported": len(cand_apps), "excluded_rows": sum(res["excluded_candidate_apps"].values()),
+        "name": name,
+        "role": app["role"],
+        "seconds": round(secs, 1),
+        "truth": r["n_truth"],
+        "reported": r["n_candidate"],
+        "tp": r["tp_recall"],
+        "precision": r["precision"],
+        "recall": r["recall"],
+        "handler_ok": res["handler"]["ok"],
+        "handler_n": res["handler"]["matched_in_repo"],
+        "auth_agree": agree,
+        "auth_n": au["matched_routes"],
+        "apps_reported": len(cand_apps),
+        "excluded_rows": sum(res["excluded_candidate_apps"].values()),
     }
 
 
@@ -87,10 +115,13 @@ def ratio(a: int, b: int) -> str:
 def row_text(r: dict[str, Any]) -> str:
     if "error" in r:
         return f"{r['name']:22s} ERROR {r['error']}"
-    return (f"{r['name']:22s} {r['role']:7s} {r['truth']:6d} {r['reported']:8d} "
-            f"{r['precision']:6.3f} {r['recall']:6.3f} "
-            f"{ratio(r['handler_ok'], r['handler_n']):>6s} ({r['handler_ok']}/{r['handler_n']}) "
-            f"{ratio(r['auth_agree'], r['auth_n']):>6s} ({r['auth_agree']}/{r['auth_n']})  apps={r['apps_reported']}")
+    return (
+        f"{r['name']:22s} {r['role']:7s} {r['truth']:6d} {r['reported']:8d} "
+        f"{r['precision']:6.3f} {r['recall']:6.3f} "
+        f"{ratio(r['handler_ok'], r['handler_n']):>6s} ({r['handler_ok']}/{r['handler_n']}) "
+        f"{ratio(r['auth_agree'], r['auth_n']):>6s} ({r['auth_agree']}/{r['auth_n']})  "
+        f"apps={r['apps_reported']}"
+    )
 
 
 def pooled(rows: list[dict[str, Any]], label: str) -> str:
@@ -105,35 +136,65 @@ def pooled(rows: list[dict[str, Any]], label: str) -> str:
     aa = sum(r["auth_agree"] for r in ok)
     an = sum(r["auth_n"] for r in ok)
     worst = min(ok, key=lambda r: r["recall"])
-    return (f"{label:30s} {n_t:6d} {n_c:8d} {ratio(tp, n_c):>6s} {ratio(tp, n_t):>6s} "
-            f"{ratio(ho, hn):>6s} ({ho}/{hn}) {ratio(aa, an):>6s} ({aa}/{an})  "
-            f"lowest recall: {worst['name']} {worst['recall']:.3f}")
+    return (
+        f"{label:30s} {n_t:6d} {n_c:8d} {ratio(tp, n_c):>6s} {ratio(tp, n_t):>6s} "
+        f"{ratio(ho, hn):>6s} ({ho}/{hn}) {ratio(aa, an):>6s} ({aa}/{an})  "
+        f"lowest recall: {worst['name']} {worst['recall']:.3f}"
+    )
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--scratch", default=os.environ.get("ROUTES_SCRATCH", "/work/scratch"))
     ap.add_argument("--role", choices=["tune", "holdout", "all"], default="tune")
     ap.add_argument("--only", action="append", default=[])
     ap.add_argument("--traceaudit", default=str(REPO / ".venv" / "bin" / "traceaudit"))
-    ap.add_argument("--configured", action="store_true", help="add each app's traceaudit_args (second number)")
-    ap.add_argument("--out", help="where traceaudit outputs and scores go (default SCRATCH/routes-out)")
+    ap.add_argument(
+        "--configured", action="store_true", help="add each app's traceaudit_args (second number)"
+    )
+    ap.add_argument(
+        "--out", help="where traceaudit outputs and scores go (default SCRATCH/routes-out)"
+    )
     ap.add_argument("--json", help="write the per-app rows here")
     ap.add_argument("--record-first-run", action="store_true")
-    ap.add_argument("--label", help="the traceaudit commit the executable was built from "
-                    "(default: HEAD of this checkout; give it when --traceaudit is a pinned install)")
+    ap.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score the outputs in OUT again, without running traceaudit",
+    )
+    ap.add_argument(
+        "--label",
+        help="the traceaudit commit the executable was built from "
+        "(default: HEAD of this checkout; give it when --traceaudit is a pinned install)",
+    )
     a = ap.parse_args()
 
     scratch = Path(a.scratch)
-    out_dir = Path(a.out) if a.out else scratch / ("routes-out-configured" if a.configured else "routes-out")
+    out_dir = (
+        Path(a.out)
+        if a.out
+        else scratch / ("routes-out-configured" if a.configured else "routes-out")
+    )
     spec = json.loads((HERE / "apps.json").read_text())
-    apps = [x for x in spec["apps"] if (a.role == "all" or x["role"] == a.role) and (not a.only or x["name"] in a.only)]
+    apps = [
+        x
+        for x in spec["apps"]
+        if (a.role == "all" or x["role"] == a.role) and (not a.only or x["name"] in a.only)
+    ]
     commit = a.label or traceaudit_commit()
-    print(f"traceaudit {commit}, {'configured' if a.configured else 'zero configuration'}, {len(apps)} apps")
-    print(f"{'app':22s} {'role':7s} {'truth':>6s} {'reported':>8s} {'P':>6s} {'R':>6s} {'handler':>6s}       {'auth':>6s}")
+    print(
+        f"traceaudit {commit}, {'configured' if a.configured else 'zero configuration'}, "
+        f"{len(apps)} apps"
+    )
+    print(
+        f"{'app':22s} {'role':7s} {'truth':>6s} {'reported':>8s} {'P':>6s} {'R':>6s} "
+        f"{'handler':>6s}       {'auth':>6s}"
+    )
     rows = []
     for x in apps:
-        r = run_one(x, scratch, a.traceaudit, out_dir, a.configured)
+        r = run_one(x, scratch, a.traceaudit, out_dir, a.configured, a.rescore)
         rows.append(r)
         print(row_text(r), flush=True)
     for role in ("tune", "holdout"):
@@ -150,8 +211,10 @@ def main() -> int:
             if r is None or x.get("first_run") is not None or a.configured:
                 continue
             x["first_run"] = {
-                "routes": r["truth"], "reported": r["reported"],
-                "precision": r["precision"], "recall": r["recall"],
+                "routes": r["truth"],
+                "reported": r["reported"],
+                "precision": r["precision"],
+                "recall": r["recall"],
                 "handler_ok": f"{r['handler_ok']}/{r['handler_n']}",
                 "auth_agree": f"{r['auth_agree']}/{r['auth_n']}",
                 "traceaudit": commit,

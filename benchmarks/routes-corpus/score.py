@@ -52,14 +52,15 @@ Changes in this copy (benchmarks/routes-corpus, issue 9):
 - `score()` returns the lists (missed, extra, wrong handler, auth disagreements)
   with the candidate rows, for the analysis; `--json` writes them.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import re
-import sys
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 WS_ALIASES = {"WS": "WEBSOCKET", "WEBSOCKETS": "WEBSOCKET", "WEBSOCKET": "WEBSOCKET"}
@@ -123,19 +124,27 @@ def truth_rows(doc: dict, include_framework: bool, include_mounts: bool) -> list
                 if r.get("framework_generated") and not include_framework:
                     continue
                 ms = [norm_method(m) for m in (r.get("methods") or [])]
-                # HEAD is auto-added by Starlette next to GET: drop it there, keep an explicit HEAD-only route
+                # HEAD is auto-added by Starlette next to GET: drop it there,
+                # keep an explicit HEAD-only route
                 methods = [m for m in ms if not (m in SKIP_METHODS and "GET" in ms)]
             line = r.get("line")
             def_line = r.get("def_line") or line
             for m in methods:
-                rows.append({
-                    "app": app_key, "method": m, "path": r.get("path") or "/",
-                    "npath": norm_path(r.get("path") or "/"),
-                    "file": None if (is_mount or r.get("external")) else r.get("file"),
-                    "lo": line, "hi": max(def_line, line) if (line and def_line) else line,
-                    "auth": r.get("auth_heuristic"), "endpoint": r.get("endpoint"),
-                    "deps": r.get("dependencies") or [], "schemes": r.get("security_schemes") or [],
-                })
+                rows.append(
+                    {
+                        "app": app_key,
+                        "method": m,
+                        "path": r.get("path") or "/",
+                        "npath": norm_path(r.get("path") or "/"),
+                        "file": None if (is_mount or r.get("external")) else r.get("file"),
+                        "lo": line,
+                        "hi": max(def_line, line) if (line and def_line) else line,
+                        "auth": r.get("auth_heuristic"),
+                        "endpoint": r.get("endpoint"),
+                        "deps": r.get("dependencies") or [],
+                        "schemes": r.get("security_schemes") or [],
+                    }
+                )
     return rows
 
 
@@ -150,7 +159,14 @@ def cand_rows(doc: Any, per_file: bool) -> list[dict]:
         ms = r.get("methods") or [r.get("method")]
         ms = [ms] if isinstance(ms, str) else ms
         if any(norm_method(m or "") == "GET" for m in ms):
-            get_paths.add((norm_file(r.get("app_file") or r.get("file")) if per_file else (r.get("app") or ""), norm_path(r.get("path") or "/")))
+            get_paths.add(
+                (
+                    norm_file(r.get("app_file") or r.get("file"))
+                    if per_file
+                    else (r.get("app") or ""),
+                    norm_path(r.get("path") or "/"),
+                )
+            )
     for r in rows_in:
         methods = r.get("methods")
         if methods is None:
@@ -166,17 +182,27 @@ def cand_rows(doc: Any, per_file: bool) -> list[dict]:
                 line = int(line) if line is not None else None
             except (TypeError, ValueError):
                 line = None
-            app_k = norm_file(r.get("app_file") or r.get("file")) if per_file else (r.get("app") or "")
+            app_k = (
+                norm_file(r.get("app_file") or r.get("file")) if per_file else (r.get("app") or "")
+            )
             if m in SKIP_METHODS and (app_k, norm_path(r.get("path") or "/")) in get_paths:
                 continue
-            rows.append({
-                "app": app_k,
-                "method": m, "path": r.get("path") or "/", "npath": norm_path(r.get("path") or "/"),
-                "file": r.get("file"), "line": line, "auth": r.get("auth"),
-                "conditional": bool(r.get("conditional")), "condition": r.get("condition"),
-                "handler": r.get("handler"), "unresolved": r.get("unresolved") or [],
-                "auth_dependencies": r.get("auth_dependencies") or [],
-            })
+            rows.append(
+                {
+                    "app": app_k,
+                    "method": m,
+                    "path": r.get("path") or "/",
+                    "npath": norm_path(r.get("path") or "/"),
+                    "file": r.get("file"),
+                    "line": line,
+                    "auth": r.get("auth"),
+                    "conditional": bool(r.get("conditional")),
+                    "condition": r.get("condition"),
+                    "handler": r.get("handler"),
+                    "unresolved": r.get("unresolved") or [],
+                    "auth_dependencies": r.get("auth_dependencies") or [],
+                }
+            )
     return rows
 
 
@@ -184,8 +210,15 @@ def prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> dict:
     p = tp_p / n_p if n_p else (1.0 if n_r == 0 else 0.0)
     r = tp_r / n_r if n_r else 1.0
     f = 2 * p * r / (p + r) if (p + r) else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "tp_precision": tp_p, "n_candidate": n_p, "tp_recall": tp_r, "n_truth": n_r}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp_precision": tp_p,
+        "n_candidate": n_p,
+        "tp_recall": tp_r,
+        "n_truth": n_r,
+    }
 
 
 def app_key_match(per_file: bool) -> Any:
@@ -199,8 +232,13 @@ def app_file(app: str) -> str:
     return norm_file(app.rsplit(":", 1)[0]) if ":" in app else norm_file(app)
 
 
-def score(truth: dict, cand: Any, include_framework: bool = False, include_mounts: bool = False,
-          exclude_apps: Iterable[str] = ()) -> dict:
+def score(
+    truth: dict,
+    cand: Any,
+    include_framework: bool = False,
+    include_mounts: bool = False,
+    exclude_apps: Iterable[str] = (),
+) -> dict:
     per_file = truth.get("kind") == "per-file"
     T = truth_rows(truth, include_framework, include_mounts)
     C = cand_rows(cand, per_file)
@@ -217,8 +255,10 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
         amap: dict[str, str] = {}
         # one-to-one, largest overlap first: each truth app takes the candidate app that shares
         # most of its routes; other candidate apps are extra (or excluded) as a whole
-        pairs_ov = sorted(((len(cs & ts), ca, ta) for ca, cs in c_sets.items() for ta, ts in t_sets.items()),
-                          key=lambda x: (-x[0], x[1], x[2]))
+        pairs_ov = sorted(
+            ((len(cs & ts), ca, ta) for ca, cs in c_sets.items() for ta, ts in t_sets.items()),
+            key=lambda x: (-x[0], x[1], x[2]),
+        )
         taken: set[str] = set()
         for ov, ca, ta in pairs_ov:
             if ov > 0 and ca not in amap and ta not in taken:
@@ -242,7 +282,10 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
         res_app_map = {}
 
     # canonical app key of candidate rows -> truth app key (per-file truths)
-    truth_apps = sorted({t["app"] for t in T} | ({a["app_file"] for a in truth.get("apps", [])} if per_file else set()))
+    truth_apps = sorted(
+        {t["app"] for t in T}
+        | ({a["app_file"] for a in truth.get("apps", [])} if per_file else set())
+    )
     app_map: dict[str, str] = {}
     for c in C:
         if c["app"] in app_map:
@@ -262,10 +305,14 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
     skipped_apps = {c["tapp"] for c in C if c["tapp"].startswith("?")}
     C_scored = [c for c in C if not c["tapp"].startswith("?")]
 
-    res: dict[str, Any] = {"app_map": res_app_map, "excluded_candidate_apps": res_excluded,
-                           "truth_rows": len(T), "candidate_rows": len(C_scored),
-                           "candidate_rows_unscored_apps": len(C) - len(C_scored),
-                           "unscored_candidate_apps": len(skipped_apps)}
+    res: dict[str, Any] = {
+        "app_map": res_app_map,
+        "excluded_candidate_apps": res_excluded,
+        "truth_rows": len(T),
+        "candidate_rows": len(C_scored),
+        "candidate_rows_unscored_apps": len(C) - len(C_scored),
+        "unscored_candidate_apps": len(skipped_apps),
+    }
 
     # 1. routes (method, normalized path) & exact
     for key, name in (("npath", "routes"), ("path", "routes_exact")):
@@ -294,7 +341,7 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
     good_c = 0
     hit_t: set[tuple] = set()
     n_c = 0
-    for (app, m, p, f, line), c in c_attr.items():
+    for app, m, p, f, line in c_attr:
         if (app, m, p) in ext_mp and (app, m, p) not in by_mp:
             continue
         n_c += 1
@@ -318,33 +365,74 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
         if not cs:
             continue
         h_total += 1
-        ok = any(c["line"] is not None and file_match(norm_file(c["file"]), t["file"]) and t["lo"] <= c["line"] <= t["hi"]
-                 for c in cs for t in ts)
+        ok = any(
+            c["line"] is not None
+            and file_match(norm_file(c["file"]), t["file"])
+            and t["lo"] <= c["line"] <= t["hi"]
+            for c in cs
+            for t in ts
+        )
         h_ok += ok
         if not ok:
-            wrong_handler.append({"app": key[0], "method": key[1], "path": ts[0]["path"],
-                                  "truth": [f"{t['file']}:{t['lo']}-{t['hi']}" for t in ts],
-                                  "candidate": [f"{c['file']}:{c['line']}" for c in cs],
-                                  "candidate_handler": cs[0].get("handler")})
-    res["handler"] = {"matched_in_repo": h_total, "ok": h_ok,
-                      "ratio": round(h_ok / h_total, 4) if h_total else 1.0}
+            wrong_handler.append(
+                {
+                    "app": key[0],
+                    "method": key[1],
+                    "path": ts[0]["path"],
+                    "truth": [f"{t['file']}:{t['lo']}-{t['hi']}" for t in ts],
+                    "candidate": [f"{c['file']}:{c['line']}" for c in cs],
+                    "candidate_handler": cs[0].get("handler"),
+                }
+            )
+    res["handler"] = {
+        "matched_in_repo": h_total,
+        "ok": h_ok,
+        "ratio": round(h_ok / h_total, 4) if h_total else 1.0,
+    }
     res["_wrong_handler"] = wrong_handler
     t_by_key: dict[tuple, list[dict]] = defaultdict(list)
     for t in T:
         t_by_key[(t["app"], t["method"], t["npath"])].append(t)
-    res["_missed_detail"] = [{"app": k[0], "method": k[1], "path": ts[0]["path"], "endpoint": ts[0]["endpoint"],
-                              "file": ts[0]["file"], "line": ts[0]["lo"]}
-                             for k, ts in sorted(t_by_key.items()) if k not in c_by_key]
-    res["_extra_detail"] = [{"app": k[0], "method": k[1], "path": cs[0]["path"], "file": cs[0]["file"],
-                             "line": cs[0]["line"], "handler": cs[0].get("handler"),
-                             "conditional": cs[0]["conditional"], "condition": cs[0]["condition"],
-                             "unresolved": cs[0]["unresolved"]}
-                            for k, cs in sorted(c_by_key.items()) if k not in t_by_key]
+    res["_missed_detail"] = [
+        {
+            "app": k[0],
+            "method": k[1],
+            "path": ts[0]["path"],
+            "endpoint": ts[0]["endpoint"],
+            "file": ts[0]["file"],
+            "line": ts[0]["lo"],
+        }
+        for k, ts in sorted(t_by_key.items())
+        if k not in c_by_key
+    ]
+    res["_extra_detail"] = [
+        {
+            "app": k[0],
+            "method": k[1],
+            "path": cs[0]["path"],
+            "file": cs[0]["file"],
+            "line": cs[0]["line"],
+            "handler": cs[0].get("handler"),
+            "conditional": cs[0]["conditional"],
+            "condition": cs[0]["condition"],
+            "unresolved": cs[0]["unresolved"],
+        }
+        for k, cs in sorted(c_by_key.items())
+        if k not in t_by_key
+    ]
 
     # 3. endpoint locations, path ignored
     t_eps = {(t["app"], t["file"], t["lo"], t["hi"]) for t in t_attr}
-    c_eps = {(c["tapp"], norm_file(c["file"]), c["line"]) for c in C_scored if c["file"] and c["line"]
-             and not ((c["tapp"], c["method"], c["npath"]) in ext_mp and (c["tapp"], c["method"], c["npath"]) not in by_mp)}
+    c_eps = {
+        (c["tapp"], norm_file(c["file"]), c["line"])
+        for c in C_scored
+        if c["file"]
+        and c["line"]
+        and not (
+            (c["tapp"], c["method"], c["npath"]) in ext_mp
+            and (c["tapp"], c["method"], c["npath"]) not in by_mp
+        )
+    }
     hit_eps = set()
     good = 0
     for app, f, line in c_eps:
@@ -357,32 +445,66 @@ def score(truth: dict, cand: Any, include_framework: bool = False, include_mount
     res["endpoints"] = prf(good, len(c_eps), len(hit_eps), len(t_eps))
 
     # 4. auth agreement on matched (method, npath)
-    t_auth = {}
+    # several truth routes can share a normalized key ("/admin" and a mounted "/admin/"):
+    # the candidate agrees when it matches any of them
+    t_auth_all: dict[tuple, set[bool]] = defaultdict(set)
     for t in T:
         if t["auth"] is not None:
-            t_auth[(t["app"], t["method"], t["npath"])] = bool(t["auth"])
-    pairs = [(bool(c["auth"]), t_auth[(c["tapp"], c["method"], c["npath"])]) for c in C_scored
-             if c["auth"] is not None and (c["tapp"], c["method"], c["npath"]) in t_auth]
-    res["_auth_disagree"] = [{"app": c["tapp"], "method": c["method"], "path": c["path"], "candidate": bool(c["auth"]),
-                              "truth": t_auth[(c["tapp"], c["method"], c["npath"])], "file": c["file"], "line": c["line"],
-                              "candidate_deps": c["auth_dependencies"],
-                              "truth_deps": next((t["deps"] for t in T if (t["app"], t["method"], t["npath"]) ==
-                                                  (c["tapp"], c["method"], c["npath"])), [])}
-                             for c in C_scored if c["auth"] is not None and (c["tapp"], c["method"], c["npath"]) in t_auth
-                             and bool(c["auth"]) != t_auth[(c["tapp"], c["method"], c["npath"])]]
+            t_auth_all[(t["app"], t["method"], t["npath"])].add(bool(t["auth"]))
+
+    def truth_auth(c: dict) -> bool:
+        vals = t_auth_all[(c["tapp"], c["method"], c["npath"])]
+        return bool(c["auth"]) if bool(c["auth"]) in vals else next(iter(vals))
+
+    matched_c = [
+        c
+        for c in C_scored
+        if c["auth"] is not None and (c["tapp"], c["method"], c["npath"]) in t_auth_all
+    ]
+    pairs = [(bool(c["auth"]), truth_auth(c)) for c in matched_c]
+    res["_auth_disagree"] = [
+        {
+            "app": c["tapp"],
+            "method": c["method"],
+            "path": c["path"],
+            "candidate": bool(c["auth"]),
+            "truth": truth_auth(c),
+            "file": c["file"],
+            "line": c["line"],
+            "candidate_deps": c["auth_dependencies"],
+            "truth_deps": next(
+                (
+                    t["deps"]
+                    for t in T
+                    if (t["app"], t["method"], t["npath"]) == (c["tapp"], c["method"], c["npath"])
+                ),
+                [],
+            ),
+        }
+        for c in matched_c
+        if bool(c["auth"]) != truth_auth(c)
+    ]
     if pairs:
         tp = sum(1 for c, t in pairs if c and t)
         fp = sum(1 for c, t in pairs if c and not t)
         fn = sum(1 for c, t in pairs if not c and t)
-        res["auth"] = {"matched_routes": len(pairs),
-                       "accuracy": round(sum(1 for c, t in pairs if c == t) / len(pairs), 4),
-                       **{k: v for k, v in prf(tp, tp + fp, tp, tp + fn).items() if k in ("precision", "recall", "f1")}}
+        res["auth"] = {
+            "matched_routes": len(pairs),
+            "accuracy": round(sum(1 for c, t in pairs if c == t) / len(pairs), 4),
+            **{
+                k: v
+                for k, v in prf(tp, tp + fp, tp, tp + fn).items()
+                if k in ("precision", "recall", "f1")
+            },
+        }
     return res
 
 
 def fmt(m: dict) -> str:
-    return (f"P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}  "
-            f"({m['tp_precision']}/{m['n_candidate']} candidate, {m['tp_recall']}/{m['n_truth']} truth)")
+    return (
+        f"P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}  "
+        f"({m['tp_precision']}/{m['n_candidate']} candidate, {m['tp_recall']}/{m['n_truth']} truth)"
+    )
 
 
 def show(items: Iterable[tuple], limit: int) -> list[str]:
@@ -398,7 +520,9 @@ def show(items: Iterable[tuple], limit: int) -> list[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("truth")
     ap.add_argument("candidate")
     ap.add_argument("--max-list", type=int, default=40)
@@ -406,31 +530,50 @@ def main() -> None:
     ap.add_argument("--include-mounts", action="store_true")
     ap.add_argument("--json", help="write the metrics (and full miss lists) here")
     ap.add_argument("--quiet", action="store_true", help="metrics only, no miss lists")
-    ap.add_argument("--exclude-app", action="append", default=[],
-                    help="file of a served app the truth does not hold (reported, not scored)")
+    ap.add_argument(
+        "--exclude-app",
+        action="append",
+        default=[],
+        help="file of a served app the truth does not hold (reported, not scored)",
+    )
     a = ap.parse_args()
-    truth = json.load(open(a.truth))
-    cand = json.load(open(a.candidate))
+    with open(a.truth) as fh:
+        truth = json.load(fh)
+    with open(a.candidate) as fh:
+        cand = json.load(fh)
     res = score(truth, cand, a.include_framework, a.include_mounts, a.exclude_app)
     name = truth.get("name") or truth.get("repo")
-    print(f"== {name} ({truth.get('repo')}@{str(truth.get('commit'))[:10]}): "
-          f"{res['truth_rows']} truth rows, {res['candidate_rows']} candidate rows"
-          + (f" (+{res['candidate_rows_unscored_apps']} rows in {res['unscored_candidate_apps']} apps the truth skipped)"
-             if res["candidate_rows_unscored_apps"] else ""))
+    print(
+        f"== {name} ({truth.get('repo')}@{str(truth.get('commit'))[:10]}): "
+        f"{res['truth_rows']} truth rows, {res['candidate_rows']} candidate rows"
+        + (
+            f" (+{res['candidate_rows_unscored_apps']} rows in "
+            f"{res['unscored_candidate_apps']} apps the truth skipped)"
+            if res["candidate_rows_unscored_apps"]
+            else ""
+        )
+    )
     for k in ("routes", "routes_exact", "attribution", "endpoints"):
         print(f"  {k:13s} {fmt(res[k])}")
     h = res["handler"]
-    print(f"  {'handler':13s} {h['ok']}/{h['matched_in_repo']} matched in-repo routes at the right file:line")
+    print(
+        f"  {'handler':13s} {h['ok']}/{h['matched_in_repo']} matched in-repo routes "
+        "at the right file:line"
+    )
     if "auth" in res:
         au = res["auth"]
-        print(f"  {'auth':13s} acc={au['accuracy']:.3f} P={au['precision']:.3f} R={au['recall']:.3f} "
-              f"on {au['matched_routes']} matched routes")
+        print(
+            f"  {'auth':13s} acc={au['accuracy']:.3f} P={au['precision']:.3f} R={au['recall']:.3f} "
+            f"on {au['matched_routes']} matched routes"
+        )
     if not a.quiet:
         print(f"  missed routes (method, normalized path): {len(res['_missed_routes'])}")
         print("\n".join(show(res["_missed_routes"], a.max_list)))
         print(f"  extra routes (not in truth): {len(res['_extra_routes'])}")
         print("\n".join(show(res["_extra_routes"], a.max_list)))
-        print(f"  missed attributions (method, path, file, line): {len(res['_missed_attribution'])}")
+        print(
+            f"  missed attributions (method, path, file, line): {len(res['_missed_attribution'])}"
+        )
         print("\n".join(show(res["_missed_attribution"], a.max_list)))
     if a.json:
         with open(a.json, "w") as f:
