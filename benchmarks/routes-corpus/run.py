@@ -103,6 +103,9 @@ def run_one(
         "handler_n": res["handler"]["matched_in_repo"],
         "auth_agree": agree,
         "auth_n": au["matched_routes"],
+        "exact_tp": res["routes_exact"]["tp_recall"],
+        "exact_truth": res["routes_exact"]["n_truth"],
+        "exact_reported": res["routes_exact"]["n_candidate"],
         "apps_reported": len(cand_apps),
         "excluded_rows": sum(res["excluded_candidate_apps"].values()),
     }
@@ -136,10 +139,14 @@ def pooled(rows: list[dict[str, Any]], label: str) -> str:
     aa = sum(r["auth_agree"] for r in ok)
     an = sum(r["auth_n"] for r in ok)
     worst = min(ok, key=lambda r: r["recall"])
+    etp = sum(r["exact_tp"] for r in ok)
+    et = sum(r["exact_truth"] for r in ok)
+    ec = sum(r["exact_reported"] for r in ok)
     return (
         f"{label:30s} {n_t:6d} {n_c:8d} {ratio(tp, n_c):>6s} {ratio(tp, n_t):>6s} "
         f"{ratio(ho, hn):>6s} ({ho}/{hn}) {ratio(aa, an):>6s} ({aa}/{an})  "
-        f"lowest recall: {worst['name']} {worst['recall']:.3f}"
+        f"lowest recall: {worst['name']} {worst['recall']:.3f}; "
+        f"exact paths P {ratio(etp, ec)} R {ratio(etp, et)}"
     )
 
 
