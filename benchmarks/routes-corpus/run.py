@@ -215,7 +215,7 @@ def main() -> int:
         changed = False
         for x in spec["apps"]:
             r = by.get(x["name"])
-            if r is None or x.get("first_run") is not None or a.configured:
+            if r is None or "precision" in (x.get("first_run") or {}) or a.configured:
                 continue
             x["first_run"] = {
                 "routes": r["truth"],
