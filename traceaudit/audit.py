@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from traceaudit import __version__
-from traceaudit.discover import Discovery, discover
+from traceaudit.discover import Discovery, Unreadable, discover, read_file
 from traceaudit.model import (
     AuditResult,
     CodeFacts,
@@ -49,52 +49,74 @@ class Project:
     docs: tuple[SpecDoc, ...]
     modules: tuple[ModuleFacts, ...]
     code: CodeFacts
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): files not read at all
 
 
-def _read_text(root: Path, rel: str) -> tuple[str | None, str | None]:
-    """A Markdown/YAML file's text, or an error message."""
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was not read at all (TA013): why, in a few words."""
+
+    path: str
+    reason: str
+
+
+def _read_text(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
+    """A Markdown/YAML file's text, or an error message; raises Unreadable to skip it."""
     try:
-        data = (root / rel).read_bytes()
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror}"
+        data = read_file(root, rel, config.max_file_size)
+    except Unreadable as exc:
+        if exc.skipped:
+            raise
+        return None, exc.reason
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         return None, f"not valid UTF-8 (byte {exc.start})"
 
 
-def _read_python(root: Path, rel: str) -> tuple[str | None, str | None]:
+def _read_python(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
     """A Python file's source decoded by its PEP 263 declaration, or an error."""
     try:
-        data = (root / rel).read_bytes()
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror}"
+        data = read_file(root, rel, config.max_file_size)
+    except Unreadable as exc:
+        if exc.skipped:
+            raise
+        return None, exc.reason
     try:
         encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
         return data.decode(encoding), None
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+    except (SyntaxError, LookupError, UnicodeError) as exc:
         return None, f"cannot decode source: {exc}"
 
 
-def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc:
+def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
     root, rel, config = args
-    text, error = _read_text(Path(root), rel)
+    try:
+        text, error = _read_text(Path(root), rel, config)
+    except Unreadable as exc:
+        return Skipped(rel, exc.reason)
     if text is None:
         return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
     return parse_spec(text, rel, config)
 
 
-def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc:
+def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
     root, rel, config = args
-    text, error = _read_text(Path(root), rel)
+    try:
+        text, error = _read_text(Path(root), rel, config)
+    except Unreadable as exc:
+        return Skipped(rel, exc.reason)
     if text is None:
         return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
     return parse_contract(text, rel, config)
 
 
-def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts:
+def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skipped:
     root, rel, module, is_test, config = args
-    source, error = _read_python(Path(root), rel)
+    try:
+        source, error = _read_python(Path(root), rel, config)
+    except Unreadable as exc:
+        return Skipped(rel, exc.reason)
     if source is None:
         return failed_module(rel, module, error or "unreadable", is_test)
     return scan_module(source, rel, module, config)
@@ -118,15 +140,20 @@ def load_project(
     jobs = default_jobs() if jobs is None else jobs
     found = discover(config)
     root = str(Path(config.root).resolve())
-    docs: list[SpecDoc] = []
+    read: list[SpecDoc | Skipped] = []
     if with_specs:
-        docs += _map(_parse_spec_file, [(root, p, config) for p in found.spec_files], jobs)
-        docs += _map(_parse_contract_file, [(root, p, config) for p in found.contract_files], jobs)
+        read += _map(_parse_spec_file, [(root, p, config) for p in found.spec_files], jobs)
+        read += _map(_parse_contract_file, [(root, p, config) for p in found.contract_files], jobs)
     all_py: list[tuple[str, bool]] = []
     if with_code:
         all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
     names = module_names([p for p, _ in all_py])
-    modules = _map(_scan_file, [(root, p, names[p], t, config) for p, t in all_py], jobs)
+    scanned = _map(_scan_file, [(root, p, names[p], t, config) for p, t in all_py], jobs)
+    docs = [d for d in read if isinstance(d, SpecDoc)]
+    modules = [m for m in scanned if isinstance(m, ModuleFacts)]
+    skipped = list(found.skipped) + [
+        (s.path, s.reason) for s in [*read, *scanned] if isinstance(s, Skipped)
+    ]
     app_modules = [m for m in modules if not m.is_test]
     resolution = resolve_routes(app_modules, config)
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
@@ -142,7 +169,7 @@ def load_project(
         unresolved_paths=resolution.unresolved_paths,
     )
     docs.sort(key=lambda d: d.path)
-    return Project(config, found, tuple(docs), tuple(modules), code)
+    return Project(config, found, tuple(docs), tuple(modules), code, tuple(sorted(set(skipped))))
 
 
 def _summaries(
@@ -169,7 +196,9 @@ def audit_project(project: Project) -> AuditResult:
     requirements = graph.requirement_results()
     routes = graph.route_results()
     rules = selected_rules(project.config)
-    ctx = CheckContext(graph, project.code, requirements, routes, project.discovery.spec_roots)
+    ctx = CheckContext(
+        graph, project.code, requirements, routes, project.discovery.spec_roots, project.skipped
+    )
     findings = run_checks(ctx, rules)
     endpoints = tuple(sorted(graph.all_endpoints, key=lambda e: (e.location, e.method, e.path)))
     return AuditResult(

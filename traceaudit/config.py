@@ -66,6 +66,12 @@ def _severities(key: str, value: object) -> tuple[tuple[str, Severity], ...]:
     return tuple(sorted(out))
 
 
+def _size(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"'{key}' must be a positive whole number of bytes, e.g. 10485760")
+    return value
+
+
 def _pattern(key: str, value: object) -> str:
     text = _str(key, value)
     try:
@@ -91,6 +97,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "fail-on": ("fail_on", _fail_on),
     "disable": ("disable", _str_list),
     "severity": ("severity", _severities),
+    "max-file-size": ("max_file_size", _size),
 }
 
 CONFIG_KEYS = tuple(sorted(k for k in _KEYS if k not in {"specs", "app"}))

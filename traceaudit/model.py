@@ -362,6 +362,8 @@ DEFAULT_ID_PATTERN = (
     r"|\b[A-Z]{1,6}\d+(?:\.\d+)*\b"  # FR1, NFR12, T012, US1
 )
 
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB
+
 DEFAULT_SPEC_ROOTS = ("specs", "spec", "docs/specs", ".kiro/specs", ".specify")
 
 DEFAULT_AUTH_PATTERNS = (
@@ -413,3 +415,13 @@ class Config:
     fail_on: Severity | None = Severity.ERROR  # None: never fail
     disable: tuple[str, ...] = ()  # rule codes or names switched off
     severity: tuple[tuple[str, Severity], ...] = ()  # per-rule overrides
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is skipped (TA013)
+    # where each user-given setting came from, for messages: ("spec_roots", "--spec")
+    origins: tuple[tuple[str, str], ...] = ()
+
+    def origin(self, field_name: str, key: str) -> str:
+        """Where a setting came from: ``pyproject.toml [tool.traceaudit] 'spec'``, ``--spec``."""
+        for name, origin in self.origins:
+            if name == field_name:
+                return origin
+        return f"'{key}'"

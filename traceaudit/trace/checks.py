@@ -22,6 +22,7 @@ from traceaudit.trace.endpoint_rules import (
 )
 from traceaudit.trace.reading_rules import (
     parse_error,
+    skipped_file,
     unmounted_router,
     unresolved_route,
     unresolved_route_path,
@@ -54,6 +55,7 @@ CHECKS: dict[str, Callable[[CheckContext], Iterator[Finding]]] = {
     "TA010": unresolved_route_path,
     "TA011": unmounted_router,
     "TA012": unresolved_route,
+    "TA013": skipped_file,
     "TA020": claimed_but_untraced,
     "TA021": implements_out_of_scope,
     "TA022": needs_clarification,

@@ -1,5 +1,4 @@
-"""Rules about what could not be read or resolved: TA000, TA010, TA011, TA012.
-"""
+"""Rules about what could not be read or resolved: TA000, TA010-TA013."""
 
 from __future__ import annotations
 
@@ -77,4 +76,14 @@ def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
             "can be audited",
             item.location,
             str(item.location),
+        )
+
+
+def skipped_file(ctx: CheckContext) -> Iterator[Finding]:
+    for path, reason in ctx.skipped:
+        yield finding(
+            "TA013",
+            f"{path} was not read: {reason}; nothing in it is audited",
+            Location(path, 1),
+            path,
         )

@@ -39,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     Rule("TA010", "unresolved-route-path", N, "Part of a route path cannot be known statically."),
     Rule("TA011", "unmounted-router", N, "A router or app that no served app reaches."),
     Rule("TA012", "unresolved-route", N, "A route registration that cannot be resolved."),
+    Rule("TA013", "skipped-file", N, "A file that was not read: not a regular file, over a limit."),
     Rule("TA020", "claimed-but-untraced", W, "A task marked done that no code traces to."),
     Rule(
         "TA021", "implements-out-of-scope", W, "Code implements an item the spec puts out of scope."
@@ -57,6 +58,7 @@ class CheckContext:
     requirements: tuple[RequirementResult, ...]
     routes: tuple[RouteResult, ...]
     spec_roots: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): not read at all
 
 
 def finding(code: str, message: str, location: Location, subject: str) -> Finding:
