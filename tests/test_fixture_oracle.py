@@ -31,7 +31,10 @@ RULE_PROJECTS = sorted(
     for p in (FIXTURES / "rules").iterdir()
     if (p / "app/main.py").is_file() and p.name != "TA012-unresolved-route"
 )
-PROJECTS = [FIXTURES / "shop", *RULE_PROJECTS]
+PATTERN_PROJECTS = sorted(
+    p for p in (FIXTURES / "patterns").iterdir() if (p / "app/main.py").is_file()
+)
+PROJECTS = [FIXTURES / "shop", *RULE_PROJECTS, *PATTERN_PROJECTS]
 NEEDS_ENV = {"TA010-unresolved-route-path": {"NOTES_PREFIX": "/v2"}}
 
 

@@ -30,7 +30,7 @@ from traceaudit.model import (
 )
 from traceaudit.pysource import ModuleFacts, failed_module, scan_module
 from traceaudit.routes import module_names, resolve_routes
-from traceaudit.specs import parse_contract, parse_spec
+from traceaudit.specs import parse_contract, parse_spec, settle_definitions
 from traceaudit.trace import CheckContext, TraceGraph, run_checks, selected_rules
 
 # Below this many files a process pool costs more than it saves.
@@ -169,7 +169,9 @@ def load_project(
         unresolved_paths=resolution.unresolved_paths,
     )
     docs.sort(key=lambda d: d.path)
-    return Project(config, found, tuple(docs), tuple(modules), code, tuple(sorted(set(skipped))))
+    return Project(
+        config, found, settle_definitions(docs), tuple(modules), code, tuple(sorted(set(skipped)))
+    )
 
 
 def _summaries(

@@ -175,6 +175,12 @@ class SpecDoc:
     links: tuple[SpecLink, ...] = ()
     error: str | None = None  # set when the file could not be read or parsed
     duplicate_ids: tuple[tuple[str, Location], ...] = ()  # (id, second location)
+    role: str = "spec"  # what the file is: spec, tasks, plan, report, record, notes, ...
+    role_reason: str = ""  # the evidence that decided the role, for the summary
+    # Endpoints and ids the file names without declaring or defining them (a report, a
+    # research note): they document a route and make a reference known, nothing more.
+    mentions: tuple[DeclaredEndpoint, ...] = ()
+    mentioned_ids: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------

@@ -235,16 +235,19 @@ def test_invalid_id_pattern_gives_an_error_doc() -> None:
     assert (doc.title, doc.requirements) == ("spec", ())
 
 
-def test_research_and_quickstart_notes_define_no_requirements() -> None:
+def test_research_and_quickstart_notes_define_and_declare_nothing() -> None:
     text = (
         "# Research\n\n## R1: Use PostgreSQL\n\n- **D2**: Decision: queue jobs\n\n"
         "`POST /api/jobs` starts a job.\n"
     )
-    for name in ("research.md", "quickstart.md"):
+    for name in ("research.md", "quickstart.md", "QUICK_START.md"):
         doc = parse_spec(text, f"specs/004-jobs/{name}", Config())
         assert file_role(doc.path) == "notes"
         assert doc.requirements == ()
-        assert [(e.method, e.path) for e in doc.endpoints] == [("POST", "/api/jobs")]
+        assert doc.endpoints == ()
+        # what they name still documents the route and makes the ids known
+        assert [(e.method, e.path) for e in doc.mentions] == [("POST", "/api/jobs")]
+        assert doc.mentioned_ids == ("D2", "R1")
 
 
 def test_auth_line_of_a_section_with_one_inline_endpoint() -> None:

@@ -93,6 +93,9 @@ def _id_at_start(
     if id_prefix(ident).rstrip("-") in NON_ID_PREFIXES:
         return None
     rest = body[m.end() :]
+    after = _SEPARATOR_STRIP.sub("", rest).lstrip()
+    if _is_range(ident, rest, id_re) or _CROSS_REFERENCE.match(after):
+        return None  # "T013-T020: Configuration" names a range; "FR-003 (see spec.md)" points
     separated = bool(_SEPARATOR.match(rest))
     if mode == "para":
         # A paragraph line is often wrapped prose: only "ID: text" defines there.
@@ -105,6 +108,24 @@ def _id_at_start(
         return None
     checked = bool(box and box["mark"] in "xX")
     return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), checked)
+
+
+# "FR-003 (see spec.md)", "FR-003: see the auth spec", "US1 → defined in spec.md":
+# a pointer to a definition elsewhere.
+_CROSS_REFERENCE = re.compile(
+    r"(?i)^\(?\s*(?:see|cf\.?|refer\s+to|defined\s+in|as\s+defined|described\s+in|"
+    r"→|->|=>)(?=\W)"
+)
+_RANGE = re.compile(r"^\s*(?:-|–|—|\.\.\.?|to|through|thru)\s*")
+
+
+def _is_range(ident: str, rest: str, id_re: re.Pattern[str]) -> bool:
+    """``T013-T020``, ``FR-001 – FR-005``, ``T10 to T14``: a range of ids, not one."""
+    m = _RANGE.match(rest)
+    if m is None:
+        return False
+    other = id_re.match(rest[m.end() :])
+    return bool(other and other.group(0) and id_prefix(other.group(0)) == id_prefix(ident))
 
 
 class Finder:
@@ -346,6 +367,8 @@ class Finder:
         heads = self.blocks.headings
         taken = {r.line for r in self.found}
         found: dict[int | None, list[tuple[str, Line, int]]] = {}  # owner heading -> items
+        lists: dict[tuple[int | None, int | None], set[int]] = {}  # (owner, section) -> lists
+        skipped: set[int] = set()
         for k, item in enumerate(self.blocks.items):
             ln = self.first_line.get(k)
             if ln is None or item.number is None or item.parent is not None or ln.line in taken:
@@ -364,7 +387,18 @@ class Finder:
                     break
                 walk = heads[walk].parent
             ident = f"{number}.{item.number}" if number else item.number
-            found.setdefault(owner, []).append((ident, ln, k))
+            group = found.setdefault(owner, [])
+            section = (owner, self._ac_section(ln.line))
+            if item.group not in lists.get(section, set()) and any(
+                i == ident and (owner, self._ac_section(x.line)) == section for i, x, _ in group
+            ):
+                # A later list of the same section that numbers again from 1 (the steps
+                # of a criterion, an example) lists something else: no twin criteria.
+                skipped.add(item.group)
+            if item.group in skipped:
+                continue
+            lists.setdefault(section, set()).add(item.group)
+            group.append((ident, ln, k))
         ownerless = {self._ac_section(ln.line) for _, ln, _ in found.get(None, [])}
         if len(ownerless) > 1:
             found.pop(None)

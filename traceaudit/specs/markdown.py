@@ -33,7 +33,7 @@ but never ``@app.get("/x")`` or ``curl -X POST ...``, which start otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -51,7 +51,7 @@ from traceaudit.model import (
 from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.formats import Req, find_requirements
-from traceaudit.specs.roles import file_role
+from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.text import (
     Blocks,
@@ -117,7 +117,14 @@ def _section_requirements(blocks: Blocks, reqs: list[Req], eps: list[Draft]) -> 
 
 
 def _finish(
-    path: str, blocks: Blocks, reqs: list[Req], eps: list[Draft], config: Config
+    path: str,
+    blocks: Blocks,
+    reqs: list[Req],
+    eps: list[Draft],
+    config: Config,
+    role: Role,
+    mentions: Sequence[Draft] = (),
+    mentioned_ids: Sequence[str] = (),
 ) -> SpecDoc:
     heads = blocks.headings
     sections = tuple(
@@ -191,6 +198,10 @@ def _finish(
         endpoints=endpoints,
         links=tuple(links),
         duplicate_ids=tuple(duplicates),
+        role=role.kind,
+        role_reason=role.reason,
+        mentions=_endpoints(path, list(mentions), [None] * (blocks.n_lines + 2)),
+        mentioned_ids=tuple(mentioned_ids),
     )
 
 
@@ -283,6 +294,62 @@ def _endpoints(
 
 
 
+# spec-kit quotes the user's own request at the top of a spec:
+# **Input**: User description: "Build a todo app ... FR-001 ...". Those are the user's
+# words, not the spec's definitions.
+_QUOTED_INPUT = re.compile(
+    r"(?i)^\W{0,4}(?:user\s+)?(?:input|description|request|prompt)\W{0,4}\s*[:：]\s*"
+    r"(?:\**\s*user\s+(?:description|input|request)\s*\**\s*[:：]\s*)?(?P<q>[\"“])"
+)
+_CLOSING_QUOTE = re.compile(r"[\"”]")
+
+
+def _quoted_input(text: str) -> list[tuple[int, int]]:
+    """Line spans (1-based) of quoted user requests (``**Input**: "..."``)."""
+    lines = text.splitlines()
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(lines):
+        m = _QUOTED_INPUT.match(lines[k])
+        if m is None:
+            k += 1
+            continue
+        end = k
+        tail = lines[k][m.end() :]
+        while not _CLOSING_QUOTE.search(tail) and end + 1 < len(lines):
+            end += 1
+            if lines[end].startswith("## "):
+                end -= 1  # an unclosed quote ends at the next section
+                break
+            tail = lines[end]
+        spans.append((k + 1, end + 1))
+        k = end + 1
+    return spans
+
+
+def _section_kind_at(blocks: Blocks, text: str) -> Callable[[int], str]:
+    """``line -> kind`` of the section holding it: ``record``, ``restating`` or ``""``
+    (``roles.section_kinds``). A heading line belongs to its own section. The lines of
+    a quoted user request are a record too: they are the user's words."""
+    heads = blocks.headings
+    kinds = section_kinds(
+        [h.title for h in heads],
+        [h.level for h in heads],
+        [h.parent for h in heads],
+        [body_text(blocks, h.line + 1, h.body_end) for h in heads],
+    )
+    index = SectionIndex(heads)
+    quoted = _quoted_input(text)
+
+    def at(line: int) -> str:
+        if any(start <= line <= end for start, end in quoted):
+            return "record"
+        k = index.at(line)
+        return kinds[k] if k is not None else ""
+
+    return at
+
+
 def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
     """Parse one Markdown spec. Pure: never reads files, never raises."""
     try:
@@ -291,20 +358,34 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         tokens = MD.parse(text)
         blocks = read_blocks(tokens, text.count("\n") + 1)
         link_sections(blocks)
-        role = file_role(path)
-        if role == "template":
-            return _finish(path, blocks, [], [], config)
-        reqs = find_requirements(blocks, id_re, path)
-        if role in ("checklist", "notes"):
-            reqs = []
-        elif role == "tasks" and any(r.kind is ReqKind.TASK for r in reqs):
-            reqs = [r for r in reqs if r.kind is ReqKind.TASK or r.own_heading]
+        role = document_role(path, text)
+        if role.kind == "template":
+            return _finish(path, blocks, [], [], config, role)  # placeholders only
+        found = find_requirements(blocks, id_re, path)
+        kind_at = _section_kind_at(blocks, text)
+        reqs = [r for r in found if not kind_at(r.line)] if role.defines_ids else []
+        if role.kind == "tasks" and any(r.kind is ReqKind.TASK for r in reqs):
+            # A task list defines its tasks; its headings group them ("### User Story 1
+            # (Frontend) - 5 Parallel Tasks") and its other ids restate the spec.
+            reqs = [r for r in reqs if r.kind is ReqKind.TASK]
         tasks = [(r.start, r.end) for r in reqs if r.kind is ReqKind.TASK]
         eps, evidence = find_endpoints(blocks, tasks)
         apply_evidence(eps, evidence, blocks.n_lines, blocks.headings)
         section_auth(blocks, eps)
-        reqs.extend(_section_requirements(blocks, reqs, eps))
-        return _finish(path, blocks, reqs, eps, config)
+        mentions = [e for e in eps if kind_at(e.line) == "record"]
+        eps = [e for e in eps if kind_at(e.line) != "record"]
+        if not role.declares_endpoints:
+            eps, mentions = [], mentions + eps
+        elif role.kind == "conventions":
+            # A convention guide shows examples; only its endpoint tables and headings
+            # list routes of the product itself.
+            mentions += [e for e in eps if e.source not in ("table", "heading")]
+            eps = [e for e in eps if e.source in ("table", "heading")]
+        if role.defines_ids:
+            reqs.extend(_section_requirements(blocks, reqs, eps))
+        kept = {id(r) for r in reqs}
+        mentioned = sorted({r.id for r in found if id(r) not in kept})
+        return _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
     except Exception as exc:  # a spec we cannot read must not stop the audit
         return SpecDoc(
             path=path,

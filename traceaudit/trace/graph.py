@@ -100,6 +100,8 @@ class TraceGraph:
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
         self.all_endpoints = tuple(ep for doc in self.docs for ep in doc.endpoints)
+        # Endpoints that reports and notes name: they document a route, declare nothing.
+        self.mentions = tuple(ep for doc in self.docs for ep in doc.mentions)
         self.routes = tuple(routes)
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
@@ -318,7 +320,9 @@ class TraceGraph:
         """Each route with whether the spec documents it and which requirements it serves.
 
         A near miss (the spec declares another method or prefix; TA006/TA007 say
-        so) documents the route too: one discrepancy, one finding.
+        so) documents the route too: one discrepancy, one finding. So does a mention
+        in a document that declares nothing (a report, research notes, a quick start):
+        a reader finds the route described there.
         """
         out: list[RouteResult] = []
         for i, route in enumerate(self.routes):
@@ -334,6 +338,13 @@ class TraceGraph:
                     continue
                 if ep.requirement_key:
                     reqs.add(ep.requirement_key)
+            if not by:
+                norm = route_pattern(route.path)
+                by.update(
+                    f"{ep.location} (mentioned)"
+                    for ep in self.mentions
+                    if ep.method in route.methods and norm.fullmatch(normalize_path(ep.path))
+                )
             sym = f"sym:{route.handler}"
             if sym in self.g:
                 for _, target, data in self.g.out_edges(sym, data=True):

@@ -23,7 +23,7 @@ from traceaudit.refs import id_prefix
 class Resolution:
     """What a reference resolved to."""
 
-    status: str  # "ok", "dangling", "ambiguous", "ignored"
+    status: str  # "ok", "dangling", "ambiguous", "ignored" (known, but not an item)
     nodes: tuple[str, ...] = ()  # graph nodes (req:..., sec:..., spec:...)
     candidates: tuple[str, ...] = ()  # for ambiguous: the candidate keys
     suggestion: str | None = None  # for dangling: the nearest real id or anchor
@@ -57,9 +57,11 @@ class SpecIndex:
     sections: dict[tuple[str, str], Section] = field(default_factory=dict)
     section_req: dict[tuple[str, str], Requirement] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)
+    mentioned: set[str] = field(default_factory=set)  # ids only reports and notes name
 
     def __post_init__(self) -> None:
         for doc in self.docs:
+            self.mentioned.update(doc.mentioned_ids)
             for sec in doc.sections:
                 self.sections[(doc.path, sec.anchor)] = sec
             for req in doc.requirements:
@@ -193,6 +195,8 @@ class SpecIndex:
         wanted = _HINT_KINDS.get(target.hint or "")
         if wanted:
             reqs = [r for r in reqs if r.kind in wanted] or reqs
+        if not reqs and target.value in self.mentioned and not self.by_id.get(target.value):
+            return Resolution("ignored")  # a test case or issue id a report names: known
         if not reqs:
             same_family = [
                 i

@@ -1,0 +1,357 @@
+"""A file's role from its name and place and its content; sections that record work;
+mentions (ranges, cross-references, quoted requests, restated stories) are not definitions."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from tests.specs.support import eps, parse, reqs
+from traceaudit.model import Config, Location, ReqKind, Requirement, SpecDoc
+from traceaudit.specs.markdown import parse_spec
+from traceaudit.specs.roles import document_role, section_kinds
+from traceaudit.specs.settle import same_title, settle_definitions
+
+
+def role(path: str, text: str = "") -> str:
+    return document_role(path, dedent(text).lstrip("\n")).kind
+
+
+STATUS_REPORT = """
+    # Phase 2 Foundational Tasks (T007-T010) - Implementation Summary
+
+    **Date**: 2026-02-06
+    **Status**: ✅ COMPLETED
+
+    ## Tasks Completed
+
+    - [X] **T007**: Configured the database connection ✅
+    - [X] **T008**: Created the tables ✅
+
+    ## Files Created
+
+    - backend/src/database.py
+    """
+
+
+def test_a_status_report_is_a_report_by_its_content_under_any_name() -> None:
+    assert role("specs/001-todo/implementation-summary-T007-T010.md", STATUS_REPORT) == "report"
+    assert role("specs/001-todo/notes-from-tuesday.md", STATUS_REPORT) == "report"
+
+
+def test_a_feature_named_with_a_report_word_is_still_a_spec() -> None:
+    spec = """
+        # Epic 2: CV Analysis
+
+        ## Story 2.1: Analyse a CV
+
+        **Acceptance Criteria:**
+
+        1. The system MUST score the CV from 0 to 100.
+        2. The system MUST list the missing skills.
+        """
+    assert role("docs/prd/2-cv-analysis-epic.md", spec) == "spec"
+    fix = "# Fix login\n\n- **FR-001**: System MUST log in.\n"
+    assert role("specs/004-fix-login/spec.md", fix) == "spec"
+    assert role("specs/003-order-status/spec.md", spec) == "spec"
+
+
+def test_name_and_title_of_a_report_together_decide() -> None:
+    text = "# Intelligent Profit Protection System - Spec Complete ✅\n\nThe spec is ready.\n"
+    assert role(".kiro/specs/profit/SPEC_COMPLETE.md", text) == "report"
+    assert role(".kiro/specs/profit/overview.md", text) == "spec"  # one signal is not enough
+
+
+def test_manual_testing_guides_are_reports() -> None:
+    guide = """
+        # Testing & Validation Guide: Todo App
+
+        ## T155: End-to-End User Journeys
+
+        **Test Steps**:
+        1. Register a new account
+        **Expected Result**: the dashboard opens.
+
+        **✅ PASS** | **❌ FAIL**
+        """
+    assert role("specs/002-ui/TESTING_VALIDATION_GUIDE.md", guide) == "report"
+
+
+def test_prompt_history_records_are_records_even_with_unclosed_front_matter() -> None:
+    record = """
+        ---
+        id: 007
+        title: Phase 4 Testing Complete
+        stage: phase4
+        model: claude-sonnet-4-5
+        command: sp.implement finish phase 4
+        files_created:
+          - frontend/tests/unit/auth.test.ts
+        """
+    assert role("specs/004-x/history/prompts/007-phase4.prompt.md", record) == "record"
+    chat = "# Session\n\n## Prompt\n\nDo T001.\n\n## Response snapshot\n\n- **T001**: done\n"
+    assert role("specs/004-x/session.md", chat) == "record"
+
+
+def test_retired_folders_hold_reports_and_tasks_files_stay_tasks() -> None:
+    spec = "# Old API\n\n- **FR-001**: System MUST export CSV.\n"
+    assert role("docs/obsolete/SYSTEM_FLOW_DIAGRAM.md", spec) == "report"
+    assert role("specs/archive/v0.md", spec) == "report"
+    retrospective = (
+        "# Tasks (Retrospective)\n\n**Status**: ✅ ALL TASKS COMPLETED\n\n- [x] T001 Setup\n"
+    )
+    assert role("specs/002-api/tasks.md", retrospective) == "tasks"
+
+
+def test_unfilled_templates_and_agent_commands_define_nothing() -> None:
+    text = '# Feature Specification: [FEATURE NAME]\n\n**Input**: User description: "$ARGUMENTS"\n'
+    assert role("specs/005-demo/spec.md", text) == "template"
+    assert role(".specify/extensions/git/commands/speckit.git.feature.md", text) == "template"
+
+
+def test_constitutions_are_conventions_by_name_or_content() -> None:
+    body = """
+        # Project Charter
+
+        ## Core Principles
+
+        ### I. Tests first
+
+        ## Governance
+
+        **Version**: 1.0.0 | **Ratified**: 2025-11-02
+        """
+    assert role(".specify/memory/constitution.md") == "conventions"
+    assert role("docs/charter.md", body) == "conventions"
+    assert role("specs/001-x/plan.md", "# Implementation Plan\n") == "plan"
+
+
+def test_reports_and_notes_declare_nothing_but_their_mentions_document() -> None:
+    doc = parse_spec(dedent(STATUS_REPORT).lstrip("\n") + "\n- `GET /api/tasks/stats` ✅\n",
+                     "specs/001-todo/implementation-summary.md", Config())  # fmt: skip
+    assert (doc.role, doc.requirements, doc.endpoints) == ("report", (), ())
+    assert [(e.method, e.path) for e in doc.mentions] == [("GET", "/api/tasks/stats")]
+    assert doc.mentioned_ids == ("T007", "T008")
+
+
+def test_conventions_declare_only_their_endpoint_tables() -> None:
+    text = """
+        # Constitution
+
+        ## API design
+
+        Collections are read with `GET /api/{resource}`, e.g. `DELETE /api/widgets/{id}`.
+
+        ### Full Route Table
+
+        | Method | Path | Auth |
+        |--------|------|------|
+        | POST | /api/v1/auth/refresh | JWT |
+        """
+    doc = parse_spec(dedent(text).lstrip("\n"), ".specify/memory/constitution.md", Config())
+    assert [(e.method, e.path) for e in doc.endpoints] == [("POST", "/api/v1/auth/refresh")]
+    assert {(e.method, e.path) for e in doc.mentions} == {
+        ("GET", "/api/{resource}"), ("DELETE", "/api/widgets/{id}"),
+    }  # fmt: skip
+
+
+# -- sections that record work ------------------------------------------------
+
+
+def kinds(*titles: tuple[int, str], bodies: dict[int, str] | None = None) -> list[str]:
+    levels = [lvl for lvl, _ in titles]
+    parents: list[int | None] = []
+    for k, lvl in enumerate(levels):
+        parents.append(next((j for j in range(k - 1, -1, -1) if levels[j] < lvl), None))
+    text = [(bodies or {}).get(k, "") for k in range(len(titles))]
+    return section_kinds([t for _, t in titles], levels, parents, text)
+
+
+def test_bmad_story_tail_sections_are_records() -> None:
+    assert kinds(
+        (1, "Story 2.3: Advanced Crawl Control"), (2, "Acceptance Criteria"), (2, "Dev Notes"),
+        (3, "Testing Standards"), (2, "Change Log"), (2, "Dev Agent Record"),
+        (3, "Completion Notes List"), (2, "QA Results"), (3, "Review Date: 2025-10-02"),
+        (1, "Story 8.2: Voice Interaction - Progress Summary"),
+    ) == ["", "", "restating", "restating", "record", "record", "record", "record", "record",
+          "record"]  # fmt: skip
+
+
+def test_a_risk_register_is_a_record_and_a_risk_feature_is_not() -> None:
+    assert kinds((2, "Risk Assessment and Mitigation"), (2, "Risk scoring"),
+                 bodies={0: "R2: ... Mitigation: poll less", 1: "FR-009: score each login"}) == [
+        "record", "",
+    ]  # fmt: skip
+
+
+def test_a_title_never_restates_and_feature_names_are_not_sections() -> None:
+    titles = ((1, "Notes"), (2, "Functional Requirements"), (2, "Search Results"))
+    assert kinds(*titles) == ["", "", ""]
+
+
+def test_ids_in_record_and_restating_sections_are_mentions() -> None:
+    doc = parse(
+        """
+        # Story 2.3: Crawl control
+
+        ## Acceptance Criteria
+
+        1. The crawl honours the period.
+
+        ## Tasks / Subtasks
+
+        - [ ] Task 1: Pass the period (AC: #1)
+
+        ## Dev Notes
+
+        ### Testing Standards
+
+        - AC1: Verify the period parameter is passed.
+
+        ## QA Results
+
+        - AC1: ✓ Enhanced
+        - TEST-001 (HIGH): Implemented unit tests
+        - [ ] **Task 1 incomplete**: manual testing
+        """
+    )
+    assert reqs(doc) == [
+        ("Story 2.3", "story", 1), ("2.3.1", "criterion", 5), ("Task 1", "task", 9),
+    ]  # fmt: skip
+    assert doc.duplicate_ids == ()
+    assert set(doc.mentioned_ids) >= {"AC1", "TEST-001"}
+
+
+# -- mentions inside a specification ------------------------------------------
+
+
+def test_range_headings_and_cross_references_define_nothing() -> None:
+    doc = parse(
+        """
+        # Tasks
+
+        ### T013-T020: Configuration
+
+        - [ ] T013 Create config module
+
+        ### FR-001 – FR-004: Accounts
+
+        - **FR-003** (see spec.md): login
+        - FR-004: see the auth spec for login
+        - **FR-005**: System MUST log in users.
+        """
+    )
+    assert reqs(doc) == [("T013", "task", 5), ("FR-005", "requirement", 11)]
+
+
+def test_the_quoted_user_request_is_not_the_spec() -> None:
+    doc = parse(
+        """
+        # Feature Specification: Todo API
+
+        **Input**: User description: "Build a todo API.
+        FR-001: users add todos with POST /api/todo-items
+
+        - GET /api/everything lists them"
+
+        ## Requirements
+
+        - **FR-001**: System MUST let users add todos (`POST /api/todos`).
+        """
+    )
+    assert reqs(doc) == [("FR-001", "requirement", 10)]
+    assert eps(doc) == [("POST", "/api/todos", 10, "inline")]
+
+
+def test_a_restarted_list_under_criteria_is_not_more_criteria() -> None:
+    doc = parse(
+        """
+        # Story 13.4: Export
+
+        ## Acceptance Criteria
+
+        1. The user can export notes as Markdown:
+           1. one file per note
+        2. The export keeps the note's tags.
+
+        The export runs in these steps:
+
+        1. collect the notes
+        2. render them
+        """
+    )
+    assert reqs(doc) == [("Story 13.4", "story", 1), ("13.4.1", "criterion", 5),
+                         ("13.4.2", "criterion", 7)]  # fmt: skip
+    assert doc.duplicate_ids == ()
+
+
+def test_group_headings_of_a_task_list_define_no_story() -> None:
+    doc = parse_spec(
+        dedent(
+            """
+            # Tasks
+
+            ### User Story 1 (Frontend) - 5 Parallel Tasks
+
+            - [x] T001 [US1] Create the login page
+
+            ### User Story 1 Success Criteria
+
+            - [ ] T002 [US1] Check the login flow
+            """
+        ).lstrip("\n"),
+        "specs/004-auth/tasks.md",
+        Config(),
+    )
+    assert [r.id for r in doc.requirements] == ["T001", "T002"]
+    assert doc.duplicate_ids == ()
+
+
+# -- one story, several files -------------------------------------------------
+
+
+def story(path: str, ident: str, title: str, line: int, parent: str | None = None,
+          kind: ReqKind = ReqKind.STORY) -> Requirement:  # fmt: skip
+    return Requirement(f"{path}::{ident}", ident, title, "", kind, path, Location(path, line),
+                       (), "", parent_key=parent)  # fmt: skip
+
+
+def doc(path: str, *items: Requirement, first: int = 1) -> SpecDoc:
+    from traceaudit.model import Section
+
+    section = Section("t", "t", 1, Location(path, first), ("t",))
+    return SpecDoc(path, "t", (section,), items, ())
+
+
+def test_a_story_in_its_epic_and_its_own_file_is_defined_by_its_file() -> None:
+    epic = doc("docs/epics.md", story("docs/epics.md", "Story 5.7", "Enhanced Scoring", 40),
+               story("docs/epics.md", "5.7.1", "Score", 44, "docs/epics.md::Story 5.7",
+                     ReqKind.CRITERION))  # fmt: skip
+    own = "docs/stories/5.7.story.md"
+    mine = doc(own, story(own, "Story 5.7", "Implement Enhanced Scoring", 1),
+               story(own, "5.7.1", "Score", 5, f"{own}::Story 5.7", ReqKind.CRITERION))
+    settled = settle_definitions([epic, mine])
+    assert [r.key for d in settled for r in d.requirements] == [
+        f"{own}::Story 5.7", f"{own}::5.7.1",
+    ]  # fmt: skip
+    assert settled[0].mentioned_ids == ("5.7.1", "Story 5.7")
+
+
+def test_the_same_number_with_other_titles_stays_ambiguous() -> None:
+    a = doc("docs/prd/5-epic.md", story("docs/prd/5-epic.md", "Story 5.3", "Schema Update", 9))
+    b = doc("out/epics.md", story("out/epics.md", "Story 5.3", "Conversation List", 30))
+    assert settle_definitions([a, b]) == (a, b)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "same"),
+    [
+        ("Enhanced Scoring and Job Match Score", "Implement Enhanced Scoring and Job Match Score",
+         True),
+        ("Database Schema & API Response Update", "Conversation List & History", False),
+        ("", "Anything", False),
+    ],
+)  # fmt: skip
+def test_same_title(x: str, y: str, same: bool) -> None:
+    assert same_title(x, y) is same
