@@ -68,8 +68,8 @@ def test_output_file_and_summary_on_stderr(
     ("args", "message"),
     [
         (["run", "/nonexistent/project"], "project root is not a directory: /nonexistent/project"),
-        (["run", ".", "--format", "pdf"], "Error: Invalid value for '--format'"),
-        (["frobnicate"], "Error: No such command 'frobnicate'"),
+        (["run", ".", "--format", "pdf"], "traceaudit: error: Invalid value for '--format'"),
+        (["frobnicate"], "traceaudit: error: No such command 'frobnicate'"),
     ],
 )
 def test_usage_errors_exit_two(
@@ -79,6 +79,7 @@ def test_usage_errors_exit_two(
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+    assert len(err.splitlines()) == 1
 
 
 def test_config_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,7 +97,11 @@ def test_unknown_rule_in_config(tmp_path: Path, capsys: pytest.CaptureFixture[st
     project = copy("rules/TA001-unimplemented-requirement", tmp_path)
     (project / "traceaudit.toml").write_text('disable = ["TA999"]\n', encoding="utf-8")
     code, _, err = run(["run", str(project)], capsys)
-    assert (code, err) == (2, "traceaudit: error: unknown rule in configuration: TA999\n")
+    assert (code, err) == (
+        2,
+        "traceaudit: error: traceaudit.toml 'disable': unknown rule 'TA999' (must be a rule "
+        "code or name that `traceaudit rules` lists)\n",
+    )
 
 
 def test_no_specs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

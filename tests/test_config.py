@@ -59,11 +59,11 @@ def test_explicit_config_file(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('[tool.traceaudit]\nspecz = ["x"]\n', "unknown key 'specz'"),
-        ("[tool.traceaudit]\nspec = 3\n", "'spec' must be a string or a list of strings"),
-        ('[tool.traceaudit]\nfail-on = "fatal"\n', "'fail-on' must be one of"),
-        ('[tool.traceaudit]\nid-pattern = "("\n', "not a valid regular expression"),
-        ("[tool.traceaudit]\nvalues = 1\n", "'values' must be a table of strings"),
-        ('[tool.traceaudit]\nseverity = { TA002 = "loud" }\n', "'severity.TA002' must be one of"),
+        ("[tool.traceaudit]\nspec = 3\n", "'spec': must be a string or a list of strings"),
+        ('[tool.traceaudit]\nfail-on = "fatal"\n', "'fail-on': must be one of"),
+        ('[tool.traceaudit]\nid-pattern = "("\n', "must be a valid regular expression"),
+        ("[tool.traceaudit]\nvalues = 1\n", "'values': must be a table of strings"),
+        ('[tool.traceaudit]\nseverity = { TA002 = "loud" }\n', "'severity': TA002: must be one of"),
         ("[tool.traceaudit\n", "invalid TOML"),
     ],
 )

@@ -46,15 +46,23 @@ def _config(
         raise UserError(f"project root is not a directory: {root}")
     config = load(root_path, Path(config_file) if config_file else None)
     if specs:
-        config = replace(config, spec_roots=specs)
+        config = replace(config, spec_roots=specs, origins=_origin(config, "spec_roots", "--spec"))
     if code:
-        config = replace(config, code_roots=code)
+        config = replace(config, code_roots=code, origins=_origin(config, "code_roots", "--code"))
     if fail_on is not None:
         config = replace(config, fail_on=None if fail_on == "never" else Severity(fail_on))
     unknown = unknown_rule_names(config)
     if unknown:
-        raise UserError(f"unknown rule in configuration: {', '.join(unknown)}")
+        field = "disable" if unknown[0] in config.disable else "severity"
+        raise UserError(
+            f"{config.origin(field, field)}: unknown rule {unknown[0]!r} (must be a rule code "
+            "or name that `traceaudit rules` lists)"
+        )
     return config
+
+
+def _origin(config: Config, field: str, origin: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted({**dict(config.origins), field: origin}.items()))
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -201,8 +209,16 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("traceaudit: aborted", err=True)
         sys.exit(ExitCode.ERROR)
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `traceaudit`: the help
         exc.show()
+        sys.exit(ExitCode.ERROR)
+    except click.UsageError as exc:  # one line, as every other error
+        message = " ".join(exc.format_message().split())
+        where = exc.ctx.command_path if exc.ctx is not None else "traceaudit"
+        click.echo(f"traceaudit: error: {message} (see '{where} --help')", err=True)
+        sys.exit(ExitCode.ERROR)
+    except click.ClickException as exc:
+        click.echo(f"traceaudit: error: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(ExitCode.ERROR)
     except (ConfigError, DiscoveryError, UserError) as exc:
         click.echo(f"traceaudit: error: {exc}", err=True)
