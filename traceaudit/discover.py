@@ -401,7 +401,7 @@ class _Walker:
     def __init__(self, root: Path, excludes: tuple[str, ...], limit: int) -> None:
         self.root = root
         self.real_root = str(root)
-        self.excludes = excludes
+        self.excludes = _Excludes(excludes)
         self.limit = limit
         # rel -> reason, for links, special files and unreadable folders; the caller
         # keeps the ones that matter (a FIFO named x.py under a code root, ...)
@@ -453,7 +453,7 @@ class _Walker:
                     if not self._pruned(entry.name, rel, entry.path, ignore):
                         subdirs.append(rel)
                     continue
-                if ignore.ignored(rel, False) or _excluded(rel, self.excludes):
+                if ignore.ignored(rel, False) or self.excludes.match(rel):
                     continue
                 if is_link:
                     self._link(rel, entry.path, found)
@@ -471,7 +471,7 @@ class _Walker:
             or name.endswith(".egg-info")
             or os.path.lexists(os.path.join(path, "pyvenv.cfg"))
             or ignore.ignored(rel, True)
-            or _excluded(rel, self.excludes)
+            or self.excludes.match(rel)
         )
 
     def _link(self, rel: str, path: str, found: list[str]) -> None:
@@ -510,11 +510,18 @@ class _Walker:
         return "" if inner == "." else inner
 
 
-def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
-    return any(
-        fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat.rstrip("/") + "/*")
-        for pat in excludes
-    )
+class _Excludes:
+    """The ``exclude`` globs, compiled once (fnmatch caches only so many patterns)."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self._res = [
+            re.compile(fnmatch.translate(p))
+            for pat in dict.fromkeys(patterns)
+            for p in (pat, pat.rstrip("/") + "/*")
+        ]
+
+    def match(self, rel: str) -> bool:
+        return any(r.match(rel) for r in self._res)
 
 
 def _is_spec_file(rel: str) -> bool:

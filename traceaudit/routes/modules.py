@@ -39,23 +39,31 @@ class Project:
                 continue  # a regular package wins over a same-named module
             self.modules[key] = ModuleState(key, f, f.is_package)
         for key in list(self.modules):
-            parts = key.split("/")
-            for i in range(1, len(parts)):
-                parent = "/".join(parts[:i])
-                if parent not in self.modules:
-                    self.modules[parent] = ModuleState(parent, None, True)
-        self.suffixes: dict[tuple[str, ...], list[str]] = {}
+            parent = key
+            while "/" in parent:  # namespace packages up to the first folder already known
+                parent = parent.rpartition("/")[0]
+                if parent in self.modules:
+                    break  # its own parents are (or will be) added from it
+                self.modules[parent] = ModuleState(parent, None, True)
+        # modules by their last name: an import names a path suffix, looked up among the
+        # modules with its last name (an index of every suffix costs depth squared a module)
+        self.by_name: dict[str, list[str]] = {}
         for key in self.modules:
-            names = tuple(key.split("/"))
-            for i in range(len(names)):
-                self.suffixes.setdefault(names[i:], []).append(key)
+            self.by_name.setdefault(key.rpartition("/")[2], []).append(key)
+
+    def _ending_with(self, parts: tuple[str, ...]) -> list[str]:
+        n = len(parts)
+        return [
+            k for k in self.by_name.get(parts[-1], ())
+            if k.count("/") + 1 >= n and tuple(k.split("/")[-n:]) == parts
+        ]  # fmt: skip
 
     def find(self, dotted: str, importer: ModuleState | None) -> ModuleState | None:
         """The project module an absolute import names, or None when external."""
         parts = tuple(p for p in dotted.split(".") if p)
         if not parts or parts[0] in EXTERNAL_TOP:
             return None
-        keys = self.suffixes.get(parts)
+        keys = self._ending_with(parts)
         if not keys:
             return None
         exact = [k for k in keys if self.modules[k].dotted == dotted]
