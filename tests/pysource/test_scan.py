@@ -249,9 +249,12 @@ def test_loops_blocks_and_try_bodies() -> None:
     assert isinstance(loop, pf.For)
     assert loop.target == pf.Seq("tuple", (pf.Name("prefix"), pf.Name("router")))
     assert isinstance(with_, pf.Block) and with_.bindings == (pf.Name("s"),)
-    assert isinstance(try_, pf.Block)
-    # The except handler is a fallback: only the try body, else and finally run.
-    assert [type(s).__name__ for s in try_.body] == ["ImportFrom", "Assign", "Assign"]
+    assert isinstance(try_, pf.Try)
+    # Every block is kept: the interpreter decides which handlers can run.
+    assert [type(s).__name__ for s in try_.body] == ["ImportFrom"]
+    assert [(h.types, h.name) for h in try_.handlers] == [(("ImportError",), None)]
+    assert [type(s).__name__ for s in try_.handlers[0].body] == ["Assign"]
+    assert [type(s).__name__ for s in (*try_.orelse, *try_.finalbody)] == ["Assign", "Assign"]
 
 
 @pytest.mark.parametrize(
@@ -289,8 +292,44 @@ def test_loops_blocks_and_try_bodies() -> None:
         ),
         ("{**base, 'k': v}", pf.DictE(((None, pf.Name("base")), (pf.Const("k"), pf.Name("v"))))),
         ("[*a, b]", pf.Seq("list", (pf.Star(pf.Name("a")), pf.Name("b")))),
-        ("lambda: 1", pf.Unknown("lambda: 1")),
-        ("[r for r in routers]", pf.Unknown("[r for r in routers]")),
+        (
+            "lambda self: FastAPI(title=self.t)",
+            pf.Lambda(
+                pf.FuncDef(
+                    "<lambda>", "<lambda>", 1, 1, (), (pf.Param("self", "pos"),),
+                    (
+                        pf.Return(
+                            pf.Call(
+                                pf.Name("FastAPI"),
+                                (pf.Arg(pf.Attr(pf.Name("self"), "t"), "title"),),
+                                1,
+                            ),
+                            1,
+                        ),
+                    ),
+                )
+            ),
+        ),
+        (
+            "[r.router for r in routers if r]",
+            pf.Comp(
+                "list",
+                pf.Attr(pf.Name("r"), "router"),
+                (pf.CompFor(pf.Name("r"), pf.Name("routers"), (pf.Name("r"),)),),
+            ),
+        ),
+        (
+            "{k: v for k, v in t}",
+            pf.Comp(
+                "dict",
+                pf.Name("k"),
+                (pf.CompFor(pf.Seq("tuple", (pf.Name("k"), pf.Name("v"))), pf.Name("t")),),
+                pf.Name("v"),
+            ),
+        ),
+        ("p[:-1]", pf.Subscript(pf.Name("p"), (pf.Slice(None, pf.Const(-1)),))),
+        ("p[1::2]", pf.Subscript(pf.Name("p"), (pf.Slice(pf.Const(1), None, pf.Const(2)),))),
+        ("(h := get())", pf.NamedExpr("h", pf.Call(pf.Name("get"), (), 1))),
     ],
 )
 def test_expressions(expr: str, expected: pf.Expr) -> None:
@@ -302,6 +341,17 @@ def test_render_gives_source_like_text() -> None:
     (stmt,) = body('x = f(a.b, "/c", *d, k=[1], **e)\n')
     assert isinstance(stmt, pf.Assign)
     assert pf.render(stmt.value) == "f(a.b, '/c', *d, k=[1], **e)"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["p[:-1]", "p[1::2]", "lambda: x", "lambda a, b: a", "(h := g())", "[a for a in b if a]",
+     "{k: v for k, v in d.items()}", "(x for x in y)"],
+)  # fmt: skip
+def test_render_of_the_newer_expressions_is_their_source(source: str) -> None:
+    (stmt,) = body(f"x = {source}\n")
+    assert isinstance(stmt, pf.Assign)
+    assert pf.render(stmt.value) == source
 
 
 def test_newer_syntax_parses_under_the_running_python() -> None:

@@ -4,7 +4,8 @@
 ``traceaudit.routes.resolve_routes`` interprets the facts of every file together. The
 facts are a reduced syntax tree: the statements that bind names, call things
 or define functions and classes, with expressions in a tiny language (names,
-attributes, calls, literals, f-strings, ``+``). Anything else becomes
+attributes, calls, literals, f-strings, ``+``, slices, lambdas, comprehensions,
+``:=``). Anything else becomes
 :class:`Unknown` with its source text, so a value that cannot be known is shown
 as written instead of being guessed.
 
@@ -146,6 +147,52 @@ class Compare:
 
 
 @dataclass(frozen=True, slots=True)
+class Slice:
+    """``lower:upper:step`` inside a subscript; a missing bound is None."""
+
+    lower: Expr | None = None
+    upper: Expr | None = None
+    step: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda:
+    """``lambda params: body`` as a one-statement function (``return body``)."""
+
+    func: FuncDef
+
+
+@dataclass(frozen=True, slots=True)
+class NamedExpr:
+    """``(target := value)``."""
+
+    target: str
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class CompFor:
+    """One ``for target in iter if cond ...`` clause of a comprehension."""
+
+    target: Expr
+    iter: Expr
+    ifs: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comp:
+    """A list, set, dict comprehension or generator expression.
+
+    ``kind`` is "list", "set", "gen" or "dict"; for a dict, ``elt`` is the key and
+    ``value`` the value."""
+
+    kind: str
+    elt: Expr
+    generators: tuple[CompFor, ...]
+    value: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """Anything the facts do not model, kept as its source text."""
 
@@ -167,6 +214,10 @@ Expr = (
     | IfExp
     | BoolOp
     | Compare
+    | Slice
+    | Lambda
+    | NamedExpr
+    | Comp
     | Unknown
 )
 
@@ -288,13 +339,34 @@ class For:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """``with`` / ``try`` bodies: run in order, unconditionally.
+    """``with`` / ``while`` bodies: run in order, unconditionally.
 
     ``bindings`` are ``with x as name`` targets (bound to unknown values).
     """
 
     body: tuple[Stmt, ...]
     bindings: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """``except A, B as name:``; ``types`` are the dotted names caught, () for a bare
+    ``except:``."""
+
+    types: tuple[str, ...]
+    name: str | None
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    """``try`` with its ``except`` handlers, ``else`` and ``finally`` blocks."""
+
+    body: tuple[Stmt, ...]
+    handlers: tuple[Handler, ...]
+    orelse: tuple[Stmt, ...]
+    finalbody: tuple[Stmt, ...]
+    line: int
 
 
 Stmt = (
@@ -309,6 +381,7 @@ Stmt = (
     | If
     | For
     | Block
+    | Try
 )
 
 
@@ -381,6 +454,32 @@ def render(expr: Expr | None) -> str:
         return f"{render(expr.body)} if {render(expr.test)} else {render(expr.orelse)}"
     if isinstance(expr, BoolOp):
         return f"{render(expr.left)} {expr.op} {render(expr.right)}"
+    if isinstance(expr, Slice):
+        parts = [render(p) if p is not None else "" for p in (expr.lower, expr.upper)]
+        text = ":".join(parts)
+        return text + (":" + render(expr.step) if expr.step is not None else "")
+    if isinstance(expr, Lambda):
+        params = ", ".join(p.name for p in expr.func.params)
+        body = expr.func.body[0] if expr.func.body else None
+        value = body.value if isinstance(body, Return) else None
+        return f"lambda {params}: {render(value)}".replace("lambda :", "lambda:")
+    if isinstance(expr, NamedExpr):
+        return f"({expr.target} := {render(expr.value)})"
+    if isinstance(expr, Comp):
+        head = render(expr.elt)
+        if expr.kind == "dict":
+            head += f": {render(expr.value)}"
+        clauses = ""
+        for gen in expr.generators:
+            target = gen.target
+            if isinstance(target, Seq) and target.kind == "tuple" and len(target.items) > 1:
+                names = ", ".join(render(i) for i in target.items)
+            else:
+                names = render(target)
+            clauses += f" for {names} in {render(gen.iter)}"
+            clauses += "".join(f" if {render(c)}" for c in gen.ifs)
+        brackets = {"list": "[]", "set": "{}", "dict": "{}", "gen": "()"}[expr.kind]
+        return f"{brackets[0]}{head}{clauses}{brackets[1]}"
     if isinstance(expr, Compare):
         if expr.ops == ("not",):
             return f"not {render(expr.left)}"

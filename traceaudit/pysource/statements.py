@@ -68,13 +68,32 @@ class StatementScanner(CstFile):
         if isinstance(node, cst.While):
             return [pf.Block(self.suite(node.body, scope))]
         if isinstance(node, cst.Try | cst.TryStar):
-            body = self.suite(node.body, scope)
-            if node.orelse is not None:
-                body += self.suite(node.orelse.body, scope)
-            if node.finalbody is not None:
-                body += self.suite(node.finalbody.body, scope)
-            return [pf.Block(body)]
+            handlers = tuple(
+                pf.Handler(
+                    self.caught(h.type),
+                    self.dotted(h.name.name) if h.name is not None else None,
+                    self.suite(h.body, scope),
+                )
+                for h in node.handlers
+            )
+            return [
+                pf.Try(
+                    self.suite(node.body, scope),
+                    handlers,
+                    self.suite(node.orelse.body, scope) if node.orelse is not None else (),
+                    self.suite(node.finalbody.body, scope) if node.finalbody is not None else (),
+                    self.stmt_line(node),
+                )
+            ]
         return []
+
+    def caught(self, node: Any) -> tuple[str, ...]:
+        """The dotted names of the exception types an ``except`` clause names."""
+        if node is None:
+            return ()
+        if isinstance(node, self.cst.Tuple):
+            return tuple(self.dotted(e.value) for e in node.elements)
+        return (self.dotted(node),)
 
     def small(self, node: Any, line: int, scope: str) -> list[pf.Stmt]:
         cst = self.cst
@@ -140,6 +159,13 @@ class StatementScanner(CstFile):
             is_async=node.asynchronous is not None,
             docstring=_clean_doc(doc) if isinstance(doc, str) else None,
         )
+
+    def lambda_(self, node: cst.Lambda, scope: str) -> pf.Lambda:
+        line = self.pos(node)[0]
+        qual = f"{scope}.<lambda>" if scope else "<lambda>"
+        body = (pf.Return(self.expr(node.body), line),)
+        params = self.params(node.params)
+        return pf.Lambda(pf.FuncDef("<lambda>", qual, line, line, (), params, body))
 
     def params(self, node: cst.Parameters) -> tuple[pf.Param, ...]:
         cst = self.cst
@@ -290,11 +316,38 @@ class StatementScanner(CstFile):
             index = tuple(
                 self.expr(el.slice.value)
                 if isinstance(el.slice, cst.Index)
-                else self.unknown(el.slice)
+                else self.slice(el.slice)
                 for el in node.slice
             )
             return pf.Subscript(self.expr(node.value), index)
+        if isinstance(node, cst.Lambda):
+            return self.lambda_(node, "")
+        if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+            return pf.NamedExpr(node.target.value, self.expr(node.value))
+        if isinstance(node, cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp):
+            return self.comprehension(node)
         return self.unknown(node)
+
+    def slice(self, node: cst.Slice) -> pf.Slice:
+        def bound(value: Any) -> pf.Expr | None:
+            return self.expr(value) if value is not None else None
+
+        return pf.Slice(bound(node.lower), bound(node.upper), bound(node.step))
+
+    def comprehension(self, node: Any) -> pf.Expr:
+        cst = self.cst
+        generators: list[pf.CompFor] = []
+        clause = node.for_in
+        while clause is not None:
+            if clause.asynchronous is not None:
+                return self.unknown(node)
+            ifs = tuple(self.expr(i.test) for i in clause.ifs)
+            generators.append(pf.CompFor(self.target(clause.target), self.expr(clause.iter), ifs))
+            clause = clause.inner_for_in
+        if isinstance(node, cst.DictComp):
+            return pf.Comp("dict", self.expr(node.key), tuple(generators), self.expr(node.value))
+        kind = {cst.ListComp: "list", cst.SetComp: "set", cst.GeneratorExp: "gen"}[type(node)]
+        return pf.Comp(kind, self.expr(node.elt), tuple(generators))
 
     def unknown(self, node: cst.CSTNode) -> pf.Unknown:
         return pf.Unknown(self.text(node))

@@ -56,7 +56,7 @@ def _make_tracker_class() -> Any:
     kept = (
         cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.Decorator, cst.If,
         cst.For, cst.While, cst.With, cst.Try, cst.Call, cst.Comment, cst.SimpleString,
-        cst.ConcatenatedString, cst.FormattedString, cst.Parameters,
+        cst.ConcatenatedString, cst.FormattedString, cst.Parameters, cst.Lambda,
     )  # fmt: skip
     kept_types = frozenset(kept)
     scopes = frozenset({cst.FunctionDef, cst.ClassDef})

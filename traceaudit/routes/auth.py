@@ -184,7 +184,7 @@ class AuthAnalyzer:
         self._params[key] = []  # recursion guard
         frame = Frame("module", func.module.ns, func.module, func.closure, ())
         params = func.fact.params[1:] if skip_first else func.fact.params
-        out = [d for p in params if (d := self.param_dep(p, frame)) is not None]
+        out = [d for p in params if (d := self.param_dep(p, frame, func)) is not None]
         if unbound_method and func.owner is not None:
             out = self.class_deps(func.owner) + out
         self._params[key] = out
@@ -221,14 +221,20 @@ class AuthAnalyzer:
                     out.append(dep)
         return out
 
-    def param_dep(self, param: pf.Param, frame: Frame) -> DependsV | None:
+    def param_dep(self, param: pf.Param, frame: Frame, func: Function) -> DependsV | None:
         if param.kind in ("vararg", "kwarg"):
             return None
         interp = self.interp
         annotation = default = None
-        if param.annotation is not None:
+        # What the names meant when the ``def`` ran (a later same-named function
+        # does not change an earlier ``Depends(get_session)``).
+        if func.annotations is not None and param.name in func.annotations:
+            annotation = interp.force(func.annotations[param.name])
+        elif param.annotation is not None:
             annotation = interp.force(interp.eval(param.annotation, frame))
-        if param.default is not None:
+        if func.defaults is not None and param.name in func.defaults:
+            default = interp.force(func.defaults[param.name])
+        elif param.default is not None:
             default = interp.force(interp.eval(param.default, frame))
         if isinstance(default, DependsV):
             return _with_call(default, annotation)

@@ -205,6 +205,12 @@ def _builtin(
         return ListV([ListV(list(t), "tuple") for t in zip(*columns, strict=False)])
     if name in ("property", "staticmethod", "classmethod"):
         return args[0] if args else interp.unknown(text)
+    if name == "len" and len(args) == 1:
+        value = interp.force(args[0])
+        if isinstance(value, Str) and not value.holes:
+            return Const(len(value.value))
+        items = interp.iterate(value) if isinstance(value, ListV | DictV) else None
+        return Const(len(items)) if items is not None else interp.unknown(text)
     return interp.unknown(text)
 
 
@@ -328,9 +334,31 @@ def _str_method(
                 out = out + obj
             out = out + interp.to_str(item, text)
         return out
+    if name in ("startswith", "endswith") and len(plain) == 1:
+        affixes = [plain[0]] if isinstance(plain[0], Str) else interp.iterate(plain[0]) or []
+        known = [a for a in (interp.force(x) for x in affixes) if isinstance(a, Str)]
+        if not known or any(a.holes for a in known) or len(known) != len(affixes):
+            return interp.unknown(text)
+        answers = {_affix(obj, a.value, name == "startswith") for a in known}
+        if True in answers:
+            return Const(True)
+        return Const(False) if answers == {False} else interp.unknown(text)
     if len(strs) != len(plain):
         return interp.unknown(text)
     value = obj.value
+    if name in ("split", "rsplit", "partition", "rpartition"):
+        if obj.holes or len(strs) > 1 or (name.endswith("partition") and len(strs) != 1):
+            return interp.unknown(text)
+        maxsplit = kwargs.get("maxsplit")
+        limit = interp.force(maxsplit) if maxsplit is not None else Const(-1)
+        if not (isinstance(limit, Const) and type(limit.value) is int):
+            return interp.unknown(text)
+        if name.endswith("partition"):
+            parts = list(getattr(value, name)(strs[0]))
+        else:
+            sep = strs[0] if strs else None
+            parts = getattr(value, name)(sep, limit.value)
+        return ListV([Str(p) for p in parts], "tuple" if name.endswith("partition") else "list")
     if name in ("strip", "lstrip", "rstrip", "removeprefix", "removesuffix"):
         if name in ("removeprefix", "removesuffix") and len(strs) != 1:
             return interp.unknown(text)
@@ -341,6 +369,25 @@ def _str_method(
     if name in ("lower", "upper") and not strs:
         return Str(getattr(value, name)(), obj.holes)
     return interp.unknown(text)
+
+
+def _affix(obj: Str, affix: str, at_start: bool) -> bool | None:
+    """``startswith``/``endswith`` of a string whose unknown parts may not matter:
+    the literal text before the first (after the last) unknown part decides, when it
+    is long enough or already differs."""
+    value = obj.value
+    if not obj.holes:
+        return value.startswith(affix) if at_start else value.endswith(affix)
+    marks = ["{?" + h + "}" for h in obj.holes]
+    if at_start:
+        literal = value[: min(value.find(m) for m in marks if m in value)]
+        if len(literal) >= len(affix):
+            return literal.startswith(affix)
+        return None if affix.startswith(literal) else False
+    literal = value[max(value.rfind(m) + len(m) for m in marks if m in value) :]
+    if len(literal) >= len(affix):
+        return literal.endswith(affix)
+    return None if affix.endswith(literal) else False
 
 
 def _format(

@@ -221,7 +221,91 @@ class Evaluator:
             return self.eval(expr.right, frame)
         if isinstance(expr, pf.Compare):
             return self.compare(expr, frame)
+        if isinstance(expr, pf.Lambda):
+            closure = frame if frame.kind == "function" else frame.parent
+            func = Function(expr.func, frame.module, closure)
+            func.defaults = self.def_defaults(expr.func, frame)
+            return func
+        if isinstance(expr, pf.NamedExpr):
+            value = self.eval(expr.value, frame)
+            frame.locals[expr.target] = value
+            return value
+        if isinstance(expr, pf.Comp):
+            return self.comprehension(expr, frame)
+        if isinstance(expr, pf.Slice):
+            return self.unknown(pf.render(expr))
         return self.unknown(expr.text)
+
+    def def_defaults(self, fact: pf.FuncDef, frame: Frame) -> dict[str, Value]:
+        """Parameter defaults, evaluated where and when the ``def`` runs (as Python does)."""
+        out: dict[str, Value] = {}
+        for param in fact.params:
+            if param.default is not None:
+                out[param.name] = self.eval(param.default, frame)
+        return out
+
+    def def_annotations(self, fact: pf.FuncDef, frame: Frame) -> dict[str, Value]:
+        """Parameter annotations, evaluated when the ``def`` runs: a name means what it is
+        bound to then, not what a later definition of the same name binds."""
+        out: dict[str, Value] = {}
+        for param in fact.params:
+            if param.annotation is not None:
+                out[param.name] = self.eval(param.annotation, frame)
+        return out
+
+    def comprehension(self, expr: pf.Comp, frame: Frame) -> Value:
+        """A comprehension over known items, each element evaluated in its own scope."""
+        local = Frame("function", {}, frame.module, frame, frame.conditions, frame.func)
+        local.truths = frame.truths
+        out: list[Value] = []
+        pairs: list[tuple[Value, Value]] = []
+
+        def run(level: int) -> bool:
+            if level == len(expr.generators):
+                if expr.kind == "dict" and expr.value is not None:
+                    pairs.append((self.eval(expr.elt, local), self.eval(expr.value, local)))
+                else:
+                    out.append(self.eval(expr.elt, local))
+                return True
+            gen = expr.generators[level]
+            items = self.iterate(self.eval(gen.iter, local))
+            if items is None:
+                return False
+            for item in items[:MAX_LOOP]:
+                self.bind_target(gen.target, item, local)
+                keep = True
+                for cond in gen.ifs:
+                    truth = truth_of(self.force(self.eval(cond, local)))
+                    if truth is None:
+                        return False
+                    if not truth:
+                        keep = False
+                        break
+                if keep and not run(level + 1):
+                    return False
+            return True
+
+        if not run(0):
+            return self.unknown(pf.render(expr))
+        if expr.kind == "dict":
+            return DictV(pairs)
+        return ListV(out, "tuple" if expr.kind == "gen" else "list")
+
+    def bind_target(self, target: pf.Expr, value: Value, frame: Frame) -> None:
+        """Bind a loop or comprehension target (a name or a tuple of names)."""
+        if isinstance(target, pf.Name):
+            frame.locals[target.id] = value
+            return
+        if isinstance(target, pf.Seq):
+            items = self.iterate(value)
+            plain = [t for t in target.items if not isinstance(t, pf.Star)]
+            if items is not None and len(items) == len(plain) == len(target.items):
+                for sub, item in zip(target.items, items, strict=True):
+                    self.bind_target(sub, item, frame)
+                return
+            for sub in target.items:
+                inner = sub.value if isinstance(sub, pf.Star) else sub
+                self.bind_target(inner, self.unknown(pf.render(inner)), frame)
 
     def compare(self, expr: pf.Compare, frame: Frame) -> Value:
         """A comparison of known constants and strings (for ``if`` tests)."""
@@ -254,6 +338,14 @@ class Evaluator:
         if isinstance(base, Ext) and base.name == "Annotated" and expr.index:
             origin = self.eval(expr.index[0], frame)
             return AnnotatedV(origin, [self.eval(i, frame) for i in expr.index[1:]])
+        if len(expr.index) == 1 and isinstance(expr.index[0], pf.Slice):
+            return self.slice_value(base, expr.index[0], frame, pf.render(expr))
+        if isinstance(base, ClassV) or (
+            isinstance(base, Ext)
+            and base.name[:1].isupper()
+            and base.qual.split(".")[0] not in ("typing", "typing_extensions", "collections")
+        ):
+            return base  # a generic alias (``FastAPIUsers[User, UUID]``) is its class
         if len(expr.index) == 1:
             key = self.force(self.eval(expr.index[0], frame))
             if isinstance(base, DictV) and isinstance(key, Str):
@@ -268,6 +360,28 @@ class Evaluator:
             ):
                 return base.items[key.value]
         return self.unknown(pf.render(expr))
+
+    def slice_value(self, base: Value, piece: pf.Slice, frame: Frame, text: str) -> Value:
+        """``s[a:b:c]`` of a known string, list or tuple, with constant bounds."""
+        bounds: list[int | None] = []
+        for part in (piece.lower, piece.upper, piece.step):
+            if part is None:
+                bounds.append(None)
+                continue
+            value = self.force(self.eval(part, frame))
+            if not (isinstance(value, Const) and (value.value is None or type(value.value) is int)):
+                return self.unknown(text)
+            bounds.append(value.value)
+        cut = slice(*bounds)
+        if isinstance(base, ListV):
+            return ListV(base.items[cut], base.kind)
+        if isinstance(base, Str):
+            result = base.value[cut]
+            holes = tuple(h for h in base.holes if "{?" + h + "}" in result)
+            if len(holes) != len(base.holes) or (base.holes and cut.step not in (None, 1)):
+                return self.unknown(text)  # the slice cuts into an unknown part
+            return Str(result, holes)
+        return self.unknown(text)
 
     def to_str(self, value: Value, text: str) -> Str:
         value = self.force(value)

@@ -148,6 +148,8 @@ class Caller(Evaluator):
             elif p.name not in local:
                 if p.name in extra_kwargs:
                     local[p.name] = extra_kwargs.pop(p.name)
+                elif func.defaults is not None and p.name in func.defaults:
+                    local[p.name] = func.defaults[p.name]
                 elif p.default is not None:
                     defining = Frame("module", func.module.ns, func.module, func.closure, ())
                     local[p.name] = self.eval(p.default, defining)

@@ -147,6 +147,8 @@ class Interpreter(Caller):
                 raise EarlyReturn
         elif isinstance(stmt, pf.AugAssign):
             self.aug_assign(stmt, frame)
+        elif isinstance(stmt, pf.Try):
+            self.try_(stmt, frame)
 
     def if_(self, stmt: pf.If, frame: Frame) -> None:
         if stmt.static is not None:
@@ -196,6 +198,63 @@ class Interpreter(Caller):
                 continue
             elif isinstance(value, Str | Const) or isinstance(other, Str | Const):
                 names[name] = self.unknown(name)
+
+    def try_(self, stmt: pf.Try, frame: Frame) -> None:
+        """``try`` runs its body (and ``else``); each handler that can run runs after it,
+        under its condition, as another path. A name bound on one path only is still
+        bound; one both paths bind keeps the body's value unless the body's is unknown
+        (a failed optional import) and the handler's is known."""
+        before = dict(frame.locals)
+        self.block(stmt.body, frame)
+        self.block(stmt.orelse, frame)
+        after_body = dict(frame.locals)
+        merged = dict(after_body)
+        saved, saved_truths = frame.conditions, frame.truths
+        for handler in stmt.handlers:
+            if not self.handler_may_run(stmt, handler, frame):
+                continue
+            frame.locals.clear()
+            frame.locals.update(before)
+            if handler.name is not None:
+                frame.locals[handler.name] = self.unknown(handler.name)
+            caught = ", ".join(handler.types) or "any exception"
+            try:
+                frame.conditions = (*saved, f"except {caught}")
+                frame.truths = (*saved_truths, None)
+                self.block(handler.body, frame)
+            finally:
+                frame.conditions, frame.truths = saved, saved_truths
+            for name, value in frame.locals.items():
+                if before.get(name) is value or name == handler.name:
+                    continue
+                current = merged.get(name)
+                unbound = current is None or current is before.get(name)
+                failed = current is not None and isinstance(self.force(current), Unknown | Ext)
+                if unbound or (failed and not isinstance(self.force(value), Unknown | Ext | Const)):
+                    merged[name] = value
+        frame.locals.clear()
+        frame.locals.update(merged)
+        self.block(stmt.finalbody, frame)
+
+    def handler_may_run(self, stmt: pf.Try, handler: pf.Handler, frame: Frame) -> bool:
+        """An ``except ImportError`` cannot run when every import in the body is of a
+        project module; any other handler may."""
+        names = {t.rsplit(".", 1)[-1] for t in handler.types}
+        if not names or not names <= {"ImportError", "ModuleNotFoundError"}:
+            return True
+        for inner in stmt.body:
+            if isinstance(inner, pf.ImportFrom):
+                if inner.level:
+                    found = self.project.relative(frame.module, inner.level, inner.module)
+                else:
+                    found = self.project.find(inner.module, frame.module)
+            elif isinstance(inner, pf.Import):
+                found = self.project.find(inner.module, frame.module)
+            else:
+                continue
+            if found is None:
+                return True
+        return False
 
     def for_(self, stmt: pf.For, frame: Frame) -> None:
         items = self.iterate(self.eval(stmt.iter, frame))
@@ -323,6 +382,8 @@ class Interpreter(Caller):
     def funcdef(self, stmt: pf.FuncDef, frame: Frame) -> None:
         closure = frame if frame.kind == "function" else frame.parent
         func = Function(stmt, frame.module, closure, frame.cls if frame.kind == "class" else None)
+        func.defaults = self.def_defaults(stmt, frame)
+        func.annotations = self.def_annotations(stmt, frame)
         self.functions.append(func)
         value: Value = func
         for dec in reversed(stmt.decorators):

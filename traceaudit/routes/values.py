@@ -99,7 +99,7 @@ class Lazy(Value):
 
 
 class Function(Value):
-    __slots__ = ("closure", "fact", "flags", "module", "owner")
+    __slots__ = ("annotations", "closure", "defaults", "fact", "flags", "module", "owner")
 
     def __init__(
         self,
@@ -113,6 +113,10 @@ class Function(Value):
         self.closure = closure
         self.owner = owner
         self.flags: set[str] = set()  # "property", "staticmethod", "classmethod"
+        # parameter defaults and annotations as the ``def`` statement evaluated them
+        # (None: not evaluated, e.g. a function known only by its name and line)
+        self.defaults: dict[str, Value] | None = None
+        self.annotations: dict[str, Value] | None = None
 
     @property
     def symbol(self) -> str:
