@@ -161,6 +161,9 @@ class DeclaredEndpoint:
     statuses: tuple[int, ...] = ()
     source: str = "heading"  # heading, table, bullet, inline, fence, prose, field, openapi
     scope: Scope = Scope.IN_SCOPE  # OUT_OF_SCOPE under an "Out of scope"/"Future" heading
+    # how to resolve a path the spec does not write in full (specs.examples): "base:/api/v1",
+    # "file:app/api/orgs.py", "router:orgs", "prefix:/cvs", "relative"
+    hints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,10 +64,16 @@ def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
             continue
         if role != "all" and entry.get("role") != role:
             continue
+        moved: set[tuple[str, str, str, int]] = set()
         for later in sorted((LATER / slug(entry["repo"])).glob("*.json")):
             extra = json.loads(later.read_text(encoding="utf-8"))
             entry["findings"] = rejudge(entry.get("findings", []), extra.get("findings", []))
             entry.setdefault("matrix", []).extend(extra.get("matrix", []))
+            moved |= _moved(extra.get("findings", []))
+        # A later judgement may say which earlier finding it re-expresses ("was": the same
+        # fact, now reported at another place or under another subject, e.g. a declaration
+        # whose stated base path now applies): that finding is then no longer expected.
+        entry["findings"] = [j for j in entry.get("findings", []) if _same(j) not in moved]
         entries.append(entry)
     return entries
 
@@ -85,6 +91,15 @@ def rejudge(
     again = {_same(j): j for j in later}
     kept = [again.pop(_same(j), j) for j in earlier]
     return kept + [j for j in later if _same(j) in again]
+
+
+def _moved(later: list[dict[str, Any]]) -> set[tuple[str, str, str, int]]:
+    """The earlier findings that later judgements say they re-express (``was``)."""
+    return {
+        (w["code"], w["file"], w["subject"], w.get("line", 0))
+        for j in later
+        if isinstance(w := j.get("was"), dict)
+    }
 
 
 def checkout(entry: dict[str, Any], checkouts: Path, mirror: Path) -> Path:

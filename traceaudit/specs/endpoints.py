@@ -86,6 +86,9 @@ class Draft:
     statuses: set[int] = field(default_factory=set)
     heading: int | None = None  # the heading this endpoint makes a section requirement of
     out_of_scope: bool = False
+    host: str | None = None  # the host of a full URL ("http://localhost:3000")
+    mention: str = ""  # why this names an endpoint without declaring it (an example ...)
+    hints: tuple[str, ...] = ()  # how to resolve a relative path (see resolve_hints)
 
     def set_auth(self, raw: str | None) -> None:
         """Take the first auth statement only; blanks and dashes state nothing."""
@@ -139,6 +142,7 @@ def find_endpoints(
 
     for table in blocks.tables:
         roles = table_roles(table.header)
+        why = _table_mention(table.header, table.rows)
         for line, cells in table.rows:
             found = row_endpoints(cells, roles)
             status = (
@@ -149,9 +153,11 @@ def find_endpoints(
             if status is not None:
                 evidence.statuses.append((line, {status}))
             for f in found:
-                ep = _add(eps, seen, Draft(f.method, f.path, line, "table", (line, line)))
+                draft = Draft(f.method, f.path, line, "table", (line, line), host=f.host)
+                ep = _add(eps, seen, draft)
                 if ep is None:
                     continue
+                ep.mention = why
                 if roles.auth is not None and roles.auth < len(cells):
                     ep.set_auth(cells[roles.auth])
                 path_cell = cells[roles.path] if roles.path is not None else ""
@@ -165,11 +171,15 @@ def find_endpoints(
 
     for fence in blocks.fences:
         start = len(eps)
+        diagram = is_diagram(fence.lines)
         for line, text in fence.lines:
             for f in fence_endpoint(text):
-                ep = _add(eps, seen, Draft(f.method, f.path, line, "fence", (line, line)))
+                draft = Draft(f.method, f.path, line, "fence", (line, line), host=f.host)
+                ep = _add(eps, seen, draft)
                 if ep:
                     ep.set_auth(auth_parenthetical(text[f.end :]))
+                    if diagram:
+                        ep.mention = "a label in a diagram"
         if len(eps) - start == 1 and fence.lines:
             eps[start].scope = (fence.lines[0][0], fence.lines[-1][0])
             for line, text in fence.lines:
@@ -177,6 +187,54 @@ def find_endpoints(
                 if code is not None:
                     evidence.statuses.append((line, {code}))
     return _drop_mentions(eps), evidence
+
+
+_DIAGRAM_GLYPH = re.compile(r"[─-╿→←↑↓⇒⇐►◄▶◀]|-{2,}>|<-{2,}|->>|-->|==>")
+_ARROW = re.compile(r"[→←⇒⇐►◄▶◀]|-{1,}>|<-{1,}|─+>|<─+|==>|->>")
+
+
+def is_diagram(lines: Sequence[tuple[int, str]]) -> bool:
+    """A fenced block drawn as a diagram (a sequence or flow chart): box-drawing
+    characters and arrows on many lines, arrows on at least two. Its method-and-path
+    labels ("2. API client call GET /api/tasks") illustrate a flow; they declare nothing."""
+    text = [t for _, t in lines if t.strip()]
+    if not text:
+        return False
+    drawn = sum(1 for t in text if _DIAGRAM_GLYPH.search(t))
+    arrows = sum(1 for t in text if _ARROW.search(t))
+    return arrows >= 2 and drawn >= 0.3 * len(text)
+
+
+# A measurement: "50ms", "1.5s", "99.9%", "200 rps", "< 2 s".
+_MEASURE = re.compile(
+    r"(?i)^[<>≤≥~]?\s*\d+(?:[.,]\d+)?\s*(?:ms|s|sec|secs|seconds|min|%|rps|tps|qps|req/s|"
+    r"requests?/s|/s|k|m|mb|kb|x)?\+?$"
+)
+_MEASURE_HEADER = re.compile(
+    r"(?i)^(?:p\d{2,3}|latency|throughput|tps|rps|qps|sla|target|max|min)\b"
+)
+# A column naming the service an endpoint belongs to when that is another service:
+# "Target Service", "Callee", "Upstream", "Depends on", and their translations.
+_OTHER_SERVICE_HEADER = re.compile(
+    r"(?i)\b(?:target|callee|upstream|downstream|dependenc(?:y|ies)|depends|calls?|consumer)\b|"
+    r"대상|호출|依赖|调用|対象|呼び出し"
+)
+
+
+def _table_mention(header: list[str], rows: Sequence[tuple[int, list[str]]]) -> str:
+    """Why a table's endpoints are mentions, or "": a table of performance targets
+    (the other cells are measurements), or of calls to another service."""
+    if any(_OTHER_SERVICE_HEADER.search(cell) for cell in header):
+        return "a table of calls to another service"
+    measured = total = 0
+    for _, cells in rows:
+        for cell in cells[1:]:
+            total += 1
+            measured += bool(_MEASURE.match(cell.strip()))
+    heads = sum(1 for cell in header[1:] if _MEASURE_HEADER.match(cell.strip()))
+    if total and (measured >= 0.6 * total or (heads and measured >= 0.4 * total)):
+        return "a table of performance targets"
+    return ""
 
 
 def _line_endpoints(
@@ -205,7 +263,7 @@ def _line_endpoints(
         return
 
     def add(f: Found, source: str, scope: tuple[int, int]) -> None:
-        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, source, scope))
+        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, source, scope, host=f.host))
         if ep:
             ep.set_auth(auth_parenthetical(ln.plain[f.end :]))
         found.append(f)
@@ -226,7 +284,7 @@ def _line_endpoints(
     for code in ln.codes:
         for f in endpoint_only(code):
             if (f.method, f.path) not in taken:
-                add(Found(f.method, f.path, len(ln.plain)), "inline", (ln.line, ln.line))
+                add(Found(f.method, f.path, len(ln.plain), f.host), "inline", (ln.line, ln.line))
     taken = {(f.method, f.path) for f in found}
     for f in endpoints_in_prose(ln.plain):
         if (f.method, f.path) not in taken:
@@ -257,7 +315,7 @@ def _scope_fields(
             continue
         item = blocks.items[ln.item] if ln.item is not None else None
         scope = (item.start, item.end) if item is not None else (ln.line, ln.line)
-        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope))
+        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope, host=f.host))
         if ep is not None:
             ep.set_auth(auth_parenthetical(tail))
     for sec, group in by_section.items():
@@ -272,7 +330,7 @@ def _scope_fields(
             else:
                 nxt = group[n + 1][0].line - 1 if n + 1 < len(group) else last
                 scope = (ln.line, max(ln.line, min(nxt, last)))
-            ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope))
+            ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope, host=f.host))
             if ep is None:
                 continue
             if len(distinct) == 1 and sec is not None:

@@ -50,6 +50,7 @@ from traceaudit.model import (
 )
 from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
+from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
@@ -283,6 +284,7 @@ def _endpoints(
                 statuses=tuple(sorted(e.statuses)),
                 source=e.source,
                 scope=Scope.OUT_OF_SCOPE if e.out_of_scope else Scope.IN_SCOPE,
+                hints=e.hints,
             )
         )
     return tuple(out)
@@ -372,8 +374,9 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         eps, evidence = find_endpoints(blocks, tasks)
         apply_evidence(eps, evidence, blocks.n_lines, blocks.headings)
         section_auth(blocks, eps)
-        mentions = [e for e in eps if kind_at(e.line) == "record"]
-        eps = [e for e in eps if kind_at(e.line) != "record"]
+        classify_endpoints(blocks, eps)
+        mentions = [e for e in eps if e.mention or kind_at(e.line) == "record"]
+        eps = [e for e in eps if not e.mention and kind_at(e.line) != "record"]
         if not role.declares_endpoints:
             eps, mentions = [], mentions + eps
         elif role.kind == "conventions":

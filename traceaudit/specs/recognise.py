@@ -23,7 +23,7 @@ _METHOD = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|WEBSOCKET|WS)"
 _METHODS = rf"{_METHOD}(?:\s*(?:,|/|\||&|\band\b|\bor\b)\s*{_METHOD})*"
 # An optional scheme and host before the path are dropped: GET https://api.x.io/v1/items.
 # Paths are ASCII: "WS /ws/x即時數據" and "/api/x（新增）" end where the CJK text starts.
-_PATH = r"(?:https?://[^\s/`'\"<>]+)?(?P<path>/[^\s`'\"<>|,;()\[\]\x80-\U0010ffff]*)"
+_PATH = r"(?P<host>https?://[^\s/`'\"<>]+)?(?P<path>/[^\s`'\"<>|,;()\[\]\x80-\U0010ffff]*)"
 # Before a method word: no ASCII letter, digit or path character ("實作POST /x" is fine).
 _BEFORE = r"(?<![A-Za-z0-9_/.-])"
 
@@ -72,13 +72,20 @@ class Found:
     method: str
     path: str
     end: int
+    host: str | None = None  # "http://localhost:3000" when a URL was written, not a path
 
 
 def _found(m: re.Match[str]) -> list[Found]:
     path = normalise_path(m["path"])
     if path is None:
         return []
-    return [Found(method, path, m.end()) for method in dict.fromkeys(_methods(m["methods"]))]
+    methods = _methods(m["methods"])
+    if len(set(methods)) < len(methods):
+        # "stub endpoints (GET, POST, DELETE, POST /test)" enumerates; only the method
+        # next to the path goes with it.
+        methods = methods[-1:]
+    host = m["host"]
+    return [Found(method, path, m.end(), host) for method in dict.fromkeys(methods)]
 
 
 def endpoints_at_start(text: str) -> list[Found]:
@@ -88,7 +95,7 @@ def endpoints_at_start(text: str) -> list[Found]:
     m = _AT_START.match(body) or _PATH_FIRST.match(body)
     if not m:
         return []
-    return [Found(f.method, f.path, f.end + offset) for f in _found(m)]
+    return [Found(f.method, f.path, f.end + offset, f.host) for f in _found(m)]
 
 
 def endpoints_anywhere(text: str) -> list[Found]:

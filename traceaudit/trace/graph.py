@@ -41,6 +41,7 @@ from traceaudit.model import (
     Scope,
     SpecDoc,
 )
+from traceaudit.trace.declared import resolve_declared
 from traceaudit.trace.index import Resolution, SpecIndex, node_spec
 from traceaudit.trace.paths import (
     PLACEHOLDER,
@@ -99,7 +100,10 @@ class TraceGraph:
     ) -> None:
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
-        self.all_endpoints = tuple(ep for doc in self.docs for ep in doc.endpoints)
+        # paths the spec writes relative to a base or a router, placed against the routes
+        placed = resolve_declared([ep for doc in self.docs for ep in doc.endpoints], routes)
+        self.all_endpoints = tuple(ep for ep, _ in placed)
+        self._placed = frozenset(i for i, (_, moved) in enumerate(placed) if moved)
         # Endpoints that reports and notes name: they document a route, declare nothing.
         self.mentions = tuple(ep for doc in self.docs for ep in doc.mentions)
         self.routes = tuple(routes)
@@ -194,7 +198,11 @@ class TraceGraph:
             hits = tuple(i for i in same if ep.method in self.routes[i].methods)
             same_path.append(same)
             exact.append(hits)
-            claimed.update(hits)
+            if len(same_path) - 1 not in self._placed:
+                # A route matched only once a base or a router placed the path does not
+                # keep other declarations from being its near miss (another spec may
+                # write that path with a wrong prefix).
+                claimed.update(hits)
         # A route on a declared path with an undeclared method is the near miss of
         # exactly one unserved declaration there: the one whose method is closest.
         near: dict[int, list[int]] = defaultdict(list)

@@ -1,0 +1,122 @@
+"""Examples are not declarations; relative paths carry what they are relative to."""
+
+from __future__ import annotations
+
+from tests.specs.support import eps, parse
+from traceaudit.specs.endpoints import is_diagram
+from traceaudit.specs.recognise import endpoints_anywhere
+
+
+def mentions(markdown: str) -> list[tuple[str, str]]:
+    return [(e.method, e.path) for e in parse(markdown).mentions]
+
+
+def hints(markdown: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(e.method, e.path, e.hints) for e in parse(markdown).endpoints]
+
+
+def test_example_requests_with_concrete_values_are_mentions() -> None:
+    text = """
+        ## Example
+
+        ```http
+        GET /api/user_abc123/tasks HTTP/1.1
+        ```
+
+        - `DELETE /api/items/42` removes item 42.
+        """
+    assert eps(parse(text)) == []
+    assert mentions(text) == [("GET", "/api/user_abc123/tasks"), ("DELETE", "/api/items/42")]
+
+
+def test_a_url_of_a_host_in_running_text_is_an_example_call() -> None:
+    text = """
+        The engine is called with `POST http://host.docker.internal:11434/api/chat`.
+
+        ### GET https://api.example.com/v1/users
+        """
+    assert eps(parse(text)) == [("GET", "/v1/users", 3, "heading")]
+    assert mentions(text) == [("POST", "/api/chat")]
+
+
+def test_a_method_enumeration_does_not_spread_onto_the_path() -> None:
+    found = endpoints_anywhere("Add stub endpoints (GET, POST, DELETE, POST /test)")
+    assert [(f.method, f.path) for f in found] == [("POST", "/test")]
+    found = endpoints_anywhere("GET, POST /api/tasks")
+    assert [(f.method, f.path) for f in found] == [("GET", "/api/tasks"), ("POST", "/api/tasks")]
+
+
+def test_diagram_labels_and_performance_tables_are_mentions() -> None:
+    text = """
+        ```
+        Browser            Next.js           API
+          | 2. API client call  |               |
+          |    GET /api/tasks   |               |
+          |-------------------->|-------------->|
+          |<--------------------|               |
+        ```
+
+        | Endpoint | p50 | p95 |
+        |----------|-----|-----|
+        | GET /policies/{id} | 50ms | 100ms |
+
+        | Target service | Endpoint | Purpose |
+        |----------------|----------|---------|
+        | User Service | GET /api/v1/users/{id} | read the user |
+        """
+    assert eps(parse(text)) == []
+    assert set(mentions(text)) == {
+        ("GET", "/policies/{id}"), ("GET", "/api/v1/users/{id}"), ("GET", "/api/tasks"),
+    }  # fmt: skip
+
+
+def test_a_file_tree_is_not_a_diagram() -> None:
+    assert not is_diagram([(1, "app/"), (2, "├── main.py"), (3, "└── routers/")])
+    assert is_diagram([(1, "A --> B"), (2, "B ──> C")])
+
+
+def test_a_base_path_stated_in_prose_applies_to_its_section() -> None:
+    text = """
+        ## API
+
+        **Base URL:** `https://localhost/api/v1`
+
+        | Method | Path |
+        |--------|------|
+        | POST | /auth/register |
+        | GET | /api/v1/auth/me |
+
+        ## Other
+
+        - `GET /status`
+        """
+    assert hints(text) == [
+        ("POST", "/auth/register", ("base:/api/v1",)),
+        ("GET", "/api/v1/auth/me", ()),
+        ("GET", "/status", ()),
+    ]
+
+
+def test_a_host_alone_is_no_base_path() -> None:
+    text = "**Base URL**: `http://localhost:8000`\n\n### POST /auth/signup\n"
+    assert hints(text) == [("POST", "/auth/signup", ())]
+
+
+def test_router_relative_paths_name_their_router() -> None:
+    text = """
+        - [x] T009 Add routes (`POST /orgs`, `GET /orgs/{org_id}`) in `backend/app/api/v1/orgs.py`
+        - [ ] Task 2.4: Create endpoints for the schedule
+          - [ ] Add `PATCH /{category_id}/schedule` endpoint
+        - [ ] Add a `POST /test` endpoint to the user-api-keys router
+
+        In `router.py`, create a new `APIRouter` with `prefix="/cvs"`.
+
+        - [x] Implement the `POST /` endpoint
+        """
+    assert hints(text) == [
+        ("GET", "/orgs/{org_id}", ("file:backend/app/api/v1/orgs.py",)),
+        ("POST", "/orgs", ("file:backend/app/api/v1/orgs.py",)),
+        ("PATCH", "/{category_id}/schedule", ("relative",)),
+        ("POST", "/test", ("router:user_api_keys",)),
+        ("POST", "/", ("prefix:/cvs", "relative")),
+    ]

@@ -1,0 +1,63 @@
+"""Declared paths written relative to a stated base or a router, placed against the routes."""
+
+from __future__ import annotations
+
+from traceaudit.model import DeclaredEndpoint, Location, Route
+from traceaudit.trace.declared import resolve_declared
+
+
+def route(method: str, path: str, handler: str) -> Route:
+    return Route((method,), path, handler, Location(handler.split(":")[0], 1), "app/main.py:app")
+
+
+ROUTES = [
+    route("POST", "/api/v1/orgs", "backend/app/api/v1/orgs.py:create"),
+    route("GET", "/api/v1/orgs/{org_id}", "backend/app/api/v1/orgs.py:read"),
+    route("PATCH", "/api/v1/categories/{category_id}/schedule", "src/api/routes/categories.py:s"),
+    route("POST", "/api/v1/cvs/", "backend/app/modules/cv/router.py:upload"),
+    route("GET", "/api/v1/cvs/", "backend/app/modules/cv/router.py:list_cvs"),
+    route("GET", "/health", "backend/app/main.py:health"),
+]
+
+
+def ep(method: str, path: str, *hints: str) -> DeclaredEndpoint:
+    return DeclaredEndpoint(method, path, Location("specs/x/spec.md", 1), hints=hints)
+
+
+def placed(*eps: DeclaredEndpoint) -> list[tuple[str, str, bool]]:
+    return [(e.method, e.path, moved) for e, moved in resolve_declared(eps, ROUTES)]
+
+
+def test_a_stated_base_applies_unless_the_path_is_served_as_written() -> None:
+    assert placed(ep("POST", "/orgs", "base:/api/v1"), ep("GET", "/health", "base:/api/v1")) == [
+        ("POST", "/api/v1/orgs", True), ("GET", "/health", False),
+    ]  # fmt: skip
+
+
+def test_an_unserved_path_under_a_base_is_declared_in_full() -> None:
+    assert placed(ep("POST", "/auth/refresh", "base:/api/v1")) == [
+        ("POST", "/api/v1/auth/refresh", True)
+    ]
+
+
+def test_a_router_relative_path_is_resolved_against_the_named_router() -> None:
+    assert placed(
+        ep("GET", "/orgs/{id}", "file:backend/app/api/v1/orgs.py"),
+        ep("POST", "/", "prefix:/cvs", "relative"),
+        ep("PATCH", "/{category_id}/schedule", "relative"),
+    ) == [
+        ("GET", "/api/v1/orgs/{org_id}", True),
+        ("POST", "/api/v1/cvs/", True),
+        ("PATCH", "/api/v1/categories/{category_id}/schedule", True),
+    ]
+
+
+def test_an_unserved_path_of_a_named_router_takes_the_router_prefix() -> None:
+    assert placed(ep("POST", "/test", "file:backend/app/api/v1/orgs.py")) == [
+        ("POST", "/api/v1/orgs/test", True)
+    ]
+
+
+def test_a_relative_path_nothing_places_is_dropped_never_declared_bare() -> None:
+    assert placed(ep("DELETE", "/{item_id}", "relative")) == []
+    assert placed(ep("POST", "/widgets")) == [("POST", "/widgets", False)]

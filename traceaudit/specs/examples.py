@@ -1,0 +1,140 @@
+"""Examples are not declarations; relative paths say what they are relative to.
+
+A reader tells a declaration from an example at a glance, and so does this module
+(it works on the endpoints :mod:`traceaudit.specs.endpoints` found, before they are
+kept):
+
+- an **example request** has concrete values where a declaration has parameters:
+  ``GET /api/user_abc123/tasks HTTP/1.1``, ``DELETE /api/items/42``;
+- a **full URL** names a host, and in running text or a code block that is an example
+  call (``POST http://localhost:3000/api/auth/signup``, Ollama's
+  ``POST http://host.docker.internal:11434/api/chat``); endpoint headings, tables and
+  list items that write the host are still declarations;
+- labels of a **diagram** and rows of a **performance** or **other-service** table are
+  marked by ``endpoints`` itself.
+
+Those become mentions. The others get **hints** for resolving a path that is not
+written in full, applied by linking (``trace``), which knows the routes:
+
+- ``base:/api/v1``: a base path stated in prose applies to the paths of its section
+  ("**Base URL:** `https://localhost/api/v1`", "All endpoints are prefixed with
+  /api/v1", "Mounted under `/api/v1/buyer-leads/`:");
+- ``file:backend/app/api/v1/orgs.py``: the endpoint's task or list item names the
+  router's file ("Implement `POST /orgs`, `GET /orgs` in `backend/app/api/v1/orgs.py`");
+- ``router:user_api_keys``: it names the router ("a POST /test endpoint on the
+  user-api-keys router");
+- ``prefix:/cvs``: its section creates a router with that prefix
+  (``APIRouter(prefix="/cvs")`` then "Implement the `POST /` endpoint");
+- ``relative``: the path cannot be a full path (``/``, or it opens with a parameter:
+  ``/{category_id}/schedule``). A relative path that nothing resolves is dropped,
+  never declared bare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from traceaudit.specs.endpoints import Draft
+from traceaudit.specs.text import Blocks, SectionIndex
+
+__all__ = ["classify_endpoints"]
+
+# A concrete value where a parameter belongs: 42, a UUID, user_abc123, INV-2024-000123,
+# a long hex id, an e-mail address.
+_CONCRETE = re.compile(
+    r"(?i)^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"
+    r"[a-z]+[_-][a-z0-9_-]*\d{3,}|[0-9a-f]{16,}|[^/@\s]+@[^/@\s]+)$"
+)
+_BASE_STATEMENT = re.compile(
+    r"(?i)\b(?:base[\s_-]*(?:url|path|uri|endpoint|route)s?|api[\s_-]*base(?:[\s_-]*url)?|"
+    r"prefixed\s+(?:with|by)|mounted\s+(?:under|at|on)|"
+    r"(?:endpoints|routes|paths)\s+(?:are\s+)?(?:relative\s+to|served\s+under|live\s+under|"
+    r"sit\s+under|under))\b[^/\n`'\"]{0,24}?[`'\"]?"
+    r"(?P<url>https?://[^\s/`'\"<>]+(?:/[^\s`'\"<>,;)]*)?|/(?!/)[^\s`'\"<>,;)]*)"
+)
+_ROUTER_PREFIX = re.compile(r"""\bprefix\s*=\s*["'](?P<prefix>/[^"']*)["']""")
+_PY_FILE = re.compile(r"(?<![\w/.-])(?P<file>[\w.-]+(?:/[\w.-]+)*\.py)\b")
+_ROUTER_NAME = re.compile(r"(?i)(?:\bthe\s+)?[`'\"]?(?P<name>[a-z][\w-]*)[`'\"]?\s+router\b")
+_NOT_ROUTER_NAMES = frozenset({"the", "a", "an", "api", "main", "new", "fastapi", "this", "that"})
+
+
+def _is_concrete(path: str) -> bool:
+    return any(_CONCRETE.match(seg) for seg in path.strip("/").split("/") if seg)
+
+
+def _base_path(url: str) -> str | None:
+    path = re.sub(r"^https?://[^/]+", "", url).rstrip("/.:")
+    if not path or path == "/" or "{" in path.split("/")[1]:
+        return None
+    return path
+
+
+def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
+    """(first line, last line, hint) of the base paths and router prefixes stated in
+    prose, each over its section."""
+    sections = SectionIndex(blocks.headings)
+    out: list[tuple[int, int, str]] = []
+    for ln in blocks.lines:
+        hints: list[str] = []
+        for m in _BASE_STATEMENT.finditer(ln.plain):
+            base = _base_path(m["url"])
+            if base is not None:
+                hints.append(f"base:{base}")
+        for m in _ROUTER_PREFIX.finditer(ln.plain):
+            if m["prefix"].strip("/"):
+                hints.append(f"prefix:{m['prefix'].rstrip('/')}")
+        if not hints:
+            continue
+        sec = sections.at(ln.line)
+        end = blocks.headings[sec].end if sec is not None else blocks.n_lines
+        out.extend((ln.line, end, h) for h in hints)
+    return out
+
+
+def _item_text(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> str:
+    """The endpoint's line, the first line of its list item and of the item's parent."""
+    parts = [blocks.plain.get(line, "")]
+    item = at_line.get(line)
+    seen = 0
+    while item is not None and seen < 2:
+        parts.append(blocks.plain.get(blocks.items[item].start, ""))
+        item = blocks.items[item].parent
+        seen += 1
+    return " ".join(parts)
+
+
+def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
+    """Mark examples as mentions and give the others their resolution hints (in place)."""
+    statements = _statements(blocks)
+    at_line = {ln.line: ln.item for ln in blocks.lines}
+    for ep in eps:
+        if ep.mention:
+            continue
+        if ep.source not in ("heading", "table") and _is_concrete(ep.path):
+            ep.mention = "an example request with concrete values"
+            continue
+        if ep.source in ("prose", "inline", "fence", "field") and ep.host is not None:
+            ep.mention = f"an example call to {ep.host}"
+            continue
+        hints: list[str] = []
+        bases = [h for start, end, h in statements if start <= ep.line <= end]
+        for hint in bases[::-1]:  # the innermost (latest) statement first
+            base = hint.split(":", 1)[1]
+            if hint.startswith("base:") and (
+                ep.path == base or ep.path.startswith(base.rstrip("/") + "/")
+            ):
+                break  # the path is written in full already
+            if hint not in hints:
+                hints.append(hint)
+        text = _item_text(blocks, ep.line, at_line)
+        for m in _PY_FILE.finditer(text):
+            hints.append(f"file:{m['file']}")
+        for m in _ROUTER_NAME.finditer(text):
+            name = m["name"].lower().replace("-", "_")
+            if name not in _NOT_ROUTER_NAMES:
+                hints.append(f"router:{name}")
+        first = ep.path.strip("/").split("/")[0] if ep.path.strip("/") else ""
+        if ep.path == "/" or first.startswith("{"):
+            hints.append("relative")
+        ep.hints = tuple(dict.fromkeys(hints))

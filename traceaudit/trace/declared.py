@@ -1,0 +1,138 @@
+"""Declared endpoints whose path the spec does not write in full, resolved against the routes.
+
+The spec side (``specs.examples``) leaves hints on a declared endpoint; here they
+are applied, in the order a reviewer reads them:
+
+1. the path as written, when a live route serves it;
+2. under a base path the spec states for its section (``base:/api/v1``);
+3. against the router it talks about: the routes of the file its task names
+   (``file:backend/app/api/v1/orgs.py``), of the router it names (``router:orgs``),
+   or under the prefix its section gives the router (``prefix:/cvs``): a route of
+   that router whose path ends with the declared one, on segment boundaries;
+4. a path that is relative (``/``, ``/{id}/...``) and has no router to resolve it
+   against: any one route whose path ends with it, when exactly one does.
+
+When nothing serves it, the endpoint keeps the path the spec means: the stated base
+joined to it, or the named router's prefix joined to it. A relative path that still
+cannot be placed is dropped: it is never declared bare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from traceaudit.model import DeclaredEndpoint, Route
+from traceaudit.trace.paths import normalize_path, route_pattern
+
+__all__ = ["resolve_declared"]
+
+
+def _join(base: str, path: str) -> str:
+    if path == "/":
+        return base.rstrip("/") + "/"
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in normalize_path(path).split("/") if s]
+
+
+def _ends_with(route_path: str, tail: str) -> bool:
+    r, t = _segments(route_path), _segments(tail)
+    return len(r) >= len(t) and r[len(r) - len(t) :] == t
+
+
+def _common_prefix(paths: Sequence[str]) -> str | None:
+    parts = [p.strip("/").split("/") for p in paths]
+    if len(parts) < 2:
+        return None
+    common: list[str] = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1 or column[0].startswith("{"):
+            break
+        common.append(column[0])
+    return "/" + "/".join(common) if common else None
+
+
+class _Routes:
+    def __init__(self, routes: Sequence[Route]) -> None:
+        self.routes = routes
+        self.patterns = [route_pattern(r.path) for r in routes]
+
+    def serves(self, method: str, path: str) -> bool:
+        norm = normalize_path(path)
+        return any(
+            method in r.methods and p.fullmatch(norm)
+            for r, p in zip(self.routes, self.patterns, strict=True)
+        )
+
+    def of_router(self, hint: str) -> list[Route]:
+        kind, _, value = hint.partition(":")
+        if kind == "file":
+            tail = value.lstrip("./")
+            return [r for r in self.routes if _file(r) == tail or _file(r).endswith("/" + tail)]
+        if kind == "router":
+            return [r for r in self.routes if PurePosixPath(_file(r)).stem == value]
+        return []
+
+    def ending_with(self, method: str, tail: str, within: Sequence[Route]) -> str | None:
+        hits = {r.path for r in within if method in r.methods and _ends_with(r.path, tail)}
+        return hits.pop() if len(hits) == 1 else None
+
+
+def _file(route: Route) -> str:
+    return route.handler.split(":", 1)[0]
+
+
+def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
+    if not ep.hints or live.serves(ep.method, ep.path):
+        return ep
+    bases = [h[5:] for h in ep.hints if h.startswith("base:")]
+    for base in bases:
+        if live.serves(ep.method, _join(base, ep.path)):
+            return replace(ep, path=_join(base, ep.path))
+    fallback: str | None = _join(bases[0], ep.path) if bases else None
+    routers = [h for h in ep.hints if h.startswith(("file:", "router:"))]
+    tails = [ep.path, *(_join(b, ep.path) for b in bases)]
+    for hint in routers:
+        mine = live.of_router(hint)
+        for tail in tails:
+            served = live.ending_with(ep.method, tail, mine) if _segments(tail) else None
+            if served is not None:
+                return replace(ep, path=served)
+        prefix = _common_prefix([r.path for r in mine])
+        written_under = _segments(ep.path)[:1] == _segments(prefix or "")[:1]
+        if fallback is None and prefix is not None and not written_under:
+            fallback = _join(prefix, ep.path)  # not written under the router's prefix already
+    for hint in ep.hints:
+        if hint.startswith("prefix:"):
+            tail = _join(hint[7:], ep.path)
+            served = live.ending_with(ep.method, tail, live.routes)
+            if served is not None:
+                return replace(ep, path=served)
+    relative = "relative" in ep.hints
+    if relative and fallback is None and _segments(ep.path) and any(
+        not s.startswith("{") for s in _segments(ep.path)
+    ):
+        served = live.ending_with(ep.method, ep.path, live.routes)
+        if served is not None:
+            return replace(ep, path=served)
+    if fallback is not None:
+        return replace(ep, path=fallback)
+    return None if relative else ep
+
+
+def resolve_declared(
+    endpoints: Sequence[DeclaredEndpoint], routes: Sequence[Route]
+) -> tuple[tuple[DeclaredEndpoint, bool], ...]:
+    """Each endpoint with its hints applied, and whether its path moved; relative ones
+    that nothing places are dropped."""
+    live = _Routes(routes)
+    out: list[tuple[DeclaredEndpoint, bool]] = []
+    for ep in endpoints:
+        placed = _resolve(ep, live)
+        if placed is not None:
+            out.append((placed, placed.path != ep.path))
+    return tuple(out)
