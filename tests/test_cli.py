@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -68,16 +69,24 @@ def test_output_file_and_summary_on_stderr(
     ("args", "message"),
     [
         (["run", "/nonexistent/project"], "project root is not a directory: /nonexistent/project"),
-        (["run", ".", "--format", "pdf"], "traceaudit: error: Invalid value for '--format'"),
-        (["frobnicate"], "traceaudit: error: No such command 'frobnicate'"),
+        (
+            ["run", ".", "--format", "pdf"],
+            "traceaudit: error: Invalid value for '--format': 'pdf' is not one of",
+        ),
+        (["frobnicate"], "traceaudit: error: No such command 'frobnicate'."),
+        (["run", str(FIXTURES / "shop" / "README.md")], "is a file"),
+        (["run", ".", "--min-coverage", "120"], "'--min-coverage': 120"),
+        (["run", ".", "--write", "pdf=x.pdf"], "is not FORMAT=FILE"),
+        (["run", ".", "--today", "soon"], "is not a date"),
     ],
 )
 def test_usage_errors_exit_two(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(args, capsys)
-    assert code == 2
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == ""
     assert message in err
+    assert err.count("\n") == 1 and err.startswith("traceaudit: error: ")  # one line
     assert "Traceback" not in err
     assert len(err.splitlines()) == 1
 
@@ -118,10 +127,20 @@ def test_spec_outside_root_is_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "outside the project root" in err or "path not found" in err
 
 
+def test_output_folders_are_made(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = str(FIXTURES / "rules/TA001-unimplemented-requirement")
+    target = tmp_path / "out" / "reports" / "r.json"
+    code, _, _ = run(["run", project, "--format", "json", "-o", str(target)], capsys)
+    assert code == 1 and json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+
+
 def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = str(FIXTURES / "rules/TA001-unimplemented-requirement")
-    code, _, err = run(["run", project, "-o", str(tmp_path / "missing" / "r.json")], capsys)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = run(["run", project, "-o", str(blocker / "r.json")], capsys)
     assert code == 2 and err.startswith("traceaudit: error: cannot write")
+    assert err.count("\n") == 1
 
 
 def test_values_fill_unresolved_prefixes(
@@ -164,3 +183,122 @@ def test_python_dash_m_entry_point() -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.startswith("traceaudit, version ")
+
+
+def test_rules_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["schema_version"] == 1
+    ta009 = next(r for r in data["rules"] if r["code"] == "TA009")
+    assert ta009["security_severity"] == 7.5 and ta009["help_uri"].endswith("#ta009-missing-auth")
+    assert [r["code"] for r in data["rules"]] == sorted(r["code"] for r in data["rules"])
+
+
+def test_quiet_and_statistics(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shop = str(FIXTURES / "shop")
+    _, out, _ = run(["run", shop, "--quiet"], capsys)
+    assert all(": TA0" in line for line in out.splitlines())  # no summary line
+    _, out, _ = run(["run", shop, "--statistics"], capsys)
+    lines = out.splitlines()
+    assert re.fullmatch(r" *\d+  TA\d{3}  [a-z-]+ +(error|warning|note)", lines[0])
+    assert lines[-1].startswith("43 requirements: coverage 27/29 (93.1%)")
+    counts = [int(line.split()[0]) for line in lines[:-1]]
+    assert counts == sorted(counts, reverse=True) and sum(counts) == 21
+    _, out, err = run(["run", shop, "--quiet", "-o", str(tmp_path / "r.txt")], capsys)
+    assert out == "" and err == ""
+
+
+def test_colours_on_request_and_never_with_no_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = str(FIXTURES / "shop")
+    _, out, _ = run(["run", shop, "--color", "always"], capsys)
+    assert "\x1b[31merror\x1b[0m" in out
+    _, out, _ = run(["run", shop], capsys)  # not a terminal
+    assert "\x1b[" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    _, out, _ = run(["run", shop], capsys)
+    assert "\x1b[" not in out
+
+
+def test_columns_where_they_are_known(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(["run", str(FIXTURES / "shop")], capsys)
+    assert re.search(r"^app/api/routes/orders\.py:\d+:\d+: TA003 ", out, re.M)  # a reference
+    assert re.search(r"^specs/orders/spec\.md:\d+: TA001 ", out, re.M)  # a line only
+
+
+def test_write_several_formats_from_one_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shop = str(FIXTURES / "shop")
+    sarif, html = tmp_path / "a" / "t.sarif", tmp_path / "b" / "r.html"
+    code, out, err = run(
+        ["run", shop, "--format", "json", "-o", str(tmp_path / "r.json"),
+         "--write", f"sarif={sarif}", "--write", f"html={html}"],
+        capsys,
+    )  # fmt: skip
+    assert code == 1 and out == ""
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert err.count("\n") == 1 and str(sarif) in err and str(html) in err
+
+
+def test_min_coverage_gate(capsys: pytest.CaptureFixture[str]) -> None:
+    shop = str(FIXTURES / "shop")  # coverage 27/29 = 93.1%
+    code, _, err = run(["run", shop, "--fail-on", "never", "--min-coverage", "95"], capsys)
+    assert code == 1
+    assert err == "traceaudit: failing: coverage 93.1% (27/29) is below --min-coverage 95%\n"
+    assert run(["run", shop, "--fail-on", "never", "--min-coverage", "90"], capsys)[0] == 0
+
+
+def test_closed_stdout_is_reported_as_such() -> None:
+    """``traceaudit run | head -0``: the pipe closes; one line, exit 2, no traceback."""
+    proc = subprocess.run(
+        f"{sys.executable} -m traceaudit run {FIXTURES / 'shop'} --format json | head -c 10",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr in ("", "traceaudit: error: cannot write to standard output: Broken pipe\n")
+
+
+def test_full_disk_on_stdout_is_reported_as_such() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "traceaudit", "run", str(FIXTURES / "shop"), "--format", "json"],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "traceaudit: error: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_config_type_errors_name_the_file_and_the_allowed_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy("rules/TA001-unimplemented-requirement", tmp_path)
+    (project / "traceaudit.toml").write_text('fail-on = "fatal"\n', encoding="utf-8")
+    code, _, err = run(["run", str(project)], capsys)
+    assert code == 2
+    assert err == (
+        "traceaudit: error: traceaudit.toml 'fail-on': must be one of error, warning, note, "
+        "never, got string 'fatal'\n"
+    )
+    (project / "traceaudit.toml").write_text("[per-file-ignores]\n'app/' = 3\n", encoding="utf-8")
+    code, _, err = run(["run", str(project)], capsys)
+    assert code == 2
+    assert err == (
+        "traceaudit: error: traceaudit.toml 'per-file-ignores': 'app/': must be a string or a "
+        "list of strings, got integer 3\n"
+    )
+
+
+def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["run", "--help"], capsys)
+    assert code == 0
+    assert "Examples:" in out and "Exit codes:" in out and "--base origin/main" in out
+    code, out, _ = run(["--help"], capsys)
+    assert "Exit codes:" in out and "traceaudit baseline" in out

@@ -83,6 +83,69 @@ def test_exclude_globs(tmp_path: Path) -> None:
     assert discover(config).python_files == ("app/a.py",)
 
 
+def test_exclude_has_gitignore_semantics(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        [
+            "app/a.py",
+            "app/gen/x_pb2.py",
+            "lib/gen/y_pb2.py",
+            "app/gen/keep.py",
+            "app/build.py",
+            "specs/s.md",
+            "specs/drafts/d.md",
+        ],
+    )
+    # a bare name matches at any depth; "/" anchors; "!" re-includes; "dir/" only folders
+    config = replace(
+        load(tmp_path), exclude=("*_pb2.py", "/specs/drafts/", "gen/", "!keep.py", "build.py/")
+    )
+    found = discover(config)
+    assert found.python_files == ("app/a.py", "app/build.py")
+    assert found.spec_files == ("specs/s.md",)
+
+
+def test_git_info_exclude_and_escaped_patterns(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        ["app/a.py", "app/local_only.py", "app/#scratch.py", "app/!bang.py", "specs/s.md"],
+    )
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("local_only.py\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("\\#scratch.py\n\\!bang.py\n", encoding="utf-8")
+    assert discover(load(tmp_path)).python_files == ("app/a.py",)
+
+
+def test_gitignore_above_the_audited_root_applies(tmp_path: Path) -> None:
+    """Auditing ``backend/`` of a repository: the repository's .gitignore still speaks."""
+    tree(tmp_path, ["backend/app/a.py", "backend/generated/g.py", "backend/specs/s.md"])
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("backend/generated/\n", encoding="utf-8")
+    assert discover(load(tmp_path / "backend")).python_files == ("app/a.py",)
+
+
+def test_monorepo_specs_beside_the_audited_root(tmp_path: Path) -> None:
+    tree(tmp_path, ["backend/app/a.py", "specs/orders/spec.md", "outside/x.md"])
+    (tmp_path / ".git").mkdir()
+    config = replace(load(tmp_path / "backend"), spec_roots=("../specs",))
+    found = discover(config)
+    assert found.spec_roots == ("../specs",)
+    assert found.spec_files == ("../specs/orders/spec.md",)
+    assert found.python_files == ("app/a.py",)
+    # without a repository around it, the root is the limit
+    (tmp_path / ".git").rmdir()
+    with pytest.raises(DiscoveryError, match="outside the project root"):
+        discover(config)
+
+
+def test_nothing_beyond_the_repository(tmp_path: Path) -> None:
+    tree(tmp_path, ["repo/backend/app/a.py", "elsewhere/spec.md"])
+    (tmp_path / "repo" / ".git").mkdir()
+    config = replace(load(tmp_path / "repo" / "backend"), spec_roots=("../../elsewhere",))
+    with pytest.raises(DiscoveryError, match="outside the repository"):
+        discover(config)
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

@@ -21,20 +21,29 @@ PKG = Path(__file__).resolve().parents[1] / "traceaudit"
 # unit (a top-level module or a stage package) -> the units it may import
 ALLOWED: dict[str, set[str]] = {
     "model": set(),
+    "globs": set(),
+    "directives": set(),
+    "vcs": set(),
     "refs": {"model"},
-    "config": {"model"},
-    "discover": {"model", "config"},
-    "specs": {"model", "refs"},
-    "pysource": {"model", "refs", "config", "discover"},
+    "config": {"model", "globs"},
+    "discover": {"model", "config", "globs"},
+    "specs": {"model", "refs", "directives"},
+    "pysource": {"model", "refs", "config", "discover", "directives"},
     "routes": {"model", "pysource"},
     "trace": {"model", "refs"},
+    "policy": {"model", "globs", "trace"},
     "report": {"model"},
-    "audit": {"__init__", "model", "config", "discover", "specs", "pysource", "routes", "trace"},
-    "cli": {"__init__", "model", "config", "discover", "audit", "report", "trace"},
+    "audit": {
+        "__init__", "model", "config", "discover", "specs", "pysource", "routes", "trace",
+        "policy",
+    },
+    "cli": {
+        "__init__", "model", "config", "discover", "audit", "report", "trace", "policy", "vcs",
+    },
     "__main__": {"cli"},
     "__init__": set(),
-}
-PACKAGES = {"specs", "pysource", "routes", "trace", "report"}
+}  # fmt: skip
+PACKAGES = {"specs", "pysource", "routes", "trace", "policy", "report"}
 
 # third-party library -> the one unit that may import it
 LIBRARIES = {
@@ -44,6 +53,7 @@ LIBRARIES = {
     "networkx": "trace",
     "jinja2": "report",
     "click": "cli",
+    "pathspec": "globs",
 }
 
 MODULES = sorted(PKG.rglob("*.py"))

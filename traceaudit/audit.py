@@ -7,6 +7,8 @@ trace graph -> checks -> AuditResult.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import os
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
@@ -17,17 +19,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from traceaudit import __version__
+from traceaudit.config import config_hash
 from traceaudit.discover import Discovery, Unreadable, discover, read_file
 from traceaudit.model import (
+    COUNTABLE,
     AuditResult,
     CodeFacts,
     CodeRef,
     Config,
+    Provenance,
     ReqStatus,
     RequirementResult,
     SpecDoc,
     SpecSummary,
 )
+from traceaudit.policy import decide
 from traceaudit.pysource import ModuleFacts, failed_module, scan_module
 from traceaudit.routes import module_names, resolve_routes
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
@@ -50,6 +56,7 @@ class Project:
     modules: tuple[ModuleFacts, ...]
     code: CodeFacts
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): files not read at all
+    spec_hashes: tuple[tuple[str, str], ...] = ()  # (spec or contract path, sha256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +174,21 @@ def load_project(
         unmounted=resolution.unmounted,
         unresolved=resolution.unresolved,
         unresolved_paths=resolution.unresolved_paths,
+        suppressions=tuple(s for m in modules for s in m.suppressions),
     )
     docs.sort(key=lambda d: d.path)
+    hashes = tuple(_sha256(Path(root), d.path) for d in docs) if with_specs else ()
     return Project(
-        config, found, settle_definitions(docs), tuple(modules), code, tuple(sorted(set(skipped)))
+        config, found, settle_definitions(docs), tuple(modules), code,
+        tuple(sorted(set(skipped))), hashes
     )
+
+
+def _sha256(root: Path, rel: str) -> tuple[str, str]:
+    try:
+        return rel, hashlib.sha256((root / rel).read_bytes()).hexdigest()
+    except OSError:
+        return rel, ""
 
 
 def _summaries(
@@ -184,16 +201,17 @@ def _summaries(
     out = []
     for doc in docs:
         mine = per.get(doc.path, [])
-        countable = [
-            r for r in mine if r.status in (ReqStatus.IMPLEMENTED, ReqStatus.UNIMPLEMENTED)
-        ]
+        countable = [r for r in mine if r.status in COUNTABLE]
         implemented = [r for r in countable if r.status is ReqStatus.IMPLEMENTED]
         out.append(SpecSummary(doc.path, doc.title, len(mine), len(implemented), len(countable)))
     return tuple(out)
 
 
-def audit_project(project: Project) -> AuditResult:
-    """Link, check and summarise an already loaded project."""
+def audit_project(project: Project, today: datetime.date | None = None) -> AuditResult:
+    """Link, check, decide and summarise an already loaded project.
+
+    ``today`` is the day waivers expire against (default: today).
+    """
     graph = TraceGraph(project.docs, project.code.refs, project.code.routes)
     requirements = graph.requirement_results()
     routes = graph.route_results()
@@ -201,8 +219,15 @@ def audit_project(project: Project) -> AuditResult:
     ctx = CheckContext(
         graph, project.code, requirements, routes, project.discovery.spec_roots, project.skipped
     )
-    findings = run_checks(ctx, rules)
+    suppressions = [s for d in project.docs for s in d.suppressions]
+    suppressions += project.code.suppressions
+    findings = decide(run_checks(ctx, rules), rules, project.config, suppressions, today)
     endpoints = tuple(sorted(graph.all_endpoints, key=lambda e: (e.location, e.method, e.path)))
+    provenance = Provenance(
+        tool_version=__version__,
+        config_hash=config_hash(project.config),
+        spec_hashes=project.spec_hashes,
+    )
     return AuditResult(
         root=Path(project.config.root).name,
         version=__version__,
@@ -212,9 +237,12 @@ def audit_project(project: Project) -> AuditResult:
         routes=routes,
         findings=findings,
         rules=rules,
+        provenance=provenance,
     )
 
 
-def audit(config: Config, jobs: int | None = None) -> AuditResult:
+def audit(
+    config: Config, jobs: int | None = None, today: datetime.date | None = None
+) -> AuditResult:
     """The whole audit for one configured project."""
-    return audit_project(load_project(config, jobs))
+    return audit_project(load_project(config, jobs), today)

@@ -1,33 +1,53 @@
 """The command line: the only module that prints, writes files or exits.
 
-Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it;
-2 usage, configuration or internal error (one line on stderr, no traceback).
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it (or
+another gate failed); 2 usage, configuration or internal error (one line on
+stderr, no traceback).
 """
 
 from __future__ import annotations
 
+import datetime
+import os
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import click
 
 from traceaudit import __version__
-from traceaudit.audit import audit_project, load_project
+from traceaudit.audit import Project, audit_project, load_project
 from traceaudit.config import ConfigError, load
-from traceaudit.discover import DiscoveryError
-from traceaudit.model import AuditResult, Config, ExitCode, Severity
+from traceaudit.discover import DiscoveryError, relative_root
+from traceaudit.model import AuditResult, Config, ExitCode, Provenance, Severity
+from traceaudit.policy import (
+    BaselineError,
+    Gates,
+    apply_baseline,
+    baseline_json,
+    compare,
+    failures,
+    make_baseline,
+    read_baseline,
+)
 from traceaudit.report import (
     REPORTERS,
+    ReportOptions,
     requirements_json,
     requirements_text,
     routes_json,
     routes_text,
+    rules_json,
+    statistics_text,
+    summary_line,
 )
 from traceaudit.trace import RULES, unknown_rule_names
+from traceaudit.vcs import VcsError, describe, merge_base, worktree
 
-FORMATS = ("text", "json", "html", "markdown", "sarif")
+FORMATS = ("text", "json", "html", "markdown", "sarif", "github", "junit", "csv")
 FAIL_ON = ("error", "warning", "note", "never")
+DEFAULT_BASELINE = ".traceaudit-baseline.json"
 
 
 class UserError(Exception):
@@ -53,10 +73,24 @@ def _config(
         config = replace(config, fail_on=None if fail_on == "never" else Severity(fail_on))
     unknown = unknown_rule_names(config)
     if unknown:
-        field = "disable" if unknown[0] in config.disable else "severity"
+        name = unknown[0]
+        field = next(
+            (
+                field
+                for field, names in (
+                    ("disable", config.disable),
+                    ("severity", [k for k, _ in config.severity]),
+                    ("per_file_ignores", [r for _, rs in config.per_file_ignores for r in rs]),
+                    ("per_file_severity", [r for _, t in config.per_file_severity for r, _ in t]),
+                    ("waivers", [w.rule for w in config.waivers]),
+                )
+                if name in names
+            ),
+            "disable",
+        )
         raise UserError(
-            f"{config.origin(field, field)}: unknown rule {unknown[0]!r} (must be a rule code "
-            "or name that `traceaudit rules` lists)"
+            f"{config.origin(field, field.replace('_', '-'))}: unknown rule {name!r} (must be a "
+            "rule code or name that `traceaudit rules` lists)"
         )
     return config
 
@@ -65,36 +99,129 @@ def _origin(config: Config, field: str, origin: str) -> tuple[tuple[str, str], .
     return tuple(sorted({**dict(config.origins), field: origin}.items()))
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-        return
+def _write_stdout(text: str, color: bool = False) -> None:
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        click.echo(text, nl=not text.endswith("\n"), color=color or None)
+        sys.stdout.flush()
     except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from None
+        _silence_stdout()
+        raise UserError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
-def _exit_code(result: AuditResult, fail_on: Severity | None, exit_zero: bool) -> int:
-    if exit_zero or fail_on is None:
-        return ExitCode.CLEAN
-    failing = [f for f in result.findings if f.rule.severity.rank >= fail_on.rank]
-    return ExitCode.FINDINGS if failing else ExitCode.CLEAN
+def _silence_stdout() -> None:
+    """After a failed write (a closed pipe) nothing more may go to stdout, not even at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
-def _summary_line(result: AuditResult) -> str:
-    reqs = [r for r in result.requirements if r.status.value in ("implemented", "unimplemented")]
-    done = sum(1 for r in reqs if r.status.value == "implemented")
-    pct = 100.0 * done / len(reqs) if reqs else 100.0
-    undocumented = sum(1 for r in result.routes if not r.documented)
-    sev = {s: sum(1 for f in result.findings if f.rule.severity is s) for s in Severity}
-    return (
-        f"traceaudit: {done}/{len(reqs)} requirements implemented ({pct:.1f}%), "
-        f"{len(result.routes)} routes ({undocumented} undocumented); "
-        f"{sev[Severity.ERROR]} errors, {sev[Severity.WARNING]} warnings, "
-        f"{sev[Severity.NOTE]} notes"
+def _emit(text: str, output: str | None, color: bool = False) -> None:
+    if output is None or output == "-":
+        _write_stdout(text, color)
+        return
+    path = Path(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _check_specs(project: Project) -> None:
+    if not project.discovery.spec_files and not project.discovery.contract_files:
+        where = ", ".join(project.discovery.spec_roots) or "specs/, spec/, docs/specs/, ..."
+        raise UserError(f"no spec files found (looked in {where}); name them with --spec")
+
+
+# --------------------------------------------------------------------------
+# Comparisons: a baseline file, a base revision
+# --------------------------------------------------------------------------
+
+
+def _baseline_path(config: Config, given: str | None) -> tuple[Path, str] | None:
+    """(file, label) of the baseline to compare with: --baseline, else the config's."""
+    if given is not None:
+        return Path(given), given
+    if config.baseline is not None:
+        path = Path(config.root) / config.baseline
+        if not path.is_file():
+            raise UserError(
+                f"the baseline {config.baseline} named in {config.source or 'the configuration'} "
+                "does not exist; write it with `traceaudit baseline`"
+            )
+        return path, config.baseline
+    return None
+
+
+def _with_baseline(result: AuditResult, path: Path, label: str) -> AuditResult:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read the baseline {label}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{label}: not valid UTF-8") from None
+    return apply_baseline(result, read_baseline(text, label))
+
+
+def _base_config(config: Config, base_root: Path) -> tuple[Config, bool, bool]:
+    """The head's configuration for the base checkout, limited to the paths that exist
+    there: (config, has specs, has code)."""
+    head_root = Path(config.root)
+
+    def existing(paths: tuple[str, ...]) -> tuple[str, ...]:
+        kept = []
+        for given in paths:
+            rel = relative_root(head_root, given)
+            if (base_root / rel).exists():
+                kept.append(rel or ".")
+        return tuple(kept)
+
+    specs = existing(config.spec_roots)
+    code = existing(config.code_roots)
+    changed = replace(
+        config,
+        root=str(base_root),
+        spec_roots=specs,
+        code_roots=code,
+        openapi=existing(config.openapi),
+        baseline=None,
+    )
+    return changed, not config.spec_roots or bool(specs), not config.code_roots or bool(code)
+
+
+def _empty(result: AuditResult) -> AuditResult:
+    return replace(
+        result, findings=(), requirements=(), routes=(), spec_files=(), declared_endpoints=()
     )
 
+
+def _with_base(
+    result: AuditResult, config: Config, ref: str, jobs: int | None, today: datetime.date
+) -> AuditResult:
+    """``result`` compared with the audit of the merge base of ``ref`` and HEAD, checked
+    out in a temporary worktree and audited with the same configuration."""
+    root = Path(config.root)
+    state = describe(root)
+    if state is None:
+        raise UserError(f"--base needs a git repository, and {root} is not in one")
+    base, target = merge_base(root, ref)
+    label = f"{ref} @ {base[:12]}" if base == target else f"{ref} (merge base {base[:12]})"
+    inside = root.resolve().relative_to(state.toplevel.resolve())
+    with worktree(state.toplevel, base) as tree:
+        base_root = tree / inside
+        if not base_root.is_dir():
+            return compare(result, _empty(result), label)  # the change adds the whole root
+        base_config, has_specs, has_code = _base_config(config, base_root)
+        project = load_project(base_config, jobs, with_specs=has_specs, with_code=has_code)
+        base_result = audit_project(project, today)
+    return compare(result, base_result, label)
+
+
+# --------------------------------------------------------------------------
+# Options shared by the commands
+# --------------------------------------------------------------------------
 
 root_argument = click.argument(
     "root", default=".", type=click.Path(file_okay=False, dir_okay=True, path_type=str)
@@ -103,7 +230,11 @@ config_option = click.option(
     "--config", "config_file", type=click.Path(dir_okay=False), help="A TOML configuration file."
 )
 spec_option = click.option(
-    "--spec", "specs", multiple=True, help="A spec folder or file (repeatable); replaces defaults."
+    "--spec",
+    "specs",
+    multiple=True,
+    help="A spec folder or file (repeatable); replaces the defaults. May be outside ROOT "
+    "when inside its git repository (monorepos: --spec ../specs).",
 )
 code_option = click.option(
     "--code", "code", multiple=True, help="A code folder or file (repeatable); default: ROOT."
@@ -113,25 +244,226 @@ jobs_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _parse_date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date such as 2025-12-31") from None
+
+
+def _parse_writes(_ctx: Any, _param: Any, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        if not sep or not path or fmt not in FORMATS:
+            raise click.BadParameter(
+                f"{value!r} is not FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
+        out.append((fmt, path))
+    return tuple(out)
+
+
+MAIN_HELP = """Audit spec-to-code traceability of a FastAPI backend.
+
+\b
+Examples:
+  traceaudit run                                   audit the current folder
+  traceaudit run backend --spec ../specs           a monorepo subfolder
+  traceaudit run --format html -o report.html      the traceability matrix
+  traceaudit baseline                              accept today's findings
+  traceaudit run --baseline .traceaudit-baseline.json
+  traceaudit run --base origin/main --fail-on-new  gate a pull request
+  traceaudit rules                                 every rule, with its code
+
+\b
+Exit codes:
+  0  no finding at or above --fail-on (default: error)
+  1  findings at or above --fail-on, or another gate failed
+  2  usage, configuration or internal error (one line on stderr)
+"""
+
+RUN_EPILOG = """\b
+Examples:
+  traceaudit run --format sarif -o traceaudit.sarif --write html=report.html
+  traceaudit run --base origin/main --fail-on-new --format markdown
+  traceaudit run --min-coverage 80 --fail-on warning
+  traceaudit run backend --spec ../specs --source-url \\
+      "https://github.com/ORG/REPO/blob/{commit}/{path}#L{line}"
+
+\b
+Exit codes:
+  0  clean: no active finding at or above --fail-on, every gate passed
+  1  findings at or above --fail-on (with --fail-on-new: new ones only), or
+     coverage below --min-coverage
+  2  usage, configuration or internal error
+"""
+
+
+@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="traceaudit")
 def cli() -> None:
-    """Audit spec-to-code traceability of a FastAPI backend."""
+    pass
 
 
-@cli.command()
+@dataclass(frozen=True)
+class _Output:
+    fmt: str
+    path: str | None
+
+
+def _options_for(
+    output: str | None,
+    root: Path,
+    prefix: str,
+    source_url: str | None,
+    show_all: bool,
+    color: bool,
+) -> ReportOptions:
+    link_base = ""
+    if output not in (None, "-"):
+        folder = Path(output).resolve().parent
+        link_base = Path(os.path.relpath(root.resolve(), folder)).as_posix()
+        link_base = "" if link_base == "." else link_base
+    return ReportOptions(
+        show_all=show_all,
+        source_url=source_url,
+        path_prefix=prefix,
+        link_base=link_base,
+        color=color,
+    )
+
+
+def _prefix(root: Path, project_root: str | None, toplevel: Path | None) -> str:
+    top = Path(project_root) if project_root else toplevel
+    if top is None:
+        return ""
+    try:
+        rel = root.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise UserError(f"ROOT {root} is not inside --project-root {project_root}") from None
+    return "" if rel == "." else rel
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _provenance(result: AuditResult, config: Config, timestamp: bool) -> AuditResult:
+    base = result.provenance or Provenance(__version__, "", ())
+    root = Path(config.root)
+    paths = {"."} | {relative_root(root, p) or "." for p in config.spec_roots}
+    state = describe(root, tuple(sorted(paths)))
+    when = None
+    if timestamp:
+        when = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+        when = when.replace("+00:00", "Z")
+    provenance = replace(
+        base,
+        commit=state.commit if state else None,
+        dirty=state.dirty if state else None,
+        timestamp=when,
+    )
+    return replace(result, provenance=provenance)
+
+
+@cli.command(epilog=RUN_EPILOG)
 @root_argument
 @spec_option
 @code_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the report here (folders made)."
+)
+@click.option(
+    "--write",
+    "writes",
+    multiple=True,
+    callback=_parse_writes,
+    metavar="FORMAT=FILE",
+    help="Also write another format from the same audit (repeatable): --write html=report.html",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
     default=None,
-    help="Exit 1 when a finding is at or above this severity (default: error).",
+    help="Exit 1 when an active finding is at or above this severity (default: error).",
 )
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are found.")
+@click.option(
+    "--fail-on-new",
+    is_flag=True,
+    help="Only findings new against --base or --baseline count for --fail-on.",
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
+    help="Exit 1 when coverage (implemented / countable requirements) is below PERCENT.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings or gates fail.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Compare with a baseline: baselined findings do not count; lists new and fixed.",
+)
+@click.option(
+    "--base",
+    "base_ref",
+    default=None,
+    metavar="REF",
+    help="Compare with the merge base of REF (e.g. origin/main), audited in a temporary "
+    "git worktree: new and fixed findings, coverage, routes and requirements changed.",
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="With --base or --baseline, list every finding, not only the new ones.",
+)
+@click.option(
+    "--source-url",
+    default=None,
+    metavar="TEMPLATE",
+    help="Link locations in HTML and Markdown: "
+    '"https://github.com/ORG/REPO/blob/{commit}/{path}#L{line}".',
+)
+@click.option(
+    "--project-root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="The repository root, for repo-relative paths in SARIF, annotations and links "
+    "(default: the git repository around ROOT).",
+)
+@click.option(
+    "--timestamp", is_flag=True, help="Record the time in the report (off: reproducible)."
+)
+@click.option(
+    "--today",
+    callback=_parse_date,
+    default=None,
+    metavar="DATE",
+    help="The day waivers expire against (default: today).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary lines.")
+@click.option(
+    "--statistics", is_flag=True, help="Print how many findings each rule gave, not the list."
+)
+@click.option(
+    "--color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    help="Colour the text report (auto: on a terminal, unless NO_COLOR is set).",
+)
 @config_option
 @jobs_option
 def run(
@@ -140,22 +472,121 @@ def run(
     code: tuple[str, ...],
     fmt: str,
     output: str | None,
+    writes: tuple[tuple[str, str], ...],
     fail_on: str | None,
+    fail_on_new: bool,
+    min_coverage: float | None,
     exit_zero: bool,
+    baseline_file: str | None,
+    base_ref: str | None,
+    show_all: bool,
+    source_url: str | None,
+    project_root: str | None,
+    timestamp: bool,
+    today: datetime.date | None,
+    quiet: bool,
+    statistics: bool,
+    color: str,
     config_file: str | None,
     jobs: int | None,
 ) -> int:
     """Audit ROOT (default: the current folder) and report the findings."""
     config = _config(root, config_file, specs, code, fail_on)
+    if base_ref is not None and baseline_file is not None:
+        raise UserError("use --base or --baseline, not both")
+    baseline = None if base_ref is not None else _baseline_path(config, baseline_file)
+    if fail_on_new and base_ref is None and baseline is None:
+        raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
+    day = today or datetime.date.today()
     project = load_project(config, jobs)
-    if not project.discovery.spec_files and not project.discovery.contract_files:
-        where = ", ".join(project.discovery.spec_roots) or "specs/, spec/, docs/specs/, ..."
-        raise UserError(f"no spec files found (looked in {where}); name them with --spec")
-    result = audit_project(project)
-    _emit(REPORTERS[fmt](result), output)
-    if output not in (None, "-"):
-        click.echo(f"{_summary_line(result)} -> {output}", err=True)
-    return _exit_code(result, config.fail_on, exit_zero)
+    _check_specs(project)
+    result = audit_project(project, day)
+    result = _provenance(result, config, timestamp)
+    if baseline is not None:
+        result = _with_baseline(result, *baseline)
+    if base_ref is not None:
+        result = _with_base(result, config, base_ref, jobs, day)
+
+    root_path = Path(config.root)
+    state_top = describe(root_path) if project_root is None else None
+    prefix = _prefix(root_path, project_root, state_top.toplevel if state_top else None)
+    paint = fmt == "text" and (output in (None, "-")) and _use_color(color)
+
+    def render(kind: str, where: str | None, colored: bool = False) -> str:
+        options = _options_for(where, root_path, prefix, source_url, show_all, colored)
+        if kind == "text" and statistics:
+            text = statistics_text(result, options)
+            return text if quiet else text + summary_line(result) + "\n"
+        return REPORTERS[kind](result, replace(options, quiet=quiet))
+
+    _emit(render(fmt, output, paint), output, paint)
+    for kind, path in writes:
+        _emit(render(kind, path), path)
+    if statistics and fmt != "text":
+        click.echo(statistics_text(result, _options_for(None, root_path, prefix, None, show_all,
+                                                        False)), err=True, nl=False)  # fmt: skip
+    gates = Gates(config.fail_on, fail_on_new, min_coverage)
+    reasons = failures(result, gates)
+    written = [p for p in (output, *(p for _, p in writes)) if p not in (None, "-")]
+    if written and not quiet:
+        click.echo(f"traceaudit: {summary_line(result)} -> {', '.join(written)}", err=True)
+    coverage_gate = [r for r in reasons if r.startswith("coverage ")]
+    if coverage_gate and not exit_zero:
+        click.echo(f"traceaudit: failing: {coverage_gate[0]}", err=True)
+    if exit_zero or not reasons:
+        return ExitCode.CLEAN
+    return ExitCode.FINDINGS
+
+
+@cli.command(name="baseline")
+@root_argument
+@spec_option
+@code_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=f"The baseline file (default: the config's `baseline`, else ROOT/{DEFAULT_BASELINE}).",
+)
+@click.option("--today", callback=_parse_date, default=None, metavar="DATE", hidden=True)
+@config_option
+@jobs_option
+def baseline_command(
+    root: str,
+    specs: tuple[str, ...],
+    code: tuple[str, ...],
+    output: str | None,
+    today: datetime.date | None,
+    config_file: str | None,
+    jobs: int | None,
+) -> int:
+    """Record today's findings, so that `run --baseline FILE` fails only on new ones.
+
+    \b
+    Findings are recorded by fingerprint (rule + subject + file, never the line),
+    so moving code does not make an old finding new. Commit the file; review it
+    like code. Suppressed and waived findings are not recorded.
+
+    \b
+    Example:
+      traceaudit baseline -o .traceaudit-baseline.json
+      traceaudit run --baseline .traceaudit-baseline.json
+    """
+    config = _config(root, config_file, specs, code)
+    project = load_project(config, jobs)
+    _check_specs(project)
+    result = audit_project(project, today)
+    baseline = make_baseline(result)
+    target = output or str(Path(config.root) / (config.baseline or DEFAULT_BASELINE))
+    _emit(baseline_json(baseline, __version__), target)
+    count = sum(e.count for e in baseline.entries)
+    click.echo(
+        f"traceaudit: baseline of {count} findings ({len(baseline.entries)} fingerprints) "
+        f"written to {target}",
+        err=True,
+    )
+    return ExitCode.CLEAN
 
 
 @cli.command()
@@ -170,11 +601,7 @@ def routes(
     """List the live routes of ROOT as FastAPI would serve them."""
     config = _config(root, config_file, code=code)
     project = load_project(config, jobs, with_specs=False)
-    text = (
-        routes_json(project.code.routes)
-        if fmt == "json"
-        else routes_text(project.code.routes)
-    )
+    text = routes_json(project.code.routes) if fmt == "json" else routes_text(project.code.routes)
     _emit(text, None)
     return ExitCode.CLEAN
 
@@ -195,11 +622,21 @@ def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str |
 
 
 @cli.command(name="rules")
-def list_rules() -> int:
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+def list_rules(fmt: str) -> int:
     """List every rule with its code, name, default severity and summary."""
-    for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.value:<8} {rule.summary}")
+    if fmt == "json":
+        _emit(rules_json(RULES), None)
+        return ExitCode.CLEAN
+    lines = [f"{r.code}  {r.name:<28} {r.severity.value:<8} {r.summary}" for r in RULES]
+    _emit("\n".join(lines) + "\n", None)
     return ExitCode.CLEAN
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    message = " ".join(exc.format_message().split())
+    command = exc.ctx.command_path if exc.ctx is not None else "traceaudit"
+    return f"traceaudit: error: {message} (see `{command} --help`)"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -220,11 +657,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"traceaudit: error: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(ExitCode.ERROR)
-    except (ConfigError, DiscoveryError, UserError) as exc:
+    except (ConfigError, DiscoveryError, UserError, BaselineError, VcsError) as exc:
         click.echo(f"traceaudit: error: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
         click.echo("traceaudit: interrupted", err=True)
+        sys.exit(ExitCode.ERROR)
+    except OSError as exc:  # the system refused something: say what, it is not a bug
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"traceaudit: error: {exc.strerror or exc}{where}", err=True)
         sys.exit(ExitCode.ERROR)
     except Exception as exc:  # an internal error must still be one line and exit 2
         click.echo(

@@ -16,17 +16,20 @@ project root only when it does not link out of the root.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 import re
 import stat
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from traceaudit.model import Config, Severity
+from traceaudit import globs
+from traceaudit.model import Config, Location, Severity, Waiver
 
 MAX_CONFIG_SIZE = 10 * 1024 * 1024
 
@@ -126,6 +129,121 @@ def _pattern(value: object) -> str:
     return text
 
 
+def _globs(value: object) -> tuple[str, ...]:
+    patterns = _str_list(value)
+    for pattern in patterns:
+        try:
+            globs.validate([pattern])
+        except globs.PatternError as exc:
+            raise ConfigError(f"{pattern!r} is not a gitignore-style pattern: {exc}") from None
+    return patterns
+
+
+def _per_file_ignores(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            'must be a table of path patterns to rule lists, such as { "app/legacy/" = '
+            f'["TA002"] }}, got {_got(value)}'
+        )
+    out = []
+    for pattern, rules in value.items():
+        _globs(str(pattern))
+        try:
+            out.append((str(pattern), _str_list(rules)))
+        except ConfigError as exc:
+            raise ConfigError(f"{pattern!r}: {exc}") from None
+    return tuple(out)
+
+
+def _per_file_severity(value: object) -> tuple[tuple[str, tuple[tuple[str, Severity], ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            "must be a table of path patterns to severity tables, such as "
+            f'{{ "specs/drafts/**" = {{ TA001 = "note" }} }}, got {_got(value)}'
+        )
+    out = []
+    for pattern, table in value.items():
+        _globs(str(pattern))
+        try:
+            out.append((str(pattern), _severities(table)))
+        except ConfigError as exc:
+            raise ConfigError(f"{pattern!r}: {exc}") from None
+    return tuple(out)
+
+
+_WAIVER_KEYS = ("rule", "subject", "path", "reason", "owner", "expires")
+
+
+def _expires(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ConfigError(f"must be a date such as 2025-12-31, got {_got(value)}")
+
+
+def _waiver_field(here: str, item: Mapping[str, object], key: str) -> str | None:
+    if key not in item:
+        return None
+    try:
+        return _expires(item[key]) if key == "expires" else _str(item[key])
+    except ConfigError as exc:
+        raise ConfigError(f"{here}.{key}: {exc}") from None
+
+
+def _waivers(value: object) -> tuple[Waiver, ...]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(
+            "must be an array of tables ([[tool.traceaudit.waivers]] with rule, subject or "
+            f"path, reason, owner, expires), got {_got(value)}"
+        )
+    out = []
+    for i, item in enumerate(value, start=1):
+        here = f"item {i}"
+        unknown = sorted(set(item) - set(_WAIVER_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"{here}: unknown key '{unknown[0]}' (a waiver has {', '.join(_WAIVER_KEYS)})"
+            )
+        if "rule" not in item:
+            raise ConfigError(f"{here}: a waiver needs a 'rule' (a code such as TA002, or a name)")
+        reason = item.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(
+                f"{here}: a waiver needs a 'reason' (why the finding is accepted); "
+                "an unexplained waiver is not accepted"
+            )
+        if "subject" not in item and "path" not in item:
+            raise ConfigError(
+                f"{here}: a waiver needs a 'subject' (GET /health, specs/a.md::FR-001, "
+                "globs allowed) or a 'path' (a gitignore-style pattern)"
+            )
+        path = _waiver_field(here, item, "path")
+        if path is not None:
+            try:
+                _globs(path)
+            except ConfigError as exc:
+                raise ConfigError(f"{here}.path: {exc}") from None
+        out.append(
+            Waiver(
+                rule=_waiver_field(here, item, "rule") or "",
+                reason=" ".join(reason.split()),
+                subject=_waiver_field(here, item, "subject"),
+                path=path,
+                owner=_waiver_field(here, item, "owner"),
+                expires=_waiver_field(here, item, "expires"),
+            )
+        )
+    return tuple(out)
+
+
 def _size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"must be a positive whole number of bytes, got {_got(value)}")
@@ -136,7 +254,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "spec": ("spec_roots", _str_list),
     "specs": ("spec_roots", _str_list),
     "code": ("code_roots", _str_list),
-    "exclude": ("exclude", _str_list),
+    "exclude": ("exclude", _globs),
     "id-pattern": ("id_pattern", _pattern),
     "auth-patterns": ("auth_patterns", _str_list),
     "app": ("apps", _str_list),
@@ -149,13 +267,23 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "disable": ("disable", _str_list),
     "severity": ("severity", _severities),
     "max-file-size": ("max_file_size", _size),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "per-file-severity": ("per_file_severity", _per_file_severity),
+    "waivers": ("waivers", _waivers),
+    "waiver": ("waivers", _waivers),
+    "baseline": ("baseline", _str),
 }
 
-CONFIG_KEYS = tuple(sorted(k for k in _KEYS if k not in {"specs", "app"}))
+CONFIG_KEYS = tuple(sorted(k for k in _KEYS if k not in {"specs", "app", "waiver"}))
 
 
-def from_mapping(table: Mapping[str, object], base: Config, source: str) -> Config:
-    """Apply a ``[tool.traceaudit]`` table to ``base``; raise ConfigError on a bad key."""
+def from_mapping(
+    table: Mapping[str, object], base: Config, source: str, text: str = ""
+) -> Config:
+    """Apply a ``[tool.traceaudit]`` table to ``base``; raise ConfigError on a bad key.
+
+    ``text`` is the file's text, to find the line of each waiver.
+    """
     changes: dict[str, Any] = {}
     origins = dict(base.origins)
     for raw_key, value in table.items():
@@ -170,7 +298,49 @@ def from_mapping(table: Mapping[str, object], base: Config, source: str) -> Conf
             raise ConfigError(f"{source} '{raw_key}': {exc}") from None
         origins[field_name] = f"{source} '{raw_key}'"
     changes["origins"] = tuple(sorted(origins.items()))
-    return replace(base, **changes)
+    path = source.split(" [")[0]
+    if "waivers" in changes:
+        changes["waivers"] = _place_waivers(changes["waivers"], path, text)
+    return replace(base, source=path, **changes)
+
+
+_WAIVER_HEADER = re.compile(r"\s*\[\[\s*(?:tool\.traceaudit\.)?waivers?\s*\]\]")
+_WAIVER_KEY = re.compile(r"\s*waivers?\s*=")
+
+
+def _place_waivers(waivers: tuple[Waiver, ...], path: str, text: str) -> tuple[Waiver, ...]:
+    """Each waiver with the line it is written on: the n-th ``[[...waivers]]`` header,
+    else the line of the ``waivers`` key (an inline array)."""
+    lines = text.splitlines()
+    headers = [i + 1 for i, line in enumerate(lines) if _WAIVER_HEADER.match(line)]
+    key_line = next((i + 1 for i, line in enumerate(lines) if _WAIVER_KEY.match(line)), 1)
+    return tuple(
+        replace(w, location=Location(path, headers[i] if i < len(headers) else key_line))
+        for i, w in enumerate(waivers)
+    )
+
+
+def config_hash(config: Config) -> str:
+    """sha256 of the settings that differ from the defaults, for provenance.
+
+    With the tool version (which fixes the defaults) it identifies the effective
+    configuration; the root, the file it came from and the origins are left out.
+    """
+    default = Config()
+    data = {
+        f.name: getattr(config, f.name)
+        for f in fields(config)
+        if f.name not in ("root", "source", "origins")
+        and getattr(config, f.name) != getattr(default, f.name)
+    }
+    canonical = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
@@ -200,31 +370,31 @@ def _read_bytes(path: Path, shown: str) -> bytes:
     return data
 
 
-def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any], str]:
     data = _read_bytes(path, shown)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not valid UTF-8 (byte {exc.start}); TOML is UTF-8") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{shown}: invalid TOML: values nested too deeply") from None
 
 
-def _table_of(path: Path, shown: str) -> tuple[dict[str, Any] | None, str]:
-    data = _read_toml(path, shown)
+def _table_of(path: Path, shown: str) -> tuple[dict[str, Any] | None, str, str]:
+    data, text = _read_toml(path, shown)
     tool = data.get("tool")
     if isinstance(tool, dict) and "traceaudit" in tool:
         table = tool["traceaudit"]
         if not isinstance(table, dict):
             raise ConfigError(f"{shown} 'tool.traceaudit': must be a table, got {_got(table)}")
-        return table, f"{shown} [tool.traceaudit]"
+        return table, f"{shown} [tool.traceaudit]", text
     if path.name == "pyproject.toml":
-        return None, shown
-    return {k: v for k, v in data.items() if k != "tool"}, shown
+        return None, shown, text
+    return {k: v for k, v in data.items() if k != "tool"}, shown, text
 
 
 def load(root: Path, config_file: Path | None = None) -> Config:
@@ -234,8 +404,8 @@ def load(root: Path, config_file: Path | None = None) -> Config:
     if config_file is not None:
         if not os.path.lexists(config_file):
             raise ConfigError(f"config file not found: {config_file}")
-        table, source = _table_of(config_file, str(config_file))
-        return from_mapping(table or {}, base, source)
+        table, source, text = _table_of(config_file, str(config_file))
+        return from_mapping(table or {}, base, source, text)
     for name in ("traceaudit.toml", "pyproject.toml"):
         candidate = Path(real_root) / name
         if not os.path.lexists(candidate):
@@ -248,9 +418,9 @@ def load(root: Path, config_file: Path | None = None) -> Config:
             raise ConfigError(f"{name}: a symbolic link to outside the project root, not read")
         if not stat.S_ISREG(os.stat(real).st_mode):
             continue  # a FIFO or folder named pyproject.toml is no configuration
-        table, source = _table_of(candidate, name)
+        table, source, text = _table_of(candidate, name)
         if table is not None:
-            return from_mapping(table, base, source)
+            return from_mapping(table, base, source, text)
     return base
 
 

@@ -3,11 +3,16 @@ and read them.
 
 Spec files are the Markdown files (and OpenAPI contracts) under the spec roots.
 Code is every ``.py`` file under the code roots, except virtual environments,
-VCS and tool caches, build output, ``node_modules`` and ``.gitignore``d paths.
+VCS and tool caches, build output, ``node_modules`` and what git ignores:
+every ``.gitignore`` from the repository's top down, and ``.git/info/exclude``,
+matched with gitignore semantics by pathspec (:mod:`traceaudit.globs`, with RE2,
+so that no pattern can make matching backtrack).
 Test files are listed apart: their references count as verification, never as
 implementation, and their routes are never served.
 
-Only regular files inside the root are ever read. A symbolic link is followed
+Only regular files inside the root are ever read, and those of spec or code
+roots named outside it when they are inside its git repository (monorepos:
+``traceaudit run backend --spec ../specs``). A symbolic link is followed
 when it ends at a regular file inside the root; links to folders are never
 followed. Everything else that looks like a file to audit (a FIFO, socket or
 device named ``x.py``, a link loop, a dangling link, a link out of the root, a
@@ -20,14 +25,14 @@ open descriptor, and never reads more than the size limit.
 from __future__ import annotations
 
 import errno
-import fnmatch
 import os
 import re
 import stat
-import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from traceaudit import globs
+from traceaudit.globs import IgnoreFiles, git_exclude_file, repository_top
 from traceaudit.model import DEFAULT_SPEC_ROOTS, Config
 
 SKIP_DIRS = frozenset(
@@ -137,7 +142,10 @@ def read_file(root: Path, rel: str, limit: int) -> bytes:
     Never blocks on a FIFO, never opens a device, never follows a link out of
     the root; raises :class:`Unreadable` instead.
     """
-    problem, real = _link_problem(str(root), os.path.join(root, rel))
+    # a file of a root named outside ROOT (``../specs/x.md``) may sit anywhere in the
+    # repository; every other file must resolve inside ROOT
+    limit_root = str(boundary(root)) if rel.startswith("../") else str(root)
+    problem, real = _link_problem(limit_root, os.path.join(root, rel))
     if problem is not None or real is None:
         raise Unreadable(problem or "cannot be read", True)
     try:
@@ -174,197 +182,45 @@ def read_file(root: Path, rel: str, limit: int) -> bytes:
 
 
 # --------------------------------------------------------------------------
-# .gitignore, matched without backtracking
+# .gitignore: pathspec (traceaudit.globs)
 # --------------------------------------------------------------------------
 
-# A pattern is a sequence of tokens, matched by simulating every position at once (an
-# NFA): "*a*a*a*a*b" against a long name costs len(name) x len(pattern), never the
-# exponential backtracking that a pattern translated into a regular expression can take.
-_LIT, _ONE, _CLASS, _STAR, _DIRS, _ANY = range(6)
-_NO_CLASS = re.compile("")
+_GitIgnore = IgnoreFiles  # the rules of every .gitignore met, each below its own folder
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: int  # _LIT one character, _ONE "?", _CLASS "[...]", _STAR "*", _DIRS "**/", _ANY
-    char: str = ""
-    chars: re.Pattern[str] = _NO_CLASS
-    negate: bool = False
+def boundary(root: Path) -> Path:
+    """How far a named spec or code path may reach: the repository that holds ``root``
+    (the nearest folder at or above it with ``.git``), else ``root`` itself."""
+    return repository_top(root) or root
 
 
-def _compile_glob(glob: str) -> tuple[_Token, ...]:
-    out: list[_Token] = []
-    i = 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append(_Token(_DIRS))  # "" or anything that ends in "/"
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == len(glob):
-            out += [_Token(_LIT, "/"), _Token(_ANY)]
-            i += 3
-        elif glob[i] == "*":
-            out.append(_Token(_STAR))
-            i += 1
-        elif glob[i] == "?":
-            out.append(_Token(_ONE))
-            i += 1
-        elif glob[i] == "[":
-            negate = glob[i + 1 : i + 2] in ("!", "^")
-            first = i + 2 if negate else i + 1
-            end = glob.find("]", first + 1)  # a "]" right after "[" belongs to the class
-            chars = _char_class(glob[first:end]) if end != -1 else None
-            if chars is None:
-                out.append(_Token(_LIT, "["))  # not a valid class: a literal "["
-                i += 1
+def _ignore_for(root: Path, limit: int) -> IgnoreFiles:
+    """The ignore rules that apply before the walk: ``.git/info/exclude`` and the
+    ``.gitignore`` files above ROOT up to the repository's top (read safely, as any
+    file; ROOT's own and those below are read by the walk)."""
+    top = repository_top(root)
+    if top is None:
+        return IgnoreFiles()
+    prefix = root.relative_to(top).as_posix()
+    ignore = IgnoreFiles(prefix="" if prefix == "." else prefix)
+    exclude = git_exclude_file(top)
+    if exclude is not None:
+        try:
+            data = read_file(exclude.parent, exclude.name, limit)
+            ignore.add_text("", data.decode("utf-8", "replace"), repo_relative=True)
+        except Unreadable:
+            pass
+    parts = [] if prefix == "." else prefix.split("/")
+    for i in range(len(parts)):  # the folders strictly above ROOT
+        base = "/".join(parts[:i])
+        rel = f"{base}/.gitignore" if base else ".gitignore"
+        if os.path.lexists(top / rel):
+            try:
+                data = read_file(top, rel, limit)
+            except Unreadable:
                 continue
-            out.append(_Token(_CLASS, chars=chars, negate=negate))
-            i = end + 1
-        elif glob[i] == "\\" and i + 1 < len(glob):
-            out.append(_Token(_LIT, glob[i + 1]))
-            i += 2
-        else:
-            out.append(_Token(_LIT, glob[i]))
-            i += 1
-    return tuple(out)
-
-
-def _char_class(body: str) -> re.Pattern[str] | None:
-    """``a-z_`` -> a one-character pattern, or None when it is not a valid class."""
-    if not body:
-        return None
-    text = "".join("-" if c == "-" else re.escape(c) for c in body)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "possible nested set" and the like
-            return re.compile(f"[{text}]")
-    except re.error:
-        return None
-
-
-def _glob_match(tokens: tuple[_Token, ...], text: str) -> bool:
-    """Whether all of ``text`` matches the token sequence."""
-    n = len(tokens)
-    optional = (_STAR, _DIRS, _ANY)
-
-    def closure(states: set[int]) -> set[int]:
-        todo = list(states)
-        while todo:
-            k = todo.pop()
-            if k < n and tokens[k].kind in optional and k + 1 not in states:
-                states.add(k + 1)
-                todo.append(k + 1)
-        return states
-
-    states = closure({0})
-    for ch in text:
-        nxt: set[int] = set()
-        for k in states:
-            if k == n:
-                continue
-            tok = tokens[k]
-            kind = tok.kind
-            if kind == _LIT:
-                if ch == tok.char:
-                    nxt.add(k + 1)
-            elif kind == _ONE:
-                if ch != "/":
-                    nxt.add(k + 1)
-            elif kind == _CLASS:
-                if ch != "/" and (tok.chars.match(ch) is not None) != tok.negate:
-                    nxt.add(k + 1)
-            elif kind == _STAR:
-                if ch != "/":
-                    nxt.add(k)
-            elif kind == _DIRS:
-                nxt.add(k)
-                if ch == "/":
-                    nxt.add(k + 1)
-            else:  # _ANY
-                nxt.add(k)
-        if not nxt:
-            return False
-        states = closure(nxt)
-    return n in states
-
-
-def _glob_to_regex_tokens(tokens: tuple[_Token, ...]) -> str:
-    """The same pattern as a regular expression (for patterns with at most one star)."""
-    out: list[str] = []
-    for tok in tokens:
-        if tok.kind == _LIT:
-            out.append(re.escape(tok.char))
-        elif tok.kind == _ONE:
-            out.append("[^/]")
-        elif tok.kind == _CLASS:
-            look = "(?!" if tok.negate else "(?="
-            out.append(f"{look}{tok.chars.pattern})[^/]")
-        elif tok.kind == _STAR:
-            out.append("[^/]*")
-        elif tok.kind == _DIRS:
-            out.append("(?:.*/)?")
-        else:
-            out.append(".*")
-    return "".join(out)
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    base: str
-    negate: bool
-    dir_only: bool
-    basename: bool  # an unanchored pattern without "/": it matches the last name only
-    regex: re.Pattern[str] | None  # when backtracking cannot blow up (at most one star)
-    tokens: tuple[_Token, ...]
-
-    def matches(self, sub: str) -> bool:
-        text = sub.rpartition("/")[2] if self.basename else sub
-        if self.regex is not None:
-            return self.regex.fullmatch(text) is not None
-        return _glob_match(self.tokens, text)
-
-
-class _GitIgnore:
-    """The subset of gitignore semantics real projects use, nested files included."""
-
-    def __init__(self) -> None:
-        self._rules: list[_Rule] = []
-
-    def add_text(self, base: str, text: str) -> None:
-        for raw in text.split("\n"):
-            line = raw.rstrip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            if negate:
-                line = line[1:]
-            dir_only = line.endswith("/")
-            line = line.rstrip("/")
-            anchored = "/" in line  # a slash at the start or in the middle anchors it
-            line = line.lstrip("/")
-            if not line:
-                continue
-            tokens = _compile_glob(line)
-            basename = not anchored and "/" not in line
-            if not anchored and not basename:
-                tokens = (_Token(_DIRS), *tokens)
-            stars = sum(1 for t in tokens if t.kind in (_STAR, _DIRS, _ANY))
-            regex = re.compile(_glob_to_regex_tokens(tokens)) if stars <= 1 else None
-            self._rules.append(_Rule(base, negate, dir_only, basename, regex, tokens))
-
-    def ignored(self, rel: str, is_dir: bool) -> bool:
-        result = False
-        for rule in self._rules:
-            if rule.dir_only and not is_dir:
-                continue
-            if rule.base:
-                if not rel.startswith(rule.base + "/"):
-                    continue
-                sub = rel[len(rule.base) + 1 :]
-            else:
-                sub = rel
-            if result == rule.negate and rule.matches(sub):
-                result = not rule.negate
-        return result
+            ignore.add_text(base, data.decode("utf-8", "replace"), repo_relative=True)
+    return ignore
 
 
 # --------------------------------------------------------------------------
@@ -376,7 +232,9 @@ def relative_root(root: Path, given: str, origin: str = "path") -> str:
     """``given`` (relative to root or to the working directory, or absolute) relative to root.
 
     ``origin`` names where the path was given (``--spec``, ``pyproject.toml
-    [tool.traceaudit] 'spec'``) for the error message.
+    [tool.traceaudit] 'spec'``) for the error message. A path outside ``root`` but
+    inside its git repository is allowed and stays relative (``../specs``); anything
+    beyond the repository is refused.
     """
     if "\x00" in given:
         raise DiscoveryError(f"{origin}: a path with a NUL character: {given!r}")
@@ -386,12 +244,15 @@ def relative_root(root: Path, given: str, origin: str = "path") -> str:
         full = Path(os.path.abspath(path))  # relative to the working directory, as typed
     if not os.path.lexists(full):
         raise DiscoveryError(f"{origin}: path not found: {given}")
-    problem, real = _link_problem(str(root), str(full))
+    limit = boundary(root)
+    problem, real = _link_problem(str(limit), str(full))
     if problem is not None or real is None:
         if "outside the project root" in (problem or ""):
-            raise DiscoveryError(f"{origin}: path is outside the project root: {given}")
+            where = "repository" if limit != root else "project root"
+            raise DiscoveryError(f"{origin}: path is outside the {where}: {given}")
         raise DiscoveryError(f"{origin}: {given} is {problem}")
-    rel = Path(real).relative_to(root).as_posix()
+    # inside the repository but outside ROOT: kept relative, as ``../specs``
+    rel = Path(os.path.relpath(real, root)).as_posix()
     return "" if rel == "." else rel
 
 
@@ -453,7 +314,7 @@ class _Walker:
                     if not self._pruned(entry.name, rel, entry.path, ignore):
                         subdirs.append(rel)
                     continue
-                if ignore.ignored(rel, False) or self.excludes.match(rel):
+                if ignore.ignored(rel, False) or self.excludes.match(rel, False):
                     continue
                 if is_link:
                     self._link(rel, entry.path, found)
@@ -471,7 +332,7 @@ class _Walker:
             or name.endswith(".egg-info")
             or os.path.lexists(os.path.join(path, "pyvenv.cfg"))
             or ignore.ignored(rel, True)
-            or self.excludes.match(rel)
+            or self.excludes.match(rel, True)
         )
 
     def _link(self, rel: str, path: str, found: list[str]) -> None:
@@ -511,17 +372,13 @@ class _Walker:
 
 
 class _Excludes:
-    """The ``exclude`` globs, compiled once (fnmatch caches only so many patterns)."""
+    """The ``exclude`` patterns, gitignore semantics relative to the root, compiled once."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
-        self._res = [
-            re.compile(fnmatch.translate(p))
-            for pat in dict.fromkeys(patterns)
-            for p in (pat, pat.rstrip("/") + "/*")
-        ]
+        self._patterns = globs.PatternSet(tuple(dict.fromkeys(patterns)))
 
-    def match(self, rel: str) -> bool:
-        return any(r.match(rel) for r in self._res)
+    def match(self, rel: str, is_dir: bool = False) -> bool:
+        return self._patterns.check(rel, is_dir) is True
 
 
 def _is_spec_file(rel: str) -> bool:
@@ -549,7 +406,7 @@ def discover(config: Config) -> Discovery:
     where = config.origin("openapi", "openapi")
     contract_extra = tuple(relative_root(root, c, where) for c in config.openapi)
 
-    ignore = _GitIgnore()
+    ignore = _ignore_for(root, config.max_file_size)
     spec_files: set[str] = set()
     contracts: set[str] = set(p for p in contract_extra if not (root / p).is_dir())
     wanted: set[str] = set()  # where a problem matters: files that would be audited

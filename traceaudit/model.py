@@ -8,6 +8,7 @@ the import graph.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -34,14 +35,40 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
-    """A place in a project file: relative POSIX path, 1-based line/column."""
+    """A place in a project file: relative POSIX path, 1-based line and column.
+
+    ``column`` is 0 when it is not known (most findings point at a line).
+    """
 
     path: str
     line: int = 1
-    column: int = 1
+    column: int = 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def full(self) -> str:
+        """``path:line:column`` when the column is known, else ``path:line``."""
+        return f"{self.path}:{self.line}:{self.column}" if self.column else str(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline ``traceaudit: ignore[TA002] -- reason`` written in a Python or Markdown file.
+
+    It covers the findings of the named rules located on ``first_line`` to
+    ``last_line`` of its file (the statement or line it is written on or above),
+    or anywhere in the file for ``ignore-file``. ``reason`` is ``""`` when none is
+    written: such a suppression suppresses nothing and is itself reported.
+    """
+
+    location: Location
+    rules: tuple[str, ...]  # codes or names as written
+    reason: str
+    first_line: int
+    last_line: int
+    whole_file: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -184,6 +211,7 @@ class SpecDoc:
     # research note): they document a route and make a reference known, nothing more.
     mentions: tuple[DeclaredEndpoint, ...] = ()
     mentioned_ids: tuple[str, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()  # <!-- traceaudit: ignore[...] -- why -->
 
 
 # --------------------------------------------------------------------------
@@ -267,6 +295,7 @@ class CodeFacts:
     unmounted: tuple[UnmountedRouter, ...] = ()
     unresolved: tuple[UnresolvedRegistration, ...] = ()
     unresolved_paths: tuple[tuple[Location, str], ...] = ()  # (route location, expression)
+    suppressions: tuple[Suppression, ...] = ()  # inline suppressions of every Python file
 
 
 # --------------------------------------------------------------------------
@@ -280,6 +309,29 @@ class Rule:
     name: str  # "unimplemented-requirement"
     severity: Severity
     summary: str
+    description: str = ""  # what it means, in a paragraph (SARIF fullDescription)
+    fix: str = ""  # what to do about it
+    tags: tuple[str, ...] = ()  # "traceability", "security", ...
+    security_severity: float | None = None  # CVSS-like 0-10, for the auth rules
+
+
+class Disposition(StrEnum):
+    """Why a finding does not count: who decided, and where it is written."""
+
+    SUPPRESSED = "suppressed"  # an inline comment next to it
+    WAIVED = "waived"  # a waiver in the configuration
+    BASELINED = "baselined"  # recorded in the baseline file
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """A decision that a finding does not fail the audit; it stays in every report."""
+
+    kind: Disposition
+    reason: str = ""
+    owner: str | None = None
+    expires: str | None = None  # ISO date
+    location: Location | None = None  # where the suppression or waiver is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +340,7 @@ class Finding:
     message: str
     location: Location
     subject: str  # the requirement key, route "GET /x", or reference text
+    dismissal: Dismissal | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
@@ -300,6 +353,18 @@ class Finding:
             self.message,
         )
 
+    @property
+    def fingerprint(self) -> str:
+        """Rule + subject + file: stable when lines move, as baselines and SARIF need."""
+        path = "/".join(p for p in self.location.path.replace("\\", "/").split("/") if p != ".")
+        raw = "\0".join((self.rule.code, self.subject, path))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def active(self) -> bool:
+        """Whether it counts: not suppressed, waived or baselined."""
+        return self.dismissal is None
+
 
 class ReqStatus(StrEnum):
     IMPLEMENTED = "implemented"
@@ -308,6 +373,11 @@ class ReqStatus(StrEnum):
     NOT_BACKEND = "not-backend"
     NEEDS_CLARIFICATION = "needs-clarification"
     INFORMATIONAL = "informational"  # tasks, stories: traced but never "missing"
+
+
+# The statuses that coverage counts: a requirement that can be implemented or not.
+# Out of scope, not backend, unclear and informational items are shown, never counted.
+COUNTABLE = frozenset({ReqStatus.IMPLEMENTED, ReqStatus.UNIMPLEMENTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +421,50 @@ class SpecSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class SpecDelta:
+    """One spec file's coverage before (at the base) and after the change."""
+
+    path: str
+    base_implemented: int
+    base_countable: int
+    implemented: int
+    countable: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What changed against a reference: a baseline file or a base revision.
+
+    ``new`` are findings of this audit that the reference does not have (by
+    fingerprint and count); ``fixed`` are the reference's findings that are gone.
+    """
+
+    kind: str  # "baseline" or "base"
+    reference: str  # ".traceaudit-baseline.json", "origin/main @ 1a2b3c4d5e6f"
+    new: tuple[Finding, ...]
+    fixed: tuple[Finding, ...]
+    unchanged: int
+    spec_deltas: tuple[SpecDelta, ...] = ()
+    routes_added: tuple[str, ...] = ()  # "GET /api/v1/x"
+    routes_removed: tuple[str, ...] = ()
+    requirements_added: tuple[str, ...] = ()  # requirement keys
+    requirements_removed: tuple[str, ...] = ()
+    requirements_reworded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What an auditor needs to reproduce a report."""
+
+    tool_version: str
+    config_hash: str  # sha256 of the effective configuration
+    spec_hashes: tuple[tuple[str, str], ...]  # (spec path, sha256 of its bytes)
+    commit: str | None = None  # the git commit of the audited tree
+    dirty: bool | None = None  # uncommitted changes under the audited paths
+    timestamp: str | None = None  # only with --timestamp: reports stay reproducible
+
+
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     root: str  # the project root as given (display only)
     version: str
@@ -358,8 +472,30 @@ class AuditResult:
     requirements: tuple[RequirementResult, ...]
     declared_endpoints: tuple[DeclaredEndpoint, ...]
     routes: tuple[RouteResult, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # every finding; those with a dismissal do not count
     rules: tuple[Rule, ...] = field(default=())
+    comparison: Comparison | None = None
+    provenance: Provenance | None = None
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.dismissal is None)
+
+    @property
+    def coverage_counts(self) -> tuple[int, int]:
+        """(implemented, countable): the one definition of coverage every format shows.
+
+        Countable are the requirements whose status is in :data:`COUNTABLE`; the
+        per-spec :class:`SpecSummary` figures are computed the same way.
+        """
+        implemented = sum(1 for r in self.requirements if r.status is ReqStatus.IMPLEMENTED)
+        return implemented, sum(1 for r in self.requirements if r.status in COUNTABLE)
+
+    @property
+    def coverage(self) -> float:
+        """Implemented out of countable requirements, in percent (100 when none count)."""
+        implemented, countable = self.coverage_counts
+        return 100.0 if countable == 0 else 100.0 * implemented / countable
 
 
 # --------------------------------------------------------------------------
@@ -434,3 +570,23 @@ class Config:
             if name == field_name:
                 return origin
         return f"'{key}'"
+    # gitignore-style path pattern -> rule codes or names ignored in matching files
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # gitignore-style path pattern -> per-rule severity in matching files
+    per_file_severity: tuple[tuple[str, tuple[tuple[str, Severity], ...]], ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    baseline: str | None = None  # a baseline file, relative to the root
+    source: str | None = None  # the configuration file read, for messages ("pyproject.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A configured decision that some findings are accepted, for a reason, until a date."""
+
+    rule: str  # a code or name
+    reason: str
+    subject: str | None = None  # fnmatch-style glob over the finding's subject
+    path: str | None = None  # gitignore-style pattern over the finding's file
+    owner: str | None = None
+    expires: str | None = None  # ISO date: from that day on it waives nothing
+    location: Location | None = None  # where it is written

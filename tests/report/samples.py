@@ -291,7 +291,7 @@ def sample_result() -> AuditResult:
         version="0.1.0",
         spec_files=(
             SpecSummary(ORDERS, "Orders", 4, 2, 3),
-            SpecSummary(AUTH, "Auth", 2, 0, 1),
+            SpecSummary(AUTH, "Auth", 2, 0, 0),
         ),
         requirements=requirements,
         declared_endpoints=endpoints,

@@ -25,7 +25,9 @@ from traceaudit.report.sarif import sarif_report
 
 
 def test_registry_has_every_format() -> None:
-    assert sorted(REPORTERS) == ["html", "json", "markdown", "sarif", "text"]
+    assert sorted(REPORTERS) == [
+        "csv", "github", "html", "json", "junit", "markdown", "sarif", "text",
+    ]  # fmt: skip
     assert REPORTERS["json"] is json_report
 
 
@@ -84,5 +86,5 @@ def test_a_spec_with_nothing_to_implement_has_no_coverage_figure() -> None:
     result = replace(tiny_result(), spec_files=(tasks_only,))
     (entry,) = json.loads(json_report(result))["spec_files"]
     assert (entry["path"], entry["coverage"]) == ("specs/a/tasks.md", None)
-    assert "| specs/a/tasks.md | Tasks | 4 | 0 | n/a |" in markdown_report(result)
+    assert "| `specs/a/tasks.md` | Tasks | 4 | n/a |" in markdown_report(result)
     assert "n/a (nothing to implement)" in html_report(result)

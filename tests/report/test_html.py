@@ -108,7 +108,7 @@ def test_html_counts_and_coverage() -> None:
         "requirements": "6",
         "implemented": "2",
         "unimplemented": "1",
-        "coverage": "50.0%",
+        "coverage": "66.7%",
         "routes": "4",
         "undocumented_routes": "2",
         "error": "2",

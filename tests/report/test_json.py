@@ -18,9 +18,11 @@ def test_json_tiny_exact() -> None:
             "requirements": 1,
             "implemented": 0,
             "unimplemented": 1,
+            "countable": 1,
             "routes": 1,
             "undocumented_routes": 1,
             "findings": {"error": 0, "warning": 1, "note": 0},
+            "dismissed": {"suppressed": 0, "waived": 0, "baselined": 0},
             "coverage": 0.0,
             "statuses": {
                 "implemented": 0,
@@ -63,6 +65,7 @@ def test_json_tiny_exact() -> None:
                 "needs_clarification": False,
                 "parent": None,
                 "text": "Pay | refund.",
+                "findings": [],
             }
         ],
         "declared_endpoints": [
@@ -105,6 +108,7 @@ def test_json_tiny_exact() -> None:
                 "dependencies": [],
                 "router_chain": [],
                 "registered_at": None,
+                "findings": ["TA002"],
             }
         ],
         "findings": [
@@ -115,8 +119,12 @@ def test_json_tiny_exact() -> None:
                 "message": "POST /pay is served but no spec documents it",
                 "file": "app/pay.py",
                 "line": 7,
-                "column": 1,
+                "column": None,
                 "subject": "POST /pay",
+                "fingerprint": "3fefcaa22d2706e60cd9c64b8265ad9d",
+                "state": "active",
+                "dismissal": None,
+                "new": None,
             }
         ],
         "rules": [
@@ -125,8 +133,14 @@ def test_json_tiny_exact() -> None:
                 "name": "undocumented-endpoint",
                 "severity": "warning",
                 "summary": "An endpoint is not documented by a spec",
+                "description": "",
+                "fix": "",
+                "tags": [],
+                "security_severity": None,
             }
         ],
+        "comparison": None,
+        "provenance": None,
     }
 
 
@@ -145,6 +159,8 @@ def test_json_key_order_and_format() -> None:
         "routes",
         "findings",
         "rules",
+        "comparison",
+        "provenance",
     ]
     assert list(data["requirements"][0])[:12] == [
         "key",
@@ -165,8 +181,9 @@ def test_json_key_order_and_format() -> None:
 def test_json_sample_summary_and_order() -> None:
     data = json.loads(json_report(sample_result()))
     assert data["summary"]["findings"] == {"error": 2, "warning": 3, "note": 1}
-    assert data["summary"]["coverage"] == 50.0  # 2 of 4 countable across both specs
-    assert [s["coverage"] for s in data["spec_files"]] == [0.0, 66.7]
+    assert data["summary"]["coverage"] == 66.7  # 2 of 3 countable across both specs
+    assert (data["summary"]["implemented"], data["summary"]["countable"]) == (2, 3)
+    assert [s["coverage"] for s in data["spec_files"]] == [None, 66.7]  # auth: nothing counts
     assert [r["key"] for r in data["requirements"]] == [
         f"{AUTH}::REQ-AUTH-001",
         f"{AUTH}::T012",
@@ -222,7 +239,11 @@ def test_routes_json_matches_audit_route_objects() -> None:
     assert list(listed) == ["schema_version", "routes"]
     assert listed["schema_version"] == 1
     trimmed = [
-        {k: v for k, v in r.items() if k not in {"documented", "documented_by", "requirements"}}
+        {
+            k: v
+            for k, v in r.items()
+            if k not in {"documented", "documented_by", "requirements", "findings"}
+        }
         for r in audit_routes
     ]
     assert listed["routes"] == trimmed

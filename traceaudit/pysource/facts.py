@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from traceaudit.model import CodeRef, Location
+from traceaudit.model import CodeRef, Location, Suppression
 
 # --------------------------------------------------------------------------
 # Expressions
@@ -404,6 +404,7 @@ class ModuleFacts:
     parse_error: tuple[Location, str] | None = None  # where and why the file did not parse
     # apps this file tells a server to serve: "pkg.main:app", "pkg.main:create_app()"
     serve_hints: tuple[str, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()  # "# traceaudit: ignore[...] -- why" comments
 
 
 def render(expr: Expr | None) -> str:

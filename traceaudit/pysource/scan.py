@@ -32,6 +32,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from traceaudit.config import id_regex as config_id_regex
+from traceaudit.directives import MARKER
 from traceaudit.discover import is_test_path
 from traceaudit.model import Config, Location
 from traceaudit.pysource import citations
@@ -46,6 +47,7 @@ from traceaudit.pysource.prefilter import (
 )
 from traceaudit.pysource.references import ReferenceScanner
 from traceaudit.pysource.statements import StatementScanner
+from traceaudit.pysource.suppressions import find_suppressions
 from traceaudit.refs import normalize_newlines
 
 if TYPE_CHECKING:
@@ -113,6 +115,8 @@ def scan_module(
     """
     source = normalize_newlines(source)
     facts = _scan_module(source, path, module, config, extract_refs=extract_refs)
+    if MARKER in source:
+        facts = replace(facts, suppressions=find_suppressions(source, path))
     if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
         return facts
     hints = serve_hints(source)

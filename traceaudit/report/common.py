@@ -7,14 +7,17 @@ Every format sorts with the same keys and takes its headline numbers from
 from __future__ import annotations
 
 import json
+import posixpath
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from traceaudit.model import (
     AuditResult,
     DeclaredEndpoint,
+    Disposition,
     Evidence,
     Finding,
     Location,
@@ -25,13 +28,143 @@ from traceaudit.model import (
     RouteResult,
     Rule,
     Severity,
-    SpecSummary,
 )
 
 SCHEMA_VERSION = 1
 
 
 TOOL_NAME = "traceaudit"
+
+# Where the rules are documented: the README's rule reference, one heading per rule.
+HOMEPAGE = "https://github.com/traceaudit/traceaudit"
+MARKDOWN_LIMIT = 65_000  # GitHub refuses comments over 65,536 characters
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """How a report is rendered; the defaults give the reproducible report of the audit."""
+
+    show_all: bool = False  # --all: also what the change did not introduce, and baselined
+    source_url: str | None = None  # "https://github.com/o/r/blob/{commit}/{path}#L{line}"
+    path_prefix: str = ""  # ROOT's path inside the repository ("backend"), for links and SARIF
+    link_base: str = ""  # from the report file's folder to ROOT ("../"), for relative links
+    color: bool = False  # ANSI colours in the text report
+    quiet: bool = False  # text: the finding lines only, no summary
+    markdown_limit: int = MARKDOWN_LIMIT
+
+
+DEFAULT_OPTIONS = ReportOptions()
+
+
+def repo_path(path: str, options: ReportOptions) -> str:
+    """A root-relative path as the repository sees it (``--project-root``)."""
+    if not options.path_prefix:
+        return path
+    return posixpath.normpath(posixpath.join(options.path_prefix, path)) if path else path
+
+
+def source_link(loc: Location, options: ReportOptions, commit: str | None) -> str | None:
+    """Where a location opens: the ``--source-url`` template filled in, else the file,
+    relative to the report. None for a location without a file."""
+    if not loc.path:
+        return None
+    if options.source_url:
+        return (
+            options.source_url.replace("{commit}", commit or "HEAD")
+            .replace("{path}", repo_path(loc.path, options))
+            .replace("{line}", str(max(1, loc.line)))
+        )
+    return posixpath.join(options.link_base, loc.path) if options.link_base else loc.path
+
+
+def rule_anchor(rule: Rule) -> str:
+    """The GitHub anchor of the rule's heading in the README's rule reference."""
+    return f"{rule.code.lower()}-{rule.name}"
+
+
+def rule_help_uri(rule: Rule) -> str:
+    return f"{HOMEPAGE}#{rule_anchor(rule)}"
+
+
+def shown_findings(result: AuditResult, options: ReportOptions) -> list[Finding]:
+    """What text, Markdown, SARIF and annotations list: with a comparison, only what is new
+    (unless ``--all``); otherwise everything, suppressed and waived ones marked."""
+    if result.comparison is not None and not options.show_all:
+        return sorted_findings(result.comparison.new)
+    return sorted_findings(result.findings)
+
+
+def dismissal_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(f.dismissal.kind for f in findings if f.dismissal is not None)
+    return {kind.value: counts.get(kind, 0) for kind in Disposition}
+
+
+def dismissal_text(finding: Finding) -> str:
+    """``waived: reason; owner @x; expires 2026-01-31`` (empty for an active finding)."""
+    d = finding.dismissal
+    if d is None:
+        return ""
+    parts = [f"{d.kind.value}: {d.reason}" if d.reason else d.kind.value]
+    if d.owner:
+        parts.append(f"owner {d.owner}")
+    if d.expires:
+        parts.append(f"expires {d.expires}")
+    if d.location is not None and d.kind is not Disposition.BASELINED:
+        parts.append(f"at {d.location}")
+    return "; ".join(parts)
+
+
+def _endpoint_keys(result: AuditResult) -> dict[Location, str]:
+    return {
+        ep.location: ep.requirement_key
+        for ep in result.declared_endpoints
+        if ep.requirement_key is not None
+    }
+
+
+def findings_by_requirement(result: AuditResult) -> dict[str, list[Finding]]:
+    """The findings that concern each requirement: about it, about an endpoint it
+    declares (TA006-TA008, at the declaration), or about a route that serves it (TA009)."""
+    out: dict[str, list[Finding]] = {}
+    keys = {rr.requirement.key for rr in result.requirements}
+    by_route: dict[str, set[str]] = {}
+    for rr in result.requirements:
+        for label in rr.routes:
+            by_route.setdefault(label, set()).add(rr.requirement.key)
+    at_endpoint = _endpoint_keys(result)
+    for f in sorted_findings(result.findings):
+        owners: set[str] = set()
+        if f.subject in keys:
+            owners.add(f.subject)
+        elif f.location in at_endpoint:
+            owners.add(at_endpoint[f.location])
+        else:
+            owners |= by_route.get(f.subject, set())
+        for key in owners:
+            out.setdefault(key, []).append(f)
+    return out
+
+
+def findings_by_route(result: AuditResult) -> dict[int, list[Finding]]:
+    """The findings about each route (by its index in ``result.routes``)."""
+    out: dict[int, list[Finding]] = {}
+    index: dict[tuple[Location, str], list[int]] = {}
+    for i, rr in enumerate(result.routes):
+        route = rr.route
+        names = {route_label(route.methods, route.path), "/".join(route.methods) + " " + route.path}
+        names |= {f"{m} {route.path}" for m in route.methods}
+        for name in names:
+            index.setdefault((route.location, name), []).append(i)
+    for f in sorted_findings(result.findings):
+        for i in index.get((f.location, f.subject), ()):
+            out.setdefault(i, []).append(f)
+    return out
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    """The highest severity among the active findings, or None."""
+    ranks = [f.rule.severity for f in findings if f.active]
+    return max(ranks, key=lambda s: s.rank) if ranks else None
 
 
 SEVERITIES: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.NOTE)
@@ -91,32 +224,56 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     return {sev.value: counts.get(sev, 0) for sev in SEVERITIES}
 
 
-def total_coverage(result: AuditResult) -> float:
-    """Overall coverage: implemented / countable across every spec file."""
-    if result.spec_files:
-        implemented = sum(s.implemented for s in result.spec_files)
-        countable = sum(s.countable for s in result.spec_files)
-    else:
-        counts = status_counts(result)
-        implemented = counts.get(ReqStatus.IMPLEMENTED, 0)
-        countable = implemented + counts.get(ReqStatus.UNIMPLEMENTED, 0)
-    return SpecSummary("", "", 0, implemented, countable).coverage
-
-
 def summary_obj(result: AuditResult) -> JsonObj:
+    """The headline numbers, the same in every format.
+
+    ``coverage`` is ``implemented / countable`` in percent, where countable are the
+    requirements that can be implemented or not (not out of scope, not backend,
+    not unclear, not informational); ``findings`` counts the active findings.
+    """
     statuses = status_counts(result)
+    implemented, countable = result.coverage_counts
     return {
         "requirements": len(result.requirements),
-        "implemented": statuses.get(ReqStatus.IMPLEMENTED, 0),
+        "implemented": implemented,
         "unimplemented": statuses.get(ReqStatus.UNIMPLEMENTED, 0),
+        "countable": countable,
         "routes": len(result.routes),
         "undocumented_routes": sum(1 for r in result.routes if not r.documented),
-        "findings": severity_counts(result.findings),
-        "coverage": round1(total_coverage(result)),
+        "findings": severity_counts(result.active_findings),
+        "dismissed": dismissal_counts(result.findings),
+        "coverage": round1(result.coverage) if countable else None,  # nothing to count: n/a
         "statuses": {s.value: statuses.get(s, 0) for s in ReqStatus},
         "spec_files": len(result.spec_files),
         "declared_endpoints": len(result.declared_endpoints),
     }
+
+
+def coverage_text(result: AuditResult) -> str:
+    """``27/29 (93.1%)``: the one way coverage is written (``0/0 (n/a)`` with nothing to count)."""
+    implemented, countable = result.coverage_counts
+    if not countable:
+        return "0/0 (n/a)"
+    return f"{implemented}/{countable} ({round1(result.coverage):.1f}%)"
+
+
+def comparison_line(result: AuditResult) -> str | None:
+    """One line on what the comparison found, or None without one."""
+    c = result.comparison
+    if c is None:
+        return None
+    new = plural(len(c.new), "new finding")
+    if c.kind == "baseline":
+        return f"baseline {c.reference}: {new}, {c.unchanged} baselined, {len(c.fixed)} fixed"
+    parts = [f"against {c.reference}: {new}, {len(c.fixed)} fixed, {c.unchanged} unchanged"]
+    if c.routes_added or c.routes_removed:
+        parts.append(f"routes +{len(c.routes_added)} -{len(c.routes_removed)}")
+    req = (c.requirements_added, c.requirements_removed, c.requirements_reworded)
+    if any(req):
+        parts.append(f"requirements +{len(req[0])} -{len(req[1])} ~{len(req[2])} reworded")
+    if c.spec_deltas:
+        parts.append(f"coverage changed in {plural(len(c.spec_deltas), 'spec file')}")
+    return "; ".join(parts)
 
 
 def reported_rules(result: AuditResult) -> list[Rule]:

@@ -17,9 +17,11 @@ import jinja2
 
 from traceaudit.model import AuditResult, Evidence, ReqStatus
 from traceaudit.report.common import (
+    DEFAULT_OPTIONS,
     SEVERITIES,
     TOOL_NAME,
     JsonObj,
+    ReportOptions,
     handler_name,
     project_label,
     round1,
@@ -211,7 +213,7 @@ def _html_context(result: AuditResult) -> JsonObj:
     }
 
 
-def html_report(result: AuditResult) -> str:
+def html_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
     """One self-contained HTML page: counts, matrix, endpoints, findings, filters."""
     template = _environment().get_template("report.html.j2")
     return template.render(**_html_context(result))

@@ -2,7 +2,12 @@
 
     {"schema_version": 1, "tool": {"name": "traceaudit", "version": "0.1.0"},
      "summary": {...}, "spec_files": [...], "requirements": [...],
-     "declared_endpoints": [...], "routes": [...], "findings": [...], "rules": [...]}
+     "declared_endpoints": [...], "routes": [...], "findings": [...], "rules": [...],
+     "comparison": {...} | null, "provenance": {...} | null}
+
+``schemas/report.schema.json`` describes it; the tests validate every report against it.
+JSON always holds everything: suppressed, waived and baselined findings are marked
+(``state``, ``dismissal``), never left out.
 """
 
 from __future__ import annotations
@@ -24,14 +29,19 @@ from traceaudit.model import (
     SpecSummary,
 )
 from traceaudit.report.common import (
+    DEFAULT_OPTIONS,
     SCHEMA_VERSION,
     TOOL_NAME,
     JsonObj,
+    ReportOptions,
     dumps,
+    findings_by_requirement,
+    findings_by_route,
     loc_key,
     reported_rules,
     round1,
     route_key,
+    rule_help_uri,
     section_label,
     sorted_endpoints,
     sorted_evidence,
@@ -67,7 +77,9 @@ def _endpoint_obj(ep: DeclaredEndpoint) -> JsonObj:
     }
 
 
-def _route_obj(route: Route, rr: RouteResult | None = None) -> JsonObj:
+def _route_obj(
+    route: Route, rr: RouteResult | None = None, findings: list[Finding] | None = None
+) -> JsonObj:
     obj: JsonObj = {
         "methods": list(route.methods),
         "path": route.path,
@@ -103,6 +115,8 @@ def _route_obj(route: Route, rr: RouteResult | None = None) -> JsonObj:
             ),
         }
     )
+    if findings is not None:
+        obj["findings"] = sorted({f.rule.code for f in findings})
     return obj
 
 
@@ -117,7 +131,7 @@ def _requirement_extras(req: Requirement) -> JsonObj:
     }
 
 
-def _requirement_obj(rr: RequirementResult) -> JsonObj:
+def _requirement_obj(rr: RequirementResult, findings: list[Finding] | None = None) -> JsonObj:
     req = rr.requirement
     obj: JsonObj = {
         "key": req.key,
@@ -134,19 +148,81 @@ def _requirement_obj(rr: RequirementResult) -> JsonObj:
         "routes": sorted(rr.routes),
     }
     obj.update(_requirement_extras(req))
+    if findings is not None:
+        obj["findings"] = sorted({f.rule.code for f in findings})
     return obj
 
 
-def _finding_obj(f: Finding) -> JsonObj:
+def _dismissal_obj(f: Finding) -> JsonObj | None:
+    d = f.dismissal
+    if d is None:
+        return None
+    return {
+        "kind": d.kind.value,
+        "reason": d.reason,
+        "owner": d.owner,
+        "expires": d.expires,
+        "file": d.location.path if d.location is not None else None,
+        "line": d.location.line if d.location is not None else None,
+    }
+
+
+def _finding_obj(f: Finding, new: set[Finding] | None = None) -> JsonObj:
     return {
         "code": f.rule.code,
         "rule": f.rule.name,
         "severity": f.rule.severity.value,
         "message": f.message,
         "file": f.location.path,
-        "line": f.location.line,
-        "column": f.location.column,
+        "line": f.location.line if f.location.line > 0 else None,
+        "column": f.location.column or None,
         "subject": f.subject,
+        "fingerprint": f.fingerprint,
+        "state": f.dismissal.kind.value if f.dismissal is not None else "active",
+        "dismissal": _dismissal_obj(f),
+        "new": None if new is None else f in new,
+    }
+
+
+def _comparison_obj(result: AuditResult) -> JsonObj | None:
+    c = result.comparison
+    if c is None:
+        return None
+    return {
+        "kind": c.kind,
+        "reference": c.reference,
+        "new": len(c.new),
+        "fixed": [_finding_obj(f) for f in sorted_findings(c.fixed)],
+        "unchanged": c.unchanged,
+        "spec_files": [
+            {
+                "path": d.path,
+                "base_implemented": d.base_implemented,
+                "base_countable": d.base_countable,
+                "implemented": d.implemented,
+                "countable": d.countable,
+            }
+            for d in c.spec_deltas
+        ],
+        "routes_added": list(c.routes_added),
+        "routes_removed": list(c.routes_removed),
+        "requirements_added": list(c.requirements_added),
+        "requirements_removed": list(c.requirements_removed),
+        "requirements_reworded": list(c.requirements_reworded),
+    }
+
+
+def _provenance_obj(result: AuditResult) -> JsonObj | None:
+    p = result.provenance
+    if p is None:
+        return None
+    return {
+        "tool_version": p.tool_version,
+        "commit": p.commit,
+        "dirty": p.dirty,
+        "config_hash": p.config_hash,
+        "spec_files": [{"path": path, "sha256": digest} for path, digest in p.spec_hashes],
+        "timestamp": p.timestamp,
     }
 
 
@@ -156,7 +232,24 @@ def _rule_obj(rule: Rule) -> JsonObj:
         "name": rule.name,
         "severity": rule.severity.value,
         "summary": rule.summary,
+        "description": rule.description,
+        "fix": rule.fix,
+        "tags": list(rule.tags),
+        "security_severity": rule.security_severity,
     }
+
+
+def rules_json(rules: Sequence[Rule]) -> str:
+    """``traceaudit rules --format json``: the registry, with docs and default severities."""
+    return dumps(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "rules": [
+                {**_rule_obj(r), "help_uri": rule_help_uri(r)}
+                for r in sorted(rules, key=lambda r: r.code)
+            ],
+        }
+    )
 
 
 def _spec_file_obj(s: SpecSummary) -> JsonObj:
@@ -170,20 +263,32 @@ def _spec_file_obj(s: SpecSummary) -> JsonObj:
     }
 
 
-def json_report(result: AuditResult) -> str:
+def json_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
     """The audit as JSON (schema_version 1), sorted, with a trailing newline."""
+    by_req = findings_by_requirement(result)
+    by_route = findings_by_route(result)
+    route_index = {id(rr): i for i, rr in enumerate(result.routes)}
+    new = set(result.comparison.new) if result.comparison is not None else None
     data: JsonObj = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.version},
         "summary": summary_obj(result),
         "spec_files": [_spec_file_obj(s) for s in sorted(result.spec_files, key=lambda s: s.path)],
-        "requirements": [_requirement_obj(r) for r in sorted_requirements(result.requirements)],
+        "requirements": [
+            _requirement_obj(r, by_req.get(r.requirement.key, []))
+            for r in sorted_requirements(result.requirements)
+        ],
         "declared_endpoints": [
             _endpoint_obj(e) for e in sorted_endpoints(result.declared_endpoints)
         ],
-        "routes": [_route_obj(r.route, r) for r in sorted_route_results(result.routes)],
-        "findings": [_finding_obj(f) for f in sorted_findings(result.findings)],
+        "routes": [
+            _route_obj(r.route, r, by_route.get(route_index[id(r)], []))
+            for r in sorted_route_results(result.routes)
+        ],
+        "findings": [_finding_obj(f, new) for f in sorted_findings(result.findings)],
         "rules": [_rule_obj(r) for r in reported_rules(result)],
+        "comparison": _comparison_obj(result),
+        "provenance": _provenance_obj(result),
     }
     return dumps(data)
 

@@ -1,9 +1,13 @@
 """Plain text: one line per finding, then a summary line, for terminals and CI logs::
 
     app/main.py:14: TA002 [warning] GET /x is not documented (undocumented-endpoint)
-    specs/a.md:12: TA001 [error] FR-002 has no implementation (unimplemented-requirement)
-    3 requirements: 1 implemented, 1 unimplemented (50.0% coverage); 2 routes, ...
+    app/refs.py:3:12: TA003 [error] FR-099 names nothing (dangling-reference)
+    3 requirements: coverage 1/2 (50.0%), 1 unimplemented; 2 routes, ...
 
+``file:line:col`` where the column is known. A suppressed or waived finding ends
+with its decision in brackets; with a comparison (``--baseline``, ``--base``) only
+the new findings are listed, then the fixed ones, unless ``--all``. ANSI colours
+only when asked (the CLI asks on a terminal, unless ``NO_COLOR`` is set).
 Also the tables of the ``routes`` and ``requirements`` commands.
 """
 
@@ -11,8 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from traceaudit.model import AuditResult, Route, SpecDoc
+from traceaudit.model import AuditResult, Finding, Route, Rule, SpecDoc
 from traceaudit.report.common import (
+    DEFAULT_OPTIONS,
+    ReportOptions,
+    comparison_line,
+    coverage_text,
+    dismissal_text,
     handler_name,
     loc_key,
     one_line,
@@ -20,33 +29,81 @@ from traceaudit.report.common import (
     route_auth,
     route_flags,
     route_key,
+    shown_findings,
     sorted_endpoints,
     sorted_findings,
     summary_obj,
 )
 
+_COLORS = {"error": "31", "warning": "33", "note": "36"}
 
-def _summary_line(result: AuditResult) -> str:
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color and text else text
+
+
+def summary_line(result: AuditResult) -> str:
+    """The headline in one line: coverage with its numerator and denominator, routes,
+    active findings by severity, and how many are suppressed, waived or baselined."""
     s = summary_obj(result)
     sev = s["findings"]
-    return (
-        f"{plural(s['requirements'], 'requirement')}: {s['implemented']} implemented, "
-        f"{s['unimplemented']} unimplemented ({s['coverage']:.1f}% coverage); "
+    line = (
+        f"{plural(s['requirements'], 'requirement')}: coverage {coverage_text(result)}, "
+        f"{s['unimplemented']} unimplemented; "
         f"{plural(s['routes'], 'route')}, {s['undocumented_routes']} undocumented; "
         f"{plural(sev['error'], 'error')}, {plural(sev['warning'], 'warning')}, "
         f"{plural(sev['note'], 'note')}"
     )
+    dismissed = [f"{n} {kind}" for kind, n in s["dismissed"].items() if n]
+    if dismissed:
+        line += f" ({', '.join(dismissed)})"
+    return line
 
 
-def text_report(result: AuditResult) -> str:
-    """``path:line: CODE [severity] message (rule)`` per finding, then a summary line."""
-    lines = [
-        f"{f.location.path or '.'}:{f.location.line}: {f.rule.code} [{f.rule.severity.value}] "
-        f"{one_line(f.message)} ({f.rule.name})"
-        for f in sorted_findings(result.findings)
-    ]
-    lines.append(_summary_line(result))
+def finding_line(f: Finding, color: bool = False) -> str:
+    where = f.location.full if f.location.path else "."
+    sev = f.rule.severity.value
+    text = (
+        f"{_paint(where, '1', color)}: {_paint(f.rule.code, '1', color)} "
+        f"[{_paint(sev, _COLORS[sev], color)}] {one_line(f.message)} ({f.rule.name})"
+    )
+    decided = dismissal_text(f)
+    return f"{text} [{_paint(decided, '2', color)}]" if decided else text
+
+
+def text_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
+    """``path:line[:col]: CODE [severity] message (rule)`` per finding, then a summary."""
+    lines = [finding_line(f, options.color) for f in shown_findings(result, options)]
+    if options.quiet:
+        return "".join(line + "\n" for line in lines)
+    comparison = result.comparison
+    if comparison is not None:
+        for f in sorted_findings(comparison.fixed):
+            where = f.location.full if f.location.line > 0 else f.location.path
+            lines.append(
+                f"fixed: {where or '.'}: {f.rule.code} {one_line(f.subject)} ({f.rule.name})"
+            )
+        compared = comparison_line(result)
+        if compared:
+            lines.append(compared)
+    lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def statistics_text(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
+    """``--statistics``: how many findings each rule gave, most first (active ones)."""
+    counts: dict[str, tuple[Rule, int]] = {}
+    for f in shown_findings(result, options):
+        if f.active:
+            rule, n = counts.get(f.rule.code, (f.rule, 0))
+            counts[f.rule.code] = (rule, n + 1)
+    ordered = sorted(counts.values(), key=lambda item: (-item[1], item[0].code))
+    width = max((len(str(n)) for _, n in ordered), default=1)
+    lines = [
+        f"{n:>{width}}  {rule.code}  {rule.name:<28} {rule.severity.value}"
+        for rule, n in ordered
+    ]
+    return "\n".join(lines) + "\n" if lines else "no findings\n"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

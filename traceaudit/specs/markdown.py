@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from traceaudit.directives import MARKER
 from traceaudit.model import (
     Config,
     DeclaredEndpoint,
@@ -54,6 +56,7 @@ from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
+from traceaudit.specs.suppressions import markdown_suppressions
 from traceaudit.specs.text import (
     Blocks,
     Heading,
@@ -354,6 +357,13 @@ def _section_kind_at(blocks: Blocks, text: str) -> Callable[[int], str]:
 
 def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
     """Parse one Markdown spec. Pure: never reads files, never raises."""
+    doc = _parse_spec(text, path, config)
+    if MARKER in text:
+        doc = replace(doc, suppressions=markdown_suppressions(text, path))
+    return doc
+
+
+def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
     try:
         id_re = _id_regex(config.id_pattern)
         text = normalize_newlines(text)  # as markdown-it does, so line counts agree with it

@@ -11,13 +11,16 @@ keeps a line number on every node, so each endpoint points at its own line.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from traceaudit.directives import MARKER
 from traceaudit.model import Config, DeclaredEndpoint, Location, SpecDoc
+from traceaudit.specs.suppressions import yaml_suppressions
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -73,6 +76,13 @@ def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
 
 def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     """Parse an OpenAPI document; a file that is not one yields no endpoints."""
+    doc = _parse_contract(text, path, config)
+    if MARKER in text:
+        doc = replace(doc, suppressions=yaml_suppressions(text, path))
+    return doc
+
+
+def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     title = PurePosixPath(path).stem
     try:
         doc = yaml.compose(text, Loader=yaml.SafeLoader)

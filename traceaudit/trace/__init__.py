@@ -7,14 +7,16 @@ each requirement's and route's result with its evidence, and the findings of
 the enabled rules. networkx is used here and nowhere else.
 """
 
-from traceaudit.trace.checks import run_checks, selected_rules, unknown_rule_names
+from traceaudit.trace.checks import rule_by_name, run_checks, selected_rules, unknown_rule_names
 from traceaudit.trace.graph import TraceGraph
-from traceaudit.trace.rules import RULES, CheckContext
+from traceaudit.trace.rules import POLICY_RULES, RULES, CheckContext
 
 __all__ = [
+    "POLICY_RULES",
     "RULES",
     "CheckContext",
     "TraceGraph",
+    "rule_by_name",
     "run_checks",
     "selected_rules",
     "unknown_rule_names",

@@ -75,7 +75,7 @@ def unresolved_route(ctx: CheckContext) -> Iterator[Finding]:
             "router or app by name instead of computing it at run time, so that its routes "
             "can be audited",
             item.location,
-            str(item.location),
+            item.reason,  # not the line: a subject must survive lines moving (fingerprints)
         )
 
 

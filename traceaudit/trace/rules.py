@@ -23,30 +23,186 @@ from traceaudit.trace.graph import TraceGraph
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
+_TRACE, _SPEC, _API, _SEC, _READ, _POLICY = (
+    "traceability", "spec", "api", "security", "analysis", "policy"
+)  # fmt: skip
+
+
+def _rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    description: str,
+    fix: str,
+    tags: tuple[str, ...],
+    security_severity: float | None = None,
+) -> Rule:
+    return Rule(code, name, severity, summary, description, fix, tags, security_severity)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("TA000", "parse-error", E, "A Python or Markdown file could not be parsed."),
-    Rule(
-        "TA001", "unimplemented-requirement", E, "Untraced: no code cites it, no route serves it."
+    _rule(
+        "TA000", "parse-error", E, "A Python or Markdown file could not be parsed.",
+        "A Python, Markdown or OpenAPI file could not be read or parsed, so its routes, "
+        "references or requirements are missing from the audit.",
+        "Fix the syntax or the encoding (UTF-8) of the file; the rest of the project is "
+        "still audited.",
+        (_READ,),
     ),
-    Rule("TA002", "undocumented-endpoint", W, "A live route that no spec documents."),
-    Rule("TA003", "dangling-reference", E, "A spec reference in code names nothing that exists."),
-    Rule("TA004", "ambiguous-reference", W, "A bare reference that several specs define."),
-    Rule("TA005", "duplicate-requirement-id", W, "The same id is defined twice in one spec."),
-    Rule("TA006", "method-mismatch", W, "Spec and code disagree on an endpoint's method."),
-    Rule("TA007", "path-mismatch", W, "Spec and code disagree on an endpoint's path prefix."),
-    Rule("TA008", "unserved-endpoint", W, "A declared endpoint that no live route serves."),
-    Rule("TA009", "missing-auth", E, "The spec requires auth; the route has no auth dependency."),
-    Rule("TA010", "unresolved-route-path", N, "Part of a route path cannot be known statically."),
-    Rule("TA011", "unmounted-router", N, "A router or app that no served app reaches."),
-    Rule("TA012", "unresolved-route", N, "A route registration that cannot be resolved."),
-    Rule("TA013", "skipped-file", N, "A file that was not read: not a regular file, over a limit."),
-    Rule("TA020", "claimed-but-untraced", W, "A task marked done that no code traces to."),
-    Rule(
-        "TA021", "implements-out-of-scope", W, "Code implements an item the spec puts out of scope."
+    _rule(
+        "TA001", "unimplemented-requirement", E, "Untraced: no code cites it, no route serves it.",
+        "No non-test code cites the requirement (docstring, comment or route metadata), no "
+        "live route serves an endpoint it declares, and no multi-hop path (code → task → "
+        "requirement) reaches it. This says the requirement is untraced, which is not proof "
+        "that it is unimplemented.",
+        "Implement it and cite its id in the implementing code's docstring "
+        "(`Implements FR-001`), or move it under an Out of Scope heading.",
+        (_TRACE, _SPEC),
     ),
-    Rule("TA022", "needs-clarification", N, "A requirement still marked [NEEDS CLARIFICATION]."),
-    Rule("TA023", "implemented-while-unclear", W, "Code implements a requirement that is unclear."),
+    _rule(
+        "TA002", "undocumented-endpoint", W, "A live route that no spec documents.",
+        "A route that FastAPI would serve, which no spec declares (method and path) and whose "
+        "handler cites no spec. Routes with `include_in_schema=False` are not reported.",
+        "Declare it in a spec (a heading such as `### GET /health`), or cite the spec section "
+        "it implements in the handler's docstring.",
+        (_TRACE, _API),
+    ),
+    _rule(
+        "TA003", "dangling-reference", E, "A spec reference in code names nothing that exists.",
+        "A reference in code names an id, anchor, title or spec file that no spec defines; the "
+        "message suggests the nearest real one.",
+        "Correct the reference to an existing id or anchor, or add the missing requirement to "
+        "the spec.",
+        (_TRACE,),
+    ),
+    _rule(
+        "TA004", "ambiguous-reference", W, "A bare reference that several specs define.",
+        "A bare id (`FR-003`) that several spec files define, so the reference cannot be "
+        "linked to one of them.",
+        "Qualify it with the spec path or feature (`specs/orders/spec.md FR-003`, "
+        "`orders FR-003`), or name the spec once in the module (`Spec: specs/orders/spec.md`).",
+        (_TRACE,),
+    ),
+    _rule(
+        "TA005", "duplicate-requirement-id", W, "The same id is defined twice in one spec.",
+        "Two items of one spec file define the same id, so references to it are ambiguous.",
+        "Renumber one of them.",
+        (_SPEC,),
+    ),
+    _rule(
+        "TA006", "method-mismatch", W, "Spec and code disagree on an endpoint's method.",
+        "The spec declares an endpoint whose path the code serves, but with another HTTP "
+        "method.",
+        "Make the spec and the route agree on the method.",
+        (_API, _SPEC),
+    ),
+    _rule(
+        "TA007", "path-mismatch", W, "Spec and code disagree on an endpoint's path prefix.",
+        "The spec declares an endpoint that the code serves under a different version or "
+        "`api` prefix.",
+        "Write the full path in the spec, or fix the route's prefix.",
+        (_API, _SPEC),
+    ),
+    _rule(
+        "TA008", "unserved-endpoint", W, "A declared endpoint that no live route serves.",
+        "A declared endpoint that no live route serves. It is reported when its requirement "
+        "is otherwise implemented, or when it has none; otherwise TA001 speaks for it.",
+        "Add the route, or correct or remove the declaration.",
+        (_API, _SPEC),
+    ),
+    _rule(
+        "TA009", "missing-auth", E, "The spec requires auth; the route has no auth dependency.",
+        "The spec says the endpoint requires authentication, but no auth dependency (a "
+        "`fastapi.security` scheme or a dependency matching `auth-patterns`) guards the "
+        "route, on the route, its routers or its app.",
+        "Add an auth dependency, e.g. `Depends(get_current_user)`, or correct the spec.",
+        (_SEC, _API),
+        7.5,
+    ),
+    _rule(
+        "TA010", "unresolved-route-path", N, "Part of a route path cannot be known statically.",
+        "Part of a route path is only known at run time (a setting, an environment variable, "
+        "a function call), so the full path is shown with a placeholder.",
+        'Supply the value in `[tool.traceaudit.values]`: `"settings.API_PREFIX" = "/api"`.',
+        (_READ,),
+    ),
+    _rule(
+        "TA011", "unmounted-router", N, "A router or app that no served app reaches.",
+        "A router or app that no served app includes or mounts, so its routes are not live.",
+        "Include it with `include_router()`, or delete it if it is unused.",
+        (_READ,),
+    ),
+    _rule(
+        "TA012", "unresolved-route", N, "A route registration that cannot be resolved.",
+        "A route registration that cannot be resolved statically (a router computed at run "
+        "time); it is reported, never guessed.",
+        "Import the router or app by name instead of computing it at run time.",
+        (_READ,),
+    ),
+    _rule(
+        "TA013", "skipped-file", N, "A file that was not read: not a regular file, over a limit.",
+        "A file that would be audited was not read: it is not a regular file (a FIFO, socket "
+        "or device), a symbolic link loop, a dangling link or a link out of the root, a "
+        "folder that cannot be read, or a file over `max-file-size`.",
+        "Replace it with a regular file inside the project, or raise `max-file-size` if a "
+        "large file must be audited.",
+        (_READ,),
+    ),
+    _rule(
+        "TA020", "claimed-but-untraced", W, "A task marked done that no code traces to.",
+        "A task ticked done (`[x]`) that names requirements, none of which any code cites, "
+        "nor the task itself. A ticked box is a claim, never evidence.",
+        "Cite the task or its requirement in the implementing code, or untick it.",
+        (_TRACE, _SPEC),
+    ),
+    _rule(
+        "TA021", "implements-out-of-scope", W,
+        "Code implements an item the spec puts out of scope.",
+        "Code cites, or a route serves, an item that the spec puts under an Out of Scope, "
+        "Non-Goals or Future heading.",
+        "Remove the code, or bring the item into scope in the spec.",
+        (_TRACE, _SPEC),
+    ),
+    _rule(
+        "TA022", "needs-clarification", N, "A requirement still marked [NEEDS CLARIFICATION].",
+        "A requirement still marked `[NEEDS CLARIFICATION: …]`.",
+        "Settle the question in the spec before it is implemented.",
+        (_SPEC,),
+    ),
+    _rule(
+        "TA023", "implemented-while-unclear", W, "Code implements a requirement that is unclear.",
+        "Code implements a requirement that the spec still marks unclear: the spec was not "
+        "ready when the code was written.",
+        "Clarify the spec, then review the code against it.",
+        (_TRACE, _SPEC),
+    ),
+    _rule(
+        "TA030", "unused-suppression", N, "A suppression or waiver that matches no finding.",
+        "An inline `traceaudit: ignore[...]` comment, or a waiver in the configuration, that "
+        "matches no finding (the finding was fixed, moved, or the rule is disabled).",
+        "Remove it, so that it cannot hide a future finding.",
+        (_POLICY,),
+    ),
+    _rule(
+        "TA031", "invalid-suppression", W, "A suppression without a reason or a known rule.",
+        "An inline `traceaudit: ignore[...]` comment without a reason after `--`, without "
+        "rules in brackets, or naming an unknown rule. It suppresses nothing.",
+        "Write it as `# traceaudit: ignore[TA002] -- why it is acceptable` "
+        "(`<!-- ... -->` in Markdown).",
+        (_POLICY,),
+    ),
+    _rule(
+        "TA032", "expired-waiver", W, "A waiver past its expiry date.",
+        "A waiver in the configuration whose `expires` date has passed. It waives nothing "
+        "any more: the findings it covered count again.",
+        "Fix the findings, or renew the waiver with a new date and reason (and an owner).",
+        (_POLICY,),
+    ),
 )
+
+# Rules that the decision layer (traceaudit.policy) reports, not a check of the graph.
+POLICY_RULES = frozenset({"TA030", "TA031", "TA032"})
 
 RULES_BY_CODE = {r.code: r for r in RULES}
 
