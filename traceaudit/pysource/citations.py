@@ -187,6 +187,19 @@ def references_fast(
         text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
         return len(text.encode("utf-8")[:col_offset].decode("utf-8", "replace"))
 
+    def segment(node: ast.expr) -> str | None:
+        """``ast.get_source_segment`` on the lines split once (it splits the whole file on
+        every call, which made a file of N docstrings cost N squared)."""
+        end, end_col = node.end_lineno, node.end_col_offset
+        if end is None or end_col is None or not 0 < node.lineno <= end <= len(lines):
+            return None
+        first = lines[node.lineno - 1].encode("utf-8")
+        if node.lineno == end:
+            return first[node.col_offset : end_col].decode("utf-8", "replace")
+        last = lines[end - 1].encode("utf-8")[:end_col].decode("utf-8", "replace")
+        middle = lines[node.lineno : end - 1]
+        return "\n".join([first[node.col_offset :].decode("utf-8", "replace"), *middle, last])
+
     def docstring(body: Sequence[ast.stmt], symbol: str) -> None:
         if not body or not isinstance(body[0], ast.Expr):
             return
@@ -199,7 +212,7 @@ def references_fast(
         text = lines[node.lineno - 1][col:] if node.lineno <= len(lines) else ""
         match = _STRING_PREFIX.match(text)
         opening = match.end() if match else 1
-        raw = ast.get_source_segment(source, node)
+        raw = segment(node)
         body = literal_body(raw) if raw is not None else None
         if body is not None:
             value = body  # as written: escapes must not shift the lines after them

@@ -80,8 +80,8 @@ def may_cite_spec(source: str, regex: re.Pattern[str], extract: ExtractRefs) -> 
     for start in sorted(starts):
         # The line, and the block it opens: "Requirements:" followed by one
         # criterion per bullet is a reference only as a whole.
-        end = source.find("\n\n", start)
-        end = min(end if end >= 0 else len(source), start + 2000)
+        end = source.find("\n\n", start, start + 2000)  # bounded: never a scan to the end
+        end = end if end >= 0 else min(len(source), start + 2000)
         chunks.append(source[start:end])
     return any(extract(DIRECTIVE.sub("", chunk), regex) for chunk in chunks)
 
