@@ -52,6 +52,7 @@ LIBRARIES = {
     "libcst": "pysource",
     "networkx": "trace",
     "jinja2": "report",
+    "markupsafe": "report",  # comes with jinja2
     "click": "cli",
     "pathspec": "globs",
 }

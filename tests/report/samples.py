@@ -326,8 +326,10 @@ def tiny_result() -> AuditResult:
     )
 
 
-def big_result(count: int = 2000) -> AuditResult:
-    """``count`` requirements over 20 spec files and 10 sections each."""
+def big_result(count: int = 2000, routes: int = 0) -> AuditResult:
+    """``count`` requirements over 20 spec files and 10 sections each; with ``routes``,
+    that many routes (a fifth undocumented) and the findings a real audit would give:
+    TA001 per untraced requirement, TA002 per undocumented route."""
     statuses = (
         ReqStatus.IMPLEMENTED,
         ReqStatus.UNIMPLEMENTED,
@@ -335,6 +337,7 @@ def big_result(count: int = 2000) -> AuditResult:
         ReqStatus.INFORMATIONAL,
     )
     results = []
+    findings: list[Finding] = []
     for i in range(count):
         spec = f"specs/feature-{i % 20:02d}/spec.md"
         req = requirement(
@@ -354,14 +357,31 @@ def big_result(count: int = 2000) -> AuditResult:
                     "docstring",
                 ),
             )
+        elif status is ReqStatus.UNIMPLEMENTED and routes:
+            findings.append(
+                Finding(UNIMPLEMENTED, f"{req.id} is untraced", req.location, req.key)
+            )
         results.append(RequirementResult(req, status, implemented_by=evidence))
+    route_results = []
+    for n in range(routes):
+        rt = route(("GET",), f"/api/items/{n}", f"app/mod_{n % 50}.py", 100 + n, f"get_{n}")
+        documented = n % 5 != 0
+        route_results.append(RouteResult(rt, documented))
+        if not documented:
+            findings.append(
+                Finding(
+                    UNDOCUMENTED, f"GET {rt.path} is undocumented", rt.location, f"GET {rt.path}"
+                )
+            )
     specs = tuple(
         SpecSummary(
             f"specs/feature-{n:02d}/spec.md", f"Feature {n}", count // 20, count // 80, count // 40
         )
         for n in range(20)
     )
-    return AuditResult(".", "0.1.0", specs, tuple(results), (), (), (), RULES)
+    return AuditResult(
+        ".", "0.1.0", specs, tuple(results), (), tuple(route_results), tuple(findings), RULES
+    )
 
 
 def shuffled(result: AuditResult) -> AuditResult:

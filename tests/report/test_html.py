@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 from importlib import resources
+from pathlib import Path
 
-from tests.report.samples import big_result, empty_result, sample_result
-from traceaudit.model import ReqStatus
+from tests.report.samples import UNDOCUMENTED, big_result, empty_result, sample_result
+from traceaudit.audit import audit
+from traceaudit.config import load
+from traceaudit.model import Dismissal, Disposition, Finding, Location, Provenance, ReqStatus
+from traceaudit.report.common import ReportOptions
 from traceaudit.report.html import html_report
+from traceaudit.report.json import json_report
+
+SHOP = Path(__file__).resolve().parents[2] / "fixtures" / "shop"
 
 
 class Collector(HTMLParser):
@@ -49,18 +58,78 @@ def parse(html: str) -> Collector:
     return collector
 
 
-def test_html_every_requirement_has_a_row_with_status_class() -> None:
+def shop_html(options: ReportOptions | None = None) -> str:
+    return html_report(audit(load(SHOP), jobs=1), options or ReportOptions())
+
+
+def row_of(out: str, anchor: str) -> str:
+    match = re.search(rf'<tr class="req" id="{re.escape(anchor)}".*?</tr>', out)
+    assert match is not None, anchor
+    return match.group(0)
+
+
+def test_html_every_requirement_has_a_row_with_its_status() -> None:
     result = sample_result()
     doc = parse(html_report(result))
     rows = doc.find("tr", "req")
     assert len(rows) == len(result.requirements)
-    got = sorted((row["title"], row["data-st"], row["class"]) for row in rows)
-    expected = sorted(
-        (rr.requirement.key, rr.status.value, f"req st-{rr.status.value}")
-        for rr in result.requirements
-    )
-    assert got == expected
+    got = sorted(row["data-st"] for row in rows)
+    assert got == sorted(rr.status.value for rr in result.requirements)
     assert {row["data-st"] for row in rows} == {s.value for s in ReqStatus} - {"not-backend"}
+
+
+def test_what_is_wrong_comes_first() -> None:
+    out = shop_html()
+    order = [out.index(f'id="{section}"') for section in (
+        "verdict", "by-rule", "top-findings", "matrix", "endpoints", "findings", "provenance"
+    )]  # fmt: skip
+    assert order == sorted(order)
+    by_rule = out[out.index('id="by-rule"') : out.index('id="top-findings"')]
+    counts = re.findall(r'<button type="button" class="count" data-rule="(TA\d+)"', by_rule)
+    assert counts[:4] == ["TA001", "TA003", "TA000", "TA009"]  # errors first, then most common
+    top = out[out.index('id="top-findings"') : out.index('id="matrix"')]
+    assert top.count("<li ") == 10 and top.index("sev-error") < top.index("sev-warning")
+
+
+def test_status_and_findings_agree() -> None:
+    """A requirement whose endpoint misses auth (TA009) or whose method differs (TA006)
+    is not plain green: its row carries the finding and says so."""
+    out = shop_html()
+    delete = row_of(out, "req-specs-catalog-spec-md-delete-apiv1productsproduct_id")
+    assert 'data-c="err"' in delete and 'data-r="TA009"' in delete
+    assert '<span class="st st-err">implemented, with errors · 1 finding</span>' in delete
+    assert '<span class="chip sev-error" title="missing-auth: DELETE' in delete
+    put = row_of(out, "req-specs-catalog-spec-md-put-apiv1productsproduct_id")
+    assert 'data-c="warn"' in put and ">TA006<" in put
+    plain = row_of(out, "req-specs-auth-spec-md-REQ-AUTH-001")
+    assert '<span class="st st-ok">implemented</span>' in plain and "chip" not in plain
+    untraced = row_of(out, "req-specs-orders-spec-md-FR-007")
+    assert '<span class="st st-bad">untraced · 1 finding</span>' in untraced
+
+
+def test_the_same_numbers_as_json() -> None:
+    result = audit(load(SHOP), jobs=1)
+    out = html_report(result)
+    summary = json.loads(json_report(result))["summary"]
+    counts = dict(re.findall(r'data-count="([a-z_]+)">([^<]*)<', out))
+    assert counts["coverage"] == f"{summary['coverage']:.1f}"
+    assert (counts["implemented"], counts["countable"]) == (
+        str(summary["implemented"]),
+        str(summary["countable"]),
+    )
+    for sev in ("error", "warning", "note"):
+        assert counts[sev] == str(summary["findings"][sev])
+    assert counts["routes"] == str(summary["routes"])
+    assert counts["undocumented_routes"] == str(summary["undocumented_routes"])
+    assert "27 / 29 · 93.1%" not in out  # per spec, never the total in another form
+    assert "9 / 10 · 90.0%" in out  # catalog: implemented / countable
+
+
+def test_nothing_to_count_is_not_100_percent() -> None:
+    out = html_report(sample_result())
+    auth = out[out.index('data-spec="0"') :]
+    assert auth.split("</tr>")[0].endswith('<span class="muted">nothing to count</span></td>')
+    assert "n/a" in html_report(empty_result())
 
 
 def test_html_escapes_everything() -> None:
@@ -68,7 +137,22 @@ def test_html_escapes_everything() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | login &amp; &lt;b&gt;logout&lt;/b&gt;" in out
     assert "<script>alert(1)" not in out
     assert "<b>logout" not in out
-    assert out.count("<script") == 1  # only the report's own inline script
+    assert out.count("<script") == 3  # the early class, the details (JSON) and the script
+
+
+def test_the_details_block_cannot_end_its_script() -> None:
+    result = sample_result()
+    rr = result.requirements[0]
+    req = dataclasses.replace(rr.requirement, text="</script><script>alert(1)</script> & more")
+    result = dataclasses.replace(
+        result, requirements=(dataclasses.replace(rr, requirement=req), *result.requirements[1:])
+    )
+    out = html_report(result)
+    block = out[out.index('<script type="application/json" id="details">') :]
+    block = block[: block.index("</script>")]
+    assert "<" not in block[len('<script type="application/json" id="details">') :]
+    data = json.loads(block.split(">", 1)[1])
+    assert any("</script><script>alert(1)</script>" in entry.get("t", "") for entry in data)
 
 
 def test_html_is_self_contained() -> None:
@@ -79,11 +163,25 @@ def test_html_is_self_contained() -> None:
     assert doc.find("link") == [] and doc.find("img") == [] and doc.find("iframe") == []
     assert "@import" not in out and "url(" not in out
     assert all("src" not in attrs for _, attrs in doc.tags)
-    # Every in-page link points at an element of the page.
     ids = {attrs["id"] for _, attrs in doc.tags if "id" in attrs}
     hrefs = [attrs["href"] for _, attrs in doc.tags if "href" in attrs]
-    assert hrefs and all(h.startswith("#") and h[1:] in ids for h in hrefs)
+    inside = [h for h in hrefs if h.startswith("#")]
+    assert inside and all(h[1:] in ids for h in inside)  # every in-page link has its target
+    # the rest open the source files, relative to the report (no scheme, no host)
+    assert all(re.fullmatch(r"[\w./-]+", h) for h in hrefs if not h.startswith("#"))
     assert len(ids) == sum(1 for _, attrs in doc.tags if "id" in attrs)  # ids are unique
+
+
+def test_source_links() -> None:
+    result = audit(load(SHOP), jobs=1)
+    result = dataclasses.replace(
+        result, provenance=Provenance("0.1.0", "0" * 64, (), commit="abc123", dirty=False)
+    )
+    template = "https://github.com/o/r/blob/{commit}/{path}#L{line}"
+    out = html_report(result, ReportOptions(source_url=template, path_prefix="shop"))
+    assert 'href="https://github.com/o/r/blob/abc123/shop/app/api/routes/products.py#L82"' in out
+    relative = html_report(result, ReportOptions(link_base="../.."))
+    assert 'href="../../app/api/routes/products.py"' in relative
 
 
 def test_html_csp_forbids_network_and_pins_inline_code() -> None:
@@ -95,86 +193,49 @@ def test_html_csp_forbids_network_and_pins_inline_code() -> None:
     def sha(text: str) -> str:
         return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
-    (script,) = doc.raw["script"]
+    early, _data, script = doc.raw["script"]
     (style,) = doc.raw["style"]
-    assert f"script-src 'sha256-{sha(script)}'" in csp
+    assert f"script-src 'sha256-{sha(early)}' 'sha256-{sha(script)}'" in csp
     assert f"style-src 'sha256-{sha(style)}'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert not any("style" in attrs for _, attrs in doc.tags)  # the CSP would block them
 
 
-def test_html_counts_and_coverage() -> None:
-    out = html_report(sample_result())
-    counts = dict(re.findall(r'<b data-count="([a-z_]+)">([^<]*)</b>', out))
-    assert counts == {
-        "requirements": "6",
-        "implemented": "2",
-        "unimplemented": "1",
-        "coverage": "66.7%",
-        "routes": "4",
-        "undocumented_routes": "2",
-        "error": "2",
-        "warning": "3",
-        "note": "1",
-    }
-    assert 'value="66.7">66.7%</meter>' in out
-    assert "2 of 4 implemented · 66.7% coverage" in out
-    assert '<span class="badge">unimplemented</span>' in out
-
-
-def test_html_matrix_groups_and_cells() -> None:
-    out = html_report(sample_result())
-    doc = parse(out)
-    specs = re.findall(r'<summary><span class="path mono">([^<]+)</span>', out)
-    assert specs == ["specs/auth.md", "specs/orders/spec.md"]
-    sections = re.findall(r'<tr class="sec"><th colspan="7">([^<]+)</th></tr>', out)
-    assert sections == ["Auth", "Tasks", "Requirements", "API › GET /api/v1/orders", "Out of scope"]
-    assert len(doc.find("details", "spec")) == 2 and all("open" in d for d in doc.find("details"))
-    fr1 = re.search(
-        r'<tr class="req st-implemented" id="req-specs-orders-spec-md-FR-001".*?</tr>', out
+def test_provenance() -> None:
+    result = dataclasses.replace(
+        audit(load(SHOP), jobs=1),
     )
-    assert fr1 is not None
-    row = fr1.group(0)
-    impl = '<code>app/api/orders.py:14</code> create_order <span class="via">docstring</span>'
-    assert impl in row
-    assert '<a href="#route-3">POST /api/v1/orders</a>' in row
-    assert (
-        "<td>endpoint, reference, test<div><small>test: <code>tests/test_orders.py:3</code>"
-    ) in row
-    assert '<span class="claim">claimed done</span>' in out
-
-
-def test_html_endpoint_table() -> None:
-    out = html_report(sample_result())
-    doc = parse(out)
-    routes = doc.find("tr", "rt")
-    assert [(r["id"], r["data-doc"]) for r in routes] == [
-        ("route-1", "0"),
-        ("route-2", "1"),
-        ("route-3", "1"),
-        ("route-4", "0"),
-    ]
-    assert len(doc.find("tr", "undoc")) == 2
-    post = re.search(r'<tr class="rt doc" id="route-3".*?</tr>', out)
-    assert post is not None
-    assert '<a href="#req-specs-orders-spec-md-FR-001">specs/orders/spec.md::FR-001</a>' in (
-        post.group(0)
+    assert result.provenance is not None
+    with_git = dataclasses.replace(
+        result, provenance=dataclasses.replace(result.provenance, commit="f" * 40, dirty=True)
     )
-    assert "yes (app/deps.py:get_current_user)" in post.group(0)
-    health = re.search(r'<tr class="rt undoc" id="route-1".*?</tr>', out)
-    assert health is not None
-    flags = '<span class="flag">conditional: settings.DEBUG</span><span class="flag">hidden</span>'
-    assert flags in health.group(0)
+    out = html_report(with_git)
+    prov = out[out.index('id="provenance"') :]
+    assert "f" * 40 in prov and "with uncommitted changes" in prov
+    assert f"sha256 {result.provenance.config_hash}" in prov
+    for path, digest in result.provenance.spec_hashes:
+        assert f'<span class="mono">{digest[:16]}</span> {path}' in prov
+    assert "not recorded (use --timestamp)" in prov
+    stamped = dataclasses.replace(
+        with_git,
+        provenance=dataclasses.replace(with_git.provenance, timestamp="2030-01-02T03:04:05Z"),
+    )
+    assert "2030-01-02T03:04:05Z" in html_report(stamped)
 
 
-def test_html_findings_by_severity() -> None:
-    doc = parse(html_report(sample_result()))
-    assert [r["class"] for r in doc.find("tr", "fd")] == [
-        "fd sev-error",
-        "fd sev-error",
-        "fd sev-warning",
-        "fd sev-warning",
-        "fd sev-warning",
-        "fd sev-note",
-    ]
+def test_dismissed_findings_stay_visible_marked() -> None:
+    result = sample_result()
+    waived = Finding(
+        UNDOCUMENTED,
+        "GET /x is undocumented",
+        Location("app/x.py", 3),
+        "GET /x",
+        Dismissal(Disposition.WAIVED, "probe", owner="@ops", expires="2030-01-01"),
+    )
+    out = html_report(dataclasses.replace(result, findings=(*result.findings, waived)))
+    row = re.search(r'<tr class="fd sev-warning dismissed".*?</tr>', out)
+    assert row is not None
+    assert "waived: probe; owner @ops; expires 2030-01-01" in row.group(0)
 
 
 def test_html_works_without_js() -> None:
@@ -184,7 +245,7 @@ def test_html_works_without_js() -> None:
     (controls,) = [attrs for _, attrs in doc.tags if attrs.get("id") == "controls"]
     assert "hidden" in controls
     assert not any("off" in attrs.get("class", "").split() for _, attrs in doc.tags)
-    assert [b["data-st"] for b in doc.find("button")] == [
+    assert [b["data-st"] for b in doc.find("button") if "data-st" in b] == [
         "",
         "implemented",
         "unimplemented",
@@ -201,20 +262,30 @@ def test_html_empty_result() -> None:
     assert "No findings." in out
 
 
-def test_html_2000_rows() -> None:
-    result = big_result(2000)
+def test_large_report_stays_small() -> None:
+    result = big_result(10_000, routes=2_000)
     out = html_report(result)
     doc = parse(out)
     rows = doc.find("tr", "req")
-    assert len(rows) == 2000
-    assert len({row["id"] for row in rows}) == 2000
-    assert len(doc.find("details", "spec")) == 20
-    assert len(doc.find("tbody", "grp")) == 200
-    assert len(out) < 1_500_000  # well under 1 KB per requirement row
+    assert len(rows) == 10_000 and len({row["id"] for row in rows}) == 10_000
+    assert len(doc.find("tr", "rt")) == 2_000
+    assert len(out) < 8_000_000  # under 600 bytes a requirement, routes and findings included
     assert html_report(result) == out
 
 
 def test_templates_are_package_data() -> None:
     templates = resources.files("traceaudit.report") / "templates"
     names = {entry.name for entry in templates.iterdir()}
-    assert {"report.html.j2", "report.css", "report.js"} <= names
+    assert {"report.html.j2", "report.css", "report.js", "early.js"} <= names
+
+
+def test_a_comparison_marks_what_is_new() -> None:
+    from traceaudit.policy import compare
+
+    head = audit(load(SHOP), jobs=1)
+    base = dataclasses.replace(head, findings=head.findings[1:])
+    out = html_report(compare(head, base, "main @ 0123456789ab"))
+    assert "compared with <span class=\"mono\">main @ 0123456789ab</span>" in out
+    assert '<h2>This change</h2>' in out
+    assert out.count('<b class="new">new</b>') >= 2  # in the findings table and its row
+    assert '<input type="checkbox" id="f-new">' in out

@@ -1,28 +1,56 @@
-"""One self-contained HTML page (jinja2): inline CSS and JS, a
-Content-Security-Policy that forbids every network request, the matrix, the
-endpoint table and the findings, filterable by status and text search, and
-readable without JavaScript. Everything is escaped by the template engine.
+"""One self-contained HTML page (jinja2), laid out the way a reviewer reads an audit.
+
+What is wrong comes first: the verdict (coverage with its numerator and denominator,
+findings by severity, routes), the findings by rule and severity (each count filters
+the tables below), the top findings, then the requirement matrix, the endpoints and
+every finding, and the provenance an auditor needs (tool version, git commit and
+dirty flag, config hash, spec file hashes; the time only when the result has one).
+
+Each matrix row shows its own findings, and its status says so (an implemented
+requirement whose endpoint misses auth is not plain green). Locations link to the
+source: ``--source-url`` filled in, else the file relative to the report. Filters (spec
+file, status, rule, severity, text), sortable columns, rows that expand to their
+evidence chain and pagination run client-side; the details of each row travel as one
+JSON block, so that a page of 10,000 requirements stays small and opens fast. With
+JavaScript off every row is shown. Inline CSS and JS only, pinned by a
+Content-Security-Policy that forbids every network request; everything is escaped
+by the template engine (the JSON block is escaped for a ``<script>`` element).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import jinja2
+import markupsafe
 
-from traceaudit.model import AuditResult, Evidence, ReqStatus
+from traceaudit.model import (
+    COUNTABLE,
+    AuditResult,
+    Evidence,
+    Finding,
+    Location,
+    ReqStatus,
+    Severity,
+)
 from traceaudit.report.common import (
     DEFAULT_OPTIONS,
     SEVERITIES,
     TOOL_NAME,
     JsonObj,
     ReportOptions,
+    dismissal_text,
+    findings_by_requirement,
+    findings_by_route,
     handler_name,
+    one_line,
+    plural,
     project_label,
     round1,
     route_auth,
@@ -32,14 +60,20 @@ from traceaudit.report.common import (
     sorted_findings,
     sorted_requirements,
     sorted_route_results,
+    source_link,
     summary_obj,
     symbol_name,
+    worst,
 )
+
+PAGE_SIZE = 100  # rows a table shows at first (and per "show more")
+TOP_FINDINGS = 10
+_SEV_RANK = {sev.value: i for i, sev in enumerate(SEVERITIES)}
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("traceaudit.report", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -47,16 +81,29 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["code"] = _code_spans
+    return env
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _code_spans(text: str) -> markupsafe.Markup:
+    """Escaped text whose `code spans` (as messages write them) become <code>."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
 @lru_cache(maxsize=1)
-def _assets() -> tuple[str, str]:
-    """The inline stylesheet and script, read from the templates package data."""
+def _assets() -> tuple[str, str, str]:
+    """The stylesheet, the early script (in <head>) and the main script."""
     env = _environment()
     assert env.loader is not None
     css = env.loader.get_source(env, "report.css")[0]
     js = env.loader.get_source(env, "report.js")[0]
-    return css, js
+    early = env.loader.get_source(env, "early.js")[0].strip()
+    return css, early, js
 
 
 def _csp_hash(text: str) -> str:
@@ -81,34 +128,188 @@ def _anchor_ids(keys: Iterable[str], prefix: str) -> dict[str, str]:
     return ids
 
 
-def _html_evidence(ev: Evidence) -> JsonObj:
+def _json_for_script(data: object) -> str:
+    """JSON that cannot end its ``<script type="application/json">`` element early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _Links:
+    def __init__(self, options: ReportOptions, commit: str | None) -> None:
+        self.options = options
+        self.commit = commit
+
+    def href(self, loc: Location) -> str | None:
+        return source_link(loc, self.options, self.commit)
+
+
+def _loc_text(loc: Location) -> str:
+    return loc.full if loc.line > 0 else loc.path
+
+
+def _state(status: str, level: Severity | None) -> tuple[str, str]:
+    """(css class, label) of a row: the status, coloured by its worst active finding."""
+    if status == ReqStatus.IMPLEMENTED.value:
+        if level is Severity.ERROR:
+            return "err", "implemented, with errors"
+        if level is Severity.WARNING:
+            return "warn", "implemented, with warnings"
+        return "ok", "implemented"
+    if status == ReqStatus.UNIMPLEMENTED.value:
+        return "bad", "untraced"
+    if level is Severity.ERROR:
+        return "err", status
+    if level is Severity.WARNING:
+        return "warn", status
+    return "na", status
+
+
+def _chips(findings: Sequence[Finding], new: set[Finding]) -> list[JsonObj]:
+    seen: dict[tuple[str, bool], JsonObj] = {}
+    for f in findings:
+        key = (f.rule.code, f.active)
+        chip = seen.get(key)
+        if chip is None:
+            seen[key] = {
+                "code": f.rule.code,
+                "sev": f.rule.severity.value,
+                "active": f.active,
+                "title": f"{f.rule.name}: {one_line(f.message)}"
+                + (f" ({dismissal_text(f)})" if not f.active else ""),
+                "n": 1,
+                "new": f in new,
+            }
+        else:
+            chip["n"] += 1
+            chip["new"] = chip["new"] or f in new
+    return sorted(seen.values(), key=lambda c: (not c["active"], _SEV_RANK[c["sev"]], c["code"]))
+
+
+def _finding_detail(f: Finding, links: _Links, new: set[Finding]) -> list[object]:
+    """[severity, code, name, message, location, href, decision, new] for the JSON block."""
+    return [
+        f.rule.severity.value,
+        f.rule.code,
+        f.rule.name,
+        one_line(f.message),
+        _loc_text(f.location) if f.location.path else "",
+        links.href(f.location) or "",
+        dismissal_text(f),
+        1 if f in new else 0,
+    ]
+
+
+def _evidence(ev: Evidence, links: _Links) -> JsonObj:
     return {
-        "location": str(ev.location),
+        "loc": _loc_text(ev.location),
+        "href": links.href(ev.location),
         "symbol": symbol_name(ev.symbol, ev.location.path),
         "via": ev.via,
         "kind": ev.kind,
     }
 
 
-def _html_context(result: AuditResult) -> JsonObj:
-    summary = summary_obj(result)
-    reqs = sorted_requirements(result.requirements)
-    routes = sorted_route_results(result.routes)
-    req_ids = _anchor_ids((rr.requirement.key for rr in reqs), "req-")
+def _chain(ev: Evidence) -> list[str]:
+    """What leads from the code to the requirement, as the evidence says: its kind
+    ("docstring"), then any endpoint and the items passed through ("T012")."""
+    via = ev.via
+    at = via.rfind("via ") if (via.startswith("via ") or " via " in via) else -1
+    head, hops = (via[:at].strip(), via[at + 4 :].split(", ")) if at >= 0 else (via, [])
+    return [head, *(h for h in hops if h)]
 
+
+def _requirement_rows(
+    result: AuditResult,
+    links: _Links,
+    new: set[Finding],
+    route_ids: dict[str, str],
+    req_ids: dict[str, str],
+    spec_index: dict[str, int],
+) -> tuple[list[JsonObj], list[JsonObj]]:
+    by_req = findings_by_requirement(result)
+    rows: list[JsonObj] = []
+    details: list[JsonObj] = []
+    for rr in sorted_requirements(result.requirements):
+        req = rr.requirement
+        mine = by_req.get(req.key, [])
+        level = worst(mine)
+        css, label = _state(rr.status.value, level)
+        active = [f for f in mine if f.active]
+        if active:
+            label += f" · {plural(len(active), 'finding')}"
+        impl = [_evidence(e, links) for e in sorted_evidence(rr.implemented_by)]
+        tests = [_evidence(e, links) for e in sorted_evidence(rr.verified_by)]
+        shown_path = req.section_path[1:] if len(req.section_path) > 1 else req.section_path
+        if shown_path and (req.id in shown_path[-1] or (req.title and req.title in shown_path[-1])):
+            shown_path = shown_path[:-1]  # the requirement's own heading says nothing more
+        section = " › ".join(shown_path)
+        rows.append(
+            {
+                "anchor": req_ids[req.key],
+                "index": len(rows),
+                "id": req.id,
+                "key": req.key,
+                "title": req.title if req.title != req.id else "",
+                "section": section,
+                "spec": req.spec_path,
+                "spec_i": spec_index.get(req.spec_path, 0),
+                "line": req.location.line,
+                "href": links.href(req.location),
+                "status": rr.status.value,
+                "claimed": req.claimed_done,
+                "state": css,
+                "label": label,
+                "chips": _chips(mine, new),
+                "rules": " ".join(sorted({f.rule.code for f in mine})),
+                "sev": level.value if level is not None else "",
+                "new": any(f in new for f in mine),
+                "impl": impl[:3],
+                "impl_more": max(0, len(impl) - 3),
+                "tests": len(tests),
+                "routes": [(r, route_ids.get(r)) for r in sorted(rr.routes)],
+            }
+        )
+        entry: JsonObj = {}
+        if mine:
+            entry["f"] = [_finding_detail(f, links, new) for f in mine]
+        if impl:
+            entry["e"] = [
+                [e["loc"], e["href"] or "", e["symbol"], *_chain(ev)]
+                for e, ev in zip(impl, sorted_evidence(rr.implemented_by), strict=True)
+            ]
+        if tests:
+            entry["v"] = [[e["loc"], e["href"] or "", e["symbol"], e["via"]] for e in tests]
+        text = one_line(req.text)[:400]
+        if text.rstrip(".") != req.title.rstrip("."):
+            entry["t"] = text
+        details.append(entry)
+    return rows, details
+
+
+def _route_rows(
+    result: AuditResult, links: _Links, new: set[Finding], req_ids: dict[str, str]
+) -> tuple[list[JsonObj], dict[str, str]]:
+    by_route = findings_by_route(result)
+    ordered = sorted_route_results(result.routes)
+    position = {id(rr): n for n, rr in enumerate(ordered)}
+    order = sorted(range(len(result.routes)), key=lambda i: position[id(result.routes[i])])
     route_ids: dict[str, str] = {}
-    route_rows = []
-    for i, rt in enumerate(routes, start=1):
-        anchor = f"route-{i}"
+    rows: list[JsonObj] = []
+    for n, i in enumerate(order, start=1):
+        rt = result.routes[i]
+        anchor = f"route-{n}"
         for method in rt.route.methods:
             route_ids.setdefault(f"{method} {rt.route.path}", anchor)
         route_ids.setdefault(route_label(rt.route.methods, rt.route.path), anchor)
-        route_rows.append(
+        mine = by_route.get(i, [])
+        level = worst(mine)
+        rows.append(
             {
                 "anchor": anchor,
                 "methods": " ".join(rt.route.methods),
                 "path": rt.route.path,
-                "location": str(rt.route.location),
+                "location": _loc_text(rt.route.location),
+                "href": links.href(rt.route.location),
                 "handler": handler_name(rt.route),
                 "app": rt.route.app,
                 "documented": rt.documented,
@@ -117,103 +318,251 @@ def _html_context(result: AuditResult) -> JsonObj:
                 "auth_text": route_auth(rt.route),
                 "requirements": [(k, req_ids.get(k)) for k in sorted(rt.requirements)],
                 "flags": route_flags(rt.route),
+                "chips": _chips(mine, new),
+                "rules": " ".join(sorted({f.rule.code for f in mine})),
+                "sev": level.value if level is not None else "",
+                "new": any(f in new for f in mine),
             }
         )
+    return rows, route_ids
 
-    spec_by_path = {s.path: s for s in result.spec_files}
-    groups: dict[str, dict[tuple[str, ...], list[JsonObj]]] = {}
-    for rr in reqs:
-        req = rr.requirement
-        sections = groups.setdefault(req.spec_path, {})
-        kinds = sorted({e.kind for e in rr.implemented_by})
-        sections.setdefault(req.section_path, []).append(
-            {
-                "anchor": req_ids[req.key],
-                "key": req.key,
-                "id": req.id,
-                "title": req.title,
-                "kind": req.kind.value,
-                "location": str(req.location),
-                "status": rr.status.value,
-                "claimed_done": req.claimed_done,
-                "implemented_by": [_html_evidence(e) for e in sorted_evidence(rr.implemented_by)],
-                "verified_by": [_html_evidence(e) for e in sorted_evidence(rr.verified_by)],
-                "routes": [(r, route_ids.get(r)) for r in sorted(rr.routes)],
-                "evidence": kinds + (["test"] if rr.verified_by and "test" not in kinds else []),
-            }
-        )
-    spec_groups = []
-    for path, sections in groups.items():
-        spec = spec_by_path.get(path)
-        title = spec.title if spec is not None else ""
-        section_list = []
-        for section_path, rows in sections.items():
-            shown = section_path
-            if len(shown) > 1 and title and shown[0] == title:
-                shown = shown[1:]
-            section_list.append({"label": " › ".join(shown) or "(no section)", "rows": rows})
-        statuses = Counter(row["status"] for sec in sections.values() for row in sec)
-        spec_groups.append(
-            {
-                "path": path,
-                "title": title,
-                "coverage": round1(spec.coverage) if spec is not None else None,
-                "count": sum(statuses.values()),
-                "implemented": statuses.get(ReqStatus.IMPLEMENTED.value, 0),
-                "sections": section_list,
-            }
-        )
 
-    status_counts = summary["statuses"]
-    severity_rank = {sev.value: i for i, sev in enumerate(SEVERITIES)}
-    findings = sorted(
+def _finding_rows(
+    result: AuditResult,
+    links: _Links,
+    new: set[Finding],
+    req_ids: dict[str, str],
+    route_ids: dict[str, str],
+) -> list[JsonObj]:
+    ordered = sorted(
         sorted_findings(result.findings),
-        key=lambda f: severity_rank[f.rule.severity.value],
+        key=lambda f: (not f.active, _SEV_RANK[f.rule.severity.value]),
     )
-    css, js = _assets()
+    return [
+        {
+            "index": i,
+            "sev": f.rule.severity.value,
+            "code": f.rule.code,
+            "rule": f.rule.name,
+            "location": _loc_text(f.location) if f.location.path else "",
+            "href": links.href(f.location) if f.location.path else None,
+            "message": f.message,
+            "subject": f.subject,
+            "subject_anchor": req_ids.get(f.subject) or route_ids.get(f.subject),
+            "active": f.active,
+            "decision": dismissal_text(f),
+            "state": f.dismissal.kind.value if f.dismissal is not None else "active",
+            "new": f in new,
+        }
+        for i, f in enumerate(ordered)
+    ]
+
+
+def _rule_summary(result: AuditResult) -> list[JsonObj]:
+    active: Counter[str] = Counter()
+    dismissed: Counter[str] = Counter()
+    rules = {}
+    for f in result.findings:
+        rules[f.rule.code] = f.rule
+        (active if f.active else dismissed)[f.rule.code] += 1
+    out = [
+        {
+            "code": code,
+            "name": rule.name,
+            "sev": rule.severity.value,
+            "summary": rule.summary,
+            "active": active[code],
+            "dismissed": dismissed[code],
+        }
+        for code, rule in rules.items()
+    ]
+    return sorted(out, key=lambda r: (_SEV_RANK[r["sev"]], -r["active"], r["code"]))
+
+
+def _not_counted(result: AuditResult) -> list[tuple[str, int]]:
+    counts = Counter(r.status.value for r in result.requirements if r.status not in COUNTABLE)
+    return sorted(counts.items())
+
+
+# --------------------------------------------------------------------------
+# Rows, rendered here rather than in the template: 10,000 of them must stay fast
+# and small. Everything goes through ``_e`` (markupsafe.escape).
+# --------------------------------------------------------------------------
+
+_e = markupsafe.escape
+
+
+def _attr(name: str, value: object) -> str:
+    return f' {name}="{_e(value)}"' if value not in ("", None, 0, False) else ""
+
+
+def _link(text: str, href: str | None) -> str:
+    return f'<a href="{_e(href)}">{_e(text)}</a>' if href else f"<code>{_e(text)}</code>"
+
+
+def _chips_html(chips: Sequence[JsonObj]) -> str:
+    out = []
+    for c in chips:
+        cls = f"chip sev-{c['sev']}" + ("" if c["active"] else " dim")
+        n = f" ×{c['n']}" if c["n"] > 1 else ""
+        new = '<b class="new">new</b>' if c["new"] else ""
+        out.append(f'<span class="{cls}" title="{_e(c["title"])}">{_e(c["code"])}{n}{new}</span>')
+    return "".join(out)
+
+
+def _req_row_html(r: JsonObj) -> str:
+    attrs = (
+        f'<tr class="req" id="{_e(r["anchor"])}" data-st="{_e(r["status"])}"'
+        f' data-sp="{r["spec_i"]}" data-c="{r["state"]}"'
+        + _attr("data-r", r["rules"])
+        + _attr("data-sv", r["sev"])
+        + _attr("data-ne", 1 if r["new"] else 0)
+        + _attr("data-ev", len(r["impl"]) + r["impl_more"])
+        + _attr("data-rt", len(r["routes"]))
+        + ">"
+    )
+    ident = f"<td>{_link(r['id'], r['href'])}</td>"  # the expand button comes from the script
+    section = f" · {_e(r['section'])}" if r["section"] else ""
+    where = f'<div class="sub"><code>{_e(r["spec"])}:{r["line"]}</code>{section}</div>'
+    title = f"<td>{_e(r['title'])}{where}</td>"
+    claim = ' <span class="claim">claimed done</span>' if r["claimed"] else ""
+    status = f'<td><span class="st st-{r["state"]}">{_e(r["label"])}</span>{claim}</td>'
+    evidence = "".join(
+        f'<div class="ev">{_link(e["loc"], e["href"])} <code>{_e(e["symbol"])}</code>'
+        f" <small>{_e(e['via'])}</small></div>"
+        for e in r["impl"]
+    )
+    if r["impl_more"]:
+        evidence += f'<div class="muted">+{r["impl_more"]} more</div>'
+    if r["tests"]:
+        evidence += f'<div class="tested">verified by {plural(r["tests"], "test")}</div>'
+    routes = "".join(
+        f'<div><a href="#{_e(anchor)}">{_e(label)}</a></div>'
+        if anchor
+        else f"<div>{_e(label)}</div>"
+        for label, anchor in r["routes"]
+    )
+    return (
+        f"{attrs}{ident}{title}{status}<td>{_chips_html(r['chips'])}</td><td>{evidence}</td>"
+        f"<td>{routes}</td></tr>"
+    )
+
+
+def _route_row_html(r: JsonObj) -> str:
+    attrs = (
+        f'<tr class="rt {"doc" if r["documented"] else "undoc"}" id="{_e(r["anchor"])}"'
+        f' data-doc="{1 if r["documented"] else 0}"'
+        + _attr("data-r", r["rules"])
+        + _attr("data-sv", r["sev"])
+        + _attr("data-ne", 1 if r["new"] else 0)
+        + ">"
+    )
+    flags = "".join(f' <span class="flag">{_e(flag)}</span>' for flag in r["flags"])
+    doc = (
+        '<span class="st st-ok">yes</span>'
+        if r["documented"]
+        else '<span class="st st-warn">no</span>'
+    )
+    doc += "".join(f'<div class="sub">{_e(d)}</div>' for d in r["documented_by"])
+    reqs = "".join(
+        f'<div><a href="#{_e(anchor)}">{_e(key)}</a></div>' if anchor else f"<div>{_e(key)}</div>"
+        for key, anchor in r["requirements"]
+    )
+    return (
+        f'{attrs}<td class="mono">{_e(r["methods"])}</td>'
+        f'<td class="mono">{_e(r["path"])}{flags}</td>'
+        f"<td>{_link(r['location'], r['href'])} {_e(r['handler'])}"
+        f'<div class="sub">{_e(r["app"])}</div></td>'
+        f"<td>{doc}</td><td>{_e(r['auth_text'])}</td><td>{_chips_html(r['chips'])}</td>"
+        f"<td>{reqs}</td></tr>"
+    )
+
+
+def _finding_row_html(f: JsonObj) -> str:
+    cls = f"fd sev-{f['sev']}" + ("" if f["active"] else " dismissed")
+    new = ' <b class="new">new</b>' if f["new"] else ""
+    where = _link(f["location"], f["href"]) if f["location"] else ""
+    subject = (
+        f' <a href="#{_e(f["subject_anchor"])}">{_e(f["subject"])}</a>'
+        if f["subject_anchor"]
+        else ""
+    )
+    decision = f'<div class="decision">{_e(f["decision"])}</div>' if not f["active"] else ""
+    return (
+        f'<tr class="{cls}" data-r="{_e(f["code"])}" data-sv="{f["sev"]}"'
+        + _attr("data-ne", 1 if f["new"] else 0)
+        + f' data-i="{f["index"]}"><td><span class="sev sev-{f["sev"]}">{f["sev"]}</span>{new}</td>'
+        f"<td><code>{_e(f['code'])}</code> {_e(f['rule'])}</td><td>{where}</td>"
+        f"<td>{_code_spans(f['message'])}{subject}{decision}</td></tr>"
+    )
+
+
+def _html_context(result: AuditResult, options: ReportOptions) -> JsonObj:
+    summary = summary_obj(result)
+    provenance = result.provenance
+    links = _Links(options, provenance.commit if provenance is not None else None)
+    comparison = result.comparison
+    new = set(comparison.new) if comparison is not None else set()
+    reqs = sorted_requirements(result.requirements)
+    req_ids = _anchor_ids((rr.requirement.key for rr in reqs), "req-")
+    specs = sorted(result.spec_files, key=lambda s: s.path)
+    spec_index = {s.path: i for i, s in enumerate(specs)}
+    for rr in reqs:  # requirements of a spec file that has no summary still get a filter
+        spec_index.setdefault(rr.requirement.spec_path, len(spec_index))
+    route_rows, route_ids = _route_rows(result, links, new, req_ids)
+    req_rows, details = _requirement_rows(result, links, new, route_ids, req_ids, spec_index)
+    finding_rows = _finding_rows(result, links, new, req_ids, route_ids)
+    top = [f for f in finding_rows if f["active"]][:TOP_FINDINGS]
+    statuses = Counter(r["status"] for r in req_rows)
+    implemented, countable = result.coverage_counts
+    css, early, js = _assets()
+    spec_titles = {s.path: s.title for s in specs}
     return {
         "tool": TOOL_NAME,
         "version": result.version,
         "project": project_label(result.root),
         "summary": summary,
+        "implemented": implemented,
+        "countable": countable,
+        "coverage": round1(result.coverage) if countable else None,
+        "not_counted": _not_counted(result),
+        "active_total": sum(summary["findings"].values()),
+        "dismissed": [(k, n) for k, n in summary["dismissed"].items() if n],
+        "rule_summary": _rule_summary(result),
+        "top": top,
         "spec_files": [
             {
-                "path": s.path,
-                "title": s.title,
-                "requirements": s.requirements,
-                "implemented": s.implemented,
-                "countable": s.countable,
-                "coverage": round1(s.coverage) if s.countable else None,
+                "path": path,
+                "i": i,
+                "title": spec_titles.get(path, ""),
+                "summary": next((s for s in specs if s.path == path), None),
             }
-            for s in sorted(result.spec_files, key=lambda s: s.path)
+            for path, i in sorted(spec_index.items(), key=lambda item: item[1])
         ],
-        "status_filters": [
-            (s.value, status_counts[s.value]) for s in ReqStatus if status_counts[s.value]
-        ],
-        "spec_groups": spec_groups,
-        "routes": route_rows,
-        "findings": [
-            {
-                "severity": f.rule.severity.value,
-                "code": f.rule.code,
-                "rule": f.rule.name,
-                "location": str(f.location) if f.location.path else "",
-                "message": f.message,
-                "subject": f.subject,
-                "subject_anchor": req_ids.get(f.subject) or route_ids.get(f.subject),
-            }
-            for f in findings
-        ],
+        "status_filters": [(s.value, statuses[s.value]) for s in ReqStatus if statuses[s.value]],
+        "requirements": len(req_rows),
+        "requirement_rows": markupsafe.Markup("\n".join(_req_row_html(r) for r in req_rows)),
+        "routes": len(route_rows),
+        "route_rows": markupsafe.Markup("\n".join(_route_row_html(r) for r in route_rows)),
+        "findings": len(finding_rows),
+        "finding_rows": markupsafe.Markup("\n".join(_finding_row_html(f) for f in finding_rows)),
+        "comparison": comparison,
+        "provenance": provenance,
+        "page_size": PAGE_SIZE,
+        "plural": plural,
+        "details_json": _json_for_script(details),
         "css": css,
+        "early": early,
         "js": js,
         "csp": (
             "default-src 'none'; base-uri 'none'; form-action 'none'; "
-            f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}"
+            f"style-src {_csp_hash(css)}; script-src {_csp_hash(early)} {_csp_hash(js)}"
         ),
     }
 
 
 def html_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
-    """One self-contained HTML page: counts, matrix, endpoints, findings, filters."""
+    """One self-contained page: verdict, findings by rule, top findings, matrix, endpoints,
+    every finding and the provenance, with filters, sorting and expandable rows."""
     template = _environment().get_template("report.html.j2")
-    return template.render(**_html_context(result))
+    return template.render(**_html_context(result, options))
