@@ -302,3 +302,35 @@ def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
     assert "Examples:" in out and "Exit codes:" in out and "--base origin/main" in out
     code, out, _ = run(["--help"], capsys)
     assert "Exit codes:" in out and "traceaudit baseline" in out
+
+
+def test_apps_accept_the_file_form_the_json_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shop = copy("shop", tmp_path)
+    _, out, _ = run(["routes", str(shop), "--format", "json"], capsys)
+    every = json.loads(out)["routes"]
+    app = every[0]["app"]  # "app/main.py:app": the form the JSON output prints
+    assert app.endswith(".py:app")
+    for form in (app, "app.main:app"):
+        (shop / "traceaudit.toml").write_text(f'apps = ["{form}"]\n', encoding="utf-8")
+        code, out, _ = run(["routes", str(shop), "--format", "json"], capsys)
+        assert code == 0 and json.loads(out)["routes"] == every, form
+
+
+@pytest.mark.parametrize(
+    ("apps", "message"),
+    [
+        ('["app.main"]', "'apps': must be module:attr (app.main:app"),
+        ('["app/nowhere.py:app"]', "no configured app was found: app/nowhere.py:app"),
+        ('["app.main:nothing"]', "no configured app was found: app.main:nothing"),
+    ],
+)
+def test_apps_that_serve_nothing_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], apps: str, message: str
+) -> None:
+    shop = copy("shop", tmp_path)
+    (shop / "traceaudit.toml").write_text(f"apps = {apps}\n", encoding="utf-8")
+    for command in ("routes", "run"):
+        code, out, err = run([command, str(shop)], capsys)
+        assert (code, out) == (2, "") and message in err and err.count("\n") == 1

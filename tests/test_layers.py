@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli": {
         "__init__", "model", "config", "discover", "audit", "report", "trace", "policy", "vcs",
+        "routes",
     },
     "__main__": {"cli"},
     "__init__": set(),

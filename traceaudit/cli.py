@@ -42,6 +42,7 @@ from traceaudit.report import (
     statistics_text,
     summary_line,
 )
+from traceaudit.routes import AppNotFound
 from traceaudit.trace import RULES, unknown_rule_names
 from traceaudit.vcs import VcsError, describe, merge_base, worktree
 
@@ -598,7 +599,13 @@ def baseline_command(
 def routes(
     root: str, code: tuple[str, ...], fmt: str, config_file: str | None, jobs: int | None
 ) -> int:
-    """List the live routes of ROOT as FastAPI would serve them."""
+    """List the live routes of ROOT as FastAPI would serve them (never importing it).
+
+    \b
+    Example:
+      traceaudit routes backend --format json
+    Exit codes: 0 listed; 2 usage or configuration error.
+    """
     config = _config(root, config_file, code=code)
     project = load_project(config, jobs, with_specs=False)
     text = routes_json(project.code.routes) if fmt == "json" else routes_text(project.code.routes)
@@ -612,7 +619,13 @@ def routes(
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 @config_option
 def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str | None) -> int:
-    """List the requirements and declared endpoints parsed from the specs of ROOT."""
+    """List the requirements and declared endpoints parsed from the specs of ROOT.
+
+    \b
+    Example:
+      traceaudit requirements --spec docs/specs --format json
+    Exit codes: 0 listed; 2 usage or configuration error.
+    """
     config = _config(root, config_file, specs)
     project = load_project(config, jobs=1, with_code=False)
     docs = project.docs
@@ -624,7 +637,12 @@ def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str |
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 def list_rules(fmt: str) -> int:
-    """List every rule with its code, name, default severity and summary."""
+    """List every rule with its code, name, default severity and summary.
+
+    \b
+    Example:
+      traceaudit rules --format json    the full documentation of every rule
+    """
     if fmt == "json":
         _emit(rules_json(RULES), None)
         return ExitCode.CLEAN
@@ -657,7 +675,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"traceaudit: error: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(ExitCode.ERROR)
-    except (ConfigError, DiscoveryError, UserError, BaselineError, VcsError) as exc:
+    except (ConfigError, DiscoveryError, UserError, BaselineError, VcsError, AppNotFound) as exc:
         click.echo(f"traceaudit: error: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:

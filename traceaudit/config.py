@@ -244,6 +244,20 @@ def _waivers(value: object) -> tuple[Waiver, ...]:
     return tuple(out)
 
 
+_APP = re.compile(r"[\w.\-/]+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(\))?")
+
+
+def _apps(value: object) -> tuple[str, ...]:
+    apps = _str_list(value)
+    for app in apps:
+        if not _APP.fullmatch(app.strip()):
+            raise ConfigError(
+                "must be module:attr (app.main:app, app.main:create_app() for a factory) or "
+                f"the file form the JSON output prints (app/main.py:app), got {_got(app)}"
+            )
+    return tuple(a.strip() for a in apps)
+
+
 def _size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"must be a positive whole number of bytes, got {_got(value)}")
@@ -257,8 +271,8 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "exclude": ("exclude", _globs),
     "id-pattern": ("id_pattern", _pattern),
     "auth-patterns": ("auth_patterns", _str_list),
-    "app": ("apps", _str_list),
-    "apps": ("apps", _str_list),
+    "app": ("apps", _apps),
+    "apps": ("apps", _apps),
     "values": ("values", _values),
     "out-of-scope-headings": ("out_of_scope_headings", _str_list),
     "non-backend-subjects": ("non_backend_subjects", _str_list),

@@ -153,6 +153,14 @@ def test_csv_is_the_matrix(shop: AuditResult) -> None:
     by_key = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert by_key["specs/catalog/spec.md#delete-apiv1productsproduct_id"]["findings"] == "TA009"
     assert by_key["specs/orders/spec.md::FR-007"]["status"] == "unimplemented"
+    why = Dismissal(Disposition.WAIVED, "why", "@me", "2030-01-01")
+    marked = dataclasses.replace(shop, findings=tuple(
+        dataclasses.replace(f, dismissal=why) if f.subject.endswith("::FR-007") else f
+        for f in shop.findings
+    ))  # fmt: skip
+    rows = list(csv.reader(io.StringIO(REPORTERS["csv"](marked, ReportOptions()))))
+    fr7 = next(r for r in rows if r[1] == "specs/orders/spec.md::FR-007")
+    assert dict(zip(rows[0], fr7, strict=True))["dismissed"] == "TA001 waived"
 
 
 def test_csv_cells_never_run_as_formulas() -> None:

@@ -1,7 +1,8 @@
 """The requirement matrix as CSV, one row per requirement, for spreadsheets and audits.
 
 Columns: spec file, key, id, title, section, line, kind, status, claimed done, the
-codes of the findings that concern it, implemented by, verified by, routes. Lists
+codes of the active findings that concern it, those of the dismissed ones with their
+decision (``TA001 waived``), implemented by, verified by, routes. Lists
 are joined with ``; ``. A cell that a spreadsheet would run as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, tab or CR) is prefixed with ``'``.
 """
@@ -24,7 +25,7 @@ from traceaudit.report.common import (
 
 HEADER = (
     "spec_file", "key", "id", "title", "section", "line", "kind", "status", "claimed_done",
-    "findings", "implemented_by", "verified_by", "routes",
+    "findings", "dismissed", "implemented_by", "verified_by", "routes",
 )  # fmt: skip
 
 
@@ -41,7 +42,11 @@ def csv_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) ->
     by_req = findings_by_requirement(result)
     for rr in sorted_requirements(result.requirements):
         req = rr.requirement
-        codes = sorted({f.rule.code for f in by_req.get(req.key, []) if f.active})
+        mine = by_req.get(req.key, [])
+        codes = sorted({f.rule.code for f in mine if f.active})
+        dismissed = sorted(
+            {f"{f.rule.code} {f.dismissal.kind.value}" for f in mine if f.dismissal is not None}
+        )
         writer.writerow(
             [
                 _safe(req.spec_path),
@@ -54,6 +59,7 @@ def csv_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) ->
                 rr.status.value,
                 "yes" if req.claimed_done else "no",
                 " ".join(codes),
+                "; ".join(dismissed),
                 _safe("; ".join(evidence_text(e) for e in sorted_evidence(rr.implemented_by))),
                 _safe("; ".join(evidence_text(e) for e in sorted_evidence(rr.verified_by))),
                 _safe("; ".join(sorted(rr.routes))),

@@ -8,6 +8,6 @@ resolved :class:`~traceaudit.model.Route` objects with their auth, the routers
 no served app reaches, and the registrations that cannot be resolved.
 """
 
-from traceaudit.routes.resolve import RouteResolution, module_names, resolve_routes
+from traceaudit.routes.resolve import AppNotFound, RouteResolution, module_names, resolve_routes
 
-__all__ = ["RouteResolution", "module_names", "resolve_routes"]
+__all__ = ["AppNotFound", "RouteResolution", "module_names", "resolve_routes"]

@@ -77,6 +77,10 @@ def _module_name(path: str, packages: set[str]) -> str:
 # --------------------------------------------------------------------------
 
 
+class AppNotFound(Exception):
+    """None of the configured ``apps`` exists; the message is one line for the user."""
+
+
 @dataclass(frozen=True, slots=True)
 class RouteResolution:
     routes: tuple[Route, ...]
@@ -213,7 +217,14 @@ class _Resolver:
 
     def served_apps(self) -> list[Router]:
         if self.config.apps:
-            return self.configured_apps(self.config.apps)
+            found = self.configured_apps(self.config.apps)
+            if not found:  # never a silent zero: the configuration is wrong
+                raise AppNotFound(
+                    f"no configured app was found: {', '.join(self.config.apps)} "
+                    "(apps take module:attr such as app.main:app, or the file form the JSON "
+                    "output prints, app/main.py:app, relative to ROOT)"
+                )
+            return found
         # What the code hands to uvicorn ("pkg.main:app", a factory) is what it serves.
         hinted = self.configured_apps(self.interp.project.serve_hints, quiet=True)
         if hinted:
@@ -246,7 +257,7 @@ class _Resolver:
         out: list[Router] = []
         for spec in specs:
             module, _, attr = spec.partition(":")
-            state = self.interp.project.find(module, None)
+            state = self._module_of(module)
             value: Value | None = None
             if state is not None and attr:
                 value = self.lookup_attr(state, attr)
@@ -257,6 +268,15 @@ class _Resolver:
                 where = state.path if state is not None else "pyproject.toml"
                 self.notes.add((Location(where, 1), f"configured app `{spec}` was not found"))
         return out
+
+    def _module_of(self, module: str) -> ModuleState | None:
+        """``app.main`` (a dotted module) or ``app/main.py`` (a file, as the JSON prints it)."""
+        if module.endswith(".py") or "/" in module:
+            key = module.strip().lstrip("./") if module.startswith("./") else module.strip()
+            key = key[:-3] if key.endswith(".py") else key
+            key = key[: -len("/__init__")] if key.endswith("/__init__") else key
+            return self.interp.project.modules.get(key.strip("/"))
+        return self.interp.project.find(module, None)
 
     def lookup_attr(self, state: ModuleState, attr: str) -> Value | None:
         call = attr.endswith("()")
