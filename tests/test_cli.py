@@ -148,13 +148,16 @@ def test_values_fill_unresolved_prefixes(
 ) -> None:
     project = copy("rules/TA010-unresolved-route-path", tmp_path)
     code, out, _ = run(["routes", str(project), "--format", "json"], capsys)
-    assert [r["path"] for r in json.loads(out)["routes"]] == ["{?load_prefix()}/notes"]
-    (project / "traceaudit.toml").write_text(
-        '[values]\n"load_prefix()" = "/api"\n', encoding="utf-8"
-    )
-    code, out, _ = run(["routes", str(project), "--format", "json"], capsys)
-    assert code == 0
-    assert [r["path"] for r in json.loads(out)["routes"]] == ["/api/notes"]
+    # load_prefix() reads an environment variable: the hole names it
+    paths = [r["path"] for r in json.loads(out)["routes"]]
+    assert paths == ["{?os.environ['NOTES_PREFIX']}/notes"]
+    for key in ("load_prefix()", "NOTES_PREFIX"):  # the call, or the variable it reads
+        (project / "traceaudit.toml").write_text(
+            f'[values]\n"{key}" = "/api"\n', encoding="utf-8"
+        )
+        code, out, _ = run(["routes", str(project), "--format", "json"], capsys)
+        assert code == 0
+        assert [r["path"] for r in json.loads(out)["routes"]] == ["/api/notes"]
 
 
 def test_routes_and_requirements_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -162,7 +162,18 @@ def load_project(
         (s.path, s.reason) for s in [*read, *scanned] if isinstance(s, Skipped)
     ]
     app_modules = [m for m in modules if not m.is_test]
-    resolution = resolve_routes(app_modules, config)
+
+    def rescan(path: str) -> ModuleFacts | None:
+        """The full code facts of a file the prefilter ruled out (read on demand)."""
+        try:
+            source, _ = _read_python(Path(root), path, config)
+        except Unreadable:
+            return None
+        if source is None:
+            return None
+        return scan_module(source, path, names[path], config, force_code=True)
+
+    resolution = resolve_routes(app_modules, config, rescan)
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     parse_errors = tuple(
         sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)

@@ -253,6 +253,9 @@ class Route:
     registered_at: Location | None = None  # the decorator / add_api_route call
     auth: bool = False
     auth_dependencies: tuple[str, ...] = ()  # the chain that proves auth
+    # auth only under this test (a dependency added under it): auth is then False
+    # and auth_dependencies is the chain that guards the route when the test holds
+    auth_condition: str | None = None
     scopes: tuple[str, ...] = ()
     dependencies: tuple[str, ...] = ()
     include_in_schema: bool = True

@@ -95,6 +95,7 @@ def test_json_tiny_exact() -> None:
                 "requirements": [],
                 "auth": False,
                 "auth_dependencies": [],
+                "auth_condition": None,
                 "scopes": [],
                 "conditional": False,
                 "condition": None,

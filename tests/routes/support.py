@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from traceaudit.model import Config, Route
+from traceaudit.pysource import ModuleFacts
 from traceaudit.pysource.scan import scan_module
 from traceaudit.routes.resolve import RouteResolution, module_names, resolve_routes
 
@@ -16,7 +17,12 @@ def resolve(files: dict[str, str], config: Config | None = None) -> RouteResolut
         scan_module(textwrap.dedent(source), path, names[path], config)
         for path, source in files.items()
     ]
-    return resolve_routes([f for f in facts if not f.is_test], config)
+
+    def rescan(path: str) -> ModuleFacts:
+        source = textwrap.dedent(files[path])
+        return scan_module(source, path, names[path], config, force_code=True)
+
+    return resolve_routes([f for f in facts if not f.is_test], config, rescan)
 
 
 def table(files: dict[str, str], config: Config | None = None) -> list[tuple[str, ...]]:

@@ -37,7 +37,10 @@ if __name__ == "__main__":
 """
         }
     )
-    (route,) = resolution.routes
+    # DEBUG is False as the code stands: the route is not live by default, and is
+    # listed (with its condition) among the routes that settings can turn on.
+    assert resolution.routes == ()
+    (route,) = resolution.inactive
     assert (route.path, route.conditional, route.condition) == (
         "/debug",
         True,

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from traceaudit.model import Config, Route
+from traceaudit.pysource import ModuleFacts
 from traceaudit.pysource.scan import scan_module
 from traceaudit.routes.resolve import RouteResolution, module_names, resolve_routes
 
@@ -41,6 +42,7 @@ CASES = {
     "conditional": (".", "depot.main:app"),
     "dead_router": (".", "attic.main:app"),
     "auth_chains": (".", "vault.main:app"),
+    "settings_defaults": (".", "beacon.main:app"),
 }
 
 def static_resolution(case: Path, config: Config | None = None) -> RouteResolution:
@@ -51,7 +53,12 @@ def static_resolution(case: Path, config: Config | None = None) -> RouteResoluti
         scan_module((case / p).read_text(encoding="utf-8"), p, names[p], config)
         for p in paths
     ]
-    return resolve_routes([f for f in facts if not f.is_test], config)
+
+    def rescan(path: str) -> ModuleFacts:
+        source = (case / path).read_text(encoding="utf-8")
+        return scan_module(source, path, names[path], config, force_code=True)
+
+    return resolve_routes([f for f in facts if not f.is_test], config, rescan)
 
 
 @pytest.fixture
@@ -94,11 +101,22 @@ def test_every_case_is_listed() -> None:
 
 
 def test_conditional_routes_carry_their_condition() -> None:
-    routes = {(r.methods, r.path): r for r in static_resolution(CASES_DIR / "conditional").routes}
+    resolution = static_resolution(CASES_DIR / "conditional")
+    routes = {(r.methods, r.path): r for r in resolution.routes}
     private = routes[(("POST",), "/private/users")]
     assert (private.conditional, private.condition) == (True, 'settings.ENVIRONMENT == "local"')
-    debug = routes[(("GET",), "/debug/state")]
-    assert (debug.conditional, debug.condition) == (True, "settings.DEBUG")
+    # DEBUG defaults to False: the debug routes are not live by default, but listed
+    # with their condition; a `values` entry turns them on.
+    assert (("GET",), "/debug/state") not in routes
+    (debug,) = resolution.inactive
+    assert (debug.path, debug.conditional, debug.condition) == (
+        "/debug/state", True, "settings.DEBUG",
+    )  # fmt: skip
+    case = CASES_DIR / "conditional"
+    config = Config(root=str(case), values=(("settings.DEBUG", "true"),))
+    turned_on = static_resolution(case, config)
+    paths = {r.path for r in turned_on.routes}
+    assert "/debug/state" in paths and "/version" not in paths
     version = routes[(("GET",), "/version")]
     assert (version.conditional, version.condition) == (True, "not (settings.DEBUG)")
     public = routes[(("GET",), "/public/")]
@@ -146,3 +164,36 @@ def test_configured_app_limits_the_served_apps() -> None:
         (("GET",), "/users/"),
     ]
     assert {r.app for r in resolution.routes} == {"portal/admin.py:admin_app"}
+
+
+def test_settings_defaults_and_per_iteration_tests() -> None:
+    case = CASES_DIR / "settings_defaults"
+    resolution = static_resolution(case)
+    live = {(r.methods, r.path): r for r in resolution.routes}
+    # the test on the loop's item is settled per iteration: no conditions left
+    assert live[(("GET",), "/users/{item_id}")].conditional is False
+    assert (("DELETE",), "/users/{item_id}") not in live
+    assert (("GET",), "/teams/{item_id}") not in live
+    # a dependency added under an unknown test guards the route only then
+    one = live[(("GET",), "/users/{item_id}")]
+    assert (one.auth, one.auth_condition, one.auth_dependencies) == (
+        False, "strict_mode()", ("require_key", "api_key"),
+    )  # fmt: skip
+    # a setting whose default is true: live, and says so
+    assert live[(("GET",), "/health")].condition == "settings.ENABLE_HEALTH"
+    # defaults that are false: listed with their condition, not live
+    off = {(r.path, r.condition) for r in resolution.inactive}
+    assert off == {
+        ("/admin/reindex", "settings.ENABLE_ADMIN"),
+        ("/metrics", 'os.getenv("BEACON_METRICS")'),
+    }
+    # a deployment's values turn them on, and the token check with them
+    config = Config(
+        root=str(case),
+        values=(("settings.ENABLE_ADMIN", "true"), ("BEACON_METRICS", "1"),
+                ("settings.API_TOKEN", "secret")),
+    )  # fmt: skip
+    on = {r.path: r for r in static_resolution(case, config).routes}
+    assert {"/admin/reindex", "/metrics"} <= set(on)
+    # the token check, settled by the configured value, guards every route
+    assert (on["/health"].auth, on["/health"].dependencies) == (True, ("verify_token",))

@@ -106,15 +106,21 @@ def scan_module(
     config: Config,
     *,
     extract_refs: ExtractRefs | None = None,
+    force_code: bool = False,
 ) -> pf.ModuleFacts:
     """One Python file -> its facts, never raising (see :func:`_scan_module`).
+
+    ``force_code`` reads the code facts even where the text prefilter would not (the
+    route resolver asks for a file it needs a value from).
 
     CRLF and lone CR line endings become LF first, as CPython's tokenizer does,
     so that every line count below (LibCST's code generation, ``ast``, the text
     pre-filter) gives CPython's line numbers.
     """
     source = normalize_newlines(source)
-    facts = _scan_module(source, path, module, config, extract_refs=extract_refs)
+    facts = _scan_module(
+        source, path, module, config, extract_refs=extract_refs, force_code=force_code
+    )
     if MARKER in source:
         facts = replace(facts, suppressions=find_suppressions(source, path))
     if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
@@ -130,6 +136,7 @@ def _scan_module(
     config: Config,
     *,
     extract_refs: ExtractRefs | None = None,
+    force_code: bool = False,
 ) -> pf.ModuleFacts:
     """Everything one Python file contributes: code facts and spec references.
 
@@ -142,7 +149,7 @@ def _scan_module(
 
         extract_refs = default_extract
     regex = config_id_regex(config)
-    want_code = not is_test and wants_code(source, is_pkg)
+    want_code = not is_test and (force_code or wants_code(source, is_pkg))
     want_refs = may_cite_spec(source, regex, extract_refs)
     base = pf.ModuleFacts(path=path, module=module, is_package=is_pkg, is_test=is_test)
     if not want_code:

@@ -305,6 +305,9 @@ def handler_name(route: Route) -> str:
 
 def route_auth(route: Route) -> str:
     if not route.auth:
+        if route.auth_condition:
+            chain = f" ({', '.join(route.auth_dependencies)})" if route.auth_dependencies else ""
+            return f"only if {route.auth_condition}{chain}"
         return "no"
     text = "yes"
     if route.auth_dependencies:

@@ -96,6 +96,7 @@ def _route_obj(
         {
             "auth": route.auth,
             "auth_dependencies": list(route.auth_dependencies),
+            "auth_condition": route.auth_condition,
             "scopes": list(route.scopes),
             "conditional": route.conditional,
             "condition": route.condition,

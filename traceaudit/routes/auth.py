@@ -42,6 +42,9 @@ class AuthInfo:
     chain: tuple[str, ...]
     scopes: tuple[str, ...]
     dependencies: tuple[str, ...]
+    # auth only under these tests (its dependency was added under them): not auth
+    # with default settings, and never a plain ``auth: true``
+    condition: str | None = None
 
 
 @dataclass(slots=True)
@@ -73,8 +76,14 @@ class AuthAnalyzer:
                 names.append(name)
         scheme_chain: tuple[str, ...] | None = None
         pattern_chain: tuple[str, ...] | None = None
+        conditional: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # (conditions, chain)
         for dep in deps:
             found_scheme, found_pattern = self.search(dep, set())
+            if dep.conditions:
+                found = found_scheme or found_pattern
+                if found is not None:
+                    conditional.append((dep.conditions, found))
+                continue
             if found_scheme is not None:
                 scheme_chain = found_scheme
                 break
@@ -82,7 +91,12 @@ class AuthAnalyzer:
                 pattern_chain = found_pattern
         chain = scheme_chain or pattern_chain or ()
         scopes: set[str] = set()
-        self.collect_scopes(deps, scopes, set())
+        self.collect_scopes([d for d in deps if not d.conditions], scopes, set())
+        condition = None
+        if not chain and conditional:
+            tests, chain_if = conditional[0]
+            condition = " and ".join(dict.fromkeys(tests))
+            return AuthInfo(False, chain_if, (), tuple(names), condition)
         return AuthInfo(bool(chain), chain, tuple(sorted(scopes)), tuple(names))
 
     def as_depends(self, value: Value) -> DependsV | None:

@@ -30,6 +30,7 @@ from traceaudit.routes.values import (
     EMPTY,
     NONE,
     Builtin,
+    CondItem,
     Const,
     DependsV,
     DictV,
@@ -76,8 +77,12 @@ def call_external(
         if special is not None:
             return special
     if qual in ENV_GETTERS or name == "getenv":
+        # With default settings an environment variable is not set: its default (None
+        # when there is none) is the value, marked as the variable's.
+        key = interp.force(arg(args, kwargs, 0, "key") or NONE)
+        var = key.value if isinstance(key, Str) and not key.holes else text
         default = arg(args, kwargs, 1, "default")
-        return default if default is not None else interp.unknown(text)
+        return interp.setting(var, default if default is not None else NONE, text)
     if qual == "functools.partial" and args:
         return Partial(args[0])
     if qual == "importlib.import_module" and args:
@@ -91,10 +96,41 @@ def call_external(
             return interp.call(factory, [], {}, call, frame)
         return interp.unknown(text)
     if qual == "decouple.config":
-        return kwargs.get("default", interp.unknown(text))
+        key = interp.force(arg(args, kwargs, 0, "key") or NONE)
+        var = key.value if isinstance(key, Str) and not key.holes else text
+        return interp.setting(var, kwargs.get("default", interp.unknown(text)), text)
+    if top == "traitlets" and name in TRAIT_DEFAULTS:
+        return _trait_default(interp, name, args, kwargs, text)
     if top == "builtins":
         return _builtin(interp, name, args, kwargs, call, frame)
     return Unknown(text, qual)
+
+
+# traitlets trait types: on an instance, a trait is its default value.
+TRAIT_DEFAULTS: dict[str, Value | None] = {
+    "Unicode": Str(""), "CUnicode": Str(""), "Bytes": None, "Bool": Const(False),
+    "CBool": Const(False), "Int": Const(0), "CInt": Const(0), "Integer": Const(0),
+    "Float": Const(0.0), "CFloat": Const(0.0), "List": None, "Tuple": None, "Set": None,
+    "Dict": None, "Enum": None, "CaselessStrEnum": None, "Type": None, "Instance": None,
+    "Any": None, "Union": None, "TraitType": None,
+}  # fmt: skip
+
+
+def _trait_default(
+    interp: Machine, name: str, args: list[Value], kwargs: dict[str, Value], text: str
+) -> Value:
+    """``Unicode("/", config=True)``: the default (first argument or ``default_value``);
+    ``Enum(values, default)`` takes the second; ``Type(klass)`` the class."""
+    index = 1 if name in ("Enum", "CaselessStrEnum") else 0
+    default = kwargs.get("default_value", args[index] if len(args) > index else None)
+    if default is not None and not isinstance(interp.force(default), Unknown):
+        return default
+    if name in ("List", "Tuple", "Set"):
+        return ListV([])
+    if name == "Dict":
+        return DictV([])
+    fallback = TRAIT_DEFAULTS.get(name)
+    return fallback if fallback is not None else interp.unknown(text)
 
 
 def _framework_call(
@@ -249,30 +285,60 @@ def call_builtin(
             return kwargs.get("default", interp.unknown(text))
         return interp.unknown(text)
     if isinstance(obj, ListV):
-        return _list_method(interp, obj, name, args, text)
+        return _list_method(interp, obj, name, args, text, frame)
     if isinstance(obj, DictV):
+        if frame.off and name in ("update", "setdefault"):
+            return NONE  # not applied to what the dict holds with default settings
         return _dict_method(interp, obj, name, args, kwargs, text)
     if isinstance(obj, Str):
         return _str_method(interp, obj, name, args, kwargs, text)
     return interp.unknown(text)
 
 
-def _list_method(interp: Machine, obj: ListV, name: str, args: list[Value], text: str) -> Value:
+def add_item(lst: ListV, item: Value, frame: Frame, at: int) -> None:
+    """Add an item to a list the way the running code does with default settings.
+
+    Under a test the list was not made under, the item is conditional: a dependency
+    records the tests (a route it guards has auth only then), anything else becomes
+    a :class:`CondItem`. Code that does not run with default settings adds nothing
+    to what the list holds by default (its items are kept, marked, for loops that
+    list what that code would register)."""
+    n = len(lst.conditions)
+    if frame.unsure[:n] == lst.conditions:
+        extra = frame.unsure[n:]
+    else:
+        extra = tuple(c for c in frame.unsure if c not in lst.conditions)
+    if isinstance(item, DependsV):
+        if frame.off:
+            return
+        if extra:
+            item = DependsV(
+                item.call, item.security, item.scopes, item.text, (*item.conditions, *extra)
+            )
+    elif frame.off or extra:
+        item = CondItem(item, extra, frame.off)
+    lst.items.insert(at, item)
+
+
+def _list_method(
+    interp: Machine, obj: ListV, name: str, args: list[Value], text: str, frame: Frame
+) -> Value:
     if name == "append" and args:
-        obj.items.append(args[0])
+        add_item(obj, args[0], frame, len(obj.items))
         return NONE
     if name == "extend" and args:
         items = interp.iterate(args[0])
         if items is not None:
-            obj.items.extend(items)
+            for item in items:
+                add_item(obj, item, frame, len(obj.items))
         return NONE
     if name == "insert" and len(args) == 2:
         index = interp.force(args[0])
         at = index.value if isinstance(index, Const) and type(index.value) is int else 0
-        obj.items.insert(at, args[1])
+        add_item(obj, args[1], frame, at)
         return NONE
     if name == "copy":
-        return ListV(list(obj.items), obj.kind)
+        return ListV(list(obj.items), obj.kind, obj.conditions)
     return interp.unknown(text)
 
 

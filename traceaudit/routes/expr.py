@@ -23,6 +23,7 @@ from traceaudit.routes.values import (
     Builtin,
     ClassV,
     Const,
+    Deferred,
     DictV,
     Ext,
     Frame,
@@ -38,6 +39,9 @@ from traceaudit.routes.values import (
     Unknown,
     Value,
     hole,
+    plain_items,
+    setting_of,
+    with_setting,
 )
 
 BUILTINS = frozenset(
@@ -58,9 +62,15 @@ class EarlyReturn(Exception):
 class Evaluator:
     """Expressions; :class:`~traceaudit.routes.functions.Caller` adds calls."""
 
-    def __init__(self, project: Project, values: dict[str, str]) -> None:
+    def __init__(
+        self,
+        project: Project,
+        values: dict[str, str],
+        rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
+    ) -> None:
         self.project = project
         self.values = values
+        self.rescan = rescan  # path -> full facts of a file the prefilter ruled out
         self.routers: list[Router] = []
         self.edges: dict[str, set[str]] = {}
         self.running: list[str] = []  # module keys being executed, innermost last
@@ -124,10 +134,30 @@ class Evaluator:
                 return self.unknown(f"{value.state.dotted}.{value.name}")
         return value
 
-    def iterate(self, value: Value) -> list[Value] | None:
+    def need(self, value: Value) -> Value:
+        """The value, read from its module if it is :class:`Deferred` (see there)."""
         value = self.force(value)
+        if not isinstance(value, Deferred):
+            return value
+        state = value.state
+        if self.rescan is not None and state.facts is not None and not state.facts.scanned:
+            full = self.rescan(state.path)
+            if full is not None and full.scanned:
+                state.facts = full
+                state.status = 0
+                self.execute(state)
+        found = state.ns.get(value.name)
+        if found is None or isinstance(found, Deferred):
+            return Unknown(value.text, value.ext)
+        return self.force(found)
+
+    def execute(self, state: ModuleState) -> None:
+        raise NotImplementedError
+
+    def iterate(self, value: Value) -> list[Value] | None:
+        value = self.need(value)
         if isinstance(value, ListV):
-            return list(value.items)
+            return plain_items(value.items)
         if isinstance(value, DictV):
             return [k for k, _ in value.items]
         return None
@@ -138,6 +168,15 @@ class Evaluator:
         if text in self.values:
             return Str(self.values[text])
         return Unknown(text, ext)
+
+    def setting(self, key: str, default: Value, *texts: str) -> Value:
+        """A setting's value: what ``[tool.traceaudit.values]`` gives for its key (or for
+        the expression's text), else its default marked as the setting's."""
+        for name in (key, *texts):
+            raw = self.values.get(name)
+            if raw is not None:
+                return configured_value(raw, self.force(default))
+        return with_setting(self.force(default), key)
 
     def lookup(self, name: str, frame: Frame) -> Value:
         if name in frame.locals:
@@ -190,7 +229,7 @@ class Evaluator:
                     items.extend(inner)
                 else:
                     items.append(self.eval(item, frame))
-            return ListV(items, expr.kind)
+            return ListV(items, expr.kind, frame.unsure)
         if isinstance(expr, pf.DictE):
             pairs: list[tuple[Value, Value]] = []
             for key, val in expr.items:
@@ -206,16 +245,22 @@ class Evaluator:
         if isinstance(expr, pf.Star):
             return self.eval(expr.value, frame)
         if isinstance(expr, pf.IfExp):
-            test = truth_of(self.force(self.eval(expr.test, frame)))
+            test_value = self.force(self.eval(expr.test, frame))
+            test = truth_of(test_value)
             if test is None:
                 return self.unknown(pf.render(expr))
-            return self.eval(expr.body if test else expr.orelse, frame)
+            chosen = self.eval(expr.body if test else expr.orelse, frame)
+            return with_setting(self.force(chosen), setting_of(test_value))
         if isinstance(expr, pf.BoolOp):
             left = self.force(self.eval(expr.left, frame))
             truth = truth_of(left)
             if truth is None:
-                # An unknown value `or` a default: the default is what runs unconfigured.
-                return self.eval(expr.right, frame) if expr.op == "or" else left
+                # An unknown value `or` a default: the default is what runs unconfigured
+                # (``settings.ROOT or "/api"``); `or` a falsy value, it stays unknown.
+                if expr.op == "and":
+                    return left
+                right = self.force(self.eval(expr.right, frame))
+                return right if truth_of(right) else left
             if (truth and expr.op == "or") or (not truth and expr.op == "and"):
                 return left
             return self.eval(expr.right, frame)
@@ -256,7 +301,7 @@ class Evaluator:
     def comprehension(self, expr: pf.Comp, frame: Frame) -> Value:
         """A comprehension over known items, each element evaluated in its own scope."""
         local = Frame("function", {}, frame.module, frame, frame.conditions, frame.func)
-        local.truths = frame.truths
+        local.truths, local.off, local.unsure = frame.truths, frame.off, frame.unsure
         out: list[Value] = []
         pairs: list[tuple[Value, Value]] = []
 
@@ -308,20 +353,29 @@ class Evaluator:
                 self.bind_target(inner, self.unknown(pf.render(inner)), frame)
 
     def compare(self, expr: pf.Compare, frame: Frame) -> Value:
-        """A comparison of known constants and strings (for ``if`` tests)."""
+        """A comparison of known constants and strings (for ``if`` tests). The result
+        depends on a setting when an operand does."""
         if expr.ops == ("not",):
-            truth = truth_of(self.force(self.eval(expr.left, frame)))
-            return self.unknown(pf.render(expr)) if truth is None else Const(not truth)
-        left = _plain(self.force(self.eval(expr.left, frame)))
+            operand = self.need(self.eval(expr.left, frame))
+            truth = truth_of(operand)
+            if truth is None:
+                return self.unknown(pf.render(expr))
+            return Const(not truth, setting_of(operand))
+        left_value = self.need(self.eval(expr.left, frame))
+        left = _plain(left_value)
+        setting = setting_of(left_value)
         for op, right_expr in zip(expr.ops, expr.comparators, strict=False):
-            right_value = self.force(self.eval(right_expr, frame))
+            right_value = self.need(self.eval(right_expr, frame))
             right = _plain(right_value)
+            setting = setting or setting_of(right_value)
             if op in ("in", "not in") and isinstance(right_value, ListV):
-                items = [_plain(self.force(i)) for i in right_value.items]
+                items = [_plain(self.force(i)) for i in plain_items(right_value.items)]
                 if left is _UNKNOWN or _UNKNOWN in items:
                     return self.unknown(pf.render(expr))
                 result = (left in items) == (op == "in")
-            elif left is _UNKNOWN or right is _UNKNOWN:
+            elif op in ("is", "is not") and _OBJECT in (left, right) and None in (left, right):
+                result = op == "is not"  # a known object is not None
+            elif left is _UNKNOWN or right is _UNKNOWN or _OBJECT in (left, right):
                 return self.unknown(pf.render(expr))
             else:
                 try:
@@ -329,15 +383,20 @@ class Evaluator:
                 except TypeError:
                     return self.unknown(pf.render(expr))
             if not result:
-                return Const(False)
+                return Const(False, setting)
             left = right
-        return Const(True)
+        return Const(True, setting)
 
     def subscript(self, expr: pf.Subscript, frame: Frame) -> Value:
         base = self.force(self.eval(expr.value, frame))
         if isinstance(base, Ext) and base.name == "Annotated" and expr.index:
             origin = self.eval(expr.index[0], frame)
             return AnnotatedV(origin, [self.eval(i, frame) for i in expr.index[1:]])
+        if isinstance(base, Ext) and base.qual == "os.environ" and len(expr.index) == 1:
+            key = self.force(self.eval(expr.index[0], frame))
+            if isinstance(key, Str) and not key.holes and key.value in self.values:
+                return Str(self.values[key.value])  # a variable the deployment sets
+            return self.unknown(pf.render(expr))
         if len(expr.index) == 1 and isinstance(expr.index[0], pf.Slice):
             return self.slice_value(base, expr.index[0], frame, pf.render(expr))
         if isinstance(base, ClassV) or (
@@ -352,13 +411,14 @@ class Evaluator:
                 found = base.get(key.value)
                 if found is not None:
                     return found
+            items = plain_items(base.items) if isinstance(base, ListV) else []
             if (
                 isinstance(base, ListV)
                 and isinstance(key, Const)
                 and type(key.value) is int
-                and -len(base.items) <= key.value < len(base.items)
+                and -len(items) <= key.value < len(items)
             ):
-                return base.items[key.value]
+                return items[key.value]
         return self.unknown(pf.render(expr))
 
     def slice_value(self, base: Value, piece: pf.Slice, frame: Frame, text: str) -> Value:
@@ -374,7 +434,7 @@ class Evaluator:
             bounds.append(value.value)
         cut = slice(*bounds)
         if isinstance(base, ListV):
-            return ListV(base.items[cut], base.kind)
+            return ListV(plain_items(base.items)[cut], base.kind)
         if isinstance(base, Str):
             result = base.value[cut]
             holes = tuple(h for h in base.holes if "{?" + h + "}" in result)
@@ -384,7 +444,7 @@ class Evaluator:
         return self.unknown(text)
 
     def to_str(self, value: Value, text: str) -> Str:
-        value = self.force(value)
+        value = self.need(value)
         if isinstance(value, Str):
             return value
         if isinstance(value, Const) and value.value is not None:
@@ -439,7 +499,7 @@ class Evaluator:
             ):
                 return Const(left.value + right.value)
         if op == "%" and isinstance(left, Str) and not left.holes:
-            args = right.items if isinstance(right, ListV) else [right]
+            args = plain_items(right.items) if isinstance(right, ListV) else [right]
             out = left.value
             holes: tuple[str, ...] = ()
             for arg in args:
@@ -452,7 +512,7 @@ class Evaluator:
         return self.unknown(text)
 
     def getattr(self, obj: Value, name: str, text: str) -> Value:
-        obj = self.force(obj)
+        obj = self.need(obj)
         if isinstance(obj, ModuleV):
             return self.module_attr(obj.state, name, text)
         if isinstance(obj, Ext):
@@ -464,6 +524,8 @@ class Evaluator:
                 return obj.attrs[name]
             member = self.class_member(obj, obj.cls, name)
             if member is not None:
+                if isinstance(member, Str | Const) and is_settings_class(obj.cls):
+                    return self.setting(text, member)  # a default a deployment may change
                 return member
             if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
                 return Builtin(obj, name)
@@ -472,6 +534,8 @@ class Evaluator:
             found = obj.lookup(name)
             if isinstance(found, Function) and "classmethod" in found.flags:
                 return BoundMethod(obj, found)
+            if isinstance(found, Str | Const) and is_settings_class(obj):
+                return self.setting(text, found)
             return found if found is not None else self.unknown(text)
         if isinstance(obj, Super):
             return self.super_attr(obj, name, text)
@@ -534,6 +598,10 @@ class Evaluator:
     # -- calls -------------------------------------------------------------------
 
     def eval_call(self, call: pf.Call, frame: Frame) -> Value:
+        if self.values:
+            supplied = self.values.get(pf.render(call))
+            if supplied is not None:  # [tool.traceaudit.values] names this very call
+                return Str(supplied)
         func = self.force(self.eval(call.func, frame))
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
@@ -605,6 +673,24 @@ class Evaluator:
         self.unresolved.append((location, reason))
 
 
+# Base classes whose class-level values are defaults a deployment configures:
+# pydantic settings, traitlets configurables.
+SETTINGS_BASES = frozenset(
+    {"BaseSettings", "HasTraits", "Configurable", "LoggingConfigurable", "SingletonConfigurable",
+     "Application"}
+)  # fmt: skip
+
+
+def is_settings_class(cls: Value) -> bool:
+    if not isinstance(cls, ClassV):
+        return False
+    for base in cls.ext_bases():
+        top = base.qual.split(".")[0]
+        if base.name == "BaseSettings" or (top == "traitlets" and base.name in SETTINGS_BASES):
+            return True
+    return False
+
+
 def same_value(a: Value, b: Value) -> bool:
     """Whether two values are certainly the same (equal strings or numbers, one object)."""
     if isinstance(a, Str) and isinstance(b, Str):
@@ -620,7 +706,7 @@ def truth_of(value: Value) -> bool | None:
     if isinstance(value, Str):
         return None if value.holes else bool(value.value)
     if isinstance(value, ListV):
-        return bool(value.items)
+        return bool(plain_items(value.items))
     if isinstance(value, Unknown | Lazy):
         return None
     return True
@@ -641,10 +727,30 @@ _COMPARE: dict[str, Callable[[Any, Any], object]] = {
 }
 
 
+_OBJECT = object()
+
+
 def _plain(value: Value) -> object:
-    """The Python value of a known constant or string, else a sentinel."""
+    """The Python value of a known constant or string; a sentinel for a known object
+    (never None), another for an unknown value."""
     if isinstance(value, Const):
         return value.value
     if isinstance(value, Str) and not value.holes:
         return value.value
+    if isinstance(value, Router | Function | ClassV | Instance | ListV | DictV | ModuleV):
+        return _OBJECT
     return _UNKNOWN
+
+
+def configured_value(raw: str, default: Value) -> Value:
+    """A value from ``[tool.traceaudit.values]``, read as the type of the default it
+    replaces (``"true"`` for a bool setting is True)."""
+    if isinstance(default, Const) and isinstance(default.value, bool):
+        return Const(raw.strip().lower() in ("1", "true", "yes", "on"))
+    if isinstance(default, Const) and type(default.value) in (int, float):
+        try:
+            number = float(raw.strip()) if isinstance(default.value, float) else int(raw.strip())
+        except ValueError:
+            return Str(raw)
+        return Const(number)
+    return Str(raw)

@@ -146,8 +146,11 @@ def add_route_spec(interp: Machine, router: Router, spec: Value, frame: Frame) -
     conditions = frame.conditions
     if spec.kind == "mount":
         router.entries.append(
-            MountEntry(spec.path, spec.target, spec.location, conditions, interp.origin, spec.text)
-        )
+            MountEntry(
+                spec.path, spec.target, spec.location, conditions, interp.origin, spec.text,
+                off=frame.off,
+            )
+        )  # fmt: skip
         return
     if spec.kind == "websocket":
         methods: tuple[str, ...] = ("WEBSOCKET",)
@@ -158,7 +161,7 @@ def add_route_spec(interp: Machine, router: Router, spec: Value, frame: Frame) -
     router.entries.append(
         RouteEntry(
             methods, spec.path, spec.target, spec.location, conditions, interp.origin,
-            kind="plain", handler_text=spec.text,
+            kind="plain", handler_text=spec.text, off=frame.off,
         )
     )  # fmt: skip
 
@@ -250,7 +253,7 @@ def router_method(
         router.entries.append(
             MountEntry(
                 path, app or NONE, location(call, frame), frame.conditions, interp.origin,
-                kwarg_text(call, "app") or text,
+                kwarg_text(call, "app") or text, off=frame.off,
             )
         )  # fmt: skip
         return NONE
@@ -292,6 +295,7 @@ def include(
         tags=list(interp.iterate(kwargs.get("tags", NONE)) or []),
         include_in_schema=interp.flag(kwargs.get("include_in_schema"), True),
         deprecated=interp.flag(kwargs.get("deprecated"), False),
+        off=frame.off,
     )  # fmt: skip
     router.entries.append(entry)
 
@@ -349,6 +353,7 @@ def register(
         summary=kwargs.get("summary"),
         description=kwargs.get("description"),
         handler_text=text,
+        off=frame.off,
     )  # fmt: skip
     target.entries.append(entry)
 

@@ -19,6 +19,7 @@ from traceaudit.routes.values import (
     Builtin,
     ClassV,
     Const,
+    Deferred,
     DictV,
     Ext,
     Frame,
@@ -31,6 +32,7 @@ from traceaudit.routes.values import (
     Str,
     Unknown,
     Value,
+    with_setting,
 )
 
 
@@ -79,6 +81,17 @@ class Caller(Evaluator):
         frame: Frame | None,
     ) -> Value:
         text = pf.render(call) if call is not None else f"{func.fact.name}()"
+        if not func.fact.body and func.fact.qualname == func.fact.name:
+            # Maybe known only by name and line (the prefilter ruled its file out):
+            # read the file now that the function's result is needed.
+            facts = func.module.facts
+            if facts is not None and not facts.scanned:
+                self.need(Deferred(func.module, func.fact.name))
+            real = func.module.ns.get(func.fact.name)
+            if isinstance(real, Function) and real is not func and real.fact.body:
+                return self.call_function(real, args, kwargs, call, frame)
+            if func.module.facts is not None and not func.module.facts.scanned:
+                return self.unknown(text)
         conditions = frame.conditions if frame is not None else ()
         key = (
             id(func.fact),
@@ -86,6 +99,7 @@ class Caller(Evaluator):
             *(_memo_key(a) for a in args),
             *((k, _memo_key(v)) for k, v in sorted(kwargs.items())),
             conditions,
+            (frame.off, frame.unsure) if frame is not None else None,
         )
         if key in self.memo:
             result, edges = self.memo[key]
@@ -99,6 +113,8 @@ class Caller(Evaluator):
         self.called.add(id(func.fact))
         local = self.bind(func, args, kwargs)
         body = Frame("function", local, func.module, func.closure, conditions, func)
+        if frame is not None:
+            body.off, body.unsure = frame.off, frame.unsure
         self.call_stack.append(key)
         log: set[str] = set()
         self.edge_log.append(log)
@@ -149,7 +165,8 @@ class Caller(Evaluator):
                 if p.name in extra_kwargs:
                     local[p.name] = extra_kwargs.pop(p.name)
                 elif func.defaults is not None and p.name in func.defaults:
-                    local[p.name] = func.defaults[p.name]
+                    # a default the caller did not override: the call's setting
+                    local[p.name] = with_setting(self.force(func.defaults[p.name]), p.name)
                 elif p.default is not None:
                     defining = Frame("module", func.module.ns, func.module, func.closure, ())
                     local[p.name] = self.eval(p.default, defining)
@@ -194,9 +211,9 @@ class Caller(Evaluator):
 
 def _memo_key(value: Value) -> object:
     if isinstance(value, Str):
-        return ("s", value.value, value.holes)
+        return ("s", value.value, value.holes, value.setting)
     if isinstance(value, Const):
-        return ("c", type(value.value).__name__, value.value)
+        return ("c", type(value.value).__name__, value.value, value.setting)
     if isinstance(value, Unknown):
         return ("u", value.text)
     if isinstance(value, Ext):

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
+from traceaudit.routes.calls import add_item
 from traceaudit.routes.expr import MAX_LOOP, PROPERTY_DECORATORS, EarlyReturn, same_value, truth_of
 from traceaudit.routes.framework import ROUTE_ATTRS, may_be_router, set_router_field
 from traceaudit.routes.functions import Caller
@@ -26,7 +27,9 @@ from traceaudit.routes.values import (
     BoundMethod,
     Builtin,
     ClassV,
+    CondItem,
     Const,
+    Deferred,
     DictV,
     Ext,
     Frame,
@@ -42,6 +45,9 @@ from traceaudit.routes.values import (
     Str,
     Unknown,
     Value,
+    plain_items,
+    setting_of,
+    with_setting,
 )
 
 __all__ = ["Frame", "Interpreter", "ModuleState", "Project"]
@@ -89,11 +95,11 @@ class Interpreter(Caller):
         if name in state.ns:
             return state.ns[name]
         if state.facts is not None and not state.facts.scanned and name not in ("__all__",):
-            # The prefilter found nothing route-related in that file: whatever the
-            # name is, it is no app, router or route path we could have resolved.
+            # The prefilter found nothing route-related in that file: the name is no
+            # app or router; a value it holds is read only if one is needed.
             sub = self.project.submodule(state, name)
             if sub is None:
-                return Unknown(text, f"{state.dotted}.{name}")
+                return Deferred(state, name)
         sub = self.project.submodule(state, name)
         if sub is not None:
             self.load(sub)
@@ -141,6 +147,8 @@ class Interpreter(Caller):
             if False in frame.truths:
                 return  # a branch that does not run with default settings returns nothing
             value = self.eval(stmt.value, frame) if stmt.value is not None else NONE
+            if frame.tags:  # chosen by a setting's default: the value depends on it
+                value = with_setting(self.force(value), frame.tags[-1])
             unconditional = frame.conditions == frame.entry or all(frame.truths)
             frame.returns.append((value, not unconditional))
             if unconditional:
@@ -154,25 +162,55 @@ class Interpreter(Caller):
         if stmt.static is not None:
             self.block(stmt.body if stmt.static else stmt.orelse, frame)
             return
+        test = self.need(self.eval(stmt.cond, frame)) if stmt.cond else None
+        truth = truth_of(test) if test is not None else None
+        setting = setting_of(test) if test is not None else None
+        if truth is not None and setting is None and self.per_call(stmt.cond, frame):
+            # A test on this call's arguments or this loop iteration's item, known
+            # here: only the branch it takes runs (``if resolver.entity == "user"``).
+            self.block(stmt.body if truth else stmt.orelse, frame)
+            return
         # Both branches run, each under its condition (registrations in them are
-        # listed as conditional). Names they bind differently are settled by the
+        # listed as conditional; those in a branch that the defaults rule out are
+        # not live by default). Names they bind differently are settled by the
         # test's value with default settings, or become unknown.
-        truth = truth_of(self.force(self.eval(stmt.cond, frame))) if stmt.cond else None
         saved, saved_truths = frame.conditions, frame.truths
+        saved_off, saved_tags, saved_unsure = frame.off, frame.tags, frame.unsure
+        tags = (*saved_tags, setting) if setting is not None and truth is not None else saved_tags
         before = dict(frame.locals)
         try:
             frame.conditions = (*saved, stmt.test)
             frame.truths = (*saved_truths, truth)
+            frame.off, frame.tags = saved_off or truth is False, tags
+            frame.unsure = (*saved_unsure, stmt.test) if truth is None else saved_unsure
             self.block(stmt.body, frame)
             after_body = dict(frame.locals)
             frame.locals.clear()
             frame.locals.update(before)
             frame.conditions = (*saved, f"not ({stmt.test})")
             frame.truths = (*saved_truths, None if truth is None else not truth)
+            frame.off = saved_off or truth is True
+            if truth is None:
+                frame.unsure = (*saved_unsure, f"not ({stmt.test})")
             self.block(stmt.orelse, frame)
         finally:
             frame.conditions, frame.truths = saved, saved_truths
+            frame.off, frame.tags, frame.unsure = saved_off, saved_tags, saved_unsure
         self.merge(frame.locals, before, after_body, truth)
+        if setting is not None and truth is not None:
+            for name, value in frame.locals.items():
+                if before.get(name) is not value:
+                    frame.locals[name] = with_setting(self.force(value), setting)
+
+    def per_call(self, test: pf.Expr | None, frame: Frame) -> bool:
+        """Whether a test reads a name of the running call (a parameter, a local) or a
+        loop target: its value is then known per call or per iteration."""
+        if test is None:
+            return False
+        names = _names(test)
+        if names & frame.loop_names:
+            return True
+        return frame.kind == "function" and bool(names & frame.locals.keys())
 
     def merge(
         self,
@@ -218,12 +256,15 @@ class Interpreter(Caller):
             if handler.name is not None:
                 frame.locals[handler.name] = self.unknown(handler.name)
             caught = ", ".join(handler.types) or "any exception"
+            saved_unsure = frame.unsure
             try:
                 frame.conditions = (*saved, f"except {caught}")
                 frame.truths = (*saved_truths, None)
+                frame.unsure = (*saved_unsure, f"except {caught}")
                 self.block(handler.body, frame)
             finally:
                 frame.conditions, frame.truths = saved, saved_truths
+                frame.unsure = saved_unsure
             for name, value in frame.locals.items():
                 if before.get(name) is value or name == handler.name:
                     continue
@@ -257,14 +298,38 @@ class Interpreter(Caller):
         return False
 
     def for_(self, stmt: pf.For, frame: Frame) -> None:
-        items = self.iterate(self.eval(stmt.iter, frame))
-        if items is None:
-            self.assign(stmt.target, self.unknown(pf.render(stmt.iter) + "[...]"), frame)
-            self.block(stmt.body, frame)
-        else:
-            for item in items[:MAX_LOOP]:
-                self.assign(stmt.target, item, frame)
+        value = self.need(self.eval(stmt.iter, frame))
+        saved_loops = frame.loop_names
+        frame.loop_names = saved_loops | _names(stmt.target)
+        try:
+            if isinstance(value, ListV):
+                # Items added under a test run the body under it (and not live by
+                # default when the code that added them does not run by default).
+                saved, saved_off, saved_unsure = frame.conditions, frame.off, frame.unsure
+                for item in value.items[:MAX_LOOP]:
+                    if isinstance(item, CondItem):
+                        frame.conditions = (*saved, *item.conditions)
+                        frame.unsure = (*saved_unsure, *item.conditions)
+                        frame.off = saved_off or item.off
+                        item = item.value
+                    try:
+                        self.assign(stmt.target, item, frame)
+                        self.block(stmt.body, frame)
+                    finally:
+                        frame.conditions, frame.off = saved, saved_off
+                        frame.unsure = saved_unsure
+                self.block(stmt.orelse, frame)
+                return
+            items = self.iterate(value)
+            if items is None:
+                self.assign(stmt.target, self.unknown(pf.render(stmt.iter) + "[...]"), frame)
                 self.block(stmt.body, frame)
+            else:
+                for item in items[:MAX_LOOP]:
+                    self.assign(stmt.target, item, frame)
+                    self.block(stmt.body, frame)
+        finally:
+            frame.loop_names = saved_loops
         self.block(stmt.orelse, frame)
 
     def assign_stmt(self, stmt: pf.Assign, frame: Frame) -> None:
@@ -288,6 +353,8 @@ class Interpreter(Caller):
                 set_router_field(self, obj, target.attr, value, pf.render(target))
                 return
             if isinstance(obj, Instance | Router):
+                if frame.off and target.attr in obj.attrs:
+                    return  # code that does not run by default keeps the default value
                 obj.attrs[target.attr] = value
                 if isinstance(value, Router) and value.local_name is None:
                     owner = obj.cls.fact.qualname if isinstance(obj.cls, ClassV) else "self"
@@ -298,11 +365,11 @@ class Interpreter(Caller):
                 obj.state.ns[target.attr] = value
         elif isinstance(target, pf.Subscript):
             obj = self.force(self.eval(target.value, frame))
-            if isinstance(obj, DictV) and len(target.index) == 1:
+            if isinstance(obj, DictV) and len(target.index) == 1 and not frame.off:
                 obj.items.append((self.eval(target.index[0], frame), value))
         elif isinstance(target, pf.Seq):
             value = self.force(value)
-            items = value.items if isinstance(value, ListV) else None
+            items = plain_items(value.items) if isinstance(value, ListV) else None
             plain = [t for t in target.items if not isinstance(t, pf.Star)]
             if items is not None and len(items) == len(target.items) == len(plain):
                 for sub, item in zip(target.items, items, strict=True):
@@ -327,7 +394,8 @@ class Interpreter(Caller):
         if stmt.op == "Add" and isinstance(current, ListV):
             extra = self.iterate(value)
             if extra is not None:
-                current.items.extend(extra)
+                for item in extra:
+                    add_item(current, item, frame, len(current.items))
             return
         if stmt.op == "Add":
             text = pf.render(stmt.target)
@@ -368,7 +436,7 @@ class Interpreter(Caller):
         if stmt.star:
             exported = self.force(state.ns.get("__all__", NONE))
             names = (
-                [i.value for i in exported.items if isinstance(i, Str)]
+                [i.value for i in plain_items(exported.items) if isinstance(i, Str)]
                 if isinstance(exported, ListV)
                 else [n for n in state.ns if not n.startswith("_")]
             )
@@ -444,3 +512,31 @@ class Interpreter(Caller):
             if isinstance(decorator, Function | Builtin | BoundMethod):
                 self.call(decorator, [cls], {}, pf.Call(dec.expr, (), dec.line), frame)
         frame.locals[stmt.name] = cls
+
+
+def _names(expr: pf.Expr) -> frozenset[str]:
+    """The plain names an expression reads (``a`` and ``b`` in ``a.x == f(b)``)."""
+    out: set[str] = set()
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pf.Name):
+            out.add(node.id)
+        elif isinstance(node, pf.Attr):
+            stack.append(node.value)
+        elif isinstance(node, pf.Call):
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, pf.Compare):
+            stack.append(node.left)
+            stack.extend(node.comparators)
+        elif isinstance(node, pf.BoolOp | pf.BinOp):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, pf.Subscript):
+            stack.append(node.value)
+            stack.extend(node.index)
+        elif isinstance(node, pf.Seq):
+            stack.extend(node.items)
+        elif isinstance(node, pf.Star | pf.NamedExpr):
+            stack.append(node.value)
+    return frozenset(out)

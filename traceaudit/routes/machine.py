@@ -34,6 +34,10 @@ class Machine(Protocol):
         """An unknown value for ``text``, unless the configured values supply it."""
         ...
 
+    def setting(self, key: str, default: Value, *texts: str) -> Value:
+        """A setting's configured value, else its default marked as the setting's."""
+        ...
+
     def force(self, value: Value) -> Value:
         """A lazily imported name, resolved if its module has finished."""
         ...

@@ -12,8 +12,8 @@ cannot be resolved are reported, never guessed.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 
 from traceaudit.model import Config, Location, Route, UnmountedRouter, UnresolvedRegistration
 from traceaudit.pysource import facts as pf
@@ -87,6 +87,9 @@ class RouteResolution:
     unmounted: tuple[UnmountedRouter, ...] = ()
     unresolved: tuple[UnresolvedRegistration, ...] = ()
     unresolved_paths: tuple[tuple[Location, str], ...] = ()  # (route location, expression)
+    # routes registered under a test that the default settings make false: not live
+    # by default, listed with the condition (``[tool.traceaudit.values]`` turns them on)
+    inactive: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +103,21 @@ class _Ctx:
     deprecated: bool
     chain: tuple[str, ...]
     allowed: frozenset[str]
+    off: bool = False  # reached through code that does not run with default settings
 
 
-def resolve_routes(facts: Sequence[pf.ModuleFacts], config: Config) -> RouteResolution:
-    """The routes every served app serves, plus dead routers and unresolved registrations."""
+def resolve_routes(
+    facts: Sequence[pf.ModuleFacts],
+    config: Config,
+    rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
+) -> RouteResolution:
+    """The routes every served app serves, plus dead routers and unresolved registrations.
+
+    ``rescan(path)`` gives the full code facts of a file the text prefilter ruled
+    out, when a value is needed from it (a table of objects a route loop iterates).
+    """
     project = Project([f for f in facts if not f.is_test])
-    interp = Interpreter(project, dict(config.values))
+    interp = Interpreter(project, dict(config.values), rescan)
     interp.run_all()
     factory_apps = _run_uncalled_app_factories(interp)
     _run_startup_hooks(interp)
@@ -188,6 +200,7 @@ class _Resolver:
         self.factory_apps = factory_apps
         self.auth = AuthAnalyzer(interp, config.auth_patterns)
         self.routes: dict[tuple[object, ...], Route] = {}
+        self.inactive: dict[tuple[object, ...], Route] = {}
         self.live: set[int] = set()
         self.notes: set[tuple[Location, str]] = set(interp.unresolved)
         self.holes: set[tuple[Location, str]] = set()
@@ -202,6 +215,12 @@ class _Resolver:
         routes = tuple(
             sorted(self.routes.values(), key=lambda r: (r.path, r.methods, r.handler, r.app))
         )
+        inactive = tuple(
+            sorted(
+                (r for k, r in self.inactive.items() if k not in self.routes),
+                key=lambda r: (r.path, r.methods, r.handler, r.app),
+            )
+        )
         return RouteResolution(
             routes=routes,
             unmounted=self.dead_routers(),
@@ -211,6 +230,7 @@ class _Resolver:
                 if loc.path
             ),
             unresolved_paths=tuple(sorted(self.holes)),
+            inactive=inactive,
         )
 
     # -- served apps -------------------------------------------------------------
@@ -331,12 +351,13 @@ class _Resolver:
             if entry.origin and ctx.allowed and entry.origin not in ctx.allowed:
                 continue
             conditions = ctx.conditions + entry.conditions
+            entry_ctx = replace(ctx, off=True) if entry.off and not ctx.off else ctx
             if isinstance(entry, RouteEntry):
-                self.emit(router, entry, ctx, conditions)
+                self.emit(router, entry, entry_ctx, conditions)
             elif isinstance(entry, IncludeEntry):
-                self.include(router, entry, ctx, conditions, stack)
+                self.include(router, entry, entry_ctx, conditions, stack)
             else:
-                self.mount(entry, ctx, conditions, stack)
+                self.mount(entry, entry_ctx, conditions, stack)
 
     def include(
         self,
@@ -363,6 +384,7 @@ class _Resolver:
             ctx.deprecated or router.deprecated or entry.deprecated,
             (*ctx.chain, child.display),
             ctx.allowed,
+            ctx.off,
         )
         self.walk(child, sub, stack)
 
@@ -379,7 +401,7 @@ class _Resolver:
         path = Str(entry.path.value.rstrip("/"), entry.path.holes)
         sub = _Ctx(
             ctx.app, ctx.prefix + path, (), (), conditions, True, False,
-            (*ctx.chain, app.display), ctx.allowed,
+            (*ctx.chain, app.display), ctx.allowed, ctx.off,
         )  # fmt: skip
         self.walk(app, sub, stack)
 
@@ -429,11 +451,12 @@ class _Resolver:
             registered_at=entry.registered_at,
             auth=info.auth,
             auth_dependencies=info.chain,
+            auth_condition=info.condition,
             scopes=info.scopes,
             dependencies=info.dependencies,
             include_in_schema=schema and entry.include_in_schema,
             conditional=bool(conditions),
-            condition=" and ".join(conditions) if conditions else None,
+            condition=" and ".join(dict.fromkeys(conditions)) if conditions else None,
             unresolved=tuple("{?" + h + "}" for h in holes),
             status_code=status_code_of(self.interp, entry.status_code),
             response_model=response_model or None,
@@ -444,8 +467,9 @@ class _Resolver:
             router_chain=ctx.chain,
         )
         key = (route.methods, route.path, route.handler, route.app)
-        if key not in self.routes:
-            self.routes[key] = route
+        table = self.inactive if ctx.off else self.routes
+        if key not in table:
+            table[key] = route
 
     # -- dead routers ------------------------------------------------------------
 

@@ -36,17 +36,38 @@ class Unknown(Value):
         self.ext = ext
 
 
+class Deferred(Unknown):
+    """A name of a module the text prefilter ruled out (it holds no route, router or
+    path word): unknown, unless a value is needed from it (an attribute, its items,
+    its text, its truth); then the module is read in full and run, once."""
+
+    __slots__ = ("name", "state")
+
+    def __init__(self, state: ModuleState, name: str) -> None:
+        super().__init__(f"{state.dotted}.{name}", f"{state.dotted}.{name}")
+        self.state = state
+        self.name = name
+
+
 class Str(Value):
-    """A string; unknown parts appear as ``{?expr}`` and are listed in ``holes``."""
+    """A string; unknown parts appear as ``{?expr}`` and are listed in ``holes``.
 
-    __slots__ = ("holes", "value")
+    ``setting`` names the setting whose default this value is (an environment
+    variable, ``settings.DEBUG``), when it came from one: a deployment may change it.
+    """
 
-    def __init__(self, value: str, holes: tuple[str, ...] = ()) -> None:
+    __slots__ = ("holes", "setting", "value")
+
+    def __init__(
+        self, value: str, holes: tuple[str, ...] = (), setting: str | None = None
+    ) -> None:
         self.value = value
         self.holes = holes
+        self.setting = setting
 
     def __add__(self, other: Str) -> Str:
-        return Str(self.value + other.value, self.holes + other.holes)
+        setting = self.setting or other.setting
+        return Str(self.value + other.value, self.holes + other.holes, setting)
 
 
 EMPTY = Str("")
@@ -57,12 +78,29 @@ def hole(text: str) -> Str:
 
 
 class Const(Value):
-    """A number, bool or None."""
+    """A number, bool or None; ``setting`` as for :class:`Str`."""
 
-    __slots__ = ("value",)
+    __slots__ = ("setting", "value")
 
-    def __init__(self, value: int | float | bool | None) -> None:
+    def __init__(self, value: int | float | bool | None, setting: str | None = None) -> None:
         self.value = value
+        self.setting = setting
+
+
+def setting_of(value: Value) -> str | None:
+    """The setting a known value is the default of, if any."""
+    return value.setting if isinstance(value, Str | Const) else None
+
+
+def with_setting(value: Value, setting: str | None) -> Value:
+    """The value marked as (depending on) a setting's default."""
+    if setting is None or setting_of(value) is not None:
+        return value
+    if isinstance(value, Str):
+        return Str(value.value, value.holes, setting)
+    if isinstance(value, Const):
+        return Const(value.value, setting)
+    return value
 
 
 NONE = Const(None)
@@ -176,11 +214,37 @@ class Instance(Value):
 
 
 class ListV(Value):
-    __slots__ = ("items", "kind")
+    __slots__ = ("conditions", "items", "kind")
 
-    def __init__(self, items: list[Value], kind: str = "list") -> None:
+    def __init__(
+        self, items: list[Value], kind: str = "list", conditions: tuple[str, ...] = ()
+    ) -> None:
         self.items = items
         self.kind = kind
+        self.conditions = conditions  # the unsure conditions it was made under
+
+
+class CondItem(Value):
+    """A list item added only under some tests (``if x: routers.append(r)``), or in
+    code that does not run with default settings (``off``). Only lists hold these;
+    :func:`plain_items` and the interpreter's ``iterate`` unwrap them."""
+
+    __slots__ = ("conditions", "off", "value")
+
+    def __init__(self, value: Value, conditions: tuple[str, ...], off: bool) -> None:
+        self.value = value
+        self.conditions = conditions
+        self.off = off
+
+
+def plain_items(items: list[Value]) -> list[Value]:
+    """A list's items as they are with default settings: conditional ones unwrapped,
+    those added by code that does not run by default left out."""
+    return [
+        i.value if isinstance(i, CondItem) else i
+        for i in items
+        if not (isinstance(i, CondItem) and i.off)
+    ]
 
 
 class DictV(Value):
@@ -199,15 +263,23 @@ class DictV(Value):
 class DependsV(Value):
     """``Depends(call)`` / ``Security(call, scopes=[...])``; call None means the annotation."""
 
-    __slots__ = ("call", "scopes", "security", "text")
+    __slots__ = ("call", "conditions", "scopes", "security", "text")
 
     def __init__(
-        self, call: Value | None, security: bool, scopes: tuple[str, ...], text: str
+        self,
+        call: Value | None,
+        security: bool,
+        scopes: tuple[str, ...],
+        text: str,
+        conditions: tuple[str, ...] = (),
     ) -> None:
         self.call = call
         self.security = security
         self.scopes = scopes
         self.text = text
+        # added to a dependency list only under these tests (``if auth_enabled:
+        # deps.append(Depends(...))``): a route it guards has auth only then
+        self.conditions = conditions
 
 
 class AnnotatedV(Value):
@@ -298,8 +370,8 @@ class Frame:
     """A scope being executed: module, class body or function call."""
 
     __slots__ = (
-        "cls", "conditions", "entry", "func", "kind", "locals", "module", "parent", "returns",
-        "truths",
+        "cls", "conditions", "entry", "func", "kind", "locals", "loop_names", "module", "off",
+        "parent", "returns", "tags", "truths", "unsure",
     )  # fmt: skip
 
     def __init__(
@@ -321,6 +393,15 @@ class Frame:
         self.returns: list[tuple[Value, bool]] = []
         # what the tests of the ifs entered since the call are with default settings
         self.truths: tuple[bool | None, ...] = ()
+        # the settings those tests read (their defaults decided them), innermost last
+        self.tags: tuple[str, ...] = ()
+        # the code running now does not run with default settings (a branch whose test
+        # is known false, here or in a caller): what it registers is not live by default
+        self.off = False
+        self.loop_names: frozenset[str] = frozenset()  # targets of the loops running
+        # the conditions whose truth is unknown with default settings (a subset of
+        # ``conditions``, inherited by calls like them)
+        self.unsure: tuple[str, ...] = ()
         self.cls: ClassV | None = None
 
 
@@ -347,6 +428,7 @@ class RouteEntry:
     summary: Value | None = None
     description: Value | None = None
     handler_text: str = ""
+    off: bool = False  # registered in code that does not run with default settings
 
 
 @dataclass(slots=True)
@@ -361,6 +443,7 @@ class IncludeEntry:
     tags: list[Value] = field(default_factory=list)
     include_in_schema: bool = True
     deprecated: bool = False
+    off: bool = False
 
 
 @dataclass(slots=True)
@@ -371,6 +454,7 @@ class MountEntry:
     conditions: tuple[str, ...]
     origin: str
     text: str
+    off: bool = False
 
 
 Entry = RouteEntry | IncludeEntry | MountEntry

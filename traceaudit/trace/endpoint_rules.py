@@ -95,11 +95,21 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
             if route.auth:
                 continue
             name = f"{ep.method} {route.path}"
+            handler = route.handler.split(":")[-1]
+            if route.auth_condition:
+                guard = (
+                    f"{handler} is guarded only if `{route.auth_condition}`, which is false "
+                    "or unknown with default settings; make the auth dependency unconditional"
+                )
+            else:
+                guard = (
+                    f"no auth dependency guards {handler}; add one, e.g. "
+                    "`Depends(get_current_user)`"
+                )
             yield finding(
                 "TA009",
                 f"{name} must require authentication ({ep.location}: {ep.auth or 'auth required'}) "
-                f"but no auth dependency guards {route.handler.split(':')[-1]}; add one, e.g. "
-                "`Depends(get_current_user)`, or correct the spec",
+                f"but {guard}, or correct the spec",
                 route.location,
                 name,
             )
