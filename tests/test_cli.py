@@ -337,3 +337,15 @@ def test_apps_that_serve_nothing_are_refused(
     for command in ("routes", "run"):
         code, out, err = run([command, str(shop)], capsys)
         assert (code, out) == (2, "") and message in err and err.count("\n") == 1
+
+
+def test_routes_lists_what_is_not_live_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    case = str(FIXTURES / "routes" / "settings_defaults")
+    code, out, _ = run(["routes", case], capsys)
+    assert code == 0
+    live, _, inactive = out.partition("not live with default settings")
+    assert "/health" in live and "/admin/reindex" not in live
+    assert "/admin/reindex" in inactive and "conditional: settings.ENABLE_ADMIN" in inactive
+    code, out, _ = run(["routes", case, "--format", "json"], capsys)
+    data = json.loads(out)
+    assert sorted(r["path"] for r in data["inactive_routes"]) == ["/admin/reindex", "/metrics"]

@@ -186,6 +186,7 @@ def load_project(
         unresolved=resolution.unresolved,
         unresolved_paths=resolution.unresolved_paths,
         suppressions=tuple(s for m in modules for s in m.suppressions),
+        inactive_routes=resolution.inactive,
     )
     docs.sort(key=lambda d: d.path)
     hashes = tuple(_sha256(Path(root), d.path) for d in docs) if with_specs else ()

@@ -616,7 +616,12 @@ def routes(
     """
     config = _config(root, config_file, code=code)
     project = load_project(config, jobs, with_specs=False)
-    text = routes_json(project.code.routes) if fmt == "json" else routes_text(project.code.routes)
+    facts = project.code
+    text = (
+        routes_json(facts.routes, facts.inactive_routes)
+        if fmt == "json"
+        else routes_text(facts.routes, facts.inactive_routes)
+    )
     _emit(text, None)
     return ExitCode.CLEAN
 

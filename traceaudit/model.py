@@ -299,6 +299,8 @@ class CodeFacts:
     unresolved: tuple[UnresolvedRegistration, ...] = ()
     unresolved_paths: tuple[tuple[Location, str], ...] = ()  # (route location, expression)
     suppressions: tuple[Suppression, ...] = ()  # inline suppressions of every Python file
+    # routes under a test the default settings make false: not live, listed
+    inactive_routes: tuple[Route, ...] = ()
 
 
 # --------------------------------------------------------------------------

@@ -294,11 +294,13 @@ def json_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -
     return dumps(data)
 
 
-def routes_json(routes: Sequence[Route]) -> str:
-    """``{"schema_version": 1, "routes": [...]}`` with the audit's route objects."""
+def routes_json(routes: Sequence[Route], inactive: Sequence[Route] = ()) -> str:
+    """``{"schema_version": 1, "routes": [...], "inactive_routes": [...]}`` with the
+    audit's route objects; the inactive ones are not live with default settings."""
     data: JsonObj = {
         "schema_version": SCHEMA_VERSION,
         "routes": [_route_obj(r) for r in sorted(routes, key=route_key)],
+        "inactive_routes": [_route_obj(r) for r in sorted(inactive, key=route_key)],
     }
     return dumps(data)
 

@@ -119,22 +119,33 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def routes_text(routes: Sequence[Route]) -> str:
-    """A table of routes: method, full path, handler file:line, auth, flags."""
-    ordered = sorted(routes, key=route_key)
-    rows = [
-        [
-            ",".join(r.methods),
-            r.path,
-            f"{r.location} {handler_name(r)}",
-            route_auth(r),
-            "; ".join(route_flags(r)),
+def routes_text(routes: Sequence[Route], inactive: Sequence[Route] = ()) -> str:
+    """A table of routes: method, full path, handler file:line, auth, flags; then the
+    routes that are not live with default settings, with the test that rules them out."""
+
+    def rows(items: Sequence[Route]) -> list[list[str]]:
+        return [
+            [
+                ",".join(r.methods),
+                r.path,
+                f"{r.location} {handler_name(r)}",
+                route_auth(r),
+                "; ".join(route_flags(r)),
+            ]
+            for r in sorted(items, key=route_key)
         ]
-        for r in ordered
-    ]
-    lines = _table(["METHOD", "PATH", "HANDLER", "AUTH", "FLAGS"], rows) if rows else []
-    with_auth = sum(1 for r in ordered if r.auth)
-    lines.append(f"{plural(len(ordered), 'route')}, {with_auth} with auth")
+
+    live = rows(routes)
+    lines = _table(["METHOD", "PATH", "HANDLER", "AUTH", "FLAGS"], live) if live else []
+    with_auth = sum(1 for r in routes if r.auth)
+    lines.append(f"{plural(len(routes), 'route')}, {with_auth} with auth")
+    if inactive:
+        lines.append("")
+        lines.append(
+            f"{plural(len(inactive), 'route')} not live with default settings "
+            "(a setting in [tool.traceaudit.values] turns them on):"
+        )
+        lines += _table(["METHOD", "PATH", "HANDLER", "AUTH", "FLAGS"], rows(inactive))
     return "\n".join(lines) + "\n"
 
 
