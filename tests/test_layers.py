@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "globs": set(),
     "directives": set(),
     "vcs": set(),
+    "sandbox": set(),
     "refs": {"model"},
     "config": {"model", "globs"},
     "discover": {"model", "config", "globs"},
@@ -35,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"model"},
     "audit": {
         "__init__", "model", "config", "discover", "specs", "pysource", "routes", "trace",
-        "policy",
+        "policy", "sandbox",
     },
     "cli": {
         "__init__", "model", "config", "discover", "audit", "report", "trace", "policy", "vcs",

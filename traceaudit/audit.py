@@ -12,7 +12,6 @@ import hashlib
 import os
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -36,6 +35,7 @@ from traceaudit.model import (
 from traceaudit.policy import decide
 from traceaudit.pysource import ModuleFacts, failed_module, scan_module
 from traceaudit.routes import module_names, resolve_routes
+from traceaudit.sandbox import Failure, Workers, run_tasks, with_stack
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
 from traceaudit.trace import CheckContext, TraceGraph, run_checks, selected_rules
 
@@ -129,11 +129,42 @@ def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skippe
     return scan_module(source, rel, module, config)
 
 
-def _map(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(func, items, chunksize=32))
-    return [func(item) for item in items]
+def _scan_file_in_full(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skipped:
+    """Like :func:`_scan_file`, with the code facts the prefilter would have skipped."""
+    root, rel, module, is_test, config = args
+    try:
+        source, error = _read_python(Path(root), rel, config)
+    except Unreadable as exc:
+        return Skipped(rel, exc.reason)
+    if source is None:
+        return failed_module(rel, module, error or "unreadable", is_test)
+    return scan_module(source, rel, module, config, force_code=True)
+
+
+def _map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    budget: float,
+    on_failure: Callable[[T, Failure], R],
+) -> list[R]:
+    """``func`` per file in supervised workers (a crash or a stall is that file's)."""
+    workers = jobs if jobs > 1 and len(items) >= PARALLEL_THRESHOLD else 1
+    return run_tasks(func, items, workers=workers, budget=budget, on_failure=on_failure)
+
+
+def _spec_failed(args: tuple[str, str, Config], why: Failure) -> SpecDoc | Skipped:
+    rel = args[1]
+    if why.kind == "timeout":
+        return Skipped(rel, why.detail)
+    return SpecDoc(rel, Path(rel).stem, (), (), (), error=why.detail)
+
+
+def _code_failed(args: tuple[str, str, str, bool, Config], why: Failure) -> ModuleFacts | Skipped:
+    _, rel, module, is_test, _ = args
+    if why.kind == "timeout":
+        return Skipped(rel, why.detail)
+    return failed_module(rel, module, why.detail, is_test)
 
 
 def default_jobs() -> int:
@@ -149,31 +180,40 @@ def load_project(
     root = str(Path(config.root).resolve())
     read: list[SpecDoc | Skipped] = []
     if with_specs:
-        read += _map(_parse_spec_file, [(root, p, config) for p in found.spec_files], jobs)
-        read += _map(_parse_contract_file, [(root, p, config) for p in found.contract_files], jobs)
+        budget = config.file_time_budget
+        specs = [(root, p, config) for p in found.spec_files]
+        read += _map(_parse_spec_file, specs, jobs, budget, _spec_failed)
+        contracts = [(root, p, config) for p in found.contract_files]
+        read += _map(_parse_contract_file, contracts, jobs, budget, _spec_failed)
     all_py: list[tuple[str, bool]] = []
     if with_code:
         all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
     names = module_names([p for p, _ in all_py])
-    scanned = _map(_scan_file, [(root, p, names[p], t, config) for p, t in all_py], jobs)
+    tasks = [(root, p, names[p], t, config) for p, t in all_py]
+    scanned = _map(_scan_file, tasks, jobs, config.file_time_budget, _code_failed)
     docs = [d for d in read if isinstance(d, SpecDoc)]
     modules = [m for m in scanned if isinstance(m, ModuleFacts)]
     skipped = list(found.skipped) + [
         (s.path, s.reason) for s in [*read, *scanned] if isinstance(s, Skipped)
-    ]
+    ] + [(m.path, m.unread) for m in modules if m.unread is not None]
     app_modules = [m for m in modules if not m.is_test]
 
-    def rescan(path: str) -> ModuleFacts | None:
-        """The full code facts of a file the prefilter ruled out (read on demand)."""
-        try:
-            source, _ = _read_python(Path(root), path, config)
-        except Unreadable:
-            return None
-        if source is None:
-            return None
-        return scan_module(source, path, names[path], config, force_code=True)
+    # A file the prefilter ruled out is read in full on demand, in a worker like the rest;
+    # the whole resolution walks deep facts (a 3,000-term prefix) with the known stack budget.
+    with Workers(
+        _scan_file_in_full, workers=1, budget=config.file_time_budget, on_failure=_code_failed
+    ) as rescanner:
 
-    resolution = resolve_routes(app_modules, config, rescan)
+        def rescan(path: str) -> ModuleFacts | None:
+            (got,) = rescanner.map([(root, path, names[path], False, config)])
+            if isinstance(got, Skipped):
+                skipped.append((got.path, got.reason))
+                return None
+            if got.parse_error is not None:
+                return None
+            return got
+
+        resolution = with_stack(lambda: resolve_routes(app_modules, config, rescan))
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     parse_errors = tuple(
         sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)

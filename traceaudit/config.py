@@ -264,6 +264,12 @@ def _size(value: object) -> int:
     return value
 
 
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 86400:
+        raise ConfigError(f"must be a number of seconds between 0 and 86400, got {_got(value)}")
+    return float(value)
+
+
 _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "spec": ("spec_roots", _str_list),
     "specs": ("spec_roots", _str_list),
@@ -281,6 +287,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "disable": ("disable", _str_list),
     "severity": ("severity", _severities),
     "max-file-size": ("max_file_size", _size),
+    "file-time-budget": ("file_time_budget", _seconds),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "per-file-severity": ("per_file_severity", _per_file_severity),
     "waivers": ("waivers", _waivers),

@@ -513,6 +513,7 @@ DEFAULT_ID_PATTERN = (
 )
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB
+DEFAULT_FILE_TIME_BUDGET = 30.0  # seconds
 
 DEFAULT_SPEC_ROOTS = ("specs", "spec", "docs/specs", ".kiro/specs", ".specify")
 
@@ -566,6 +567,7 @@ class Config:
     disable: tuple[str, ...] = ()  # rule codes or names switched off
     severity: tuple[tuple[str, Severity], ...] = ()  # per-rule overrides
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is skipped (TA013)
+    file_time_budget: float = DEFAULT_FILE_TIME_BUDGET  # seconds per file; then skipped (TA013)
     # where each user-given setting came from, for messages: ("spec_roots", "--spec")
     origins: tuple[tuple[str, str], ...] = ()
 

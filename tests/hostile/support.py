@@ -34,11 +34,15 @@ def sentinel() -> dict[str, str]:
 '''
 
 
-def router(pre: str = "", post: str = "", *, path: str = "/hostile") -> str:
-    """A FastAPI module: ``pre`` above the route, ``post`` below it."""
+def router(
+    pre: str = "", post: str = "", *, path: str = "/hostile", decorator: str | None = None
+) -> str:
+    """A FastAPI module: ``pre`` above the route (line 4), the route's decorator on the
+    line after it, ``post`` below the handler."""
+    deco = decorator or f'@app.get("{path}")'
     return (
         f"from fastapi import FastAPI\n\napp = FastAPI()\n{pre}\n\n"
-        f'@app.get("{path}")\ndef hostile() -> dict[str, str]:\n    """Implements SEN-001."""\n'
+        f'{deco}\ndef hostile() -> dict[str, str]:\n    """Implements SEN-001."""\n'
         f"    return {{}}\n{post}"
     )
 

@@ -405,6 +405,9 @@ class ModuleFacts:
     # apps this file tells a server to serve: "pkg.main:app", "pkg.main:create_app()"
     serve_hints: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()  # "# traceaudit: ignore[...] -- why" comments
+    # why the code facts are missing from a file CPython accepts (LibCST cannot read it):
+    # its references are kept, the file is a TA013 note
+    unread: str | None = None
 
 
 def render(expr: Expr | None) -> str:

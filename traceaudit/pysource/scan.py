@@ -38,6 +38,7 @@ from traceaudit.model import Config, Location
 from traceaudit.pysource import citations
 from traceaudit.pysource import facts as pf
 from traceaudit.pysource.citations import ExtractRefs
+from traceaudit.pysource.depth import cpython_refusal
 from traceaudit.pysource.prefilter import (
     ast_defs,
     is_package,
@@ -118,6 +119,13 @@ def scan_module(
     pre-filter) gives CPython's line numbers.
     """
     source = normalize_newlines(source)
+    refused = cpython_refusal(source)  # before any recursive parser sees the file
+    if refused is not None:
+        line, column, message = refused
+        return pf.ModuleFacts(
+            path, module, is_package(path), is_test_path(path), scanned=False,
+            parse_error=(Location(path, line, column), message),
+        )  # fmt: skip
     facts = _scan_module(
         source, path, module, config, extract_refs=extract_refs, force_code=force_code
     )
@@ -172,36 +180,60 @@ def _scan_module(
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return pf.ModuleFacts(
-            path,
-            module,
-            is_pkg,
-            is_test,
-            scanned=False,
-            parse_error=_syntax_error(source, path, exc),
-        )
+        return _libcst_failed(source, base, regex, extract_refs, exc.message.split("\n")[0], exc)
     except Exception as exc:  # the parser must never take the audit down
-        return pf.ModuleFacts(
-            path, module, is_pkg, is_test, scanned=False,
-            parse_error=(Location(path, 1), f"cannot parse: {exc}"),
-        )  # fmt: skip
+        return _libcst_failed(source, base, regex, extract_refs, f"{type(exc).__name__}: {exc}")
     try:
         scanner = _Scanner(tree, path, regex, extract_refs)
         body = scanner.module_body() if want_code else () if is_test else light_defs(source)
         refs = scanner.references() if want_refs else ()
-    except RecursionError:
-        return pf.ModuleFacts(
-            path, module, is_pkg, is_test, scanned=False,
-            parse_error=(Location(path, 1), "code too deeply nested to analyse"),
-        )  # fmt: skip
+    except (RecursionError, MemoryError) as exc:
+        why = f"too deeply nested for its analysis ({type(exc).__name__})"
+        return _libcst_failed(source, base, regex, extract_refs, why)
     except Exception as exc:  # a bug here must not take the audit down
-        return pf.ModuleFacts(
-            path, module, is_pkg, is_test, scanned=False,
-            parse_error=(Location(path, 1), f"internal error while analysing: {exc!r}"),
-        )  # fmt: skip
+        why = f"an internal error in its analysis ({type(exc).__name__}: {exc})"
+        return _libcst_failed(source, base, regex, extract_refs, why)
     return pf.ModuleFacts(
         base.path, base.module, is_pkg, is_test, scanned=want_code, body=body, refs=refs
     )
+
+
+def _libcst_failed(
+    source: str,
+    base: pf.ModuleFacts,
+    regex: re.Pattern[str],
+    extract_refs: ExtractRefs,
+    why: str,
+    error: cst.ParserSyntaxError | None = None,
+) -> pf.ModuleFacts:
+    """LibCST could not read the file: CPython's verdict decides what that means.
+
+    CPython refuses it too: a TA000 at CPython's line (or LibCST's when CPython has
+    none). CPython accepts it: not a syntax error, so no TA000; the references are
+    read with ``ast`` and the file is a TA013 note saying its routes are not audited.
+    """
+    path = base.path
+    try:
+        syntax = ast.parse(source)
+    except SyntaxError as err:
+        if err.lineno:
+            where = Location(path, err.lineno, max(1, err.offset or 1))
+            return replace(base, scanned=False, parse_error=(where, err.msg))
+        if error is not None:
+            return replace(base, scanned=False, parse_error=_syntax_error(source, path, error))
+        return replace(base, scanned=False, parse_error=(Location(path, 1), err.msg))
+    except (ValueError, RecursionError, MemoryError) as err:
+        if error is not None:
+            return replace(base, scanned=False, parse_error=_syntax_error(source, path, error))
+        return replace(base, scanned=False, parse_error=(Location(path, 1), f"{why}; CPython "
+                       f"cannot compile it either ({type(err).__name__})"))  # fmt: skip
+    body = () if base.is_test else ast_defs(syntax)
+    refs = citations.references_fast(source, path, base.is_test, regex, extract_refs, syntax)
+    return replace(
+        base, scanned=False, body=body, refs=refs or (),
+        unread=f"LibCST cannot read it ({why}) though CPython can: its references are audited, "
+        "its routes are not",
+    )  # fmt: skip
 
 
 def _syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> tuple[Location, str]:

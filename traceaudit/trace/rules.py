@@ -144,9 +144,12 @@ RULES: tuple[Rule, ...] = (
         "TA013", "skipped-file", N, "A file that was not read: not a regular file, over a limit.",
         "A file that would be audited was not read: it is not a regular file (a FIFO, socket "
         "or device), a symbolic link loop, a dangling link or a link out of the root, a "
-        "folder that cannot be read, or a file over `max-file-size`.",
-        "Replace it with a regular file inside the project, or raise `max-file-size` if a "
-        "large file must be audited.",
+        "folder that cannot be read, or a file over `max-file-size` or `file-time-budget`; "
+        "or valid Python that LibCST cannot read, whose references are audited but not its "
+        "routes.",
+        "Replace it with a regular file inside the project, raise `max-file-size` or "
+        "`file-time-budget` if a large file must be audited, or simplify code LibCST cannot "
+        "read; `severity = { TA013 = \"error\" }` makes a gate fail on any such file.",
         (_READ,),
     ),
     _rule(

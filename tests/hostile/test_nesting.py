@@ -1,0 +1,168 @@
+"""Deep nesting and long flat code: what CPython refuses is a TA000 at CPython's line,
+found before any recursive parser runs; what CPython compiles is read, routes kept;
+a parser that still crashes or stalls costs one file, never the audit."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.support import (
+    codes_on,
+    findings_on,
+    reference_lines,
+    route_lines,
+    router,
+    run_audit,
+    sentinel_audited,
+    sentinel_project,
+    write,
+)
+from traceaudit import sandbox
+
+BRACKETS = {"paren": ("(", ")"), "list": ("[", "]"), "dict": ('{"k": ', "}"), "call": ("f(", ")"),
+            "subscript": ("x[", "]")}  # fmt: skip
+
+
+def cpython(data: bytes) -> tuple[int, str] | None:
+    """CPython's verdict: None if it compiles, else (line, message)."""
+    try:
+        compile(data, "x.py", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return exc.lineno or 0, exc.msg
+    except (RecursionError, MemoryError):
+        return -1, "too complex"
+    return None
+
+
+def audit_one(tmp_path: Path, text: str) -> tuple[object, bytes]:
+    data = write(sentinel_project(tmp_path), "app/hostile.py", text).read_bytes()
+    result = run_audit(tmp_path)
+    assert sentinel_audited(result)
+    return result, data
+
+
+@pytest.mark.parametrize("kind", sorted(BRACKETS))
+@pytest.mark.parametrize("depth", [200, 201, 1300, 100_000])
+def test_nested_brackets(tmp_path: Path, kind: str, depth: int) -> None:
+    o, c = BRACKETS[kind]
+    result, data = audit_one(tmp_path, router(f"DATA = {o * depth}1{c * depth}"))
+    verdict = cpython(data)
+    found = findings_on(result, "app/hostile.py")  # type: ignore[arg-type]
+    if verdict is None:
+        assert found == [] and route_lines(result, "app/hostile.py") == [6]  # type: ignore[arg-type]
+    else:
+        assert [f.rule.code for f in found] == ["TA000"]
+        if verdict[0] > 0:
+            assert found[0].location.line == verdict[0]
+            assert "too many nested parentheses" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("levels", "head"),
+    [(99, "if x:"), (100, "if x:"), (20, "for i in y:"), (21, "for i in y:"), (21, "with a:")],
+)
+def test_nested_statements(tmp_path: Path, levels: int, head: str) -> None:
+    nest = "\n".join("    " * i + head for i in range(levels)) + "\n" + "    " * levels + "pass"
+    result, data = audit_one(tmp_path, router(nest))
+    verdict = cpython(data)
+    codes = codes_on(result, "app/hostile.py")  # type: ignore[arg-type]
+    if verdict is None:
+        assert codes == []
+    else:
+        (found,) = findings_on(result, "app/hostile.py")  # type: ignore[arg-type]
+        assert (found.rule.code, found.location.line) == ("TA000", verdict[0])
+        assert verdict[1] in found.message
+
+
+def test_nul_byte_is_cpythons_error(tmp_path: Path) -> None:
+    result, _ = audit_one(tmp_path, router("# a\x00b"))
+    (found,) = findings_on(result, "app/hostile.py")  # type: ignore[arg-type]
+    assert found.rule.code == "TA000" and "null bytes" in found.message
+
+
+@pytest.mark.parametrize(
+    ("name", "pre", "decorator"),
+    [
+        ("492-term prefix", 'P = "/hostile"' + ' + ""' * 491, "@app.get(P)"),
+        ("500 chained calls", "Q = a" + ".b()" * 500, None),
+        ("1,000 concatenated strings", "T = (" + " ".join(['"a"'] * 1000) + ")", None),
+        ("1,000 concatenated strings in a call", "f(" + " ".join(['"a"'] * 1000) + ")", None),
+        (
+            "an elif chain of 1,000",
+            "if x == 0:\n    y = 0\n"
+            + "".join(f"elif x == {i}:\n    y = {i}\n" for i in range(1, 1000)),
+            None,
+        ),
+        ("10,000 `or` terms", "Q = " + " or ".join(f"v{i}" for i in range(10_000)), None),
+    ],
+)
+def test_long_flat_code_is_read(tmp_path: Path, name: str, pre: str, decorator: str | None) -> None:
+    text = router(pre, decorator=decorator) if decorator else router(pre)
+    result, data = audit_one(tmp_path, text)
+    assert codes_on(result, "app/hostile.py") == [], name  # type: ignore[arg-type]
+    routes = [r.route for r in result.routes if r.route.location.path == "app/hostile.py"]  # type: ignore[attr-defined]
+    assert [r.path for r in routes] == ["/hostile"]
+    assert (
+        routes[0].location.line
+        == data.decode().split("\n").index(decorator or '@app.get("/hostile")') + 1
+    )
+
+
+# -- the sandbox: a native crash and a stall each cost one task -----------------
+
+
+def _task(n: int) -> int:
+    if n == 1:
+        ctypes.string_at(0)  # a segmentation fault, as a native parser's stack overflow
+    if n == 2:
+        os.abort()
+    if n == 3:
+        time.sleep(60)
+    if n == 4:
+        raise RecursionError("deep")
+    return n * 10
+
+
+def test_a_crash_or_stall_costs_one_task() -> None:
+    got = sandbox.run_tasks(
+        _task, [0, 1, 5, 2, 3, 4, 6], workers=2, budget=2,
+        on_failure=lambda item, why: f"{item}:{why.kind}",
+    )  # fmt: skip
+    assert got == [0, "1:crash", 50, "2:crash", "3:timeout", "4:error", 60]
+
+
+def test_recursion_runs_with_the_known_stack_budget() -> None:
+    def deep(n: int) -> int:
+        return 0 if n == 0 else 1 + deep(n - 1)
+
+    assert sandbox.with_stack(lambda: deep(20_000)) == 20_000
+    with pytest.raises(RecursionError):
+        deep(20_000)
+
+
+def test_the_time_budget_makes_a_stalled_file_a_note(tmp_path: Path) -> None:
+    root = sentinel_project(tmp_path)
+    write(
+        root, "pyproject.toml", '[tool.traceaudit]\nfile-time-budget = 2\nid-pattern = "(a|aa)+b"\n'
+    )
+    write(root, "app/redos.py", router(post='def g():\n    """' + "a" * 60 + '"""\n'))
+    result = run_audit(root)
+    (found,) = findings_on(result, "app/redos.py")  # type: ignore[arg-type]
+    assert found.rule.code == "TA013" and "time budget of 2 s" in found.message
+    assert route_lines(result, "sentinel/main.py") == [6]
+
+
+def test_valid_python_libcst_cannot_read_is_a_note_not_a_ta000(tmp_path: Path) -> None:
+    text = router(
+        "T = (" + " ".join(['"a"'] * 10_000) + ")", post='def g():\n    """Implements SEN-001."""\n'
+    )
+    result, data = audit_one(tmp_path, text)
+    assert cpython(data) is None
+    (found,) = findings_on(result, "app/hostile.py")  # type: ignore[arg-type]
+    assert found.rule.code == "TA013" and "CPython can" in found.message
+    assert reference_lines(result, "app/hostile.py") == [8, 11]  # type: ignore[arg-type]
