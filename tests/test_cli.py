@@ -65,6 +65,18 @@ def test_output_file_and_summary_on_stderr(
     assert {f["code"] for f in data["findings"]} >= {"TA000", "TA001", "TA002", "TA003"}
 
 
+def test_spec_roots_found_by_content_are_named_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = FIXTURES / "patterns/discovery-by-content"
+    code, _, err = run(["run", str(project), "-o", str(tmp_path / "r.json"), "--exit-zero"], capsys)
+    assert code == 0
+    assert err.rstrip().split("\n")[-1] == (
+        "traceaudit: spec roots: API_REFERENCE.md (by content: API reference); docs (by content: "
+        "1 BMAD story file, 1 OpenAPI document in a fence, 1 PRD requirements list)"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

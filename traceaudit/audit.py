@@ -255,7 +255,9 @@ def _summaries(
         mine = per.get(doc.path, [])
         countable = [r for r in mine if r.status in COUNTABLE]
         implemented = [r for r in countable if r.status is ReqStatus.IMPLEMENTED]
-        out.append(SpecSummary(doc.path, doc.title, len(mine), len(implemented), len(countable)))
+        out.append(
+            SpecSummary(doc.path, doc.title, len(mine), len(implemented), len(countable), doc.role)
+        )
     return tuple(out)
 
 
@@ -290,7 +292,23 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         findings=findings,
         rules=rules,
         provenance=provenance,
+        spec_roots=_spec_roots(project),
     )
+
+
+def _spec_roots(project: Project) -> tuple[tuple[str, str], ...]:
+    """The spec roots discovery chose and why, without those holding only templates (an
+    agent tool's workflow prompts look like specs and define nothing)."""
+    out: list[tuple[str, str]] = []
+    for root, why in project.discovery.spec_reasons:
+        mine = [d for d in project.docs if d.path == root or d.path.startswith(root + "/")]
+        roles = {d.role for d in mine}
+        if why.startswith("by content") and roles == {"template"}:
+            continue
+        if roles and roles <= {"report", "record", "notes"}:
+            why += f"; read as {' and '.join(sorted(roles))}: mentions only"
+        out.append((root, why))
+    return tuple(out)
 
 
 def audit(

@@ -539,6 +539,10 @@ def run(
     written = [p for p in (output, *(p for _, p in writes)) if p not in (None, "-")]
     if written and not quiet:
         click.echo(f"traceaudit: {summary_line(result)} -> {', '.join(written)}", err=True)
+        if any(not why.startswith("named ") for _, why in result.spec_roots):
+            # roots found by their content: say which and why
+            roots = "; ".join(f"{p} ({why})" for p, why in result.spec_roots)
+            click.echo(f"traceaudit: spec roots: {roots}", err=True)
     coverage_gate = [r for r in reasons if r.startswith("coverage ")]
     if coverage_gate and not exit_zero:
         click.echo(f"traceaudit: failing: {coverage_gate[0]}", err=True)

@@ -68,6 +68,8 @@ class Discovery:
     python_files: tuple[str, ...]  # application code
     test_files: tuple[str, ...]  # tests: references only
     skipped: tuple[tuple[str, str], ...] = ()  # (path, why it is not read), sorted
+    # (spec root, why it was chosen): "named like a spec folder", "4 BMAD story files" ...
+    spec_reasons: tuple[tuple[str, str], ...] = ()
 
 
 def is_test_path(rel: str) -> bool:
@@ -392,15 +394,19 @@ def discover(config: Config) -> Discovery:
         raise DiscoveryError(f"not a directory: {config.root}")
     walker = _Walker(root, config.exclude, config.max_file_size)
     bmad = False
+    reasons: list[tuple[str, str]] = []
     if config.spec_roots:
         where = config.origin("spec_roots", "spec")
         spec_roots = tuple(relative_root(root, s, where) for s in config.spec_roots)
+        reasons = [(r or ".", f"named by {where}") for r in spec_roots]
     else:
         found_roots = (walker.root_of(r) for r in DEFAULT_SPEC_ROOTS)
         spec_roots = tuple(dict.fromkeys(r for r in found_roots if r is not None))
+        reasons = [(r, "named like a spec folder") for r in spec_roots]
         bmad = not spec_roots and _has_bmad_prd(root / "docs")
         if bmad:
             spec_roots = ("docs",)
+            reasons = [("docs", "a BMAD docs folder with a PRD: its PRD, epics and stories")]
     where = config.origin("code_roots", "code")
     code_roots = tuple(relative_root(root, c, where) for c in config.code_roots) or ("",)
     where = config.origin("openapi", "openapi")
@@ -431,12 +437,34 @@ def discover(config: Config) -> Discovery:
 
     python_files: set[str] = set()
     test_files: set[str] = set()
+    everything: list[str] = []
     for code_root in code_roots:
-        for rel in walker.walk(code_root, ignore):
-            if rel.endswith(".py"):
+        files = walker.walk(code_root, ignore)
+        if not code_root:
+            everything = files
+        for rel in files:
+            if rel.endswith(".py") and (code_root or not _in_hidden_folder(rel)):
                 (test_files if is_test_path(rel) else python_files).add(rel)
         wanted.update(
             rel for rel in walker.problems if _within_rel(code_root, rel) and rel.endswith(".py")
+        )
+    if not config.spec_roots:
+        # Zero configuration: specs are also recognised by their content, wherever they
+        # live (docs/stories/, _bmad-output/, an API reference at the root ...).
+        if not everything:
+            everything = walker.walk("", ignore)
+        found = _by_content(root, everything, spec_files, config.max_file_size)
+        for rel in found:
+            spec_files.add(rel)
+        reasons += _content_roots(found)
+        spec_roots = tuple(dict.fromkeys([*spec_roots, *(r for r, _ in reasons)]))
+        contracts.update(
+            rel
+            for rel in everything
+            if rel.lower().endswith(OPENAPI_SUFFIXES)
+            and _names_contract(rel)
+            and not _in_hidden_folder(rel)
+            and not is_test_path(rel)
         )
     skipped = sorted(
         (rel, reason)
@@ -453,6 +481,7 @@ def discover(config: Config) -> Discovery:
         python_files=tuple(sorted(python_files)),
         test_files=tuple(sorted(test_files)),
         skipped=tuple(skipped),
+        spec_reasons=tuple(reasons),
     )
 
 
@@ -485,3 +514,150 @@ def _looks_like_contract(rel: str) -> bool:
         or "openapi" in stem
         or "swagger" in stem
     )
+
+
+# --------------------------------------------------------------------------
+# Specs recognised by their content (zero configuration)
+# --------------------------------------------------------------------------
+
+_METHOD_WORD = r"(?:GET|POST|PUT|PATCH|DELETE)"
+_SIGNATURES: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    # (what the file is, a pattern of its lines, how many lines it takes)
+    ("BMAD story file", re.compile(r"(?m)^#\s+Story\s+\d+(?:\.\d+)+\b"), 1),
+    ("spec-kit feature spec", re.compile(r"(?m)^\*\*Feature Branch\*\*\s*:"), 1),
+    (
+        "EARS requirements",
+        re.compile(r"(?m)^\s*(?:\d+[.)]|[-*])\s+.*\b(?:WHEN|IF|WHILE|WHERE|THE)\b.*\bSHALL\b"),
+        3,
+    ),
+    (
+        "PRD requirements list",
+        re.compile(r"(?m)^\s*(?:[-*]\s+)?\**(?:FR|NFR)-?\d+(?:\.\d+)?\**\s*[:：]"),
+        3,
+    ),
+    ("epic with stories", re.compile(r"(?m)^#{2,4}\s+Story\s+\d+\.\d+\b"), 2),
+    (
+        "API reference",
+        re.compile(
+            rf"(?m)^(?:#{{2,5}}\s+[\W\d.]*\**`?{_METHOD_WORD}`?\**\s+`?/"
+            rf"|\s*[-*]\s+\**`?{_METHOD_WORD}\**\s+/"
+            rf"|\s*[-*]?\s*\*\*{_METHOD_WORD}\*\*\s+`/"
+            rf"|\|\s*`?{_METHOD_WORD}`?\s*\|\s*`?/"
+            rf"|\|\s*`?{_METHOD_WORD}\s+/)"
+        ),
+        3,
+    ),
+    ("OpenAPI document in a fence", re.compile(r"(?m)^```\s*ya?ml\s*\n(?:#.*\n)*openapi\s*:"), 1),
+)  # fmt: skip
+_EARS_OWNER = re.compile(r"(?mi)^#{2,4}\s+(?:Requirement|需求|要件|요구사항)\s*\d+")
+_STORY_PARTS = (
+    re.compile(r"(?mi)^#{2,3}\s+Acceptance\s+Criteria\b"),
+    re.compile(r"(?mi)^#{2,3}\s+Tasks\b"),
+)
+_CONTENT_SAMPLE = 256 * 1024  # bytes of a file looked at to recognise it
+
+
+def _in_hidden_folder(rel: str) -> bool:
+    """Under a folder whose name starts with a dot (.claude/, .github/, .kiro/ ...): the
+    tooling's files, not the project's code or documents."""
+    return any(p.startswith(".") for p in PurePosixPath(rel).parts[:-1])
+
+
+def _names_contract(rel: str) -> bool:
+    """An OpenAPI file beside a service's code: named openapi* or swagger*."""
+    stem = PurePosixPath(rel.lower()).stem
+    return stem.startswith(("openapi", "swagger")) or stem.endswith(("openapi", "swagger"))
+
+
+_GENERATED = re.compile(
+    r"(?i)\A(?:.*\n){0,4}.*\b(?:generated\s+by|auto-?generated|do\s+not\s+edit)\b"
+    r"|\A\s*#{1,2}\s+traceaudit\b"  # a report of this tool, kept in the repository
+)
+
+
+def spec_signature(text: str) -> str | None:
+    """What a Markdown text is, when its content has the shape of a spec; else None.
+    A generated document (API docs built from the code, traceaudit's own Markdown
+    report) is never one."""
+    if _GENERATED.match(text):
+        return None
+    for name, pattern, needed in _SIGNATURES:
+        hits = len(pattern.findall(text))
+        if hits < needed:
+            continue
+        if name == "BMAD story file" and not all(p.search(text) for p in _STORY_PARTS):
+            continue
+        if name == "EARS requirements" and not _EARS_OWNER.search(text):
+            continue
+        return name
+    return None
+
+
+def _by_content(root: Path, files: list[str], taken: set[str], limit: int) -> dict[str, str]:
+    """Markdown files not read yet whose content is a spec's: rel -> what."""
+    found: dict[str, str] = {}
+    for rel in files:
+        if (
+            not _is_spec_file(rel)
+            or rel in taken
+            or _in_hidden_folder(rel)
+            or is_test_path(rel)
+        ):
+            continue
+        try:
+            data = read_file(root, rel, limit)
+        except Unreadable:
+            continue
+        what = spec_signature(data[:_CONTENT_SAMPLE].decode("utf-8", "replace"))
+        if what is not None:
+            found[rel] = what
+    return found
+
+
+def _content_roots(found: dict[str, str]) -> list[tuple[str, str]]:
+    """The spec roots content discovery chose, and why: a folder when it holds several
+    such files, else the file itself; the roots under one top folder are that folder when
+    there are three or more of them (``_bmad-output: 39 BMAD story files, ...``)."""
+    by_folder: dict[str, list[str]] = {}
+    for rel in sorted(found):
+        by_folder.setdefault(str(PurePosixPath(rel).parent), []).append(rel)
+    roots: dict[str, list[str]] = {}
+    for folder, rels in sorted(by_folder.items()):
+        if len(rels) > 1 and folder != ".":
+            roots[folder] = rels
+        else:
+            roots.update((rel, [rel]) for rel in rels)
+    by_top: dict[str, list[str]] = {}
+    for root in roots:
+        parts = PurePosixPath(root).parts
+        by_top.setdefault(parts[0] if len(parts) > 1 else root, []).append(root)
+    out: list[tuple[str, str]] = []
+    for top, members in sorted(by_top.items()):
+        groups = [top] if len(members) >= 3 else members
+        for root in groups:
+            rels = [r for m in members if m == root or top == root for r in roots[m]]
+            if root != top or len(members) < 3:
+                rels = roots[root]
+            out.append((root, "by content: " + _what(found, rels)))
+    return out
+
+
+def _what(found: dict[str, str], rels: list[str]) -> str:
+    """ "4 BMAD story files, 1 API reference" (or the one file's kind)."""
+    if len(rels) == 1:
+        return found[rels[0]]
+    kinds: dict[str, int] = {}
+    for rel in rels:
+        kinds[found[rel]] = kinds.get(found[rel], 0) + 1
+    return ", ".join(
+        f"{n} {_PLURALS.get(kind, kind + 's') if n > 1 else kind}"
+        for kind, n in sorted(kinds.items())
+    )
+
+
+_PLURALS = {
+    "PRD requirements list": "PRD requirements lists",
+    "epic with stories": "epics with stories",
+    "OpenAPI document in a fence": "OpenAPI documents in fences",
+    "EARS requirements": "EARS requirements files",
+}

@@ -419,6 +419,7 @@ class SpecSummary:
     requirements: int
     implemented: int
     countable: int  # requirements that can be implemented or not
+    role: str = "spec"  # what the file is (SpecDoc.role): spec, tasks, report, notes ...
 
     @property
     def coverage(self) -> float:
@@ -481,6 +482,9 @@ class AuditResult:
     rules: tuple[Rule, ...] = field(default=())
     comparison: Comparison | None = None
     provenance: Provenance | None = None
+    # the spec roots read and why each was chosen ("named like a spec folder",
+    # "by content: 4 BMAD story files", "named by --spec")
+    spec_roots: tuple[tuple[str, str], ...] = ()
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

@@ -35,6 +35,7 @@ def test_json_tiny_exact() -> None:
             "spec_files": 1,
             "declared_endpoints": 1,
         },
+        "spec_roots": [],
         "spec_files": [
             {
                 "path": "specs/a.md",
@@ -43,6 +44,7 @@ def test_json_tiny_exact() -> None:
                 "implemented": 0,
                 "coverage": 0.0,
                 "countable": 1,
+                "role": "spec",
             }
         ],
         "requirements": [
@@ -154,6 +156,7 @@ def test_json_key_order_and_format() -> None:
         "schema_version",
         "tool",
         "summary",
+        "spec_roots",
         "spec_files",
         "requirements",
         "declared_endpoints",

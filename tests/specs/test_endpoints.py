@@ -137,7 +137,7 @@ def test_http_request_line_in_an_http_fence_declares_the_path() -> None:
     doc = parse(
         """
         ```http
-        GET /api/items?page=2 HTTP/1.1
+        GET /api/items HTTP/1.1
         Authorization: Bearer abc
 
         HTTP/1.1 200 OK
@@ -146,6 +146,12 @@ def test_http_request_line_in_an_http_fence_declares_the_path() -> None:
     )
     assert eps(doc) == [("GET", "/api/items", 2, "fence")]
     assert doc.endpoints[0].statuses == (200,)
+
+
+def test_an_example_request_with_query_values_only_mentions_the_path() -> None:
+    doc = parse("```http\nGET /api/items?page=2 HTTP/1.1\n```\n")
+    assert eps(doc) == []
+    assert [(e.method, e.path) for e in doc.mentions] == [("GET", "/api/items")]
 
 
 def test_given_when_then_prose_names_an_endpoint() -> None:

@@ -261,6 +261,7 @@ def _spec_file_obj(s: SpecSummary) -> JsonObj:
         "implemented": s.implemented,
         "coverage": round1(s.coverage) if s.countable else None,  # nothing to count: n/a
         "countable": s.countable,
+        "role": s.role,
     }
 
 
@@ -274,6 +275,7 @@ def json_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.version},
         "summary": summary_obj(result),
+        "spec_roots": [{"path": p, "reason": why} for p, why in result.spec_roots],
         "spec_files": [_spec_file_obj(s) for s in sorted(result.spec_files, key=lambda s: s.path)],
         "requirements": [
             _requirement_obj(r, by_req.get(r.requirement.key, []))

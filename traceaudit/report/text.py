@@ -86,8 +86,15 @@ def text_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -
         compared = comparison_line(result)
         if compared:
             lines.append(compared)
+    if any(not why.startswith("named ") for _, why in result.spec_roots):
+        lines.append(spec_roots_line(result))  # roots found by their content: which and why
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def spec_roots_line(result: AuditResult) -> str:
+    """``spec roots: docs/stories (by content: 4 BMAD story files); specs (named ...)``."""
+    return "spec roots: " + "; ".join(f"{p} ({why})" for p, why in result.spec_roots)
 
 
 def statistics_text(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:

@@ -60,11 +60,21 @@ _STATEMENT_AUTH = re.compile(
     r"(?i)\b(?:auth\w*|jwts?|bearer|tokens?|login|logged|public|api[\s_-]?keys?)\b"
 )
 # Endpoints that obtain credentials (or never need them): see section_auth.
-_AUTH_ENTRY = re.compile(
+AUTH_ENTRY = re.compile(
     r"(?i)/(?:auth|login|logout|sign-?in|sign-?up|register|registration|tokens?|refresh|"
     r"forgot[\w-]*|reset[\w-]*|verify[\w-]*|oauth\w*|callback|health\w*|ping|docs|redoc|"
     r"openapi[\w.]*)(?![\w-])"
 )
+# Probes at the root of a service: /ready, /live (a path /orders/live is no probe).
+_PROBE = re.compile(r"(?i)^/(?:ready|readiness|live|liveness)/?$")
+
+
+def needs_no_credentials(path: str) -> bool:
+    """Endpoints that obtain credentials (login, token, sign-up ...) or that probes and
+    docs call: a document-wide "requires auth" never meant them."""
+    return bool(AUTH_ENTRY.search(path) or _PROBE.match(path))
+
+
 # A statement must say something about access, not just mention the word.
 _STATEMENT_VERB = re.compile(
     r"(?i)\b(?:require[sd]?|requiring|needs?|must|protected|secured|authenticated|public|"
@@ -87,6 +97,7 @@ class Draft:
     heading: int | None = None  # the heading this endpoint makes a section requirement of
     out_of_scope: bool = False
     host: str | None = None  # the host of a full URL ("http://localhost:3000")
+    query: bool = False  # written with concrete query values: an example request
     mention: str = ""  # why this names an endpoint without declaring it (an example ...)
     hints: tuple[str, ...] = ()  # how to resolve a relative path (see resolve_hints)
 
@@ -106,6 +117,11 @@ class Evidence:
 
     auth: list[tuple[int, str]] = field(default_factory=list)
     statuses: list[tuple[int, set[int]]] = field(default_factory=list)
+
+
+def _draft(f: Found, line: int, source: str, scope: tuple[int, int]) -> Draft:
+    """A draft for what a recogniser found, with how it was written (host, query)."""
+    return Draft(f.method, f.path, line, source, scope, host=f.host, query=f.query)
 
 
 def _add(eps: list[Draft], seen: set[tuple[str, str, int]], ep: Draft) -> Draft | None:
@@ -133,9 +149,9 @@ def find_endpoints(
 
     for k, head in enumerate(blocks.headings):
         for f in endpoints_anywhere(head.title):
-            ep = _add(
-                eps, seen, Draft(f.method, f.path, head.line, "heading", (head.line, head.end))
-            )
+            draft = Draft(f.method, f.path, head.line, "heading", (head.line, head.end))
+            draft.query = f.query
+            ep = _add(eps, seen, draft)
             if ep:
                 ep.heading = k
                 ep.set_auth(auth_parenthetical(head.title[f.end :]))
@@ -153,7 +169,7 @@ def find_endpoints(
             if status is not None:
                 evidence.statuses.append((line, {status}))
             for f in found:
-                draft = Draft(f.method, f.path, line, "table", (line, line), host=f.host)
+                draft = _draft(f, line, "table", (line, line))
                 ep = _add(eps, seen, draft)
                 if ep is None:
                     continue
@@ -174,7 +190,7 @@ def find_endpoints(
         diagram = is_diagram(fence.lines)
         for line, text in fence.lines:
             for f in fence_endpoint(text):
-                draft = Draft(f.method, f.path, line, "fence", (line, line), host=f.host)
+                draft = _draft(f, line, "fence", (line, line))
                 ep = _add(eps, seen, draft)
                 if ep:
                     ep.set_auth(auth_parenthetical(text[f.end :]))
@@ -263,7 +279,7 @@ def _line_endpoints(
         return
 
     def add(f: Found, source: str, scope: tuple[int, int]) -> None:
-        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, source, scope, host=f.host))
+        ep = _add(eps, seen, _draft(f, ln.line, source, scope))
         if ep:
             ep.set_auth(auth_parenthetical(ln.plain[f.end :]))
         found.append(f)
@@ -284,7 +300,8 @@ def _line_endpoints(
     for code in ln.codes:
         for f in endpoint_only(code):
             if (f.method, f.path) not in taken:
-                add(Found(f.method, f.path, len(ln.plain), f.host), "inline", (ln.line, ln.line))
+                found_here = Found(f.method, f.path, len(ln.plain), f.host, f.query)
+                add(found_here, "inline", (ln.line, ln.line))
     taken = {(f.method, f.path) for f in found}
     for f in endpoints_in_prose(ln.plain):
         if (f.method, f.path) not in taken:
@@ -315,7 +332,7 @@ def _scope_fields(
             continue
         item = blocks.items[ln.item] if ln.item is not None else None
         scope = (item.start, item.end) if item is not None else (ln.line, ln.line)
-        ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope, host=f.host))
+        ep = _add(eps, seen, _draft(f, ln.line, "field", scope))
         if ep is not None:
             ep.set_auth(auth_parenthetical(tail))
     for sec, group in by_section.items():
@@ -330,7 +347,7 @@ def _scope_fields(
             else:
                 nxt = group[n + 1][0].line - 1 if n + 1 < len(group) else last
                 scope = (ln.line, max(ln.line, min(nxt, last)))
-            ep = _add(eps, seen, Draft(f.method, f.path, ln.line, "field", scope, host=f.host))
+            ep = _add(eps, seen, _draft(f, ln.line, "field", scope))
             if ep is None:
                 continue
             if len(distinct) == 1 and sec is not None:
@@ -432,7 +449,7 @@ def section_auth(blocks: Blocks, eps: list[Draft]) -> None:
                 if ep.auth is not None or not first <= ep.line <= last:
                     continue
                 free = any(_spares(method, path, ep) for method, path in spared)
-                if required and not free and _AUTH_ENTRY.search(ep.path):
+                if required and not free and AUTH_ENTRY.search(ep.path):
                     continue  # "all endpoints need a token" never meant the login endpoint
                 ep.auth = collapse(sentence)
                 ep.auth_required = (not required) if free else required

@@ -5,11 +5,14 @@ A reader tells a declaration from an example at a glance, and so does this modul
 kept):
 
 - an **example request** has concrete values where a declaration has parameters:
-  ``GET /api/user_abc123/tasks HTTP/1.1``, ``DELETE /api/items/42``;
+  ``GET /api/user_abc123/tasks HTTP/1.1``, ``DELETE /api/items/42``, or query values
+  (``GET /api/burn-status?sessionId=abc-123``, even in a heading);
 - a **full URL** names a host, and in running text or a code block that is an example
   call (``POST http://localhost:3000/api/auth/signup``, Ollama's
   ``POST http://host.docker.internal:11434/api/chat``); endpoint headings, tables and
   list items that write the host are still declarations;
+- an endpoint in a section about an **external service** ("External APIs", "Third-party
+  integrations", "Upstream provider": NewsAPI's ``GET /everything``);
 - labels of a **diagram** and rows of a **performance** or **other-service** table are
   marked by ``endpoints`` itself.
 
@@ -18,7 +21,8 @@ written in full, applied by linking (``trace``), which knows the routes:
 
 - ``base:/api/v1``: a base path stated in prose applies to the paths of its section
   ("**Base URL:** `https://localhost/api/v1`", "All endpoints are prefixed with
-  /api/v1", "Mounted under `/api/v1/buyer-leads/`:");
+  /api/v1", "Mounted under `/api/v1/buyer-leads/`:"); an OpenAPI header in a fence
+  (``servers:`` and no ``paths:``) states it for the whole document;
 - ``file:backend/app/api/v1/orgs.py``: the endpoint's task or list item names the
   router's file ("Implement `POST /orgs`, `GET /orgs` in `backend/app/api/v1/orgs.py`");
 - ``router:user_api_keys``: it names the router ("a POST /test endpoint on the
@@ -70,11 +74,34 @@ def _base_path(url: str) -> str | None:
     return path
 
 
+_SERVER_URL = re.compile(r"(?m)^\s*-?\s*url\s*:\s*['\"]?(?P<url>[^\s'\"]+)")
+_OPENAPI_HEAD = re.compile(r"(?m)^\s*(?:openapi|swagger|servers)\s*:")
+_PATHS_KEY = re.compile(r"(?m)^\s*paths\s*:")
+_EXTERNAL_SECTION = re.compile(
+    r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound)\b"
+)
+
+
+def _fence_bases(blocks: Blocks) -> list[tuple[int, int, str]]:
+    """An OpenAPI header in a fence (servers, no paths: "## Base Configuration") gives
+    the whole document its base path, when its servers agree on one."""
+    out: list[tuple[int, int, str]] = []
+    for fence in blocks.fences:
+        text = "\n".join(t for _, t in fence.lines)
+        if not _OPENAPI_HEAD.search(text) or _PATHS_KEY.search(text):
+            continue
+        bases = {_base_path(m["url"]) for m in _SERVER_URL.finditer(text)}
+        if len(bases) == 1 and None not in bases:
+            (base,) = bases
+            out.append((1, blocks.n_lines, f"base:{base}"))
+    return out
+
+
 def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
     """(first line, last line, hint) of the base paths and router prefixes stated in
     prose, each over its section."""
     sections = SectionIndex(blocks.headings)
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, str]] = _fence_bases(blocks)
     for ln in blocks.lines:
         hints: list[str] = []
         for m in _BASE_STATEMENT.finditer(ln.plain):
@@ -108,10 +135,17 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
     """Mark examples as mentions and give the others their resolution hints (in place)."""
     statements = _statements(blocks)
     at_line = {ln.line: ln.item for ln in blocks.lines}
+    sections = SectionIndex(blocks.headings)
     for ep in eps:
         if ep.mention:
             continue
-        if ep.source not in ("heading", "table") and _is_concrete(ep.path):
+        sec = sections.at(ep.line)
+        if sec is not None and any(
+            _EXTERNAL_SECTION.search(t) for t in blocks.headings[sec].path[1:]
+        ):
+            ep.mention = "an endpoint of an external service"
+            continue
+        if ep.query or (ep.source not in ("heading", "table") and _is_concrete(ep.path)):
             ep.mention = "an example request with concrete values"
             continue
         if ep.source in ("prose", "inline", "fence", "field") and ep.host is not None:

@@ -54,6 +54,7 @@ from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements
+from traceaudit.specs.openapi import parse_contract
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.suppressions import markdown_suppressions
@@ -332,6 +333,26 @@ def _quoted_input(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_OPENAPI_KEY = re.compile(r'(?m)^\s*"?(?:openapi|swagger)"?\s*:')
+
+
+def _fenced_contracts(blocks: Blocks, path: str, config: Config) -> list[DeclaredEndpoint]:
+    """An OpenAPI document in a ```yaml (or json) fence is a contract: its operations are
+    declared endpoints, at the lines of the fence."""
+    out: list[DeclaredEndpoint] = []
+    for fence in blocks.fences:
+        if not fence.lines or fence.info.lower() not in ("yaml", "yml", "json", "openapi", ""):
+            continue
+        text = "\n".join(t for _, t in fence.lines)
+        if not _OPENAPI_KEY.search(text):
+            continue
+        first = fence.lines[0][0]
+        for ep in parse_contract(text, path, config).endpoints:
+            where = Location(path, first + ep.location.line - 1)
+            out.append(replace(ep, location=where))
+    return out
+
+
 def _section_kind_at(blocks: Blocks, text: str) -> Callable[[int], str]:
     """``line -> kind`` of the section holding it: ``record``, ``restating`` or ``""``
     (``roles.section_kinds``). A heading line belongs to its own section. The lines of
@@ -398,7 +419,15 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
             reqs.extend(_section_requirements(blocks, reqs, eps))
         kept = {id(r) for r in reqs}
         mentioned = sorted({r.id for r in found if id(r) not in kept})
-        return _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
+        doc = _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
+        fenced = _fenced_contracts(blocks, path, config)
+        if not fenced:
+            return doc
+        if role.declares_endpoints and role.kind != "conventions":
+            return replace(doc, endpoints=tuple(sorted(
+                (*doc.endpoints, *fenced), key=lambda e: (e.location.line, e.method, e.path)
+            )))  # fmt: skip
+        return replace(doc, mentions=(*doc.mentions, *fenced))
     except Exception as exc:  # a spec we cannot read must not stop the audit
         return SpecDoc(
             path=path,

@@ -11,6 +11,7 @@ keeps a line number on every node, so each endpoint points at its own line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -20,6 +21,7 @@ import yaml
 
 from traceaudit.directives import MARKER
 from traceaudit.model import Config, DeclaredEndpoint, Location, SpecDoc
+from traceaudit.specs.endpoints import needs_no_credentials
 from traceaudit.specs.suppressions import yaml_suppressions
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -49,17 +51,19 @@ def _items(node: yaml.Node | None) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
     return [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
 
 
-def _server_prefix(doc: yaml.Node) -> str:
+def _server_prefixes(doc: yaml.Node) -> list[str]:
+    """The path part of each server URL, in order, without repeats."""
     servers = _get(doc, "servers")
     if not isinstance(servers, yaml.SequenceNode):
-        return ""
-    prefixes = set()
+        return []
+    prefixes: list[str] = []
     for server in servers.value:
         url = _get(server, "url")
         if isinstance(url, yaml.ScalarNode):
             path = urlsplit(str(url.value)).path if "//" in str(url.value) else str(url.value)
-            prefixes.add(path.rstrip("/"))
-    return prefixes.pop() if len(prefixes) == 1 else ""
+            if path.rstrip("/") not in prefixes:
+                prefixes.append(path.rstrip("/"))
+    return prefixes
 
 
 def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
@@ -72,6 +76,23 @@ def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
     if not names:
         return False, "none (security: [])"
     return True, ", ".join(names)
+
+
+_MCP = re.compile(r"(?i)\b(?:mcp|model\s+context\s+protocol)\b")
+
+
+def _models_tools(doc: yaml.Node) -> bool:
+    """A contract that describes something other than HTTP routes: MCP tools written as
+    ``/mcp/tools/x`` (the document says MCP, and every path names a tool)."""
+    node = _get(doc, "info")
+    info = _plain(node) if node is not None else {}
+    about = ""
+    if isinstance(info, dict):
+        about = " ".join(str(info.get(k, "")) for k in ("title", "description"))
+    paths = [str(k.value) for k, _ in _items(_get(doc, "paths"))]
+    return bool(paths) and bool(_MCP.search(about)) and all(
+        "tools" in p.strip("/").split("/") for p in paths
+    )
 
 
 def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
@@ -95,10 +116,17 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     info_title = _get(_get(doc, "info"), "title")
     if isinstance(info_title, yaml.ScalarNode) and info_title.value:
         title = str(info_title.value)
-    prefix = _server_prefix(doc)
+    if _models_tools(doc):
+        return SpecDoc(path, title, (), (), (), role="not-http",
+                       role_reason="an OpenAPI model of MCP tools, not HTTP routes")  # fmt: skip
+    prefixes = _server_prefixes(doc)
+    # One server path prefixes every path; servers that disagree (a gateway's
+    # /mastery/v1 and the service's own /api/v1) are each a base the routes may use.
+    prefix = prefixes[0] if len(prefixes) == 1 else ""
+    hints = tuple(f"base:{p}" for p in prefixes if p) if len(prefixes) > 1 else ()
     base_path = _get(doc, "basePath")  # Swagger 2
     if isinstance(base_path, yaml.ScalarNode):
-        prefix = str(base_path.value).rstrip("/")
+        prefix, hints = str(base_path.value).rstrip("/"), ()
     global_auth = _security(_get(doc, "security"))
     endpoints: list[DeclaredEndpoint] = []
     for path_key, item in _items(_get(doc, "paths")):
@@ -110,6 +138,10 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
             required, auth = _security(_get(op, "security"))
             if required is None:
                 required, auth = global_auth
+                if required and needs_no_credentials(str(route_path)):
+                    # A document-wide `security` never meant its sign-up, login, token or
+                    # health operations; only their own `security` says they need auth.
+                    required, auth = None, None
             statuses = sorted(
                 {
                     int(str(code.value))
@@ -126,6 +158,7 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                     auth_required=required,
                     statuses=tuple(statuses),
                     source="openapi",
+                    hints=hints,
                 )
             )
     endpoints.sort(key=lambda e: (e.location.line, e.method, e.path))

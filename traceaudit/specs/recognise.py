@@ -73,6 +73,7 @@ class Found:
     path: str
     end: int
     host: str | None = None  # "http://localhost:3000" when a URL was written, not a path
+    query: bool = False  # written with query values ("?sessionId=abc-123"): an example
 
 
 def _found(m: re.Match[str]) -> list[Found]:
@@ -85,7 +86,8 @@ def _found(m: re.Match[str]) -> list[Found]:
         # next to the path goes with it.
         methods = methods[-1:]
     host = m["host"]
-    return [Found(method, path, m.end(), host) for method in dict.fromkeys(methods)]
+    query = bool(re.search(r"\?[^=\s]+=[^&\s{}]+", m["path"]))
+    return [Found(method, path, m.end(), host, query) for method in dict.fromkeys(methods)]
 
 
 def endpoints_at_start(text: str) -> list[Found]:
@@ -95,7 +97,7 @@ def endpoints_at_start(text: str) -> list[Found]:
     m = _AT_START.match(body) or _PATH_FIRST.match(body)
     if not m:
         return []
-    return [Found(f.method, f.path, f.end + offset, f.host) for f in _found(m)]
+    return [Found(f.method, f.path, f.end + offset, f.host, f.query) for f in _found(m)]
 
 
 def endpoints_anywhere(text: str) -> list[Found]:

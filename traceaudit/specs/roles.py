@@ -99,7 +99,7 @@ _REPORT_HEADS = frozenset(
         "completion", "done", "finished", "results", "result", "review", "assessment", "audit",
         "analysis", "fixes", "fixed", "resolution", "resolved", "changelog", "changes",
         "progress", "retrospective", "postmortem", "post-mortem", "lessons", "handoff",
-        "verification", "validation", "troubleshooting", "remediation",
+        "verification", "validation", "troubleshooting", "remediation", "success",
         "완료", "요약", "보고서", "결과", "完成", "总结", "總結", "报告", "報告", "完了", "まとめ",
     }
 )  # fmt: skip
@@ -112,6 +112,12 @@ _RECORD_HEADINGS = re.compile(
     r"assistant\s+response)\s*$"
 )
 _AGENT_COMMAND = re.compile(r"\$ARGUMENTS\b|\{\{\s*args\s*\}\}")
+# Placeholders a template leaves to fill: {{project_name}}, front matter values such as
+# '{project-root}/_bmad/...', [FEATURE NAME]; not path parameters or link texts.
+_FENCED = re.compile(r"(?ms)^(```|~~~).*?^\1")
+_MUSTACHE = re.compile(r"\{\{\s*[\w.-]+\s*\}\}")
+_VARIABLE = re.compile(r"(?<![/\w$]){[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*}")
+_BLANK = re.compile(r"\[[A-Z#][A-Z#_-]*(?:\s+[A-Z#][A-Z#_-]*)+\](?![(\[:])")
 _STATUS_DONE = re.compile(
     r"(?im)^\W{0,6}(?:final\s+|overall\s+|gate\s+|implementation\s+|project\s+)?status\W{0,6}"
     r"\s*[:：]\s*\W{0,6}\s*(?:✅|✔|☑|(?:all\s+)?(?:complete[d]?|done|implemented|"
@@ -151,6 +157,17 @@ _CONVENTION_HEADINGS = re.compile(
     r"ratification)\b"
 )
 _RATIFIED = re.compile(r"(?i)\b(?:ratified|last\s+amended|constitution\s+version)\b")
+
+
+def is_template_text(text: str) -> bool:
+    """Placeholders to fill: a template or an agent workflow prompt (front matter with
+    ``{project-root}`` paths, ``{{name}}`` variables, ``[FEATURE NAME]`` blanks)."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end > 0 and len(_VARIABLE.findall(text[:end])) >= 2:
+            return True  # an agent workflow: '{project-root}/...' paths to fill in
+    prose = _FENCED.sub("", text)
+    return len(_MUSTACHE.findall(prose)) >= 3 or len(set(_BLANK.findall(prose))) >= 4
 
 
 def _is_record(text: str) -> bool:
@@ -266,6 +283,8 @@ def document_role(path: str, text: str) -> Role:
                            "notes": "research or quick-start notes"}[base])  # fmt: skip
     if _AGENT_COMMAND.search(text):
         return Role("template", "an agent command prompt ($ARGUMENTS)")
+    if is_template_text(text):
+        return Role("template", "a template: placeholders to fill ({{name}}, [FEATURE NAME])")
     if _is_record(text):
         return Role("record", "a prompt-history record of an agent session")
     parts = PurePosixPath(path).parts

@@ -93,7 +93,10 @@ def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
     for base in bases:
         if live.serves(ep.method, _join(base, ep.path)):
             return replace(ep, path=_join(base, ep.path))
-    fallback: str | None = _join(bases[0], ep.path) if bases else None
+    # Prose means its one stated base; an OpenAPI document's several servers (the
+    # service itself, a gateway) are each possible, none is known to be meant.
+    one = len(bases) == 1 and ep.source != "openapi"
+    fallback: str | None = _join(bases[0], ep.path) if one else None
     routers = [h for h in ep.hints if h.startswith(("file:", "router:"))]
     tails = [ep.path, *(_join(b, ep.path) for b in bases)]
     for hint in routers:
