@@ -97,9 +97,9 @@ def test_a_base_path_stated_in_prose_applies_to_its_section() -> None:
     ]
 
 
-def test_a_host_alone_is_no_base_path() -> None:
+def test_a_host_alone_is_no_base_path_but_says_the_paths_are_full() -> None:
     text = "**Base URL**: `http://localhost:8000`\n\n### POST /auth/signup\n"
-    assert hints(text) == [("POST", "/auth/signup", ())]
+    assert hints(text) == [("POST", "/auth/signup", ("full",))]
 
 
 def test_router_relative_paths_name_their_router() -> None:

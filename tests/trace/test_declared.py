@@ -61,3 +61,33 @@ def test_an_unserved_path_of_a_named_router_takes_the_router_prefix() -> None:
 def test_a_relative_path_nothing_places_is_dropped_never_declared_bare() -> None:
     assert placed(ep("DELETE", "/{item_id}", "relative")) == []
     assert placed(ep("POST", "/widgets")) == [("POST", "/widgets", False)]
+
+
+def test_a_path_written_below_the_api_base_is_the_route_under_it() -> None:
+    # "uploadCV() makes a POST request to /cvs", "GET /orgs/{id}": the app's one API
+    # base (/api/v1) is where a client's calls and a story's tasks land.
+    assert placed(ep("POST", "/cvs"), ep("GET", "/orgs/{id}"), ep("GET", "/reports")) == [
+        ("POST", "/api/v1/cvs", True),
+        ("GET", "/api/v1/orgs/{id}", True),
+        ("GET", "/reports", False),  # served under no base: declared as written
+    ]
+
+
+def test_no_api_base_when_the_spec_says_its_paths_are_full() -> None:
+    # "Base URL: http://localhost:8000" (a host alone), a base of its own, an OpenAPI
+    # path (relative to its servers only), a path already under an api segment.
+    contract = DeclaredEndpoint("POST", "/cvs", Location("c.yaml", 3), source="openapi")
+    assert placed(
+        ep("POST", "/cvs", "full"), ep("POST", "/cvs", "base:/api/v2"), contract,
+        ep("POST", "/api/cvs"),
+    ) == [
+        ("POST", "/cvs", False), ("POST", "/api/v2/cvs", True), ("POST", "/cvs", False),
+        ("POST", "/api/cvs", False),
+    ]  # fmt: skip
+
+
+def test_an_api_base_is_used_only_when_exactly_one_serves_the_path() -> None:
+    routes = [*ROUTES, route("POST", "/api/v2/orgs", "backend/app/api/v2/orgs.py:create")]
+    assert [(e.path, m) for e, m in resolve_declared([ep("POST", "/orgs")], routes)] == [
+        ("/orgs", False)
+    ]

@@ -29,6 +29,9 @@ written in full, applied by linking (``trace``), which knows the routes:
   user-api-keys router");
 - ``prefix:/cvs``: its section creates a router with that prefix
   (``APIRouter(prefix="/cvs")`` then "Implement the `POST /` endpoint");
+- ``full``: its section states a base URL that is a host alone ("**Base URL**:
+  `http://localhost:8000`"): the paths there are written in full, so the API base the
+  routes share is not assumed for them;
 - ``relative``: the path cannot be a full path (``/``, or it opens with a parameter:
   ``/{category_id}/schedule``). A relative path that nothing resolves is dropped,
   never declared bare.
@@ -57,6 +60,7 @@ _BASE_STATEMENT = re.compile(
     r"sit\s+under|under))\b[^/\n`'\"]{0,24}?[`'\"]?"
     r"(?P<url>https?://[^\s/`'\"<>]+(?:/[^\s`'\"<>,;)]*)?|/(?!/)[^\s`'\"<>,;)]*)"
 )
+_HOST_ONLY = re.compile(r"https?://[^\s/`'\"<>]+/?")
 _ROUTER_PREFIX = re.compile(r"""\bprefix\s*=\s*["'](?P<prefix>/[^"']*)["']""")
 _PY_FILE = re.compile(r"(?<![\w/.-])(?P<file>[\w.-]+(?:/[\w.-]+)*\.py)\b")
 _ROUTER_NAME = re.compile(r"(?i)(?:\bthe\s+)?[`'\"]?(?P<name>[a-z][\w-]*)[`'\"]?\s+router\b")
@@ -108,6 +112,8 @@ def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
             base = _base_path(m["url"])
             if base is not None:
                 hints.append(f"base:{base}")
+            elif _HOST_ONLY.fullmatch(m["url"]):
+                hints.append("full")  # a host and no path: the paths are written in full
         for m in _ROUTER_PREFIX.finditer(ln.plain):
             if m["prefix"].strip("/"):
                 hints.append(f"prefix:{m['prefix'].rstrip('/')}")
@@ -154,7 +160,7 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         hints: list[str] = []
         bases = [h for start, end, h in statements if start <= ep.line <= end]
         for hint in bases[::-1]:  # the innermost (latest) statement first
-            base = hint.split(":", 1)[1]
+            base = hint.partition(":")[2]
             if hint.startswith("base:") and (
                 ep.path == base or ep.path.startswith(base.rstrip("/") + "/")
             ):

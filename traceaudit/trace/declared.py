@@ -9,7 +9,12 @@ are applied, in the order a reviewer reads them:
    (``file:backend/app/api/v1/orgs.py``), of the router it names (``router:orgs``),
    or under the prefix its section gives the router (``prefix:/cvs``): a route of
    that router whose path ends with the declared one, on segment boundaries;
-4. a path that is relative (``/``, ``/{id}/...``) and has no router to resolve it
+4. a Markdown path written below the API base (``POST /cvs`` where the app serves
+   ``/api/v1/cvs``; a client's calls, a story's task), when its section states no
+   base of its own: under the one API base of the routes (their leading ``api`` and
+   version segments) that serves it. A stated host without a path (``full``) means
+   the paths are written in full, and an OpenAPI path is relative to its servers only;
+5. a path that is relative (``/``, ``/{id}/...``) and has no router to resolve it
    against: any one route whose path ends with it, when exactly one does.
 
 When nothing serves it, the endpoint keeps the path the spec means: the stated base
@@ -19,6 +24,7 @@ cannot be placed is dropped: it is never declared bare.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -44,6 +50,19 @@ def _ends_with(route_path: str, tail: str) -> bool:
     return len(r) >= len(t) and r[len(r) - len(t) :] == t
 
 
+_API_SEGMENT = re.compile(r"v\d+|api")
+
+
+def _api_base(path: str) -> str:
+    """The leading ``api`` and version segments of a route path (``/api/v1``), or ''."""
+    lead: list[str] = []
+    for seg in _segments(path):
+        if not _API_SEGMENT.fullmatch(seg):
+            break
+        lead.append(seg)
+    return "/" + "/".join(lead) if lead else ""
+
+
 def _common_prefix(paths: Sequence[str]) -> str | None:
     parts = [p.strip("/").split("/") for p in paths]
     if len(parts) < 2:
@@ -60,6 +79,7 @@ class _Routes:
     def __init__(self, routes: Sequence[Route]) -> None:
         self.routes = routes
         self.patterns = [route_pattern(r.path) for r in routes]
+        self.api_bases = sorted({b for r in routes if (b := _api_base(r.path))})
 
     def serves(self, method: str, path: str) -> bool:
         norm = normalize_path(path)
@@ -82,13 +102,31 @@ class _Routes:
         return hits.pop() if len(hits) == 1 else None
 
 
+def _under_api_base(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
+    """The endpoint placed under the one API base that serves it, if its path is written
+    below that base and nothing says it is written in full."""
+    if ep.source == "openapi" or "full" in ep.hints or any(
+        h.startswith("base:") for h in ep.hints
+    ):
+        return None
+    segs = _segments(ep.path)
+    if not segs or _API_SEGMENT.fullmatch(segs[0]) or segs[0].startswith("{"):
+        return None
+    served = {
+        _join(b, ep.path) for b in live.api_bases if live.serves(ep.method, _join(b, ep.path))
+    }
+    return replace(ep, path=served.pop()) if len(served) == 1 else None
+
+
 def _file(route: Route) -> str:
     return route.handler.split(":", 1)[0]
 
 
 def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
-    if not ep.hints or live.serves(ep.method, ep.path):
+    if live.serves(ep.method, ep.path):
         return ep
+    if not ep.hints:
+        return _under_api_base(ep, live) or ep
     bases = [h[5:] for h in ep.hints if h.startswith("base:")]
     for base in bases:
         if live.serves(ep.method, _join(base, ep.path)):
@@ -115,6 +153,9 @@ def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
             served = live.ending_with(ep.method, tail, live.routes)
             if served is not None:
                 return replace(ep, path=served)
+    under = _under_api_base(ep, live)
+    if under is not None:
+        return under
     relative = "relative" in ep.hints
     if relative and fallback is None and _segments(ep.path) and any(
         not s.startswith("{") for s in _segments(ep.path)
