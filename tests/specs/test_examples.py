@@ -120,3 +120,30 @@ def test_router_relative_paths_name_their_router() -> None:
         ("POST", "/test", ("router:user_api_keys",)),
         ("POST", "/", ("prefix:/cvs", "relative")),
     ]
+
+
+def test_a_clients_calls_and_a_features_dependencies_are_mentions() -> None:
+    text = """
+        # Implementation Plan: Tasks UI
+
+        **Task API client (`lib/api/tasks.ts`)**
+        - `getTasks()`: GET /api/tasks → returns Task[]
+
+        **2. Signup Page (`app/(auth)/signup/page.tsx`)**
+        - API: POST /auth/signup
+
+        **Auth routes (`app/api/auth/[...all]/route.ts`)**
+        - `POST /api/auth/sign-in`: handled by Better Auth
+
+        ## Dependencies & Integration Points
+
+        - `GET /api/users/me`: the profile of the signed-in user
+
+        ## Endpoints
+
+        - `DELETE /api/tasks/{id}`: delete a task
+        """
+    assert hints(text) == [
+        ("POST", "/api/auth/sign-in", ()),
+        ("DELETE", "/api/tasks/{id}", ()),
+    ]

@@ -100,6 +100,7 @@ class Draft:
     query: bool = False  # written with concrete query values: an example request
     mention: str = ""  # why this names an endpoint without declaring it (an example ...)
     hints: tuple[str, ...] = ()  # how to resolve a relative path (see resolve_hints)
+    in_task: bool = False  # named on the lines of a task item
 
     def set_auth(self, raw: str | None) -> None:
         """Take the first auth statement only; blanks and dashes state nothing."""
@@ -281,6 +282,7 @@ def _line_endpoints(
     def add(f: Found, source: str, scope: tuple[int, int]) -> None:
         ep = _add(eps, seen, _draft(f, ln.line, source, scope))
         if ep:
+            ep.in_task = task
             ep.set_auth(auth_parenthetical(ln.plain[f.end :]))
         found.append(f)
 

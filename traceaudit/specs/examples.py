@@ -12,7 +12,15 @@ kept):
   ``POST http://host.docker.internal:11434/api/chat``); endpoint headings, tables and
   list items that write the host are still declarations;
 - an endpoint in a section about an **external service** ("External APIs", "Third-party
-  integrations", "Upstream provider": NewsAPI's ``GET /everything``);
+  integrations", "Upstream provider": NewsAPI's ``GET /everything``) or about what the
+  feature **depends on** ("Dependencies & Integration Points": the backend's endpoints
+  restated by the frontend's plan);
+- a **client's call**: the list item, its parent item or the paragraph that opens its
+  list names a client source file (``**Task API (`lib/api/tasks.ts`)**`` then
+  ``- `getTasks()`: GET /tasks``; "Dashboard Page (`app/dashboard/page.tsx`)" then
+  "APIs: GET /tasks, POST /tasks"): the endpoint is what that file calls, declared
+  where the backend is specified. A file that serves routes (Next.js ``route.ts``,
+  ``pages/api/``, ``app/api/``, a ``routes``/``server`` folder) is not a client;
 - labels of a **diagram** and rows of a **performance** or **other-service** table are
   marked by ``endpoints`` itself.
 
@@ -82,7 +90,15 @@ _SERVER_URL = re.compile(r"(?m)^\s*-?\s*url\s*:\s*['\"]?(?P<url>[^\s'\"]+)")
 _OPENAPI_HEAD = re.compile(r"(?m)^\s*(?:openapi|swagger|servers)\s*:")
 _PATHS_KEY = re.compile(r"(?m)^\s*paths\s*:")
 _EXTERNAL_SECTION = re.compile(
-    r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound)\b"
+    r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound|dependenc(?:y|ies))\b"
+)
+# A client source file: the front end's code (not Python, not a file that serves routes).
+_CLIENT_FILE = re.compile(
+    r"(?<![\w/.-])(?P<file>[\w.()\[\]-]+(?:/[\w.()\[\]-]+)*\.(?:tsx?|jsx?|vue|svelte|dart|kt|swift))\b"
+)
+_SERVES_ROUTES = re.compile(
+    r"(?i)(?:^|/)(?:pages/api|app/api|routes|routers|controllers|server|backend|functions)/"
+    r"|(?:^|/)(?:route|server)\.[a-z]+$"
 )
 
 
@@ -137,6 +153,29 @@ def _item_text(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> str
     return " ".join(parts)
 
 
+def _list_intro(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> str:
+    """The paragraph line just above the list that holds ``line`` (its lead-in)."""
+    item = at_line.get(line)
+    if item is None:
+        return ""
+    while (parent := blocks.items[item].parent) is not None:
+        item = parent
+    group = blocks.items[item].group
+    first = min(it.start for it in blocks.items if it.group == group)
+    for n in range(first - 1, max(first - 3, 0), -1):
+        text = blocks.plain.get(n, "").strip()
+        if text:
+            return text if at_line.get(n) is None else ""
+    return ""
+
+
+def _client_file(text: str) -> str | None:
+    for m in _CLIENT_FILE.finditer(text):
+        if not _SERVES_ROUTES.search(m["file"]):
+            return m["file"]
+    return None
+
+
 def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
     """Mark examples as mentions and give the others their resolution hints (in place)."""
     statements = _statements(blocks)
@@ -157,6 +196,17 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if ep.source in ("prose", "inline", "fence", "field") and ep.host is not None:
             ep.mention = f"an example call to {ep.host}"
             continue
+        text = _item_text(blocks, ep.line, at_line)
+        # (A task that names a client file is the front end's work: who owns it is
+        # decided with the task, so its endpoints stay the task's evidence.)
+        client = (
+            not ep.in_task
+            and ep.source in ("prose", "inline", "field", "bullet")
+            and _client_file(f"{text} {_list_intro(blocks, ep.line, at_line)}")
+        )
+        if client:
+            ep.mention = f"a call made by the client {client}"
+            continue
         hints: list[str] = []
         bases = [h for start, end, h in statements if start <= ep.line <= end]
         for hint in bases[::-1]:  # the innermost (latest) statement first
@@ -167,7 +217,6 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
                 break  # the path is written in full already
             if hint not in hints:
                 hints.append(hint)
-        text = _item_text(blocks, ep.line, at_line)
         for m in _PY_FILE.finditer(text):
             hints.append(f"file:{m['file']}")
         for m in _ROUTER_NAME.finditer(text):
