@@ -1336,6 +1336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--routes", type=int, default=0)
     parser.add_argument("--refs", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
     parser.add_argument(
         "--overlay-specs",
         action="store_true",
@@ -1378,7 +1379,7 @@ def main(argv: list[str] | None = None) -> int:
         "args": {
             k: (str(v) if isinstance(v, Path) else v)
             for k, v in sorted(vars(args).items())
-            if k not in ("out", "force", "overlay_specs", "routes_json")
+            if k not in ("out", "force", "quiet", "overlay_specs", "routes_json")
         },
         "python_files": len(py),
         "python_bytes": sum(len(gen.files[p].encode()) for p in py),
@@ -1390,7 +1391,8 @@ def main(argv: list[str] | None = None) -> int:
         "dangling_references": gen.dangling,
     }
     (args.out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(manifest))
+    if not args.quiet:
+        print(json.dumps(manifest))
     return 0
 
 

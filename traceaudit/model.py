@@ -581,6 +581,7 @@ class Config:
             if name == field_name:
                 return origin
         return f"'{key}'"
+    prefilter: bool = True  # the text prefilter; off (--no-prefilter), results are the same
     # gitignore-style path pattern -> rule codes or names ignored in matching files
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # gitignore-style path pattern -> per-rule severity in matching files

@@ -37,13 +37,6 @@ _STRONG_KEYWORDS = re.compile(
     r"acceptance\s+criteri(?:a|on)|需求|要件|要求)(?![A-Za-z0-9-])"
 )
 
-# Lower-case words at least one of which every reference form (other than a bare id
-# matching the id pattern) contains: a cheap pre-filter may skip text without them.
-HINT_WORDS = (
-    "§", ".md", "~", "implement", "spec", "req", "ref", "cover", "validat", "verif", "satisf",
-    "trace", "fulfil", "stor", "task", "acceptance", "feature", "propert", "需求", "要件", "要求",
-    "ac:", "ac #",
-)  # fmt: skip
 
 # Prefixes of well-known identifiers that are never spec ids, even after "See".
 NON_ID_PREFIXES = frozenset(
@@ -123,8 +116,66 @@ _STORY_NUMBER = re.compile(r"(?<![\w.])Story\s+(\d+\.\d+)(?![\d.])")
 _AC_LIST = re.compile(r"\bAC\s*:?\s*(?P<list>#?\d+(?:\s*,\s*#?\d+)*)")
 
 
+# What every reference form starts with, found by str.find in a lower-cased copy (C
+# speed): the cheap half of may_cite. A hit is then confirmed by an anchored pattern
+# on the text itself, case-insensitive as the extractor's own patterns are.
+_LEADS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
+    ("§", None),  # § titles and numbers
+    (".md", None),  # spec files, with or without an anchor or an id after them
+    ("需求", None),
+    ("要件", None),
+    ("要求", None),
+    # "Requirements: 2.1", "_Requirements: 1.2_", "Req 9.1", a "Requirements:" header
+    # line, "Requirement 3"
+    ("req", re.compile(r"(?i)req(?:uirements?|s)?\s*(?:[:：]|_?\s*\d)")),
+    ("story", re.compile(r"(?i)story\s*\d")),  # Story 1.2, User Story 2, and AC: #n with it
+    ("property", re.compile(r"(?i)property\s*\d")),
+    ("task", re.compile(r"(?i)task\s*\d")),
+    ("feature", re.compile(r"(?i)feature\s*:")),
+    ("~", re.compile(r"~[\w.-]+~\d")),  # OpenFastTrace ids and coverage tags
+)
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased character by character, so that offsets stay the same."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def may_cite(text: str, id_regex: re.Pattern[str]) -> bool:
+    """Whether ``text`` can hold a reference: a superset of :func:`extract_refs`.
+
+    ``extract_refs(text, id_regex)`` finds nothing when this is False (a test holds
+    the two to that on every reference form). It only answers yes or no, with
+    literal searches confirmed by anchored patterns, and one search for an id.
+    A line, the end of a line or a whole file may be asked: any text that contains
+    a reference form holds it too.
+    """
+    lower = _lower(text)
+    for lead, confirm in _LEADS:
+        at = lower.find(lead)
+        if at < 0:
+            continue
+        if confirm is None:
+            return True
+        while at >= 0:
+            if confirm.match(text, at):
+                return True
+            at = lower.find(lead, at + 1)
+    return id_regex.search(text) is not None
+
+
 def extract_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     """All reference candidates in ``text``, in order of appearance."""
+    if not may_cite(text, id_regex):
+        return []
+    return extract_all(text, id_regex)
+
+
+def extract_all(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
+    """:func:`extract_refs` without the :func:`may_cite` shortcut (the same result)."""
     found: list[FoundRef] = []
     in_criteria = False
     # BMAD "(AC: #2)" counts within the one story the text names: Story 1.2 -> 1.2.2.

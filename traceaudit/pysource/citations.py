@@ -12,13 +12,15 @@ caller falls back to LibCST.
 from __future__ import annotations
 
 import ast
-import io
+import math
 import re
-import tokenize
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from traceaudit.model import CodeRef, Location, RefSource, RefTarget
+from traceaudit.pysource.source import SourceMap
+from traceaudit.refs import may_cite
 
 # Decorator attributes whose summary=/description= may cite the spec.
 ROUTE_DECORATOR_ATTRS = frozenset(
@@ -166,39 +168,24 @@ def references_fast(
     regex: re.Pattern[str],
     extract: ExtractRefs,
     tree: ast.Module | None = None,
+    smap: SourceMap | None = None,
 ) -> tuple[CodeRef, ...] | None:
-    """All references of a file using ``ast`` and ``tokenize``; None if they cannot parse it."""
+    """All references of a file using ``ast``; None if ``ast`` cannot parse it.
+
+    Texts are sliced from a :class:`SourceMap` built once. Comments are found without
+    a tokenizer: only lines that :func:`~traceaudit.refs.may_cite` can hold a reference
+    are looked at, and a ``#`` on them starts a comment unless it lies inside a string
+    literal of the tree.
+    """
     try:
         if tree is None:
             tree = ast.parse(source)
-        comments = [
-            (tok.start[0], tok.start[1], tok.string)
-            for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-            if tok.type == tokenize.COMMENT
-        ]
-    except (SyntaxError, ValueError, tokenize.TokenError):
+    except (SyntaxError, ValueError):
         return None
-    lines = source.split("\n")  # scan_module normalised the line endings
+    sm = smap if smap is not None else SourceMap(source)
+    lines = sm.lines()
     refs: list[CodeRef] = []
     scopes: list[tuple[int, int, str]] = []
-
-    def column(lineno: int, col_offset: int) -> int:
-        """ast columns count UTF-8 bytes; ours count characters."""
-        text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-        return len(text.encode("utf-8")[:col_offset].decode("utf-8", "replace"))
-
-    def segment(node: ast.expr) -> str | None:
-        """``ast.get_source_segment`` on the lines split once (it splits the whole file on
-        every call, which made a file of N docstrings cost N squared)."""
-        end, end_col = node.end_lineno, node.end_col_offset
-        if end is None or end_col is None or not 0 < node.lineno <= end <= len(lines):
-            return None
-        first = lines[node.lineno - 1].encode("utf-8")
-        if node.lineno == end:
-            return first[node.col_offset : end_col].decode("utf-8", "replace")
-        last = lines[end - 1].encode("utf-8")[:end_col].decode("utf-8", "replace")
-        middle = lines[node.lineno : end - 1]
-        return "\n".join([first[node.col_offset :].decode("utf-8", "replace"), *middle, last])
 
     def docstring(body: Sequence[ast.stmt], symbol: str) -> None:
         if not body or not isinstance(body[0], ast.Expr):
@@ -208,14 +195,13 @@ def references_fast(
             add_string(node, node.value, symbol, RefSource.DOCSTRING)
 
     def add_string(node: ast.Constant, value: str, symbol: str, kind: RefSource) -> None:
-        col = column(node.lineno, node.col_offset)
-        text = lines[node.lineno - 1][col:] if node.lineno <= len(lines) else ""
-        match = _STRING_PREFIX.match(text)
-        opening = match.end() if match else 1
-        raw = segment(node)
-        body = literal_body(raw) if raw is not None else None
+        raw = sm.segment(node)
+        body = literal_body(raw) if is_one_literal(raw) else None
         if body is not None:
             value = body  # as written: escapes must not shift the lines after them
+        col = sm.column(node.lineno, node.col_offset)
+        match = _STRING_PREFIX.match(raw)
+        opening = match.end() if match else 1
         refs.extend(
             string_refs(path, value, node.lineno, col, opening, symbol, kind, regex, extract)
         )
@@ -224,7 +210,7 @@ def references_fast(
         for node in body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 qual = f"{prefix}.{node.name}" if prefix else node.name
-                first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                first = _first_line(sm, node)
                 start = first - attached_comment_lines(lines, first)
                 end = node.end_lineno or node.lineno
                 scopes.append((start, end, qual))
@@ -264,9 +250,91 @@ def references_fast(
 
     docstring(tree.body, path)
     visit(tree.body, "")
-    for line, col, raw in comments:
+    for line, col, raw in comments(sm, tree, regex):
         symbol = innermost(scopes, line)
         refs += comment_refs(
             path, line, col, raw, f"{path}:{symbol}" if symbol else path, regex, extract
         )
     return finish(refs, is_test)
+
+
+def _first_line(sm: SourceMap, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+    """The first line of a definition, decorators included: the line of the first ``@``."""
+    if not node.decorator_list:
+        return node.lineno
+    dec = node.decorator_list[0]
+    at = sm.source.rfind("@", 0, sm.offset(dec.lineno, dec.col_offset))
+    return sm.line_of(at) if at >= 0 else dec.lineno
+
+
+def comments(sm: SourceMap, tree: ast.Module, regex: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(line, 0-based column, text from ``#``) of the comments that may cite the spec.
+
+    A comment is a suffix of its line, so a line that :func:`may_cite` rules out holds
+    none that could cite anything.
+    """
+    src = sm.source
+    out: list[tuple[int, int, str]] = []
+    strings: list[tuple[int, int]] | None = None
+    at = src.find("#")
+    while at >= 0:
+        line = sm.line_of(at)
+        line_start = at - sm.column_of(at)
+        line_end = line_start + len(sm.line(line))
+        if may_cite(src[at:line_end], regex):
+            if strings is None:
+                strings = _string_spans(sm, tree)
+            hash_at = at
+            while hash_at >= 0:
+                if not _inside(strings, hash_at):
+                    out.append((line, hash_at - line_start, src[hash_at:line_end]))
+                    break
+                hash_at = src.find("#", hash_at + 1, line_end)
+        at = src.find("#", line_end)
+    return out
+
+
+def _string_spans(sm: SourceMap, tree: ast.Module) -> list[tuple[int, int]]:
+    """Where the string literals are, as disjoint [start, end) offsets, sorted."""
+    spans = sorted(
+        sm.span(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        or (isinstance(node, ast.Constant) and isinstance(node.value, str | bytes))
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect_right(spans, (offset, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
+def is_one_literal(raw: str) -> bool:
+    """Whether ``raw`` is one string literal, not an implicit concatenation of several."""
+    match = _STRING_PREFIX.match(raw)
+    if match is None:
+        return False
+    quote = match.group(1)
+    body = raw[match.end() : len(raw) - len(quote)]
+    if len(raw) < match.end() + len(quote) or not raw.endswith(quote):
+        return False
+    i = 0
+    while True:
+        i = body.find(quote, i)
+        if i < 0:
+            return True
+        backslashes = 0
+        j = i - 1
+        while j >= 0 and body[j] == "\\":
+            backslashes += 1
+            j -= 1
+        if backslashes % 2 == 0:  # even in a raw string a backslash keeps the quote
+            return False
+        i += 1

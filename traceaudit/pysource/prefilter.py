@@ -17,8 +17,7 @@ import ast
 import re
 
 from traceaudit.pysource import facts as pf
-from traceaudit.pysource.citations import DIRECTIVE, ExtractRefs
-from traceaudit.refs import HINT_WORDS
+from traceaudit.refs import may_cite
 
 # A file can define, register, feed or guard routes only if it mentions one of these
 # (plain substrings: ``in`` is much faster than a regex alternation) ...
@@ -42,9 +41,6 @@ _CONST_HINT = re.compile(
     r"|(?i:prefix)\w*\s*(?::[^=\n]*)?=(?!=)" + _PLAIN_VALUE
 )
 _IMPORT_HINT = re.compile(r"(?m)^\s*(?:from|import)\s")
-# Words near a spec reference (lower case, found with str.find, which is much faster
-# than a regex alternation); a line without one, or an id, cannot hold a reference.
-_REF_WORDS = HINT_WORDS
 
 
 def wants_code(source: str, is_package: bool = False) -> bool:
@@ -56,34 +52,14 @@ def wants_code(source: str, is_package: bool = False) -> bool:
     return is_package and _IMPORT_HINT.search(source) is not None
 
 
-def may_cite_spec(source: str, regex: re.Pattern[str], extract: ExtractRefs) -> bool:
+def may_cite_spec(source: str, regex: re.Pattern[str]) -> bool:
     """Whether any docstring or comment of the file can hold a spec reference.
 
-    Only the lines with a hint word or an id-shaped word, each with the block of
-    lines it opens, are handed to ``extract``.
+    A yes/no answer from literal searches (:func:`traceaudit.refs.may_cite`): a file
+    it rules out has no text from which a reference could be extracted, so skipping
+    it never changes a result.
     """
-    starts: set[int] = set()
-    lower = source.lower()
-    if len(lower) != len(source):  # some characters change length when lowered
-        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in source)
-    for word in _REF_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            starts.add(lower.rfind("\n", 0, at) + 1)
-            end = lower.find("\n", at)
-            at = lower.find(word, end) if end >= 0 else -1
-    for match in regex.finditer(source):
-        starts.add(source.rfind("\n", 0, match.start()) + 1)
-    if not starts:
-        return False
-    chunks = []
-    for start in sorted(starts):
-        # The line, and the block it opens: "Requirements:" followed by one
-        # criterion per bullet is a reference only as a whole.
-        end = source.find("\n\n", start, start + 2000)  # bounded: never a scan to the end
-        end = end if end >= 0 else min(len(source), start + 2000)
-        chunks.append(source[start:end])
-    return any(extract(DIRECTIVE.sub("", chunk), regex) for chunk in chunks)
+    return may_cite(source, regex)
 
 
 _LIGHT_DEF = re.compile(

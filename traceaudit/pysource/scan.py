@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING
 from traceaudit.config import id_regex as config_id_regex
 from traceaudit.directives import MARKER
 from traceaudit.discover import is_test_path
-from traceaudit.model import Config, Location
+from traceaudit.model import CodeRef, Config, Location
 from traceaudit.pysource import citations
 from traceaudit.pysource import facts as pf
+from traceaudit.pysource.astfacts import Ambiguous, AstStatements
 from traceaudit.pysource.citations import ExtractRefs
 from traceaudit.pysource.depth import cpython_refusal
 from traceaudit.pysource.prefilter import (
@@ -47,6 +48,7 @@ from traceaudit.pysource.prefilter import (
     wants_code,
 )
 from traceaudit.pysource.references import ReferenceScanner
+from traceaudit.pysource.source import SourceMap
 from traceaudit.pysource.statements import StatementScanner
 from traceaudit.pysource.suppressions import find_suppressions
 from traceaudit.refs import normalize_newlines
@@ -108,6 +110,7 @@ def scan_module(
     *,
     extract_refs: ExtractRefs | None = None,
     force_code: bool = False,
+    parser: str = "auto",
 ) -> pf.ModuleFacts:
     """One Python file -> its facts, never raising (see :func:`_scan_module`).
 
@@ -116,7 +119,8 @@ def scan_module(
 
     CRLF and lone CR line endings become LF first, as CPython's tokenizer does,
     so that every line count below (LibCST's code generation, ``ast``, the text
-    pre-filter) gives CPython's line numbers.
+    pre-filter) gives CPython's line numbers. ``parser="libcst"`` reads the file with
+    LibCST even where ``ast`` could (the tests hold both readings to the same facts).
     """
     source = normalize_newlines(source)
     refused = cpython_refusal(source)  # before any recursive parser sees the file
@@ -127,7 +131,8 @@ def scan_module(
             parse_error=(Location(path, line, column), message),
         )  # fmt: skip
     facts = _scan_module(
-        source, path, module, config, extract_refs=extract_refs, force_code=force_code
+        source, path, module, config, extract_refs=extract_refs, force_code=force_code,
+        parser=parser,
     )
     if MARKER in source:
         facts = replace(facts, suppressions=find_suppressions(source, path))
@@ -145,6 +150,7 @@ def _scan_module(
     *,
     extract_refs: ExtractRefs | None = None,
     force_code: bool = False,
+    parser: str = "auto",
 ) -> pf.ModuleFacts:
     """Everything one Python file contributes: code facts and spec references.
 
@@ -157,25 +163,74 @@ def _scan_module(
 
         extract_refs = default_extract
     regex = config_id_regex(config)
-    want_code = not is_test and (force_code or wants_code(source, is_pkg))
-    want_refs = may_cite_spec(source, regex, extract_refs)
-    base = pf.ModuleFacts(path=path, module=module, is_package=is_pkg, is_test=is_test)
-    if not want_code:
-        # No code facts needed: ``ast`` (~15x cheaper than LibCST) still checks the
-        # syntax, so a broken file is reported, finds the module-level functions and,
-        # with tokenize, the references. LibCST only when ``ast`` cannot parse it.
+    if config.prefilter:
+        want_code = not is_test and (force_code or wants_code(source, is_pkg))
+        want_refs = may_cite_spec(source, regex)
+    else:
+        want_code, want_refs = not is_test, True
+    if parser != "libcst":
+        # The running Python's parser checks the syntax of every file (a broken file
+        # is reported) and gives the facts and references; LibCST only reads what it
+        # cannot parse (newer syntax) or cannot place without a tokenizer.
         try:
             syntax: ast.Module | None = ast.parse(source)
         except (SyntaxError, ValueError):
             syntax = None
         if syntax is not None:
-            body = () if is_test else ast_defs(syntax)
-            if not want_refs:
-                return pf.ModuleFacts(path, module, is_pkg, is_test, False, body)
-            fast = citations.references_fast(source, path, is_test, regex, extract_refs, syntax)
-            if fast is not None:
-                return pf.ModuleFacts(path, module, is_pkg, is_test, False, body, fast)
+            facts = _from_ast(syntax, source, path, module, is_pkg, is_test, want_code,
+                              want_refs, regex, extract_refs)  # fmt: skip
+            if facts is not None:
+                return facts
+    return _from_cst(source, path, module, is_pkg, is_test, want_code, want_refs, regex,
+                     extract_refs)  # fmt: skip
+
+
+def _from_ast(
+    tree: ast.Module,
+    source: str,
+    path: str,
+    module: str,
+    is_pkg: bool,
+    is_test: bool,
+    want_code: bool,
+    want_refs: bool,
+    regex: re.Pattern[str],
+    extract_refs: ExtractRefs,
+) -> pf.ModuleFacts | None:
+    """The facts from an ``ast`` tree, or None when LibCST must read the file."""
+    smap = SourceMap(source)
+    try:
+        if want_code:
+            body = AstStatements(tree, smap).module_body()
+        else:
+            body = () if is_test else ast_defs(tree)
+        refs: tuple[CodeRef, ...] = ()
+        if want_refs:
+            found = citations.references_fast(
+                source, path, is_test, regex, extract_refs, tree, smap
+            )
+            if found is None:
+                return None
+            refs = found
+    except (Ambiguous, RecursionError, MemoryError):
+        return None  # LibCST reads it, and says what it cannot read
+    return pf.ModuleFacts(path, module, is_pkg, is_test, want_code, body, refs)
+
+
+def _from_cst(
+    source: str,
+    path: str,
+    module: str,
+    is_pkg: bool,
+    is_test: bool,
+    want_code: bool,
+    want_refs: bool,
+    regex: re.Pattern[str],
+    extract_refs: ExtractRefs,
+) -> pf.ModuleFacts:
     import libcst as cst
+
+    base = pf.ModuleFacts(path=path, module=module, is_package=is_pkg, is_test=is_test)
 
     try:
         tree = cst.parse_module(source)

@@ -157,7 +157,7 @@ class StatementScanner(CstFile):
             body=self.suite(node.body, qual),
             returns=self.expr(node.returns.annotation) if node.returns is not None else None,
             is_async=node.asynchronous is not None,
-            docstring=_clean_doc(doc) if isinstance(doc, str) else None,
+            docstring=clean_doc(doc) if isinstance(doc, str) else None,
         )
 
     def lambda_(self, node: cst.Lambda, scope: str) -> pf.Lambda:
@@ -212,7 +212,7 @@ class StatementScanner(CstFile):
             self.suite(node.body, scope),
             orelse,
             self.stmt_line(node),
-            _static_test(self.code(node.test)),
+            static_test(self.code(node.test)),
             self.expr(node.test),
         )
 
@@ -405,7 +405,7 @@ _COMPARE_OPS = {
 }  # fmt: skip
 
 
-def _static_test(code: str) -> bool | None:
+def static_test(code: str) -> bool | None:
     """The value of an ``if`` test that is the same on every run, else None."""
     text = " ".join(code.split())
     if text in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "False", "0"):
@@ -417,6 +417,6 @@ def _static_test(code: str) -> bool | None:
     return None
 
 
-def _clean_doc(doc: str, limit: int = 4000) -> str:
+def clean_doc(doc: str, limit: int = 4000) -> str:
     cleaned = inspect.cleandoc(doc)
     return cleaned if len(cleaned) <= limit else cleaned[:limit]

@@ -54,8 +54,9 @@ def _make_tracker_class() -> Any:
     from libcst._nodes.internal import CodegenState
 
     kept = (
-        cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.Decorator, cst.If,
-        cst.For, cst.While, cst.With, cst.Try, cst.Call, cst.Comment, cst.SimpleString,
+        cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.FunctionDef, cst.ClassDef,
+        cst.Decorator, cst.If,
+        cst.For, cst.While, cst.With, cst.Try, cst.TryStar, cst.Call, cst.Comment, cst.SimpleString,
         cst.ConcatenatedString, cst.FormattedString, cst.Parameters, cst.Lambda,
     )  # fmt: skip
     kept_types = frozenset(kept)
