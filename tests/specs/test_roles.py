@@ -355,3 +355,29 @@ def test_the_same_number_with_other_titles_stays_ambiguous() -> None:
 )  # fmt: skip
 def test_same_title(x: str, y: str, same: bool) -> None:
     assert same_title(x, y) is same
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["specs/001-triage/quickstart-milestone-2.md", "specs/auth/research_oauth.md",
+     "docs/Quick-Start.md", "specs/002-x/getting-started.md"],
+)  # fmt: skip
+def test_notes_are_known_by_the_word_their_name_opens_with(path: str) -> None:
+    assert role(path, "# Notes\n\n### POST /api/v1/triage\n") == "notes"
+
+
+def test_a_name_that_only_contains_a_notes_word_is_not_notes() -> None:
+    assert role("specs/003-research-portal/spec.md", "# Research portal\n") != "notes"
+
+
+def test_a_bare_number_in_a_checklist_is_not_a_task_number() -> None:
+    text = """
+        # Tasks
+
+        - [ ] 1. Set up the triage service
+        - [x] 2.1 Write the intent classifier
+        - [ ] 1000 concurrent students
+        - [ ] 404 when the student does not exist
+        - [x] 3: Wire the router
+        """
+    assert [r[0] for r in reqs(parse(text))] == ["1", "2.1", "3"]

@@ -456,7 +456,10 @@ _KIND_HINT = {
     ReqKind.SECTION: "section", ReqKind.OUTCOME: "outcome",
 }  # fmt: skip
 _TASK = re.compile(
-    r"^\s*\[(?P<mark>[ xX])\]\s*\*?\s*(?P<id>T\d{2,}|\d+(?:\.\d+)*|Task\s+\d+(?:\.\d+)*)"
+    # A bare whole number is a task number only when a "." or ":" closes it ("1. Set
+    # up", "2.1 Write"): "- [ ] 1000 concurrent students" is a checklist target.
+    r"^\s*\[(?P<mark>[ xX])\]\s*\*?\s*"
+    r"(?P<id>T\d{2,}|\d+(?:\.\d+)+|\d+(?=\.\s|:)|Task\s+\d+(?:\.\d+)*)"
     r"(?:\.(?=\s)|:)?"
     r"\s+(?P<rest>\S.*)$"
 )

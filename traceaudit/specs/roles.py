@@ -188,7 +188,10 @@ def _base_role(path: str) -> str | None:
         return "template"
     if "checklists" in parts[:-1]:
         return "checklist"
-    if PurePosixPath(name).stem.replace("-", "").replace("_", "") in _NOTES_STEMS:
+    # "quickstart.md", "quick-start-milestone-2.md", "research_auth.md": the name opens
+    # with the kind of note it is, whatever qualifier follows.
+    words = [w for w in re.split(r"[-_.\s]+", PurePosixPath(name).stem) if w]
+    if any("".join(words[:n]) in _NOTES_STEMS for n in range(1, min(len(words), 3) + 1)):
         return "notes"
     return None
 
