@@ -69,7 +69,7 @@ from traceaudit.specs.text import (
     section_number,
     slugify,
 )
-from traceaudit.specs.tokens import MD, read_blocks
+from traceaudit.specs.tokens import MAX_NESTING, MD, read_blocks
 
 __all__ = ["parse_spec", "slugify"]
 
@@ -389,6 +389,18 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         id_re = _id_regex(config.id_pattern)
         text = normalize_newlines(text)  # as markdown-it does, so line counts agree with it
         tokens = MD.parse(text)
+        deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+        if deepest is not None:  # markdown-it stopped there and dropped the rest
+            line = f" at line {deepest.map[0] + 1}" if deepest.map else ""
+            return SpecDoc(
+                path=path,
+                title=PurePosixPath(path).stem,
+                sections=(),
+                requirements=(),
+                endpoints=(),
+                error=f"Markdown nested {MAX_NESTING:,} levels deep{line}: nothing past it can "
+                "be read",
+            )
         blocks = read_blocks(tokens, text.count("\n") + 1)
         link_sections(blocks)
         role = document_role(path, text)

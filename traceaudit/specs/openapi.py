@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -27,13 +26,7 @@ from traceaudit.specs.suppressions import yaml_suppressions
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def _plain(node: yaml.Node) -> Any:
-    """A node as plain Python data (without line numbers)."""
-    if isinstance(node, yaml.MappingNode):
-        return {_plain(k): _plain(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(v) for v in node.value]
-    return node.value
+_STATUS = re.compile(r"[1-5][0-9][0-9]")  # ASCII digits: "²⁰⁰".isdigit() is True
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -60,7 +53,11 @@ def _server_prefixes(doc: yaml.Node) -> list[str]:
     for server in servers.value:
         url = _get(server, "url")
         if isinstance(url, yaml.ScalarNode):
-            path = urlsplit(str(url.value)).path if "//" in str(url.value) else str(url.value)
+            text = str(url.value)
+            try:
+                path = urlsplit(text).path if "//" in text else text
+            except ValueError:  # "http://[::1": not a URL, so no prefix
+                continue
             if path.rstrip("/") not in prefixes:
                 prefixes.append(path.rstrip("/"))
     return prefixes
@@ -69,10 +66,19 @@ def _server_prefixes(doc: yaml.Node) -> list[str]:
 def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
     if node is None:
         return None, None
-    value = _plain(node)
-    if not isinstance(value, list):
+    if not isinstance(node, yaml.SequenceNode):
         return None, None
-    names = sorted({str(k) for item in value if isinstance(item, dict) for k in item})
+    # the scheme names only: never the values, which an alias bomb can make astronomically
+    # large (and a recursive alias infinitely deep)
+    names = sorted(
+        {
+            str(key.value)
+            for item in node.value
+            if isinstance(item, yaml.MappingNode)
+            for key, _ in item.value
+            if isinstance(key, yaml.ScalarNode)
+        }
+    )
     if not names:
         return False, "none (security: [])"
     return True, ", ".join(names)
@@ -84,11 +90,13 @@ _MCP = re.compile(r"(?i)\b(?:mcp|model\s+context\s+protocol)\b")
 def _models_tools(doc: yaml.Node) -> bool:
     """A contract that describes something other than HTTP routes: MCP tools written as
     ``/mcp/tools/x`` (the document says MCP, and every path names a tool)."""
-    node = _get(doc, "info")
-    info = _plain(node) if node is not None else {}
-    about = ""
-    if isinstance(info, dict):
-        about = " ".join(str(info.get(k, "")) for k in ("title", "description"))
+    info = _get(doc, "info")
+    # scalars only: expanding the whole node would expand an alias bomb (or never end)
+    about = " ".join(
+        str(value.value)
+        for value in (_get(info, "title"), _get(info, "description"))
+        if isinstance(value, yaml.ScalarNode)
+    )
     paths = [str(k.value) for k, _ in _items(_get(doc, "paths"))]
     return bool(paths) and bool(_MCP.search(about)) and all(
         "tools" in p.strip("/").split("/") for p in paths
@@ -111,6 +119,8 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         return SpecDoc(path, title, (), (), (), error=f"invalid YAML/JSON{where}")
+    except (RecursionError, MemoryError):
+        return SpecDoc(path, title, (), (), (), error="YAML/JSON nested too deeply to read")
     if doc is None or (_get(doc, "openapi") is None and _get(doc, "swagger") is None):
         return SpecDoc(path, title, (), (), ())
     info_title = _get(_get(doc, "info"), "title")
@@ -146,7 +156,7 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                 {
                     int(str(code.value))
                     for code, _ in _items(_get(op, "responses"))
-                    if str(code.value).isdigit() and 100 <= int(str(code.value)) <= 599
+                    if _STATUS.fullmatch(str(code.value))
                 }
             )
             endpoints.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from traceaudit.specs.text import (
@@ -198,4 +199,27 @@ def _read_table(tokens: Sequence[Token], i: int, blocks: Blocks, last_line: int)
     return i + 1
 
 
-MD = MarkdownIt("commonmark").enable("table")
+# markdown-it's commonmark preset stops parsing at 20 nested blocks and silently drops
+# the rest of the file (a 2,000-deep list lost every requirement after it). CommonMark
+# sets no limit; the block parser recurses a few frames per level, which the worker's
+# stack budget (traceaudit.sandbox) covers, and a file that still reaches the limit is
+# a TA000 (specs/markdown.py), never a silent loss. A list level is two nesting levels.
+MAX_NESTING = 10_000
+# Inline nesting keeps the preset's limit: past it markdown-it keeps the text as text
+# (nothing is lost), and a higher one makes nested link brackets super-linear
+# (20,000 `[` took 210 s).
+INLINE_NESTING = 20
+_INLINE = MarkdownIt("commonmark", {"maxNesting": INLINE_NESTING})
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, with the inline nesting limit."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            _INLINE.inline.parse(token.content, _INLINE, state.env, token.children)
+
+
+MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+MD.core.ruler.at("inline", _inline)
