@@ -70,6 +70,23 @@ class Discovery:
     skipped: tuple[tuple[str, str], ...] = ()  # (path, why it is not read), sorted
     # (spec root, why it was chosen): "named like a spec folder", "4 BMAD story files" ...
     spec_reasons: tuple[tuple[str, str], ...] = ()
+    # files that can say what is served: Dockerfiles, compose, Procfile, scripts, packaging
+    deploy_files: tuple[str, ...] = ()
+
+
+def is_deploy_file(rel: str) -> bool:
+    """Whether a project file can name what is served: Dockerfiles, compose files, a
+    Procfile, shell scripts, packaging metadata (read by ``pysource.deploy``)."""
+    name = PurePosixPath(rel).name
+    low = name.lower()
+    return (
+        low.startswith(("dockerfile", "containerfile"))
+        or low.endswith((".dockerfile", ".containerfile"))
+        or (low.startswith(("docker-compose", "compose")) and low.endswith((".yml", ".yaml")))
+        or low == "procfile"
+        or low.endswith(".sh")
+        or low in ("pyproject.toml", "setup.cfg", "setup.py", "entry_points.txt")
+    )
 
 
 def is_test_path(rel: str) -> bool:
@@ -438,6 +455,7 @@ def discover(config: Config) -> Discovery:
     python_files: set[str] = set()
     test_files: set[str] = set()
     everything: list[str] = []
+    deploy_files: set[str] = set()
     for code_root in code_roots:
         files = walker.walk(code_root, ignore)
         if not code_root:
@@ -445,6 +463,8 @@ def discover(config: Config) -> Discovery:
         for rel in files:
             if rel.endswith(".py") and (code_root or not _in_hidden_folder(rel)):
                 (test_files if is_test_path(rel) else python_files).add(rel)
+            if is_deploy_file(rel) and not is_test_path(rel):
+                deploy_files.add(rel)
         wanted.update(
             rel for rel in walker.problems if _within_rel(code_root, rel) and rel.endswith(".py")
         )
@@ -482,6 +502,7 @@ def discover(config: Config) -> Discovery:
         test_files=tuple(sorted(test_files)),
         skipped=tuple(skipped),
         spec_reasons=tuple(reasons),
+        deploy_files=tuple(sorted(deploy_files)),
     )
 
 

@@ -4,12 +4,17 @@ Takes the source of one Python file and gives the small, picklable facts the
 rest of the pipeline needs: the statements that matter for routing (in the
 expression language of :mod:`traceaudit.pysource.facts`), the spec references
 in its docstrings, comments and route metadata, and the app strings handed to
-servers. Pure and per file, so it can be cached and run in parallel; nothing
+servers; and, from deployment files (Dockerfiles, compose, Procfile, scripts,
+packaging metadata), the entry points they start. Pure and per file, so it can
+be cached and run in parallel; nothing
 is imported or run. LibCST is used here and nowhere else.
 """
 
 from traceaudit.pysource import facts
-from traceaudit.pysource.facts import ModuleFacts
+from traceaudit.pysource.deploy import serve_commands
+from traceaudit.pysource.facts import ModuleFacts, ServeCommand
 from traceaudit.pysource.scan import failed_module, scan_module
 
-__all__ = ["ModuleFacts", "facts", "failed_module", "scan_module"]
+__all__ = [
+    "ModuleFacts", "ServeCommand", "facts", "failed_module", "scan_module", "serve_commands",
+]  # fmt: skip

@@ -386,6 +386,32 @@ Stmt = (
 
 
 # --------------------------------------------------------------------------
+# What deployment files start
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ServeCommand:
+    """An entry point a deployment file names (a Dockerfile ``CMD``, a compose
+    ``command:``, a Procfile line, a shell script, a console script).
+
+    ``kind``: "app" (``target`` is ``module:attr``, ``module:factory()`` or
+    ``path/file.py:attr``: a server serves it), "fastapi" (``fastapi run PATH``:
+    ``target`` is the path or "", ``attr`` the ``--app`` name or ""), "main"
+    (``python -m pkg.mod`` / ``python path.py``: its ``__main__`` block runs;
+    ``target`` is the dotted module or the path), "function" (a console script:
+    ``target`` is ``module:function``). ``base`` is the project-relative folder the
+    command runs in (the build context, the folder of the file, a ``cd``)."""
+
+    kind: str
+    target: str
+    base: str
+    location: Location
+    text: str
+    attr: str = ""
+
+
+# --------------------------------------------------------------------------
 # The module
 # --------------------------------------------------------------------------
 
@@ -408,6 +434,9 @@ class ModuleFacts:
     # why the code facts are missing from a file CPython accepts (LibCST cannot read it):
     # its references are kept, the file is a TA013 note
     unread: str | None = None
+    # a file the prefilter ruled out: the names it calls (``x.serve(...)`` gives "serve"),
+    # so that an entry point reaching an app through it is still found
+    called: tuple[str, ...] = ()
 
 
 def render(expr: Expr | None) -> str:

@@ -136,6 +136,8 @@ def scan_module(
     )
     if MARKER in source:
         facts = replace(facts, suppressions=find_suppressions(source, path))
+    if not facts.scanned and not facts.is_test and facts.parse_error is None:
+        facts = replace(facts, called=called_names(source))
     if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
         return facts
     hints = serve_hints(source)
@@ -251,6 +253,14 @@ def _from_cst(
     return pf.ModuleFacts(
         base.path, base.module, is_pkg, is_test, scanned=want_code, body=body, refs=refs
     )
+
+
+_CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*\(")
+
+
+def called_names(source: str) -> tuple[str, ...]:
+    """The names a file calls, from its text (a file the prefilter ruled out)."""
+    return tuple(sorted(set(_CALLED.findall(source))))
 
 
 def _libcst_failed(
