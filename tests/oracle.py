@@ -105,7 +105,10 @@ def import_app(case: Path, root: str, spec: str) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             module = importlib.import_module(module_name)
-        return getattr(module, attr)
+        if attr.isidentifier():
+            return getattr(module, attr)
+        # an app an expression builds (``ApiServer().app``): evaluated in the module
+        return eval(attr, vars(module))  # test code: fixture apps only
     finally:
         sys.dont_write_bytecode = dont_write
         sys.path.remove(str(case / root))

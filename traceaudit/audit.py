@@ -33,7 +33,13 @@ from traceaudit.model import (
     SpecSummary,
 )
 from traceaudit.policy import decide
-from traceaudit.pysource import ModuleFacts, failed_module, scan_module
+from traceaudit.pysource import (
+    ModuleFacts,
+    ServeCommand,
+    failed_module,
+    scan_module,
+    serve_commands,
+)
 from traceaudit.routes import module_names, resolve_routes
 from traceaudit.sandbox import Failure, Workers, run_tasks, with_stack
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
@@ -94,6 +100,15 @@ def _read_python(root: Path, rel: str, config: Config) -> tuple[str | None, str 
         return data.decode(encoding), None
     except (SyntaxError, LookupError, UnicodeError) as exc:
         return None, f"cannot decode source: {exc}"
+
+
+def _read_deploy(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
+    """A deployment file's text (it only says what is served: unreadable means nothing)."""
+    try:
+        text, error = _read_text(root, rel, config)
+    except Unreadable as exc:
+        return None, exc.reason
+    return text, error
 
 
 def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
@@ -198,6 +213,12 @@ def load_project(
     ] + [(m.path, m.unread) for m in modules if m.unread is not None]
     app_modules = [m for m in modules if not m.is_test]
 
+    commands: list[ServeCommand] = []
+    if with_code:
+        for rel in found.deploy_files:
+            text, _ = _read_deploy(Path(root), rel, config)
+            if text is not None:
+                commands.extend(serve_commands(text, rel))
     # A file the prefilter ruled out is read in full on demand, in a worker like the rest;
     # the whole resolution walks deep facts (a 3,000-term prefix) with the known stack budget.
     with Workers(
@@ -213,7 +234,10 @@ def load_project(
                 return None
             return got
 
-        resolution = with_stack(lambda: resolve_routes(app_modules, config, rescan))
+        served_by = tuple(commands)
+        resolution = with_stack(
+            lambda: resolve_routes(app_modules, config, rescan, served_by)
+        )
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     parse_errors = tuple(
         sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)
@@ -227,6 +251,7 @@ def load_project(
         unresolved_paths=resolution.unresolved_paths,
         suppressions=tuple(s for m in modules for s in m.suppressions),
         inactive_routes=resolution.inactive,
+        apps=resolution.apps,
     )
     docs.sort(key=lambda d: d.path)
     hashes = tuple(_sha256(Path(root), d.path) for d in docs) if with_specs else ()

@@ -289,6 +289,20 @@ class UnresolvedRegistration:
 
 
 @dataclass(frozen=True, slots=True)
+class AppInfo:
+    """An app (FastAPI or Starlette) the code builds, and whether an entry point serves it."""
+
+    name: str  # "app/main.py:app", "pkg/server.py:ApiServer.app"
+    location: Location  # where it is constructed
+    served: bool
+    routes: int = 0  # live routes it serves
+    # each way it is served: entry point, the calls that lead to the server, the server
+    served_by: tuple[tuple[str, ...], ...] = ()
+    made_by: tuple[str, ...] = ()  # the entry point and calls that construct it
+    why: str = ""  # how it was chosen, or why it is not served
+
+
+@dataclass(frozen=True, slots=True)
 class CodeFacts:
     """What the code side hands to linking: references, routes, problems."""
 
@@ -301,6 +315,7 @@ class CodeFacts:
     suppressions: tuple[Suppression, ...] = ()  # inline suppressions of every Python file
     # routes under a test the default settings make false: not live, listed
     inactive_routes: tuple[Route, ...] = ()
+    apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not
 
 
 # --------------------------------------------------------------------------

@@ -43,6 +43,9 @@ CASES = {
     "dead_router": (".", "attic.main:app"),
     "auth_chains": (".", "vault.main:app"),
     "settings_defaults": (".", "beacon.main:app"),
+    # the app lives on an instance, built in __init__, served from a method that a CLI
+    # command function reaches: the oracle builds it the same way
+    "class_built": (".", "kiosk.server:ApiServer().app"),
 }
 
 def static_resolution(case: Path, config: Config | None = None) -> RouteResolution:
@@ -197,3 +200,17 @@ def test_settings_defaults_and_per_iteration_tests() -> None:
     assert {"/admin/reindex", "/metrics"} <= set(on)
     # the token check, settled by the configured value, guards every route
     assert (on["/health"].auth, on["/health"].dependencies) == (True, ("verify_token",))
+
+
+def test_class_built_app_is_served_with_its_chain() -> None:
+    resolution = static_resolution(CASES_DIR / "class_built")
+    served = [a for a in resolution.apps if a.served]
+    assert [(a.name, a.routes) for a in served] == [("kiosk/server.py:ApiServer.app", 6)]
+    (chain,) = served[0].served_by
+    assert chain[0] == "kiosk/cli.py:9 start_webserver (CLI command)"
+    assert chain[-1] == "uvicorn.Config (kiosk/server.py:30)"
+    # the temporary app of the OpenAPI export is built, not served
+    export = [a for a in resolution.apps if not a.served]
+    assert [(a.name, a.why) for a in export] == [
+        ("kiosk/export.py:export_openapi.app", "no entry point starts it")
+    ]

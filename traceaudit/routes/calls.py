@@ -69,13 +69,20 @@ def call_external(
         router = Router(kind, func, location(call, frame), interp.origin)
         if kind == "router" and name not in PLAIN_ROUTER_CLASSES:
             router.opaque = qual
-        interp.routers.append(router)
+        interp.add_router(router)
         new_router(interp, router, args, kwargs, call, frame)
         return router
     if top in ("fastapi", "starlette"):
         special = _framework_call(interp, func, args, kwargs, call, frame)
         if special is not None:
             return special
+    if (top == "uvicorn" and name in ("run", "Config")) or (top == "hypercorn" and name == "serve"):
+        # what a server is handed is served (an object here; "module:app" strings are read
+        # from the text as well)
+        target = arg(args, kwargs, 0, "app")
+        if target is not None:
+            interp.serve(target, f"{qual} ({frame.module.path}:{call.line})", frame)
+        return Unknown(text, qual)
     if qual in ENV_GETTERS or name == "getenv":
         # With default settings an environment variable is not set: its default (None
         # when there is none) is the value, marked as the variable's.
@@ -159,7 +166,7 @@ def _framework_call(
             target = arg(args, kwargs, 1, "app")
             if target is None and "routes" in kwargs:
                 sub = Router("srouter", Ext("starlette.routing.Router"), loc, interp.origin)
-                interp.routers.append(sub)
+                interp.add_router(sub)
                 new_router(interp, sub, [kwargs["routes"]], {}, call, frame)
                 target = sub
             app_text = kwarg_text(call, "app") or ""

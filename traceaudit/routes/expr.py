@@ -82,6 +82,9 @@ class Evaluator:
         self.unresolved: list[tuple[Location, str]] = []
         self.functions: list[Function] = []  # every function defined, for uncalled factories
         self.errors: list[str] = []  # statements skipped because of an internal error
+        self.entry: str | None = None  # the entry point being run (for --explain)
+        self.trail: list[str] = []  # the project functions running, outermost first
+        self.aux_entry = False  # the entry point lives in scripts/, examples/, docs/ ...
 
     # -- provided by the subclasses ---------------------------------------------
 
@@ -120,6 +123,24 @@ class Evaluator:
     @property
     def origin(self) -> str:
         return self.running[-1] if self.running else ""
+
+    def chain(self) -> tuple[str, ...]:
+        """Where the running code was reached from: the entry point, then the calls."""
+        return ((self.entry,) if self.entry else ()) + tuple(self.trail)
+
+    def add_router(self, router: Router) -> Router:
+        router.made_by = self.chain()
+        self.routers.append(router)
+        return router
+
+    def serve(self, value: Value, how: str, frame: Frame) -> None:
+        """A server (``uvicorn.run``, ``uvicorn.Config``, ``hypercorn``'s ``serve``) is
+        handed this value: an app object is served (unless the code doing it does not
+        run with default settings)."""
+        value = self.force(value)
+        if isinstance(value, Router) and value.is_app and not frame.off:
+            aux = ("auxiliary",) if self.aux_entry else ()
+            value.served_by.append((*self.chain(), how, *aux))
 
     def force(self, value: Value) -> Value:
         """Resolve a :class:`Lazy` name now that its module has (maybe) finished."""

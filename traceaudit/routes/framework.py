@@ -246,7 +246,7 @@ def router_method(
         if app is None and "routes" in kwargs:
             sub = Router("srouter", Ext("starlette.routing.Router"), location(call, frame), "")
             sub.origin = interp.origin
-            interp.routers.append(sub)
+            interp.add_router(sub)
             new_router(interp, sub, [kwargs["routes"]], {}, call, frame)
             app = sub
         text = pf.render(call.positional()[1]) if len(call.positional()) > 1 else "app"

@@ -116,6 +116,7 @@ class Caller(Evaluator):
         if frame is not None:
             body.off, body.unsure = frame.off, frame.unsure
         self.call_stack.append(key)
+        self.trail.append(f"{func.module.path}:{func.fact.def_line} {func.fact.qualname}")
         log: set[str] = set()
         self.edge_log.append(log)
         try:
@@ -125,6 +126,7 @@ class Caller(Evaluator):
         finally:
             self.edge_log.pop()
             self.call_stack.pop()
+            self.trail.pop()
         result = self.pick_return(body.returns, text)
         self.memo[key] = (result, log)
         return result
@@ -190,8 +192,9 @@ class Caller(Evaluator):
             kind = ext_router_kind(base.qual)
             if kind is not None:
                 obj = Router(kind, cls, self.location(call.line, frame), self.origin)
-                self.routers.append(obj)
+                self.add_router(obj)
                 break
+        gunicorn = obj is None and any(b.qual.startswith("gunicorn.") for b in cls.ext_bases())
         if obj is None:
             obj = Instance(cls)
         init = cls.lookup("__init__")
@@ -206,6 +209,14 @@ class Caller(Evaluator):
                 obj.attrs[name] = value
             for name, value in kwargs.items():
                 obj.attrs[name] = value
+        if gunicorn:  # a gunicorn application serves what its load() returns, or is handed
+            how = f"{cls.fact.name}(...) ({frame.module.path}:{call.line})"
+            load = cls.lookup("load")
+            served = [*args, *kwargs.values()]
+            if isinstance(load, Function):
+                served.append(self.call_function(load, [obj], {}, call, frame))
+            for value in served:
+                self.serve(value, how, frame)
         return obj
 
 

@@ -93,7 +93,10 @@ class Interpreter(Caller):
 
     def module_attr(self, state: ModuleState, name: str, text: str) -> Value:
         if name in state.ns:
-            return state.ns[name]
+            value = state.ns[name]
+            if isinstance(value, ModuleV):  # a submodule imported before: still imported
+                self.add_edge(value.state)
+            return value
         if state.facts is not None and not state.facts.scanned and name not in ("__all__",):
             # The prefilter found nothing route-related in that file: the name is no
             # app or router; a value it holds is read only if one is needed.

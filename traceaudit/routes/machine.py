@@ -30,6 +30,14 @@ class Machine(Protocol):
         """The key of the module whose code is running."""
         ...
 
+    def add_router(self, router: Router) -> Router:
+        """Record a new app or router (with the chain of calls that made it)."""
+        ...
+
+    def serve(self, value: Value, how: str, frame: Frame) -> None:
+        """A server is handed ``value``: an app object is then served."""
+        ...
+
     def unknown(self, text: str, ext: str | None = None) -> Value:
         """An unknown value for ``text``, unless the configured values supply it."""
         ...

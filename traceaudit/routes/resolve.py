@@ -15,10 +15,18 @@ import inspect
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
-from traceaudit.model import Config, Location, Route, UnmountedRouter, UnresolvedRegistration
+from traceaudit.model import (
+    AppInfo,
+    Config,
+    Location,
+    Route,
+    UnmountedRouter,
+    UnresolvedRegistration,
+)
 from traceaudit.pysource import facts as pf
 from traceaudit.routes.auth import AuthAnalyzer
 from traceaudit.routes.calls import status_code_of
+from traceaudit.routes.entries import EntryRun, EntryRunner, is_auxiliary
 from traceaudit.routes.interp import Interpreter
 from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
@@ -90,6 +98,7 @@ class RouteResolution:
     # routes registered under a test that the default settings make false: not live
     # by default, listed with the condition (``[tool.traceaudit.values]`` turns them on)
     inactive: tuple[Route, ...] = ()
+    apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not, and how
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,62 +119,21 @@ def resolve_routes(
     facts: Sequence[pf.ModuleFacts],
     config: Config,
     rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
+    commands: Sequence[pf.ServeCommand] = (),
 ) -> RouteResolution:
     """The routes every served app serves, plus dead routers and unresolved registrations.
 
     ``rescan(path)`` gives the full code facts of a file the text prefilter ruled
     out, when a value is needed from it (a table of objects a route loop iterates).
+    ``commands`` are the entry points deployment files name
+    (:func:`traceaudit.pysource.serve_commands`).
     """
     project = Project([f for f in facts if not f.is_test])
     interp = Interpreter(project, dict(config.values), rescan)
     interp.run_all()
-    factory_apps = _run_uncalled_app_factories(interp)
+    entries = EntryRunner(interp, commands).run()
     _run_startup_hooks(interp)
-    return _Resolver(interp, config, factory_apps).resolve()
-
-
-def _run_uncalled_app_factories(interp: Interpreter) -> set[int]:
-    """Call module-level functions that build an app but are never called.
-
-    Only when no module binds an app: then the project is served through a
-    factory (``uvicorn pkg.main:create_app --factory``). Returns the apps made.
-    """
-    if any(r.is_app and r.name is not None for r in interp.routers):
-        return set()
-    made: set[int] = set()
-    for func in list(interp.functions):
-        fact = func.fact
-        if id(fact) in interp.called or func.closure is not None or func.owner is not None:
-            continue
-        if not _builds_app(fact.body):
-            continue
-        interp.running.append(func.module.key)
-        try:
-            result = interp.force(interp.call_function(func, [], {}, None, None))
-        finally:
-            interp.running.pop()
-        if isinstance(result, Router):
-            made.add(id(result))
-    return made
-
-
-def _builds_app(stmts: Sequence[pf.Stmt]) -> bool:
-    for stmt in stmts:
-        if isinstance(stmt, pf.Assign | pf.Return | pf.ExprStmt) and isinstance(
-            getattr(stmt, "value", None), pf.Call
-        ):
-            call = stmt.value
-            assert isinstance(call, pf.Call)
-            func = call.func
-            name = func.id if isinstance(func, pf.Name) else getattr(func, "attr", "")
-            if name.endswith("FastAPI"):
-                return True
-        elif isinstance(stmt, pf.If | pf.For):
-            if _builds_app(stmt.body) or _builds_app(stmt.orelse):
-                return True
-        elif isinstance(stmt, pf.Block) and _builds_app(stmt.body):
-            return True
-    return False
+    return _Resolver(interp, config, entries).resolve()
 
 
 def _run_startup_hooks(interp: Interpreter) -> None:
@@ -194,10 +162,12 @@ def _takes_arg(hook: Function | BoundMethod) -> bool:
 
 
 class _Resolver:
-    def __init__(self, interp: Interpreter, config: Config, factory_apps: set[int]) -> None:
+    def __init__(self, interp: Interpreter, config: Config, entries: EntryRun) -> None:
         self.interp = interp
         self.config = config
-        self.factory_apps = factory_apps
+        self.entries = entries
+        self.factory_apps = {id(r) for r in entries.returned}
+        self.why: dict[int, str] = {}  # app -> how it was chosen
         self.auth = AuthAnalyzer(interp, config.auth_patterns)
         self.routes: dict[tuple[object, ...], Route] = {}
         self.inactive: dict[tuple[object, ...], Route] = {}
@@ -207,11 +177,16 @@ class _Resolver:
         self.closures: dict[str, frozenset[str]] = {}
 
     def resolve(self) -> RouteResolution:
-        for app in self.served_apps():
+        served = self.served_apps()
+        for app in served:
             ctx = _Ctx(
                 app, EMPTY, (), (), (), True, False, (app.display,), self.closure(app.origin)
             )
             self.walk(app, ctx, ())
+        apps = self.app_infos(served)
+        if not self.routes:
+            self.explain_silence(apps)
+        self.notes.update(self.entries.lost)
         routes = tuple(
             sorted(self.routes.values(), key=lambda r: (r.path, r.methods, r.handler, r.app))
         )
@@ -231,6 +206,7 @@ class _Resolver:
             ),
             unresolved_paths=tuple(sorted(self.holes)),
             inactive=inactive,
+            apps=apps,
         )
 
     # -- served apps -------------------------------------------------------------
@@ -245,11 +221,44 @@ class _Resolver:
                     "output prints, app/main.py:app, relative to ROOT)"
                 )
             return found
-        # What the code hands to uvicorn ("pkg.main:app", a factory) is what it serves.
-        hinted = self.configured_apps(self.interp.project.serve_hints, quiet=True)
-        if hinted:
-            return hinted
-        embedded: set[int] = set()
+        routers = self.interp.routers
+        # What an entry point starts (a command's "pkg.main:app", an app object handed
+        # to uvicorn by code an entry point runs) is what is served; an app another
+        # served app mounts or includes is served through it.
+        served = [r for r in routers if r.is_app and r.served_by]
+        served = self.outermost(served)
+        main = [r for r in served if any("auxiliary" not in c for c in r.served_by)]
+        builds_main = any(r.is_app and not is_auxiliary(r.created.path) for r in routers)
+        if main or (served and not builds_main):
+            chosen = main or served
+            for r in chosen:
+                self.why[id(r)] = "an entry point serves it"
+            return chosen
+        # Nothing an entry point starts was found: an app is served when a module binds
+        # it (or a factory nothing calls makes it) and no other app mounts or includes
+        # it. Temporary apps inside functions (an OpenAPI export) are not; apps in
+        # scripts/examples/docs are not either, unless the project builds no other.
+        embedded = self.embedded()
+        factory_ok = not any(r.is_app and r.name is not None and id(r) not in embedded
+                             and not is_auxiliary(r.created.path) for r in routers)  # fmt: skip
+        apps = [
+            r
+            for r in routers
+            if r.is_app
+            and id(r) not in embedded
+            and (r.name is not None or (factory_ok and id(r) in self.factory_apps))
+        ]
+        main = [r for r in apps if not is_auxiliary(r.created.path)]
+        chosen = main or ([] if builds_main else apps)
+        for r in chosen:
+            self.why[id(r)] = (
+                "a module binds it" if r.name is not None else "a factory nothing calls returns it"
+            ) + " (no entry point that starts an app was found)"
+        return chosen
+
+    def embedded(self) -> set[int]:
+        """Routers that another router includes or mounts."""
+        out: set[int] = set()
         for router in self.interp.routers:
             for entry in router.entries:
                 target = entry.child if isinstance(entry, IncludeEntry) else None
@@ -257,29 +266,95 @@ class _Resolver:
                     target = entry.app
                 if target is not None:
                     target = self.interp.force(target)
-                    if isinstance(target, Router):
-                        embedded.add(id(target))
-        # An app is served when a module binds it (or an uncalled factory makes it)
-        # and no other app mounts or includes it. Temporary apps inside functions
-        # (an OpenAPI export) and apps in scripts/examples/docs are not, unless
-        # nothing else is.
-        apps = [
-            r
-            for r in self.interp.routers
-            if r.is_app
-            and id(r) not in embedded
-            and (r.name is not None or id(r) in self.factory_apps)
-        ]
-        main = [r for r in apps if not _AUXILIARY.intersection(r.created.path.split("/")[:-1])]
-        return main or apps
+                    if isinstance(target, Router) and target is not router:
+                        out.add(id(target))
+        return out
+
+    def outermost(self, apps: list[Router]) -> list[Router]:
+        """The apps no other of them reaches by include or mount; one per name."""
+        reached: set[int] = set()
+        for app in apps:
+            stack = [app]
+            seen = {id(app)}
+            while stack:
+                router = stack.pop()
+                for entry in router.entries:
+                    target = entry.child if isinstance(entry, IncludeEntry) else (
+                        entry.app if isinstance(entry, MountEntry) else None
+                    )
+                    target = self.interp.force(target) if target is not None else None
+                    if isinstance(target, Router) and id(target) not in seen:
+                        seen.add(id(target))
+                        reached.add(id(target))
+                        stack.append(target)
+        out: list[Router] = []
+        names: set[str] = set()
+        for app in apps:
+            if id(app) in reached or app.display in names:
+                continue
+            names.add(app.display)
+            out.append(app)
+        return out
+
+    def app_infos(self, served: list[Router]) -> tuple[AppInfo, ...]:
+        """Every app the code builds (one per name), served or not, with the chains."""
+        counts: dict[str, int] = {}
+        for route in self.routes.values():
+            counts[route.app] = counts.get(route.app, 0) + 1
+        served_ids = {id(r) for r in served}
+        out: dict[str, AppInfo] = {}
+        for router in self.interp.routers:
+            if not router.is_app:
+                continue
+            name = router.display
+            is_served = id(router) in served_ids
+            previous = out.get(name)
+            if previous is not None and (previous.served or not is_served):
+                continue
+            if is_served:
+                why = self.why.get(id(router), "served")
+            elif router.served_by or id(router) in self.live:
+                why = "another served app mounts or includes it"
+            else:
+                why = "no entry point starts it"
+            out[name] = AppInfo(
+                name, router.created, is_served, counts.get(name, 0),
+                tuple(dict.fromkeys(router.served_by)), router.made_by, why,
+            )  # fmt: skip
+        return tuple(sorted(out.values(), key=lambda a: (not a.served, a.name)))
+
+    def explain_silence(self, apps: tuple[AppInfo, ...]) -> None:
+        """Never a silent zero: no route is served though the code builds apps or
+        routers; say where the trail is lost and what to set."""
+        for info in apps:
+            if info.served:
+                continue
+            made = f" (built in {info.made_by[-1].split(' ', 1)[-1]})" if info.made_by else ""
+            self.notes.add(
+                (info.location, f"app `{info.name}`{made} is built, but no entry point that "
+                 "traceaudit found starts it (no server command names it, no code that runs "
+                 f"hands it to a server); if it is served, set apps = [\"{_app_spec(info)}\"] "
+                 "in [tool.traceaudit]")
+            )  # fmt: skip
+        if not apps:
+            routers = [r for r in self.interp.routers if r.entries]
+            if routers:
+                first = min(routers, key=lambda r: r.created)
+                self.notes.add(
+                    (first.created, f"{len(routers)} routers register routes, but no app that "
+                     "includes them was found (an app built where the interpreter cannot "
+                     "follow, e.g. by a library); set apps = [\"module:attr\"] in "
+                     "[tool.traceaudit]")
+                )  # fmt: skip
 
     def configured_apps(self, specs: Sequence[str], quiet: bool = False) -> list[Router]:
         out: list[Router] = []
+        by_name = {r.display: r for r in reversed(self.interp.routers) if r.is_app}
         for spec in specs:
             module, _, attr = spec.partition(":")
             state = self._module_of(module)
-            value: Value | None = None
-            if state is not None and attr:
+            value: Value | None = by_name.get(spec.strip())  # the name the output prints
+            if value is None and state is not None and attr:
                 value = self.lookup_attr(state, attr)
             if isinstance(value, Router):
                 if value not in out:
@@ -487,10 +562,10 @@ class _Resolver:
         return tuple(out[k] for k in sorted(out, key=lambda k: (k[1], k[0])))
 
 
-# Directories whose apps are not what the project serves (unless nothing else is).
-_AUXILIARY = frozenset(
-    {"scripts", "script", "examples", "example", "docs", "docs_src", "benchmarks"}
-)
+def _app_spec(info: AppInfo) -> str:
+    """The ``apps`` entry that names an app: ``path.py:attr`` for one a module binds."""
+    path, _, attr = info.name.partition(":")
+    return info.name if attr and "." not in attr else f"{path}:{attr or 'app'}"
 
 
 def _endpoint(value: Value) -> Value:

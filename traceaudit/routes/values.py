@@ -465,7 +465,8 @@ class Router(Value):
 
     __slots__ = (
         "attrs", "cls", "created", "dependencies", "deprecated", "entries", "include_in_schema",
-        "kind", "lifespans", "local_name", "name", "opaque", "origin", "prefix", "tags",
+        "kind", "lifespans", "local_name", "made_by", "name", "opaque", "origin", "prefix",
+        "served_by", "tags",
     )  # fmt: skip
 
     def __init__(self, kind: str, cls: ClassV | Ext, created: Location, origin: str) -> None:
@@ -484,6 +485,10 @@ class Router(Value):
         self.name: str | None = None  # "app/main.py:app": first module-level binding
         self.local_name: str | None = None  # "app/factory.py:create_app.app"
         self.opaque: str | None = None  # external router class that may add hidden routes
+        # the chain of calls that made it: the entry point, then the project functions
+        self.made_by: tuple[str, ...] = ()
+        # each way it is served: the chain from an entry point to the server that runs it
+        self.served_by: list[tuple[str, ...]] = []
 
     @property
     def is_app(self) -> bool:

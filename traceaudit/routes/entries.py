@@ -1,0 +1,624 @@
+"""Entry points: what starts a project's apps, run the way a deployment starts them.
+
+An app is served when an entry point starts it. After every module has been
+imported (:meth:`~traceaudit.routes.interp.Interpreter.run_all`), this module
+
+* resolves the apps that commands name as strings: ``uvicorn pkg.main:app`` in a
+  Dockerfile, compose file, Procfile, shell script or ``pyproject.toml``
+  (:mod:`traceaudit.pysource.deploy`), and ``uvicorn.run("pkg.main:app")`` in Python;
+  each is resolved in the folder the command runs in;
+* runs the entry points that can build or serve an app: console scripts,
+  ``if __name__ == "__main__":`` blocks, CLI commands (click/typer ``@x.command``,
+  argparse ``set_defaults(func=...)``, ``typer.run``/``fire.Fire``) with their option
+  defaults, and functions and methods that nothing in the project calls (a process
+  target, a command table, a method only a framework calls). A method runs on a
+  fresh instance of its class, ``__init__`` first. What they hand to a server
+  (``uvicorn.run(self.app)``, ``uvicorn.Config(app)``, ``hypercorn``'s ``serve``, a
+  gunicorn application) is served, with the chain of calls that led there.
+
+Which entry points "can build or serve an app" is decided statically, by name, over
+the whole project's facts (a function that calls ``FastAPI(...)``, a class whose
+``__init__`` does, a server call, or a function that calls one of those): running
+every uncalled function would cost much and find nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from traceaudit.model import Location
+from traceaudit.pysource import ServeCommand
+from traceaudit.pysource import facts as pf
+from traceaudit.routes.interp import Interpreter
+from traceaudit.routes.values import (
+    BoundMethod,
+    Frame,
+    Function,
+    ModuleState,
+    Partial,
+    Router,
+    Unknown,
+    Value,
+)
+
+# Directories whose entry points and apps are not what the project serves (unless
+# nothing else is).
+AUXILIARY = frozenset(
+    {"scripts", "script", "examples", "example", "docs", "docs_src", "benchmarks", "samples",
+     "sample", "demo", "demos", "tutorial", "tutorials"}
+)  # fmt: skip
+_APP_CONSTRUCTORS = frozenset({"FastAPI", "Starlette"})
+_SERVER_MODULES = frozenset({"uvicorn", "hypercorn", "granian"})
+_CLI_DECORATORS = frozenset({"command", "callback"})
+_CLI_RUNNERS = frozenset({"run", "Fire"})  # typer.run(main), fire.Fire(main)
+_ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
+     "websocket", "route", "websocket_route", "on_event", "middleware", "exception_handler"}
+)  # fmt: skip
+
+
+def is_auxiliary(path: str) -> bool:
+    return bool(AUXILIARY.intersection(path.split("/")[:-1]))
+
+
+@dataclass(slots=True)
+class EntryRun:
+    """What running the entry points found."""
+
+    returned: list[Router] = field(default_factory=list)  # apps entry functions returned
+    lost: list[tuple[Location, str]] = field(default_factory=list)  # names that resolve to nothing
+    entries: list[str] = field(default_factory=list)  # every entry point run or resolved
+
+
+# --------------------------------------------------------------------------
+# The static index: who calls what, by name
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Def:
+    fact: pf.FuncDef
+    module: str  # module key
+    path: str
+    owner: str | None  # the class name for a method of a module-level class
+    calls: set[str] = field(default_factory=set)
+    cli: bool = False  # decorated as a CLI command
+
+
+@dataclass(slots=True)
+class _Class:
+    name: str
+    bases: set[str]
+    calls: set[str] = field(default_factory=set)  # what instantiating it runs
+
+
+class StaticIndex:
+    """Every function and class of the project with the names it calls."""
+
+    def __init__(self, modules: Sequence[ModuleState]) -> None:
+        self.defs: list[_Def] = []
+        self.classes: dict[str, list[_Class]] = {}
+        self.called: set[str] = set()  # every name called anywhere
+        self.cli_names: set[str] = set()  # functions named as CLI commands
+        # the ``if __name__ == "__main__":`` blocks, with the names they call
+        self.mains: list[tuple[ModuleState, pf.If, set[str]]] = []
+        for state in modules:
+            if state.facts is None or not state.facts.scanned:
+                continue
+            self._module(state)
+        self.builders = self._builders()
+
+    # -- walking the facts -------------------------------------------------------
+
+    def _module(self, state: ModuleState) -> None:
+        assert state.facts is not None
+        top: set[str] = set()
+        self._block(state.facts.body, state, None, top, top_level=True)
+        self.called |= top
+
+    def _block(
+        self,
+        stmts: Sequence[pf.Stmt],
+        state: ModuleState,
+        owner: str | None,
+        calls: set[str],
+        top_level: bool,
+    ) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, pf.FuncDef):
+                d = _Def(stmt, state.key, state.path, owner)
+                d.cli = any(_is_cli_decorator(dec.expr) for dec in stmt.decorators)
+                for dec in stmt.decorators:
+                    self._expr(dec.expr, calls)
+                for param in stmt.params:
+                    if param.default is not None:
+                        self._expr(param.default, d.calls)
+                inner: set[str] = set()
+                self._block(stmt.body, state, None, inner, top_level=False)
+                d.calls |= inner
+                self.called |= inner
+                if top_level or owner is not None:
+                    self.defs.append(d)  # a module-level function or a method
+                else:
+                    calls |= inner  # a nested function: part of what its parent does
+            elif isinstance(stmt, pf.If) and stmt.static is False and "__main__" in stmt.test:
+                main_calls: set[str] = set()
+                self._block(stmt.body, state, None, main_calls, top_level=False)
+                calls |= main_calls
+                if top_level:
+                    self.mains.append((state, stmt, main_calls))
+            elif isinstance(stmt, pf.ClassDef):
+                body_calls: set[str] = set()
+                bases = {_last_name(a.value) for a in stmt.bases if a.name is None}
+                self._block(stmt.body, state, stmt.name if top_level else None, body_calls,
+                            top_level=False)  # fmt: skip
+                cls = _Class(stmt.name, bases - {""}, set(body_calls))
+                for inner_stmt in stmt.body:
+                    if isinstance(inner_stmt, pf.FuncDef) and inner_stmt.name in _INIT_NAMES:
+                        for d in self.defs:
+                            if d.fact is inner_stmt:
+                                cls.calls |= d.calls
+                self.classes.setdefault(stmt.name, []).append(cls)
+                self.called |= body_calls
+            else:
+                for expr in _stmt_exprs(stmt):
+                    self._expr(expr, calls)
+                for sub in _sub_blocks(stmt):
+                    self._block(sub, state, owner, calls, top_level=False)
+
+    def _expr(self, expr: pf.Expr, calls: set[str]) -> None:
+        stack: list[object] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pf.Call):
+                name = _last_name(node.func)
+                if name:
+                    calls.add(name)
+                root = _root_name(node.func)
+                if root in _SERVER_MODULES:
+                    calls.add("<serve>")
+                if name == "set_defaults" or name == "add_command":
+                    for a in node.args:
+                        if a.name in (None, "func") and not a.star:
+                            self.cli_names.add(_last_name(a.value))
+                if name in _CLI_RUNNERS and root in ("typer", "fire"):
+                    for a in node.args[:1]:
+                        self.cli_names.add(_last_name(a.value))
+                stack.append(node.func)
+                stack.extend(a.value for a in node.args)
+            elif isinstance(node, pf.Lambda):
+                for s in node.func.body:
+                    if isinstance(s, pf.Return) and s.value is not None:
+                        stack.append(s.value)
+            elif isinstance(node, pf.Attr):
+                stack.append(node.value)
+            elif isinstance(node, pf.BinOp | pf.BoolOp):
+                stack.extend((node.left, node.right))
+            elif isinstance(node, pf.Compare):
+                stack.append(node.left)
+                stack.extend(node.comparators)
+            elif isinstance(node, pf.Seq):
+                stack.extend(node.items)
+            elif isinstance(node, pf.DictE):
+                stack.extend(v for _, v in node.items)
+                stack.extend(k for k, _ in node.items if k is not None)
+            elif isinstance(node, pf.Subscript):
+                stack.append(node.value)
+                stack.extend(node.index)
+            elif isinstance(node, pf.IfExp):
+                stack.extend((node.test, node.body, node.orelse))
+            elif isinstance(node, pf.Star | pf.NamedExpr):
+                stack.append(node.value)
+            elif isinstance(node, pf.FStr):
+                stack.extend(node.parts)
+            elif isinstance(node, pf.Comp):
+                stack.append(node.elt)
+                for gen in node.generators:
+                    stack.append(gen.iter)
+                    stack.extend(gen.ifs)
+
+    # -- who builds an app -----------------------------------------------------------
+
+    def _builders(self) -> set[str]:
+        """Names of functions and classes that build or serve an app, through calls."""
+        apps = set(_APP_CONSTRUCTORS)
+        changed = True
+        while changed:  # project subclasses of FastAPI/Starlette (and of those)
+            changed = False
+            for name, classes in self.classes.items():
+                if name not in apps and any(c.bases & apps for c in classes):
+                    apps.add(name)
+                    changed = True
+        self.app_classes = apps
+        names = set(apps) | {"<serve>"}
+        changed = True
+        while changed:
+            changed = False
+            for d in self.defs:
+                if d.fact.name not in names and (d.calls & names):
+                    names.add(d.fact.name)
+                    changed = True
+            for name, classes in self.classes.items():
+                if name not in names and any(c.calls & names for c in classes):
+                    names.add(name)
+                    changed = True
+        return names
+
+    def is_builder(self, d: _Def) -> bool:
+        return bool(d.calls & self.builders)
+
+    def roots(self) -> Iterator[tuple[_Def, str]]:
+        """The functions and methods that are entry points and can build or serve an
+        app: CLI commands, and those nothing in the project calls; with why."""
+        for d in self.defs:
+            if not self.is_builder(d) or d.fact.name.startswith("__"):
+                continue
+            decorators = {_last_name(dec.expr) for dec in d.fact.decorators}
+            if decorators & {"property", "cached_property"} or decorators & _ROUTE_DECORATORS:
+                continue
+            if d.cli or d.fact.name in self.cli_names:
+                yield d, "CLI command"
+            elif d.fact.name not in self.called:
+                yield d, "called by nothing in the project"
+
+
+_INIT_NAMES = frozenset({"__init__", "__post_init__", "__attrs_post_init__", "__new__"})
+
+
+def _last_name(expr: pf.Expr) -> str:
+    while isinstance(expr, pf.Call):
+        expr = expr.func
+    if isinstance(expr, pf.Name):
+        return expr.id
+    if isinstance(expr, pf.Attr):
+        return expr.attr
+    if isinstance(expr, pf.Subscript):
+        return _last_name(expr.value)
+    return ""
+
+
+def _root_name(expr: pf.Expr) -> str:
+    while isinstance(expr, pf.Attr | pf.Call | pf.Subscript):
+        expr = expr.func if isinstance(expr, pf.Call) else expr.value
+    return expr.id if isinstance(expr, pf.Name) else ""
+
+
+def _is_cli_decorator(expr: pf.Expr) -> bool:
+    call = expr.func if isinstance(expr, pf.Call) else expr
+    if isinstance(call, pf.Attr):
+        return call.attr in _CLI_DECORATORS
+    return isinstance(call, pf.Name) and call.id == "command"
+
+
+def _stmt_exprs(stmt: pf.Stmt) -> Iterator[pf.Expr]:
+    if isinstance(stmt, pf.Assign):
+        if stmt.value is not None:
+            yield stmt.value
+        yield from stmt.targets
+    elif isinstance(stmt, pf.AugAssign):
+        yield stmt.value
+    elif isinstance(stmt, pf.ExprStmt | pf.Return):
+        if stmt.value is not None:
+            yield stmt.value
+    elif isinstance(stmt, pf.If) and stmt.cond is not None:
+        yield stmt.cond
+    elif isinstance(stmt, pf.For):
+        yield stmt.iter
+
+
+def _sub_blocks(stmt: pf.Stmt) -> Iterator[tuple[pf.Stmt, ...]]:
+    if isinstance(stmt, pf.If):
+        if stmt.static is not False:
+            yield stmt.body
+        yield stmt.orelse
+    elif isinstance(stmt, pf.For):
+        yield stmt.body
+        yield stmt.orelse
+    elif isinstance(stmt, pf.Block):
+        yield stmt.body
+    elif isinstance(stmt, pf.Try):
+        yield stmt.body
+        for handler in stmt.handlers:
+            yield handler.body
+        yield stmt.orelse
+        yield stmt.finalbody
+
+
+# --------------------------------------------------------------------------
+# Running them
+# --------------------------------------------------------------------------
+
+
+class EntryRunner:
+    def __init__(self, interp: Interpreter, commands: Sequence[ServeCommand]) -> None:
+        self.interp = interp
+        self.commands = commands
+        self.result = EntryRun()
+        self._done: set[object] = set()
+        self.modules = sorted(
+            (m for m in interp.project.modules.values() if m.facts is not None),
+            key=lambda m: m.key,
+        )
+        self.index = StaticIndex(self.modules)
+        self._read_reaching_files()
+
+    def _read_reaching_files(self) -> None:
+        """Read in full the files the text prefilter ruled out that call a function or
+        class that builds or serves an app (a CLI command module calling
+        ``ApiServer(config)``): they hold the entry points. Until nothing new is found."""
+        interp = self.interp
+        if interp.rescan is None:
+            return
+        tried: set[str] = set()
+        while True:
+            names = self.index.builders
+            todo = [
+                m for m in self.modules
+                if m.facts is not None and not m.facts.scanned and not m.facts.is_test
+                and m.key not in tried and not names.isdisjoint(m.facts.called)
+            ]  # fmt: skip
+            if not todo:
+                return
+            for state in todo:
+                tried.add(state.key)
+                full = interp.rescan(state.path)
+                if full is not None and full.scanned:
+                    state.facts = full
+                    state.status = 0
+                    interp.execute(state)
+            self.index = StaticIndex(self.modules)
+
+    def run(self) -> EntryRun:
+        interp = self.interp
+        for hint, path in interp.project.hint_sources:
+            base = path.rsplit("/", 1)[0] if "/" in path else ""
+            self.serve_string(hint, base, Location(path, 1), f"`{hint}` handed to a server")
+        for cmd in self.commands:
+            label = f"{cmd.location} `{cmd.text}`"
+            if cmd.kind == "app":
+                self.serve_string(cmd.target, cmd.base, cmd.location, label)
+            elif cmd.kind == "fastapi":
+                self.fastapi_cli(cmd, label)
+            elif cmd.kind == "function":
+                self.console_script(cmd, label)
+            elif cmd.kind == "main":
+                self.main_command(cmd, label)
+        for state, block, calls in self.index.mains:
+            if calls & self.index.builders:
+                label = f"{state.path}:{block.line} `if __name__ == \"__main__\"`"
+                self.run_main(state, block, label)
+        functions = {(f.module.key, f.fact.qualname): f for f in interp.functions}
+        for d, why in self.index.roots():
+            func = functions.get((d.module, d.fact.qualname))
+            if func is not None:
+                label = f"{d.path}:{d.fact.def_line} {d.fact.qualname} ({why})"
+                self.run_function(func, label, cli=why == "CLI command")
+        return self.result
+
+    # -- apps named as strings -----------------------------------------------------
+
+    def serve_string(self, target: str, base: str, location: Location, label: str) -> None:
+        app = self.resolve_target(target, base)
+        self.result.entries.append(label)
+        if isinstance(app, Router) and app.is_app:
+            app.served_by.append((label,) + (("auxiliary",) if is_auxiliary(location.path) else ()))
+        else:
+            self.result.lost.append(
+                (location, f"`{target}` (from {label}) names no app the code builds; if it is "
+                 "served, set apps = [\"module:attr\"] in [tool.traceaudit]")
+            )  # fmt: skip
+
+    def resolve_target(self, target: str, base: str) -> Value | None:
+        module, _, attr = target.partition(":")
+        state = self.module(module, base)
+        if state is None or not attr:
+            return None
+        return self.attr(state, attr, f"{state.path} `{target}`")
+
+    def module(self, dotted_or_path: str, base: str) -> ModuleState | None:
+        """A module named by a command, looked up in the folder the command runs in
+        first (``backend/`` for a service built there), then in the whole project."""
+        project = self.interp.project
+        if dotted_or_path.endswith(".py") or "/" in dotted_or_path:
+            key = dotted_or_path.removesuffix(".py").removesuffix("/__init__").strip("/")
+            for candidate in (f"{base}/{key}" if base else key, key):
+                if candidate in project.modules:
+                    return project.modules[candidate]
+            return None
+        rel = dotted_or_path.replace(".", "/")
+        prefixes = [base, f"{base}/src" if base else "src", f"{base}/app" if base else "app"]
+        for prefix in prefixes:
+            key = f"{prefix}/{rel}" if prefix else rel
+            if key in project.modules and project.modules[key].facts is not None:
+                return project.modules[key]
+        return project.find(dotted_or_path, None)
+
+    def attr(self, state: ModuleState, attr: str, label: str) -> Value | None:
+        interp = self.interp
+        call = attr.endswith(")")
+        name = attr.split("(")[0]
+        interp.load(state)
+        value: Value = state.ns.get(name.split(".")[0], Unknown(name))
+        for part in name.split(".")[1:]:
+            value = interp.getattr(value, part, name)
+        value = interp.force(value)
+        if call:
+            value = self.call_entry(value, state, label, [], {})
+        return interp.force(value)
+
+    def fastapi_cli(self, cmd: ServeCommand, label: str) -> None:
+        """``fastapi run [PATH] [--app NAME]``: the file (default main.py, app.py, api.py,
+        app/main.py, ...), and in it ``--app``, else ``app`` or ``api``, else the one app."""
+        project = self.interp.project
+        candidates = [cmd.target] if cmd.target else [
+            f"{cmd.base}/{n}" if cmd.base else n
+            for n in ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+        ]  # fmt: skip
+        for path in candidates:
+            key = path.removesuffix(".py").removesuffix("/__init__")
+            state = project.modules.get(key)
+            if state is None and not path.endswith(".py"):
+                state = project.modules.get(path.rstrip("/"))  # a package folder
+            if state is None or state.facts is None:
+                continue
+            self.interp.load(state)
+            names = [cmd.attr] if cmd.attr else ["app", "api"]
+            for name in names:
+                if isinstance(self.interp.force(state.ns.get(name, Unknown(name))), Router):
+                    self.serve_string(f"{path}:{name}", "", cmd.location, label)
+                    return
+            apps = [n for n, v in state.ns.items() if isinstance(v, Router) and v.is_app]
+            if len(apps) == 1 and not cmd.attr:
+                self.serve_string(f"{path}:{apps[0]}", "", cmd.location, label)
+                return
+        self.result.lost.append(
+            (cmd.location, f"`{cmd.text}` names no app the code builds; if it is served, set "
+             "apps = [\"path/to/file.py:app\"] in [tool.traceaudit]")
+        )  # fmt: skip
+
+    # -- entry functions --------------------------------------------------------------
+
+    def console_script(self, cmd: ServeCommand, label: str) -> None:
+        module, _, attr = cmd.target.partition(":")
+        state = self.module(module, cmd.base)
+        if state is None:
+            return  # a script of another package, or one whose module is not here
+        self.interp.load(state)
+        value = self.interp.force(state.ns.get(attr.split(".")[0], Unknown(attr)))
+        for part in attr.split(".")[1:]:
+            value = self.interp.force(self.interp.getattr(value, part, attr))
+        func = _function(value)
+        if func is None:
+            return
+        builders = self.index.builders
+        if func.fact.name in builders or self._calls_builder(func):
+            self.run_function(value, label, cli=False)
+
+    def _calls_builder(self, func: Function) -> bool:
+        for d in self.index.defs:
+            if d.fact is func.fact:
+                return self.index.is_builder(d)
+        return False
+
+    def main_command(self, cmd: ServeCommand, label: str) -> None:
+        state = self.module(cmd.target, cmd.base)
+        if state is not None and state.is_package:
+            state = self.interp.project.submodule(state, "__main__") or state
+        if state is None or state.facts is None:
+            return
+        for main_state, block, _ in self.index.mains:
+            if main_state is state:
+                self.run_main(state, block, label)
+
+    def run_main(self, state: ModuleState, block: pf.If, label: str) -> None:
+        key = (state.key, block.line)
+        if key in self._done:
+            return
+        self._done.add(key)
+        self.result.entries.append(label)
+        interp = self.interp
+        frame = Frame("module", dict(state.ns), state, None, ())
+        with _Entry(interp, label, state, is_auxiliary(state.path)):
+            interp.block(block.body, frame)
+
+    def run_function(self, value: Value, label: str, cli: bool) -> None:
+        func = _function(value)
+        if func is None or id(func.fact) in self._done:
+            return
+        self._done.add(id(func.fact))
+        self.result.entries.append(label)
+        state = func.module
+        kwargs = self.option_defaults(func) if cli else {}
+        result = self.call_entry(value, state, label, [], kwargs)
+        result = self.interp.force(result)
+        if isinstance(result, Router) and result.is_app:
+            self.result.returned.append(result)
+
+    def call_entry(
+        self, value: Value, state: ModuleState, label: str, args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:  # fmt: skip
+        interp = self.interp
+        frame = Frame("module", state.ns, state, None, ())
+        call = pf.Call(pf.Name(label), (), 0)
+        func = interp.force(value)
+        with _Entry(interp, label, state, is_auxiliary(state.path)):
+            owner = func.owner if isinstance(func, Function) else None
+            if isinstance(func, Function) and owner is not None:
+                if "classmethod" in func.flags:
+                    func = BoundMethod(owner, func)
+                elif "staticmethod" not in func.flags:  # a method: on a fresh instance
+                    obj = interp.instantiate(owner, [], {}, call, frame)
+                    func = BoundMethod(obj, func)
+            return interp.call(func, args, kwargs, call, frame)
+
+    def option_defaults(self, func: Function) -> dict[str, Value]:
+        """A click command's options (``@click.option("--port", default=8000)``) as
+        the keyword arguments click passes, with their defaults."""
+        out: dict[str, Value] = {}
+        frame = Frame("module", func.module.ns, func.module, func.closure, ())
+        params = {p.name for p in func.fact.params}
+        for dec in func.fact.decorators:
+            call = dec.expr
+            if not (isinstance(call, pf.Call) and _last_name(call.func) in ("option", "argument")):
+                continue
+            names = [a.value.value for a in call.args
+                     if a.name is None and isinstance(a.value, pf.Const)
+                     and isinstance(a.value.value, str)]  # fmt: skip
+            name = _param_name(names, params)
+            if name is None:
+                continue
+            default = call.kwarg("default")
+            if default is not None:
+                value = self.interp.eval(default, frame)
+            elif call.kwarg("is_flag") is not None:
+                value = self.interp.eval(pf.Const(False), frame)
+            else:
+                continue
+            out[name] = self.interp.setting(f"--{name.replace('_', '-')}", value)
+        return out
+
+
+def _param_name(names: list[str], params: set[str]) -> str | None:
+    for name in names:
+        if not name.startswith("-") and name in params:
+            return name
+    longs = [n for n in names if n.startswith("--")] or [n for n in names if n.startswith("-")]
+    for name in longs:
+        first = name.split("/")[0].lstrip("-").replace("-", "_")
+        if first in params:
+            return first
+    return None
+
+
+def _function(value: Value) -> Function | None:
+    if isinstance(value, Partial):
+        return _function(value.func)
+    if isinstance(value, BoundMethod):
+        return value.func
+    return value if isinstance(value, Function) else None
+
+
+class _Entry:
+    """Run code as an entry point: its label in the chains, its module running."""
+
+    def __init__(self, interp: Interpreter, label: str, state: ModuleState, aux: bool) -> None:
+        self.interp = interp
+        self.label = label
+        self.state = state
+        self.aux = aux
+
+    def __enter__(self) -> None:
+        interp = self.interp
+        self.saved = (interp.entry, interp.aux_entry, list(interp.trail))
+        interp.entry, interp.aux_entry = self.label, self.aux
+        interp.trail.clear()
+        interp.running.append(self.state.key)
+
+    def __exit__(self, *exc: object) -> None:
+        interp = self.interp
+        interp.running.pop()
+        interp.entry, interp.aux_entry, trail = self.saved
+        interp.trail[:] = trail
+
