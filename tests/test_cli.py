@@ -218,7 +218,7 @@ def test_quiet_and_statistics(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert re.fullmatch(r" *\d+  TA\d{3}  [a-z-]+ +(error|warning|note)", lines[0])
     assert lines[-1].startswith("43 requirements: coverage 27/29 (93.1%)")
     counts = [int(line.split()[0]) for line in lines[:-1]]
-    assert counts == sorted(counts, reverse=True) and sum(counts) == 21
+    assert counts == sorted(counts, reverse=True) and sum(counts) == 20
     _, out, err = run(["run", shop, "--quiet", "-o", str(tmp_path / "r.txt")], capsys)
     assert out == "" and err == ""
 

@@ -76,3 +76,12 @@ def test_invalid_configuration_is_one_clear_error(tmp_path: Path, text: str, mes
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load(tmp_path, tmp_path / "nope.toml")
+
+
+def test_comment_syntax_must_name_a_known_style(tmp_path: Path) -> None:
+    write(tmp_path / "traceaudit.toml", 'comment-syntax = { ".svelte" = "xml" }\n')
+    with pytest.raises(ConfigError, match=r"'comment-syntax': \.svelte: must be one of c, hash"):
+        load(tmp_path)
+    write(tmp_path / "traceaudit.toml", 'comment-syntax = ".svelte"\n')
+    with pytest.raises(ConfigError, match="must be a table"):
+        load(tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from traceaudit.config import load
-from traceaudit.discover import DiscoveryError, discover, is_test_path
+from traceaudit.discover import DiscoveryError, discover, is_other_test_path, is_test_path
 
 
 def tree(root: Path, files: list[str]) -> None:
@@ -325,3 +325,59 @@ def test_spec_signature(text: str, what: str | None) -> None:
     from traceaudit.discover import spec_signature
 
     assert spec_signature(text) == what
+
+
+def test_other_languages_are_listed_without_vendored_built_and_tooling_files(
+    tmp_path: Path,
+) -> None:
+    tree(
+        tmp_path,
+        [
+            "backend/app/main.py",
+            "frontend/src/app/api/auth/[...all]/route.ts",
+            "frontend/src/components/SignupForm.tsx",
+            "frontend/src/App.vue",
+            "frontend/src/app.min.js",
+            "frontend/src/types.d.ts",
+            "frontend/.next/server/page.js",
+            "frontend/node_modules/react/index.js",
+            "frontend/vendor/lib.js",
+            ".specify/scripts/bash/check.sh",
+            "deploy/run.sh",
+            "README.md",
+        ],
+    )
+    found = discover(load(tmp_path))
+    assert found.other_files == (
+        "deploy/run.sh",
+        "frontend/src/App.vue",
+        "frontend/src/app/api/auth/[...all]/route.ts",
+        "frontend/src/components/SignupForm.tsx",
+    )
+    assert found.python_files == ("backend/app/main.py",)
+
+
+def test_comment_syntax_configuration_adds_and_removes_suffixes(tmp_path: Path) -> None:
+    tree(tmp_path, ["web/a.astro", "svc/main.go", "web/b.ts"])
+    (tmp_path / "traceaudit.toml").write_text(
+        'comment-syntax = { ".astro" = "html+c", ".go" = "none" }\n', encoding="utf-8"
+    )
+    config = load(tmp_path)
+    assert dict(config.comment_syntax)[".astro"] == "html+c"
+    assert ".go" not in dict(config.comment_syntax)
+    assert discover(config).other_files == ("web/a.astro", "web/b.ts")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("frontend/src/Login.test.tsx", True),
+        ("frontend/src/__tests__/x.ts", True),
+        ("frontend/e2e/login.spec.ts", True),
+        ("svc/handler_test.go", True),
+        ("frontend/src/Login.tsx", False),
+        ("frontend/src/testimonials/Card.tsx", False),
+    ],
+)
+def test_is_other_test_path(path: str, expected: bool) -> None:
+    assert is_other_test_path(path) is expected

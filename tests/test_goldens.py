@@ -13,8 +13,9 @@ from traceaudit.report.json import json_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RULE_CASES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
-# One realistic project per issue-8 pattern (documents that are not specs, mentions,
-# examples, discovery by content): what a careful reviewer would report, and no more.
+# One realistic project per issue-8 pattern (full-stack ownership, references, documents
+# that are not specs, mentions, examples, discovery by content): what a careful reviewer
+# would report, and no more.
 PATTERN_CASES = sorted(p for p in (FIXTURES / "patterns").iterdir() if p.is_dir())
 CASES = [*RULE_CASES, *PATTERN_CASES, FIXTURES / "shop"]
 FORMATS = {"report.json": "json", "report.md": "markdown"}

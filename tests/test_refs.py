@@ -150,3 +150,36 @@ def test_bmad_acceptance_criteria_count_within_the_story_named() -> None:
         "1.2.3",
     ]
     assert [r.target.value for r in extract_refs("Checks input (AC: #2)", ID)] == []
+
+
+def test_ranges_of_ids_cite_every_id_in_them() -> None:
+    regex = re.compile(DEFAULT_ID_PATTERN)
+
+    def ids(text: str) -> list[str]:
+        return [f.target.value for f in extract_refs(text, regex)]
+
+    assert ids("Test historical analytics endpoints (T150-T155)") == [
+        "T150", "T151", "T152", "T153", "T154", "T155",
+    ]  # fmt: skip
+    assert ids("Covers FR-001 to FR-003") == ["FR-001", "FR-002", "FR-003"]
+    assert ids("US1–US3") == ["US1", "US2", "US3"]
+    # too long a range, or digits of another width, is two ids, never a range
+    assert ids("see T001-T200") == ["T001", "T200"]
+    assert ids("FR-001 - 3 users") == ["FR-001"]
+
+
+def test_code_refs_leave_out_what_is_not_a_citation() -> None:
+    from traceaudit.refs import code_refs
+
+    regex = re.compile(DEFAULT_ID_PATTERN)
+
+    def ids(text: str) -> list[str]:
+        return [f.target.value for f in code_refs(text, regex)]
+
+    assert ids("Match task items like: - [ ] T001 Task description") == []
+    assert ids("Parse lines such as '- [x] T012 Done' (FR-003)") == ["FR-003"]
+    assert ids("Slugify a title.\n\n>>> slugify('FR-001 x')\n'fr-001-x'\n\nSee FR-002.") == [
+        "FR-002"
+    ]
+    assert ids("Report the F1 score and the P99 latency") == []
+    assert ids("Implements R2 score rounding") == ["R2"]  # the text says it cites the spec

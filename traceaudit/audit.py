@@ -12,7 +12,7 @@ import hashlib
 import os
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +32,7 @@ from traceaudit.model import (
     SpecDoc,
     SpecSummary,
 )
+from traceaudit.othercode import OtherFacts, foreign_routes, scan_other
 from traceaudit.policy import decide
 from traceaudit.pysource import (
     ModuleFacts,
@@ -63,6 +64,7 @@ class Project:
     code: CodeFacts
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): files not read at all
     spec_hashes: tuple[tuple[str, str], ...] = ()  # (spec or contract path, sha256)
+    others: tuple[OtherFacts, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,21 @@ def _code_failed(args: tuple[str, str, str, bool, Config], why: Failure) -> Modu
     return failed_module(rel, module, why.detail, is_test)
 
 
+def _scan_other_file(args: tuple[str, str, str, Config]) -> OtherFacts | None:
+    root, rel, style, config = args
+    try:
+        text, _ = _read_text(Path(root), rel, config)
+    except Unreadable:
+        return None  # not a regular file inside the root: nothing to cite from
+    if text is None:
+        return None  # not UTF-8: a binary or generated file, nothing to cite from
+    return scan_other(text, rel, style, config)
+
+
+def _other_failed(args: tuple[str, str, str, Config], why: Failure) -> OtherFacts | None:
+    return None  # a comment scan that crashed or stalled cites nothing
+
+
 def default_jobs() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -211,6 +228,14 @@ def load_project(
     skipped = list(found.skipped) + [
         (s.path, s.reason) for s in [*read, *scanned] if isinstance(s, Skipped)
     ] + [(m.path, m.unread) for m in modules if m.unread is not None]
+    styles = dict(config.comment_syntax)
+    other_files = found.other_files if with_code else ()
+    other_args = [(root, p, styles[Path(p).suffix.lower()], config) for p in other_files]
+    others = tuple(
+        o
+        for o in _map(_scan_other_file, other_args, jobs, config.file_time_budget, _other_failed)
+        if o is not None
+    )
     app_modules = [m for m in modules if not m.is_test]
 
     commands: list[ServeCommand] = []
@@ -239,6 +264,7 @@ def load_project(
             lambda: resolve_routes(app_modules, config, rescan, served_by)
         )
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
+    refs += [ref for o in others for ref in o.refs]
     parse_errors = tuple(
         sorted((m.parse_error[0], m.parse_error[1]) for m in modules if m.parse_error is not None)
     )
@@ -252,12 +278,14 @@ def load_project(
         suppressions=tuple(s for m in modules for s in m.suppressions),
         inactive_routes=resolution.inactive,
         apps=resolution.apps,
+        foreign_routes=foreign_routes(others),
+        source_files=tuple(sorted([p for p, _ in all_py] + list(other_files))),
     )
     docs.sort(key=lambda d: d.path)
     hashes = tuple(_sha256(Path(root), d.path) for d in docs) if with_specs else ()
     return Project(
         config, found, settle_definitions(docs), tuple(modules), code,
-        tuple(sorted(set(skipped))), hashes
+        tuple(sorted(set(skipped))), hashes, others
     )
 
 
@@ -291,7 +319,14 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
 
     ``today`` is the day waivers expire against (default: today).
     """
-    graph = TraceGraph(project.docs, project.code.refs, project.code.routes)
+    graph = TraceGraph(
+        project.docs,
+        project.code.refs,
+        project.code.routes,
+        foreign_routes=project.code.foreign_routes,
+        source_files=project.code.source_files,
+        other_suffixes=[suffix for suffix, _ in project.config.comment_syntax],
+    )
     requirements = graph.requirement_results()
     routes = graph.route_results()
     rules = selected_rules(project.config)
@@ -301,7 +336,13 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
     suppressions = [s for d in project.docs for s in d.suppressions]
     suppressions += project.code.suppressions
     findings = decide(run_checks(ctx, rules), rules, project.config, suppressions, today)
-    endpoints = tuple(sorted(graph.all_endpoints, key=lambda e: (e.location, e.method, e.path)))
+    owned = {id(m.endpoint): m.owner.reason for m in graph.endpoint_matches if m.owner}
+    endpoints = tuple(
+        sorted(
+            (replace(e, owner=owned[id(e)]) if id(e) in owned else e for e in graph.all_endpoints),
+            key=lambda e: (e.location, e.method, e.path),
+        )
+    )
     provenance = Provenance(
         tool_version=__version__,
         config_hash=config_hash(project.config),

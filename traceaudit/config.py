@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from traceaudit import globs
-from traceaudit.model import Config, Location, Severity, Waiver
+from traceaudit.model import (
+    COMMENT_STYLES,
+    DEFAULT_COMMENT_SYNTAX,
+    Config,
+    Location,
+    Severity,
+    Waiver,
+)
 
 MAX_CONFIG_SIZE = 10 * 1024 * 1024
 
@@ -110,6 +117,23 @@ def _severities(value: object) -> tuple[tuple[str, Severity], ...]:
                 f"{rule}: must be one of error, warning, note, got {_got(sev)}"
             ) from None
     return tuple(sorted(out))
+
+
+def _comment_syntax(value: object) -> tuple[tuple[str, str], ...]:
+    """``{".svelte" = "html+c", ".go" = "none"}`` on top of the default table."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'must be a table such as {{ ".svelte" = "html+c" }}, got {_got(value)}'
+        )
+    table = dict(DEFAULT_COMMENT_SYNTAX)
+    for suffix, style in value.items():
+        if not isinstance(style, str) or style not in COMMENT_STYLES:
+            raise ConfigError(
+                f"{suffix}: must be one of {', '.join(COMMENT_STYLES)}, got {_got(style)}"
+            )
+        name = str(suffix).lower()
+        table[name if name.startswith(".") else f".{name}"] = style
+    return tuple(sorted((s, st) for s, st in table.items() if st != "none"))
 
 
 MAX_PATTERN_LENGTH = 2000
@@ -283,6 +307,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "out-of-scope-headings": ("out_of_scope_headings", _str_list),
     "non-backend-subjects": ("non_backend_subjects", _str_list),
     "openapi": ("openapi", _str_list),
+    "comment-syntax": ("comment_syntax", _comment_syntax),
     "fail-on": ("fail_on", _fail_on),
     "disable": ("disable", _str_list),
     "severity": ("severity", _severities),

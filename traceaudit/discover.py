@@ -20,6 +20,10 @@ folder that cannot be read) is listed in ``Discovery.skipped`` with the reason,
 and becomes a TA013 note. The walk is iterative, so folder depth is no limit.
 :func:`read_file` opens without blocking, checks the file type and size on the
 open descriptor, and never reads more than the size limit.
+Source files of other languages (the suffixes of the ``comment-syntax`` table:
+TypeScript, JavaScript, Vue, ...) are listed apart too, without vendored,
+generated and minified files: only their comments are read, for spec
+references, and their route files tell which endpoints non-Python code serves.
 """
 
 from __future__ import annotations
@@ -43,6 +47,15 @@ SKIP_DIRS = frozenset(
     }
 )  # fmt: skip
 TEST_DIRS = frozenset({"tests", "test", "testing"})
+# Folders of other languages that hold vendored, generated or built code, never the
+# project's own source.
+OTHER_SKIP_DIRS = frozenset(
+    {"vendor", "vendors", "bower_components", ".next", ".nuxt", ".svelte-kit", ".output",
+     ".expo", ".turbo", "out", "coverage", "storybook-static", "target", "bin", "obj"}
+)  # fmt: skip
+OTHER_TEST_DIRS = frozenset({"__tests__", "__mocks__", "e2e", "cypress", "playwright", "spec"})
+_GENERATED_SOURCE = re.compile(r"(?i)[.-](?:min|bundle|chunk|umd)\.[a-z]+$|\.d\.[cm]?ts$|\.map$")
+OTHER_MAX_BYTES = 512 * 1024  # larger files are bundles or generated data
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
 
 class DiscoveryError(Exception):
@@ -72,6 +85,7 @@ class Discovery:
     spec_reasons: tuple[tuple[str, str], ...] = ()
     # files that can say what is served: Dockerfiles, compose, Procfile, scripts, packaging
     deploy_files: tuple[str, ...] = ()
+    other_files: tuple[str, ...] = ()  # other languages' sources (tests included)
 
 
 def is_deploy_file(rel: str) -> bool:
@@ -86,6 +100,19 @@ def is_deploy_file(rel: str) -> bool:
         or low == "procfile"
         or low.endswith(".sh")
         or low in ("pyproject.toml", "setup.cfg", "setup.py", "entry_points.txt")
+    )
+
+
+def is_other_test_path(rel: str) -> bool:
+    """A test of another language: ``*.test.ts``, ``*.spec.tsx``, ``__tests__/``, ``e2e/``."""
+    parts = PurePosixPath(rel).parts
+    name = parts[-1].lower()
+    return (
+        any(p in TEST_DIRS or p in OTHER_TEST_DIRS for p in parts[:-1])
+        or ".test." in name
+        or ".spec." in name
+        or name.startswith("test_")
+        or name.endswith(("_test.go", "_test.rb", "_spec.rb"))
     )
 
 
@@ -456,6 +483,8 @@ def discover(config: Config) -> Discovery:
     test_files: set[str] = set()
     everything: list[str] = []
     deploy_files: set[str] = set()
+    other_files: set[str] = set()
+    other_suffixes = {suffix for suffix, _ in config.comment_syntax}
     for code_root in code_roots:
         files = walker.walk(code_root, ignore)
         if not code_root:
@@ -465,6 +494,12 @@ def discover(config: Config) -> Discovery:
                 (test_files if is_test_path(rel) else python_files).add(rel)
             if is_deploy_file(rel) and not is_test_path(rel):
                 deploy_files.add(rel)
+            if (
+                not rel.endswith(".py")
+                and PurePosixPath(rel).suffix.lower() in other_suffixes
+                and _own_source(root, rel)
+            ):
+                other_files.add(rel)
         wanted.update(
             rel for rel in walker.problems if _within_rel(code_root, rel) and rel.endswith(".py")
         )
@@ -503,11 +538,25 @@ def discover(config: Config) -> Discovery:
         skipped=tuple(skipped),
         spec_reasons=tuple(reasons),
         deploy_files=tuple(sorted(deploy_files)),
+        other_files=tuple(sorted(other_files)),
     )
 
 
 def _within_rel(top: str, rel: str) -> bool:
     return not top or rel == top or rel.startswith(top + "/")
+
+
+def _own_source(root: Path, rel: str) -> bool:
+    """Whether another language's file is the project's own source, not vendored or built."""
+    parts = PurePosixPath(rel).parts
+    if any(p in OTHER_SKIP_DIRS or p.startswith(".") for p in parts[:-1]):
+        return False  # vendored, built, or an agent's or editor's tooling (.specify/, .claude/)
+    if _GENERATED_SOURCE.search(parts[-1]):
+        return False
+    try:
+        return (root / rel).stat().st_size <= OTHER_MAX_BYTES
+    except OSError:
+        return False
 
 
 _BMAD_DOC = re.compile(r"(?:prd|epics?|tech-spec)[^/]*\.md|[^/]*\.story\.md|\d+-\d+-[^/]+\.md")

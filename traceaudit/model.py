@@ -191,6 +191,11 @@ class DeclaredEndpoint:
     # how to resolve a path the spec does not write in full (specs.examples): "base:/api/v1",
     # "file:app/api/orgs.py", "router:orgs", "prefix:/cvs", "relative"
     hints: tuple[str, ...] = ()
+    # the kind of credential the spec's scheme names: "bearer", "basic", "oauth2",
+    # "openid", "cookie:<name>", "header:<name>", "query:<name>"; None when unknown
+    auth_scheme: str | None = None
+    # set by linking when code that is not Python owns it: "served by frontend/app/api/x/route.ts"
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +217,13 @@ class SpecDoc:
     mentions: tuple[DeclaredEndpoint, ...] = ()
     mentioned_ids: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()  # <!-- traceaudit: ignore[...] -- why -->
+    # an OpenAPI contract's servers, (url, description): who serves its endpoints
+    servers: tuple[tuple[str, str], ...] = ()
+    # what the document says the implementation is written in ("Language/Version:
+    # TypeScript 5, Next.js 14"): the stack statements of a plan or design
+    stack: tuple[str, ...] = ()
+    # the file names a plan's or design's project-structure tree lists ("AuthForm.tsx")
+    structure: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -239,6 +251,12 @@ class CodeRef:
     # spec files or features named elsewhere in the same docstring or module
     context_specs: tuple[str, ...] = ()
     explicit: bool = True  # the text says it cites the spec (refs.FoundRef.explicit)
+    # "python", or the comment style's language ("typescript", "vue", ...): a reference
+    # in another language is evidence that code outside Python implements the item
+    language: str = "python"
+    # the words around it: its comment, or its docstring's first line and its own line
+    # (a reviewer reads them to tell which of two features' FR-003 is meant)
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +287,22 @@ class Route:
     description: str | None = None
     deprecated: bool = False
     router_chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignRoute:
+    """An endpoint that non-Python code serves: a Next.js route handler, an Express route.
+
+    Routes of the audited backend come from Python only; these only tell who *owns*
+    a declared endpoint. ``path`` uses ``{name}`` for one segment and ``{name...}``
+    for a catch-all tail (``[...all]`` in Next.js, ``*`` in Express); ``("*",)``
+    as ``methods`` means any method (a ``pages/api`` handler dispatches itself).
+    """
+
+    methods: tuple[str, ...]
+    path: str
+    location: Location
+    framework: str  # "next-app", "next-pages", "express"
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +350,10 @@ class CodeFacts:
     # routes under a test the default settings make false: not live, listed
     inactive_routes: tuple[Route, ...] = ()
     apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not
+    foreign_routes: tuple[ForeignRoute, ...] = ()  # endpoints non-Python code serves
+    # every source file read (Python and other languages, tests included): which
+    # language a folder a spec names is written in
+    source_files: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -393,6 +431,8 @@ class ReqStatus(StrEnum):
     NOT_BACKEND = "not-backend"
     NEEDS_CLARIFICATION = "needs-clarification"
     INFORMATIONAL = "informational"  # tasks, stories: traced but never "missing"
+    # owned by code that is not Python (a frontend, a Node service): never "missing" here
+    OUTSIDE_PYTHON = "outside-python"
 
 
 # The statuses that coverage counts: a requirement that can be implemented or not.
@@ -407,7 +447,9 @@ class Evidence:
     location: Location
     symbol: str
     via: str  # "docstring", "comment", "route-metadata", "endpoint GET /x", "via T012"
-    kind: str = "reference"  # reference, endpoint, transitive, test
+    # reference, endpoint, transitive, test; "outside-python" for a citation in another
+    # language's comment (implementing evidence, but not Python's)
+    kind: str = "reference"
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +459,10 @@ class RequirementResult:
     implemented_by: tuple[Evidence, ...] = ()
     verified_by: tuple[Evidence, ...] = ()
     routes: tuple[str, ...] = ()  # "GET /api/v1/x"
+    # who owns it when not the Python backend: "outside-python" (a frontend, a Node
+    # service) or "not-code" (documents, configuration, checks, deployment); None otherwise
+    owner: str | None = None
+    note: str = ""  # why the status, when it is not plain evidence ("task names only ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,6 +582,21 @@ DEFAULT_FILE_TIME_BUDGET = 30.0  # seconds
 
 DEFAULT_SPEC_ROOTS = ("specs", "spec", "docs/specs", ".kiro/specs", ".specify")
 
+# File suffix -> comment style of the other source languages whose comments are read for
+# spec references (see traceaudit.othercode.syntax for the styles; `comment-syntax` in the
+# configuration adds to or overrides this table, "none" switches a suffix off).
+DEFAULT_COMMENT_SYNTAX = (
+    (".ts", "c"), (".tsx", "c"), (".mts", "c"), (".cts", "c"),
+    (".js", "c"), (".jsx", "c"), (".mjs", "c"), (".cjs", "c"),
+    (".vue", "html+c"), (".svelte", "html+c"),
+    (".go", "c"), (".java", "c"), (".kt", "c"), (".rs", "c"), (".cs", "c"), (".swift", "c"),
+    (".dart", "c"), (".scala", "c"),
+    (".rb", "hash"), (".sh", "hash"), (".bash", "hash"),
+)  # fmt: skip
+
+# The comment styles othercode can read ("none": do not read files with that suffix).
+COMMENT_STYLES = ("c", "hash", "html", "html+c", "none")
+
 DEFAULT_AUTH_PATTERNS = (
     "get_current_user",
     "*current*user*",
@@ -582,6 +643,7 @@ class Config:
     out_of_scope_headings: tuple[str, ...] = DEFAULT_OUT_OF_SCOPE_HEADINGS
     non_backend_subjects: tuple[str, ...] = ()
     openapi: tuple[str, ...] = ()  # extra OpenAPI contract files/globs
+    comment_syntax: tuple[tuple[str, str], ...] = DEFAULT_COMMENT_SYNTAX  # suffix -> style
     fail_on: Severity | None = Severity.ERROR  # None: never fail
     disable: tuple[str, ...] = ()  # rule codes or names switched off
     severity: tuple[tuple[str, Severity], ...] = ()  # per-rule overrides

@@ -25,6 +25,7 @@ unknown id is a dangling reference or just a word that looks like one
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from traceaudit.model import RefKind, RefTarget
@@ -79,6 +80,10 @@ _NAMED_ITEM = re.compile(
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
 _QUALIFIER = re.compile(r"(?<![\w-])(?P<word>[a-z0-9][a-z0-9_-]*)(?:\s+|/|::?|#)$")
+_ID_RANGE = re.compile(
+    r"(?<![\w-])(?P<p>[A-Z]{1,6}-?)(?P<n>\d+)\s*(?:-|–|—|\.\.|to|through)\s*"
+    r"(?P<q>(?P=p))?(?P<m>\d+)(?![\w.])"
+)
 _TITLE_STOP = re.compile(r"\s+(?:[-–—]\s|\bfor\b|\bwhich\b|\bwhere\b)")
 
 
@@ -105,6 +110,16 @@ def normalize_newlines(text: str) -> str:
 def split_lines(text: str) -> list[str]:
     """``text`` cut at CPython's line endings (never at U+2028, NEL, FF ... )."""
     return LINE_BREAK.split(text)
+
+
+def context_text(lines: Sequence[str], index: int, limit: int = 300) -> str:
+    """The words around a reference on line ``index``: its block's first two lines (a
+    summary, often a name and then what it does) and its own line."""
+    head = [ln.strip() for ln in lines if ln.strip()][:2]
+    own = lines[index].strip() if 0 <= index < len(lines) else ""
+    if own and own not in head:
+        head.append(own)
+    return " ".join(head)[:limit]
 
 
 def id_prefix(identifier: str) -> str:
@@ -291,6 +306,22 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         if free(m.start(), m.end()):
             add(_section_target(m, None, m.group(0).strip()), m.start(), m.end(), True)
 
+    # Ranges of ids: "(T150-T155)", "FR-001 to FR-004", "US1–US3" cite every id in them.
+    for m in _ID_RANGE.finditer(line):
+        if not free(m.start(), m.end()):
+            continue
+        first, last = int(m["n"]), int(m["m"])
+        if not (m["q"] or len(m["m"]) == len(m["n"])) or not first < last <= first + 50:
+            continue
+        if id_prefix(m["p"] + "1").rstrip("-") in NON_ID_PREFIXES:
+            continue
+        idents = [f"{m['p']}{k:0{len(m['n'])}d}" for k in range(first, last + 1)]
+        if not all(id_regex.fullmatch(i) for i in idents):
+            continue
+        explicit = keyword_end is not None and keyword is not None and keyword.start() < m.start()
+        for ident in idents:
+            add(RefTarget(RefKind.ID, ident, None, ident), m.start(), m.end(), explicit)
+
     # Ids matching the configured pattern.
     for m in id_regex.finditer(line):
         if not free(m.start(), m.end()):
@@ -335,3 +366,43 @@ def _section_target(m: re.Match[str], spec: str | None, text: str) -> RefTarget:
         title = title[: stop.start()]
     title = title.rstrip(" .:!?*_`")
     return RefTarget(RefKind.TITLE, title, spec, text)
+
+
+_CHECKBOX_BEFORE = re.compile(r"\[[ xX]\]\s*\**\s*$")
+_DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
+_METRIC_AFTER = re.compile(r"^[\s-]*(?:scores?|latency|percentile)\b", re.I)
+_PERCENTILE = re.compile(r"P\d{2}(?:\.\d+)?")
+
+
+def code_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
+    """:func:`extract_refs` for code comments and docstrings, without what is not a citation.
+
+    Left out: an id that a checkbox introduces (``# Match task lines like - [ ] T001 ...``
+    shows the format of a task line, it cites no task); ids in doctest lines and their
+    output; metric names (``F1 score``, ``R2 score``, ``P99`` latency) unless the text says
+    it cites the spec.
+    """
+    lines = text.splitlines()
+    doctest: set[int] = set()
+    inside = False
+    for k, line in enumerate(lines):
+        if _DOCTEST.match(line):
+            inside = True
+        elif not line.strip():
+            inside = False
+        if inside:
+            doctest.add(k)
+    out: list[FoundRef] = []
+    for f in extract_refs(text, id_regex):
+        line = lines[f.line] if f.line < len(lines) else ""
+        written = f.target.text or f.target.value
+        before = line[: f.column]
+        after = line[f.column + len(written) :]
+        if f.line in doctest or _CHECKBOX_BEFORE.search(before):
+            continue
+        metric = _METRIC_AFTER.match(after) or _PERCENTILE.fullmatch(f.target.value)
+        if metric and f.target.kind is RefKind.ID and f.target.hint is None and not f.explicit:
+            continue
+        out.append(f)
+    return out
+

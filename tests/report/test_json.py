@@ -31,6 +31,7 @@ def test_json_tiny_exact() -> None:
                 "not-backend": 0,
                 "needs-clarification": 0,
                 "informational": 0,
+                "outside-python": 0,
             },
             "spec_files": 1,
             "declared_endpoints": 1,
@@ -61,6 +62,8 @@ def test_json_tiny_exact() -> None:
                 "implemented_by": [],
                 "verified_by": [],
                 "routes": [],
+                "owner": None,
+                "note": "",
                 "section_path": ["Payments"],
                 "anchor": "payments",
                 "scope": "in-scope",
@@ -82,6 +85,8 @@ def test_json_tiny_exact() -> None:
                 "statuses": [],
                 "source": "heading",
                 "scope": "in-scope",
+                "auth_scheme": None,
+                "owner": None,
             }
         ],
         "routes": [
@@ -276,6 +281,8 @@ def test_requirements_json() -> None:
             "statuses": [201],
             "source": "table",
             "scope": "in-scope",
+            "auth_scheme": None,
+            "owner": None,
         }
     ]
     assert data["links"] == [

@@ -303,13 +303,15 @@ def test_ambiguous_bare_id_and_how_qualification_settles_it() -> None:
     graph, findings = audit(
         docs,
         refs=[
-            ref("BR-1", line=3),
+            ref("BR-1", line=3, symbol="app/api/checkout.py:pay"),
             ref("BR-1", RefKind.ID, "catalog/spec.md", line=4, symbol="app/catalog.py:g"),
             ref("BR-1", line=5, qualifier="orders", symbol="app/other.py:f"),
         ],
     )
     # the bare id is ambiguous; a path, or a feature word before it, settles it
-    assert [f for f in findings if f[0] == "TA004"] == [("TA004", "app/api/orders.py", 3, "BR-1")]
+    assert [f for f in findings if f[0] == "TA004"] == [
+        ("TA004", "app/api/checkout.py", 3, "BR-1")
+    ]
     assert graph.linked[1].resolution.nodes == (f"req:{CATALOG}::BR-1",)
     assert graph.linked[2].resolution.nodes == (f"req:{ORDERS}::BR-1",)
 

@@ -12,6 +12,7 @@ caller falls back to LibCST.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import re
 from bisect import bisect_right
@@ -20,7 +21,7 @@ from typing import Protocol
 
 from traceaudit.model import CodeRef, Location, RefSource, RefTarget
 from traceaudit.pysource.source import SourceMap
-from traceaudit.refs import may_cite
+from traceaudit.refs import context_text, may_cite
 
 # Decorator attributes whose summary=/description= may cite the spec.
 ROUTE_DECORATOR_ATTRS = frozenset(
@@ -69,10 +70,11 @@ def comment_refs(
         return []
     found = extract(text[1:], regex)
     specs = specs_of(found)
+    words = context_text(text[1:].splitlines(), 0)
     return [
         CodeRef(
             f.target, RefSource.COMMENT, symbol, Location(path, line + f.line, col + 2 + f.column),
-            False, specs, f.explicit,
+            False, specs, f.explicit, "python", words,
         )
         for f in found
     ]  # fmt: skip
@@ -106,6 +108,7 @@ def string_refs(
     """
     found = extract(value, regex)
     specs = specs_of(found)
+    lines = value.splitlines()
     out = []
     for f in found:
         column = f.column + 1 + (col + opening if f.line == 0 else 0)
@@ -118,6 +121,8 @@ def string_refs(
                 False,
                 specs,
                 f.explicit,
+                "python",
+                context_text(lines, f.line),
             )
         )
     return out
@@ -125,10 +130,7 @@ def string_refs(
 
 def finish(refs: list[CodeRef], is_test: bool) -> tuple[CodeRef, ...]:
     if is_test:
-        refs = [
-            CodeRef(r.target, r.source, r.symbol, r.location, True, r.context_specs, r.explicit)
-            for r in refs
-        ]
+        refs = [dataclasses.replace(r, is_test=True) for r in refs]
     return tuple(sorted(refs, key=lambda r: (r.location, r.source.value, r.target.value)))
 
 

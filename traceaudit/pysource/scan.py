@@ -156,12 +156,12 @@ def _scan_module(
 ) -> pf.ModuleFacts:
     """Everything one Python file contributes: code facts and spec references.
 
-    ``extract_refs`` defaults to :func:`traceaudit.refs.extract_refs`.
+    ``extract_refs`` defaults to :func:`traceaudit.refs.code_refs`.
     """
     is_test = is_test_path(path)
     is_pkg = is_package(path)
     if extract_refs is None:
-        from traceaudit.refs import extract_refs as default_extract
+        from traceaudit.refs import code_refs as default_extract
 
         extract_refs = default_extract
     regex = config_id_regex(config)

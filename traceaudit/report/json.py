@@ -74,6 +74,8 @@ def _endpoint_obj(ep: DeclaredEndpoint) -> JsonObj:
         "statuses": sorted(ep.statuses),
         "source": ep.source,
         "scope": ep.scope.value,
+        "auth_scheme": ep.auth_scheme,
+        "owner": ep.owner,
     }
 
 
@@ -147,6 +149,8 @@ def _requirement_obj(rr: RequirementResult, findings: list[Finding] | None = Non
         "implemented_by": [_evidence_obj(e) for e in sorted_evidence(rr.implemented_by)],
         "verified_by": [_evidence_obj(e) for e in sorted_evidence(rr.verified_by)],
         "routes": sorted(rr.routes),
+        "owner": rr.owner,
+        "note": rr.note,
     }
     obj.update(_requirement_extras(req))
     if findings is not None:

@@ -57,6 +57,7 @@ from traceaudit.specs.formats import Req, find_requirements
 from traceaudit.specs.openapi import parse_contract
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
+from traceaudit.specs.stack import stack_statements, structure_files
 from traceaudit.specs.suppressions import markdown_suppressions
 from traceaudit.specs.text import (
     Blocks,
@@ -432,6 +433,9 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         kept = {id(r) for r in reqs}
         mentioned = sorted({r.id for r in found if id(r) not in kept})
         doc = _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
+        doc = replace(
+            doc, stack=stack_statements(blocks, path), structure=structure_files(blocks, path)
+        )
         fenced = _fenced_contracts(blocks, path, config)
         if not fenced:
             return doc

@@ -63,6 +63,41 @@ def _server_prefixes(doc: yaml.Node) -> list[str]:
     return prefixes
 
 
+def _servers(doc: yaml.Node) -> tuple[tuple[str, str], ...]:
+    """(url, description) of every server: who serves the contract's endpoints."""
+    servers = _get(doc, "servers")
+    if not isinstance(servers, yaml.SequenceNode):
+        return ()
+    out = []
+    for server in servers.value:
+        url, text = _get(server, "url"), _get(server, "description")
+        if isinstance(url, yaml.ScalarNode):
+            described = str(text.value) if isinstance(text, yaml.ScalarNode) else ""
+            out.append((str(url.value), described))
+    return tuple(out)
+
+
+def _schemes(doc: yaml.Node) -> dict[str, str]:
+    """Security scheme name -> the kind of credential it names (see DeclaredEndpoint)."""
+    holder = _get(_get(doc, "components"), "securitySchemes") or _get(doc, "securityDefinitions")
+    out: dict[str, str] = {}
+    for name, node in _items(holder):
+
+        def field(key: str, default: str = "", node: yaml.Node = node) -> str:
+            # scalars only: a scheme's other values may be an alias bomb
+            value = _get(node, key)
+            return str(value.value) if isinstance(value, yaml.ScalarNode) else default
+
+        kind = field("type").lower()
+        if kind == "apikey":
+            out[str(name.value)] = f"{field('in', 'header').lower()}:{field('name')}"
+        elif kind == "http":
+            out[str(name.value)] = field("scheme", "bearer").lower()
+        elif kind in ("oauth2", "openidconnect", "basic"):
+            out[str(name.value)] = {"openidconnect": "openid"}.get(kind, kind)
+    return out
+
+
 def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
     if node is None:
         return None, None
@@ -138,6 +173,7 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     if isinstance(base_path, yaml.ScalarNode):
         prefix, hints = str(base_path.value).rstrip("/"), ()
     global_auth = _security(_get(doc, "security"))
+    schemes = _schemes(doc)
     endpoints: list[DeclaredEndpoint] = []
     for path_key, item in _items(_get(doc, "paths")):
         route_path = f"{prefix}{path_key.value}" or "/"
@@ -159,6 +195,7 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                     if _STATUS.fullmatch(str(code.value))
                 }
             )
+            kinds = sorted({schemes[n] for n in (auth or "").split(", ") if n in schemes})
             endpoints.append(
                 DeclaredEndpoint(
                     method=method.upper(),
@@ -169,7 +206,8 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                     statuses=tuple(statuses),
                     source="openapi",
                     hints=hints,
+                    auth_scheme=", ".join(kinds) if required and kinds else None,
                 )
             )
     endpoints.sort(key=lambda e: (e.location.line, e.method, e.path))
-    return SpecDoc(path, title, (), (), tuple(endpoints))
+    return SpecDoc(path, title, (), (), tuple(endpoints), servers=_servers(doc))

@@ -34,7 +34,7 @@ def _near_misses(
 ) -> Iterator[Finding]:
     for m in ctx.graph.endpoint_matches:
         routes = routes_of(m)
-        if not routes or _out_of_scope(ctx, m.endpoint):
+        if not routes or m.owner is not None or _out_of_scope(ctx, m.endpoint):
             continue
         ep = m.endpoint
         served = ", ".join(
@@ -73,6 +73,8 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
         ep = m.endpoint
         if m.exact or m.method_mismatch or m.path_mismatch or _out_of_scope(ctx, ep):
             continue
+        if m.owner is not None:
+            continue  # code outside Python serves it, or its contract is another component's
         key = ep.requirement_key
         if key is not None and status.get(key) is not ReqStatus.IMPLEMENTED:
             continue  # TA001 (or the requirement's scope) already speaks for it

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import networkx as nx
@@ -30,6 +30,7 @@ from traceaudit.model import (
     CodeRef,
     DeclaredEndpoint,
     Evidence,
+    ForeignRoute,
     RefKind,
     RefSource,
     ReqKind,
@@ -43,6 +44,7 @@ from traceaudit.model import (
 )
 from traceaudit.trace.declared import resolve_declared
 from traceaudit.trace.index import Resolution, SpecIndex, node_spec
+from traceaudit.trace.ownership import NOT_CODE, OUTSIDE, PYTHON, Owner, Ownership
 from traceaudit.trace.paths import (
     PLACEHOLDER,
     loose_path,
@@ -87,6 +89,7 @@ class EndpointMatch:
     exact: tuple[int, ...]  # indexes of routes serving it
     method_mismatch: tuple[int, ...]  # same path, other method
     path_mismatch: tuple[int, ...]  # same method, path differs only in version/api segments
+    owner: Owner | None = None  # code outside Python owns it (no Python route serves it)
 
 
 class TraceGraph:
@@ -97,6 +100,10 @@ class TraceGraph:
         docs: Sequence[SpecDoc],
         refs: Sequence[CodeRef],
         routes: Sequence[Route],
+        *,
+        foreign_routes: Sequence[ForeignRoute] = (),
+        source_files: Sequence[str] = (),
+        other_suffixes: Sequence[str] = (),
     ) -> None:
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
@@ -107,11 +114,19 @@ class TraceGraph:
         # Endpoints that reports and notes name: they document a route, declare nothing.
         self.mentions = tuple(ep for doc in self.docs for ep in doc.mentions)
         self.routes = tuple(routes)
+        self.ownership = Ownership(self.docs, source_files, foreign_routes, other_suffixes)
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
+        self._declared_by: dict[str, list[Owner | None]] | None = None
+        # items a spec item names that its own feature does not define ("[US5]")
+        self.unlinked: dict[str, list[str]] = defaultdict(list)
         self._build_specs()
-        self.linked = self._link_refs(refs)
         self.endpoint_matches = self._link_endpoints()
+        self._served_folders = self._folders_served_by_handlers()
+        self._tasks_naming = self._tasks_by_named_file()
+        verifiers = self._verifier_files()
+        refs = [replace(r, is_test=True) if r.location.path in verifiers else r for r in refs]
+        self.linked = self._link_refs(refs)
         for i, route in enumerate(self.routes):
             self.g.add_edge(f"route:{i}", f"sym:{route.handler}", rel="handled-by")
 
@@ -125,11 +140,21 @@ class TraceGraph:
             for req in doc.requirements:
                 self.g.add_node(f"req:{req.key}", kind="req")
                 self.g.add_edge(f"sec:{doc.path}#{req.anchor}", f"req:{req.key}", rel="contains")
+            folder = str(PurePosixPath(doc.path).parent)
             for link in doc.links:
                 if link.relation not in IMPLEMENTING_LINKS:
                     continue
                 res = self.index.resolve(link.target, (doc.path,))
                 if res.status != "ok":
+                    continue
+                if (
+                    link.target.spec is None
+                    and link.target.hint != "oft"
+                    and not any(_folder(node_spec(n)) == folder for n in res.nodes)
+                ):
+                    # A bare id in a spec means its own feature's item ("[US5]" in a tasks.md):
+                    # another feature's only US5 is not it. (OpenFastTrace ids are global.)
+                    self.unlinked[link.source_key].append(link.target.value)
                     continue
                 for node in res.nodes:
                     if node.startswith("req:") and node != f"req:{link.source_key}":
@@ -177,6 +202,8 @@ class TraceGraph:
                 retry = self.index.resolve(ref.target, tuple(files))
                 if retry.status == "ok":
                     res = retry
+            if res.status == "ambiguous":
+                res = self._settle(ref, res)
             out.append(LinkedRef(ref, res))
             if res.status != "ok":
                 continue
@@ -185,6 +212,190 @@ class TraceGraph:
             for node in res.nodes:
                 self.g.add_edge(sym, node, rel="cites", ref=ref)
         return tuple(out)
+
+    # -- settling ambiguous references by the evidence a reviewer uses -------
+
+    def _tasks_by_named_file(self) -> dict[str, list[Requirement]]:
+        """File name -> the tasks whose text names a file of that name (with its path)."""
+        out: dict[str, list[Requirement]] = defaultdict(list)
+        for doc in self.docs:
+            for req in doc.requirements:
+                if req.kind is not ReqKind.TASK:
+                    continue
+                for token, _ in self.ownership.named_paths(f"{req.title}\n{req.text}"):
+                    name = PurePosixPath(token).name
+                    if name:
+                        out[name].append(req)
+        return out
+
+    def _verifier_files(self) -> set[str]:
+        """Files a task names as the way to verify it (``Verify: python scripts/check.py``).
+
+        They check the work, whatever their folder: their citations verify, like a test's.
+        """
+        named: set[str] = set()
+        for doc in self.docs:
+            for req in doc.requirements:
+                for line in _VERIFY_LINE.findall(req.text):
+                    named.update(t.lstrip("./") for t, _ in self.ownership.named_paths(line))
+        return {
+            f for f in self.ownership.files if any(f == n or f.endswith("/" + n) for n in named)
+        }
+
+    def _folders_served_by_handlers(self) -> dict[str, set[str]]:
+        """Handler symbol -> spec folders whose declared endpoints its routes serve (and,
+        in ``_declared_by_handler``, the items that declare them)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        self._declared_by_handler: dict[str, set[str]] = defaultdict(set)
+        for m in self.endpoint_matches:
+            for i in m.exact:
+                folder = str(PurePosixPath(m.endpoint.location.path).parent)
+                out[self.routes[i].handler].add(folder)
+                if m.endpoint.requirement_key is not None:
+                    self._declared_by_handler[self.routes[i].handler].add(
+                        m.endpoint.requirement_key
+                    )
+        return out
+
+    def _settle(self, ref: CodeRef, res: Resolution) -> Resolution:
+        """An ambiguous bare reference, settled in the order a reviewer uses.
+
+        0. what the words around it clearly say: the one candidate whose title (or feature
+           name) shares at least two content words with the comment when no other shares
+           any (``# Implements BR-1: money amounts are integer cents`` is catalog's "Prices
+           are stored as integer cents", not orders' "status only moves forward");
+        1. the task that names the citing file (``T021 ... in backend/src/api/auth.py``);
+        2. the feature whose declared endpoint the citing handler serves;
+        3. the feature folder named like the module's package or service
+           (``backend/mastery-engine/...`` and ``specs/003-mastery-engine/``), then the
+           feature written in the citing file's language (a TypeScript comment's ``T093``
+           is the frontend feature's, a Python docstring's the backend's);
+        4. what the words around it say, when one candidate shares more of them than any
+           other (at least two);
+        5. candidates that are one story restated (the same title) count as one;
+        else it stays ambiguous (TA004).
+        """
+        nodes = list(res.candidates)
+        if not nodes or not all(n.startswith(("req:", "sec:")) for n in nodes):
+            return res
+        cited = ref.location.path
+        name = PurePosixPath(cited).name
+        by_path: list[Requirement] = []
+        by_name: list[Requirement] = []
+        for task in self._tasks_naming.get(name, []):
+            written = [
+                t.lstrip("./")
+                for t, _ in self.ownership.named_paths(f"{task.title}\n{task.text}")
+                if PurePosixPath(t).name == name
+            ]
+            if any("/" in t and (cited == t or cited.endswith("/" + t)) for t in written):
+                by_path.append(task)
+            elif any("/" not in t for t in written):
+                by_name.append(task)
+        naming = by_path or by_name  # "in backend/src/api/auth.py" before a bare "auth.py"
+        # The candidate that is itself a task naming the file, before its feature's others.
+        keys = {f"req:{t.key}" for t in naming}
+        own = [n for n in nodes if n in keys]
+        if len(own) > 1 and len({_folder(node_spec(n)) for n in own}) == 1:
+            own = self._defining(own)
+        if len(own) != 1:
+            # the candidate task that declares the endpoint the citing handler serves
+            declaring = self._declared_by_handler.get(ref.symbol, set())
+            own = [n for n in nodes if n[4:] in declaring]
+        if len(own) == 1:
+            return Resolution("ok", (own[0],))
+        said = self._said_by_text(ref.text, nodes, clearly=True)
+        if said is not None:
+            return Resolution("ok", (said,))
+        task_folders = {str(PurePosixPath(t.spec_path).parent) for t in naming}
+        steps: list[tuple[set[str], set[str]]] = [
+            ({t.spec_path for t in naming}, task_folders),
+            (set(), self._served_folders.get(ref.symbol, set())),
+            (set(), self._folders_named_by(cited, nodes)),
+            (set(), self._folders_of_language(ref, nodes)),
+        ]
+        for files, folders in steps:
+            if not files and not folders:
+                continue
+            near = [n for n in nodes if node_spec(n) in files]
+            if len(near) != 1:
+                near = [n for n in nodes if str(PurePosixPath(node_spec(n)).parent) in folders]
+            if len(near) > 1 and len({_folder(node_spec(n)) for n in near}) == 1:
+                near = self._defining(near)
+            if len(near) == 1:
+                return Resolution("ok", (near[0],))
+        said = self._said_by_text(ref.text, nodes, clearly=False)
+        if said is not None:
+            return Resolution("ok", (said,))
+        if len({_folder(node_spec(n)) for n in nodes}) == 1:
+            defining = self._defining(nodes)
+            if len(defining) == 1:
+                return Resolution("ok", (defining[0],))
+        reqs = [self.index.by_key.get(n[4:]) for n in nodes if n.startswith("req:")]
+        if len(reqs) == len(nodes) and all(r is not None and r.kind is ReqKind.STORY for r in reqs):
+            titles = {" ".join(r.title.lower().split()) for r in reqs if r is not None}
+            if len(titles) == 1 and len(next(iter(titles)).split()) >= 2:
+                return Resolution("ok", tuple(nodes))  # one story restated in several files
+        return res
+
+    def _defining(self, nodes: Sequence[str]) -> list[str]:
+        """Of one feature's candidates, the one its tasks file defines, when the id is a task
+        there (a phase plan that lists the tasks again restates them)."""
+        tasks = [
+            n for n in nodes
+            if n.startswith("req:") and (req := self.index.by_key.get(n[4:])) is not None
+            and req.kind is ReqKind.TASK and "task" in PurePosixPath(req.spec_path).stem.lower()
+        ]  # fmt: skip
+        return tasks if len(tasks) == 1 else list(nodes)
+
+    def _said_by_text(self, text: str, nodes: Sequence[str], clearly: bool) -> str | None:
+        words = _content_words(text)
+        if len(words) < 2:
+            return None
+        scored = []
+        for node in nodes:
+            req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
+            title = req.title if req is not None else ""
+            feature = PurePosixPath(node_spec(node)).parent.name
+            scored.append((len(words & (_content_words(title) | _content_words(feature))), node))
+        scored.sort(reverse=True)
+        runner_up = scored[1][0] if len(scored) > 1 else 0
+        if scored[0][0] >= 2 and (runner_up == 0 if clearly else scored[0][0] > runner_up):
+            best = scored[0][1]
+            # A restatement deeper in the same feature (history/, reports/) is not the
+            # definition: the candidate nearer the feature's root is.
+            where = PurePosixPath(node_spec(best)).parent
+            above = [n for n in nodes if PurePosixPath(node_spec(n)).parent in where.parents]
+            above = self._defining(above) if len(above) > 1 else above
+            return above[0] if len(above) == 1 else best
+        return None
+
+    def _folders_of_language(self, ref: CodeRef, nodes: Sequence[str]) -> set[str]:
+        """Candidate spec folders whose feature is written in the citing file's language."""
+        outside = ref.language != "python"
+        out: set[str] = set()
+        for node in nodes:
+            req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
+            if req is None:
+                continue
+            owner = self.ownership.feature(req) if req.kind is ReqKind.TASK else None
+            owner = owner or self.ownership.feature_of(req.spec_path)
+            if (owner is not None and owner.owner == OUTSIDE) == outside:
+                out.add(str(PurePosixPath(req.spec_path).parent))
+        return out
+
+    def _folders_named_by(self, path: str, nodes: Sequence[str]) -> set[str]:
+        """Candidate spec folders named like a folder (or the stem) of the citing file."""
+        segments = [p for p in PurePosixPath(path).parts[:-1]] + [PurePosixPath(path).stem]
+        seg_words = [set(re.split(r"[-_.\s]+", s.lower())) - {""} for s in segments]
+        out: set[str] = set()
+        for node in nodes:
+            folder = PurePosixPath(node_spec(node)).parent
+            name = re.sub(r"^\d+[-_]", "", folder.name.lower())
+            words = set(re.split(r"[-_.\s]+", name)) - {""}
+            if words and any(words <= sw for sw in seg_words):
+                out.add(str(folder))
+        return out
 
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
         patterns = [route_pattern(r.path) for r in self.routes]
@@ -220,7 +431,8 @@ class TraceGraph:
         for ei, ep in enumerate(endpoints):
             method_mm: tuple[int, ...] = ()
             path_mm: tuple[int, ...] = ()
-            if not exact[ei]:
+            owner = None if exact[ei] else self.ownership.endpoint(ep)
+            if not exact[ei] and owner is None:
                 method_mm = tuple(near.get(ei, ()))
                 loose = loose_path(ep.path)
                 if not same_path[ei] and loose != "/":
@@ -239,7 +451,7 @@ class TraceGraph:
             # so one gap gives one finding, not an extra "unimplemented".
             for i in exact[ei] + method_mm + path_mm:
                 self.g.add_edge(f"route:{i}", node, rel="serves")
-            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm))
+            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm, owner))
         return tuple(matches)
 
     # -- queries ----------------------------------------------------------
@@ -289,6 +501,10 @@ class TraceGraph:
         if hop_text:
             via = f"via {hop_text}"
             kind = "test" if ref.is_test else "transitive"
+        if ref.language != "python":
+            via += f" ({ref.language})"
+            if not ref.is_test:
+                kind = "outside-python"
         return Evidence(ref.location, ref.symbol, via, kind)
 
     def requirement_results(self) -> tuple[RequirementResult, ...]:
@@ -308,10 +524,58 @@ class TraceGraph:
                 served = [self.routes[int(p[0][6:])] for p in paths if p[0].startswith("route:")]
                 served += [r for e in impl for r in handlers.get(e.symbol, [])]
                 routes = sorted({f"{m} {r.path}" for r in served for m in r.methods})
+                status, owner = self._status(req, impl)
                 results.append(
-                    RequirementResult(req, _status(req, bool(impl)), impl, tests, tuple(routes))
-                )
+                    RequirementResult(
+                        req, status, impl, tests, tuple(routes),
+                        owner.owner if owner is not None else None,
+                        owner.reason if owner is not None else "",
+                    )
+                )  # fmt: skip
         return tuple(results)
+
+    def _status(
+        self, req: Requirement, impl: Sequence[Evidence]
+    ) -> tuple[ReqStatus, Owner | None]:
+        """A requirement's status, and who owns it when that is not the Python backend.
+
+        Python evidence wins; then what the item names or does, who cites it, and the
+        feature it belongs to (:mod:`traceaudit.trace.ownership`).
+        """
+        if req.scope is Scope.OUT_OF_SCOPE:
+            return ReqStatus.OUT_OF_SCOPE, None
+        if req.scope is Scope.NOT_BACKEND:
+            return ReqStatus.NOT_BACKEND, None
+        python = [e for e in impl if e.kind != "outside-python"]
+        if python:
+            return ReqStatus.IMPLEMENTED, None
+        owner = self.ownership.item(req)
+        if owner is None or owner.owner != PYTHON:
+            other = [e for e in impl if e.kind == "outside-python"]
+            if owner is None and other:
+                where = ", ".join(str(e.location) for e in other[:2])
+                owner = Owner(OUTSIDE, f"cited only by code outside Python ({where})")
+            if owner is None:
+                owner = self._endpoints_owner(req) or self.ownership.feature(req)
+        if owner is not None and owner.owner == OUTSIDE:
+            return ReqStatus.OUTSIDE_PYTHON, owner
+        if owner is not None and owner.owner == NOT_CODE:
+            if req.kind in INFORMATIONAL_KINDS:
+                return ReqStatus.INFORMATIONAL, owner
+            return ReqStatus.NOT_BACKEND, owner
+        return _status(req, False), None
+
+    def _endpoints_owner(self, req: Requirement) -> Owner | None:
+        """The owner of every endpoint the requirement declares, when that is not Python."""
+        if self._declared_by is None:
+            self._declared_by = defaultdict(list)
+            for m in self.endpoint_matches:
+                if m.endpoint.requirement_key is not None:
+                    self._declared_by[m.endpoint.requirement_key].append(m.owner)
+        owners = self._declared_by.get(req.key, [])
+        if owners and all(o is not None and o.owner == OUTSIDE for o in owners):
+            return owners[0]
+        return None
 
     def linked_requirements(self, key: str) -> list[str]:
         """Requirement keys that a spec item (a task, a property) links to."""
@@ -364,6 +628,38 @@ class TraceGraph:
                         reqs.add(target[4:])
             out.append(RouteResult(route, bool(by), tuple(sorted(by)), tuple(sorted(reqs))))
         return tuple(out)
+
+
+_VERIFY_LINE = re.compile(
+    r"(?im)^\s*(?:\*\*)?(?:verify|verification|validate|validation|check)(?:\*\*)?\s*:\s*(.+)$"
+)
+
+_STOPWORDS = frozenset(
+    {"must", "shall", "should", "system", "with", "that", "this", "from", "when", "then",
+     "will", "have", "into", "each", "only", "more", "than", "they", "their", "there",
+     "which", "where", "while", "after", "before", "able", "also", "been", "being", "does",
+     "implements", "implement", "implemented", "requirement", "requirements", "task", "story",
+     "spec", "user", "users", "data", "file", "code", "function", "class", "returns", "return"}
+)  # fmt: skip
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of four letters or more, CamelCase split, without filler words."""
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    words = {w for w in re.findall(r"[a-z]{4,}", split.lower()) if w not in _STOPWORDS}
+    return {_stem(w) for w in words}
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that "events" meets "event" and "routing" meets "route"."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _folder(path: str) -> str:
+    return str(PurePosixPath(path).parent)
 
 
 def _status(req: Requirement, implemented: bool) -> ReqStatus:

@@ -113,6 +113,10 @@ class SpecIndex:
                 return Resolution("dangling", suggestion=near[0] if near else None)
         if target.kind is RefKind.FILE:
             assert scope is not None
+            if len(scope) > 1 and "/" not in target.spec.strip("./"):  # type: ignore[union-attr]
+                # "data-model.md", "tasks.md" alone name a kind of file that every feature
+                # has, not one file: a citation needs its folder, an id or a section.
+                return Resolution("ignored")
             return self._pick([f"spec:{p}" for p in scope], scope)
         if target.kind is RefKind.ANCHOR:
             return self._resolve_anchor(target.value, scope or self.spec_paths)
@@ -180,7 +184,7 @@ class SpecIndex:
         self, target: RefTarget, scope: list[str] | None, context: Sequence[str]
     ) -> Resolution:
         reqs = [
-            r for r in self.by_id.get(target.value, []) if scope is None or r.spec_path in scope
+            r for r in self._same_id(target.value) if scope is None or r.spec_path in scope
         ]
         numbered = re.fullmatch(_NAMED_REQUIREMENT + r"(\d+)", target.value)
         if target.hint == "requirement" and numbered:
@@ -215,6 +219,17 @@ class SpecIndex:
             if len(narrowed) == 1:
                 return Resolution("ok", tuple(narrowed))
         return self._narrow(nodes, context, target)
+
+    def _same_id(self, ident: str) -> list[Requirement]:
+        """The items with this id; "US5" and "US-5" (and so "User Story 5") are one id."""
+        found = self.by_id.get(ident, [])
+        if found:
+            return found
+        m = re.fullmatch(r"([A-Z]{1,6})(-?)(\d+)", ident)
+        if m is None:
+            return []
+        other = f"{m[1]}{'' if m[2] else '-'}{m[3]}"
+        return self.by_id.get(other, [])
 
     def _narrow(
         self, nodes: list[str], context: Sequence[str], target: RefTarget | None

@@ -41,15 +41,39 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
         req = res.requirement
         if req.kind is not ReqKind.TASK or not req.claimed_done or res.implemented_by:
             continue
+        if res.owner is not None:
+            continue  # code outside Python owns it, or it is not a code item (res.note says)
         targets = ctx.graph.linked_requirements(req.key)
-        if not targets or any(by_key[t].implemented_by for t in targets if t in by_key):
+        unlinked = ctx.graph.unlinked.get(req.key, [])
+        # Its requirements traced by Python code vouch for a Python task; a frontend
+        # comment citing them says nothing of the backend's work.
+        if not (targets or unlinked) or any(
+            e.kind != "outside-python" for t in targets if t in by_key
+            for e in by_key[t].implemented_by
+        ):  # fmt: skip
             continue  # a task that names no requirement (setup, chores) traces nothing
-        names = ", ".join(by_key[t].requirement.id for t in targets if t in by_key)
+        names = ", ".join(
+            [by_key[t].requirement.id for t in targets if t in by_key]
+            + [f"{u}, which its feature does not define" for u in dict.fromkeys(unlinked)]
+        )
         about = f" nor its requirements ({names})"
+        # The files the task names are what a reviewer opens first: say what they show.
+        named = ctx.graph.ownership.python_files_named(req)
+        there = [p for p, exists in named if exists]
+        missing = [p for p, exists in named if not exists]
+        if missing:
+            verb = "does" if len(missing) == 1 else "do"
+            what = f"names {', '.join(missing[:2])}, which {verb} not exist, and "
+            fix = "check that the work was done, then cite the task in the code that does it"
+        elif there:
+            verb = "exists" if len(there) == 1 else "exist"
+            what = f"names {', '.join(there[:2])}, which {verb}, but "
+            fix = f"cite the task or its requirement in {there[0]} (or where it is implemented)"
+        else:
+            what, fix = "", "cite the task or its requirement in the implementing code"
         yield finding(
             "TA020",
-            f"task {req.id} is marked done, but no code cites it{about}; cite the task or "
-            "its requirement in the implementing code, or untick it",
+            f"task {req.id} is marked done and {what}no code cites it{about}; {fix}, or untick it",
             req.location,
             req.key,
         )

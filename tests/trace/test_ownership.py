@@ -1,0 +1,171 @@
+"""Who owns an item or a declared endpoint (traceaudit.trace.ownership), and what follows:
+the outside-python status, and no TA001/TA008/TA020 for what Python does not own."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.trace.test_checks import audit, doc, req
+from traceaudit.model import (
+    CodeRef,
+    DeclaredEndpoint,
+    ForeignRoute,
+    Location,
+    RefKind,
+    RefSource,
+    RefTarget,
+    ReqKind,
+    ReqStatus,
+    Requirement,
+    SpecDoc,
+    SpecLink,
+)
+from traceaudit.trace import TraceGraph
+from traceaudit.trace.ownership import NOT_CODE, OUTSIDE, PYTHON, Ownership
+
+FILES = (
+    "backend/app/main.py",
+    "backend/app/api/users.py",
+    "frontend/src/components/SignupForm.tsx",
+    "frontend/src/lib/api.ts",
+    "frontend/src/app/api/auth/[...all]/route.ts",
+    "shared/types.ts",
+    "shared/models.py",
+)
+TASKS = "specs/002-web/tasks.md"
+
+
+def task(ident: str, title: str, text: str = "", path: str = TASKS) -> Requirement:
+    item = req(path, ident, 5, kind=ReqKind.TASK, title=title, claimed_done=True)
+    return dataclasses.replace(item, text=text)
+
+
+def owner_of(title: str, text: str = "") -> tuple[str, str] | None:
+    own = Ownership([], FILES, [])
+    found = own.item(task("T001", title, text))
+    return (found.owner, found.reason) if found else None
+
+
+def test_paths_are_classified_by_language_and_folders_by_their_files() -> None:
+    own = Ownership([], FILES, [])
+    assert [own.classify_path(p) for p in (
+        "backend/app/api/users.py", "frontend/src/app/(auth)/signup/page.tsx", "backend/CLAUDE.md",
+        "frontend/Dockerfile", ".env.example", "docker-compose.yml", "frontend/src/lib",
+        "backend/app", "shared", "specs/database/", "client/server", "notes.xyz",
+    )] == [
+        PYTHON, OUTSIDE, "doc", "config", "config", "config", OUTSIDE, PYTHON, None, "doc", None,
+        None,
+    ]  # fmt: skip
+
+
+def test_what_a_task_names_decides_who_owns_it() -> None:
+    assert owner_of("Create AuthForm component in frontend/components/auth/AuthForm.tsx") == (
+        OUTSIDE, "names only code outside Python: frontend/components/auth/AuthForm.tsx"
+    )  # fmt: skip
+    both = "Add the users route in backend/app/api/users.py and frontend/src/lib/api.ts"
+    assert owner_of(both) == (PYTHON, "names backend/app/api/users.py")
+    assert owner_of("Add SQLModel patterns section to backend/CLAUDE.md") == (
+        NOT_CODE, "names only documents or configuration: backend/CLAUDE.md"
+    )  # fmt: skip
+    # a body that names the guide to follow does not make the task a document task
+    assert owner_of("Add logging", "Follow docs/coding-standards.md") is None
+    # a Files: line is what the task makes; a Verify: line names the check, not the work
+    assert owner_of(
+        "Build the review agent image", "Files: backend/review/Dockerfile\nVerify: python check.py"
+    ) == (NOT_CODE, "names only documents or configuration: backend/review/Dockerfile")
+    # the tools it names, when it names no path
+    assert owner_of("Initialize the frontend project with Vite and React") == (
+        OUTSIDE, "names Vite, a tool outside Python"
+    )  # fmt: skip
+    assert owner_of("Implement the burn-plan endpoint in FastAPI") == (PYTHON, "names FastAPI")
+
+
+def test_checks_reviews_deployments_and_test_runs_are_not_code_items() -> None:
+    for title, activity in [
+        ("[P] [US2] Verify httpOnly cookie is set after login", "verification step"),
+        ("Confirm all functional requirements are met", "verification step"),
+        ("Deploy Review Agent to Kubernetes", "deployment step"),
+        ("Analyze current memory storage implementation", "review step"),
+        ("MANUAL E2E TEST - execute the full authentication flow", "test run"),
+        ("Checkpoint - Ensure all tests pass, ask the user if questions arise", "checkpoint"),
+        ("Environment Compatibility Testing (AC: 6)", "test run"),
+    ]:
+        assert owner_of(title) == (NOT_CODE, f"a {activity}, not an implementation item"), title
+    # making tests, or verifying and then changing something, is code work
+    assert owner_of("Create integration tests for signup and signin flows") is None
+    assert owner_of("Test error handling for fetch failures") is None
+    assert owner_of("Verify and clean the schema in backend/app/models/users.py")[0] == PYTHON  # type: ignore[index]
+
+
+def test_a_feature_is_the_frontends_when_its_plan_or_its_tasks_say_so() -> None:
+    plan = SpecDoc("specs/002-web/plan.md", "Plan", (), (), (), stack=(
+        "Language/Version: TypeScript 5.4, Next.js 14",
+    ))  # fmt: skip
+    spec = doc("specs/002-web/spec.md", [
+        req("specs/002-web/spec.md", "FR-001", 5, title="Users MUST see their tasks"),
+        req("specs/002-web/spec.md", "FR-002", 6, title="The API MUST reject unsigned calls"),
+    ])  # fmt: skip
+    own = Ownership([plan, spec], FILES, [])
+    fr1, fr2 = spec.requirements
+    assert own.feature(fr1) is not None and own.feature(fr1).owner == OUTSIDE  # type: ignore[union-attr]
+    assert own.feature(fr2) is None  # it names the server side: still the backend's
+    mixed = SpecDoc("specs/003-app/plan.md", "Plan", (), (), (), stack=(
+        "Language/Version: Python 3.12 (backend), TypeScript 5 (frontend)",
+    ))  # fmt: skip
+    other = doc("specs/003-app/spec.md", [req("specs/003-app/spec.md", "FR-001", 5)])
+    assert Ownership([mixed, other], FILES, []).feature(other.requirements[0]) is None
+    tasks = doc(TASKS.replace("002-web", "004-ui"), [
+        task("T1", "Create frontend/src/a.tsx", path="specs/004-ui/tasks.md"),
+        task("T2", "Create frontend/src/b.tsx", path="specs/004-ui/tasks.md"),
+        task("T3", "Polish the empty state", path="specs/004-ui/tasks.md"),
+    ])  # fmt: skip
+    owner = Ownership([tasks], FILES, []).feature(tasks.requirements[2])
+    assert owner is not None
+    assert owner.reason.endswith("its tasks name only code outside Python (2 tasks)")
+
+
+def test_endpoints_served_by_route_files_or_declared_for_another_server() -> None:
+    nextjs = ForeignRoute(("GET", "POST"), "/api/auth/{all...}", Location(FILES[4], 3), "next-app")
+    contract = SpecDoc("specs/c/auth.yaml", "Auth", (), (), (), servers=(
+        ("http://localhost:3000", "Development frontend server"),
+    ))  # fmt: skip
+    own = Ownership([contract], FILES, [nextjs])
+    ep = DeclaredEndpoint("POST", "/api/auth/sign-in/email", Location("specs/a/spec.md", 3))
+    assert own.endpoint(ep).reason == f"served by {FILES[4]}:3 (next-app)"  # type: ignore[union-attr]
+    other_method = DeclaredEndpoint("DELETE", "/api/auth/x", Location("specs/a/spec.md", 4))
+    assert own.endpoint(other_method) is None
+    mine = DeclaredEndpoint("GET", "/api/session", Location("specs/c/auth.yaml", 9))
+    assert own.endpoint(mine).reason == (  # type: ignore[union-attr]
+        "its contract's server is another component "
+        "(http://localhost:3000: Development frontend server)"
+    )
+
+
+def test_outside_python_items_get_their_status_and_no_missing_findings() -> None:
+    tasks = doc(TASKS, [
+        task("T010", "Create SignupForm in frontend/src/components/SignupForm.tsx"),
+        task("T011", "Verify the form shows the rules"),
+        task("T012", "List users endpoint in backend/app/api/users.py"),
+    ], links=[
+        SpecLink(f"{TASKS}::{t}", RefTarget(RefKind.ID, "FR-001"), "implements", Location(TASKS, 5))
+        for t in ("T010", "T011", "T012")
+    ])  # fmt: skip
+    spec = doc("specs/002-web/spec.md", [req("specs/002-web/spec.md", "FR-001", 3)])
+    ts = CodeRef(
+        RefTarget(RefKind.ID, "T010", None, "T010"), RefSource.COMMENT,
+        "frontend/src/components/SignupForm.tsx:SignupForm",
+        Location("frontend/src/components/SignupForm.tsx", 4), language="typescript",
+    )  # fmt: skip
+    graph = TraceGraph([tasks, spec], [ts], [], source_files=FILES)
+    status = {r.requirement.id: (r.status, r.owner) for r in graph.requirement_results()}
+    assert status["T010"] == (ReqStatus.OUTSIDE_PYTHON, OUTSIDE)
+    assert status["T011"] == (ReqStatus.INFORMATIONAL, NOT_CODE)
+    # FR-001 is cited only through T010's TypeScript: outside Python, with that evidence
+    fr = next(r for r in graph.requirement_results() if r.requirement.id == "FR-001")
+    assert fr.status is ReqStatus.OUTSIDE_PYTHON
+    assert fr.note.startswith("cited only by code outside")
+    evidence = [(e.kind, e.via) for e in fr.implemented_by]
+    assert evidence == [("outside-python", "via T010 (typescript)")]
+    _, findings = audit([tasks, spec], refs=[ts])
+    # no TA001 for FR-001; T012 (Python, uncited) is the one TA020
+    assert [(f[0], f[3]) for f in findings] == [("TA020", f"{TASKS}::T012")]

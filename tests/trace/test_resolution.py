@@ -1,0 +1,111 @@
+"""Bare references settled by the evidence a reviewer uses (TraceGraph._settle), and
+spec links that stay inside their feature."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.trace.test_checks import audit, doc, ref, req, route
+from traceaudit.model import (
+    CodeRef,
+    DeclaredEndpoint,
+    Location,
+    RefKind,
+    RefSource,
+    RefTarget,
+    ReqKind,
+    SpecLink,
+)
+from traceaudit.trace import TraceGraph
+
+A, B = "specs/001-orders/spec.md", "specs/002-billing/spec.md"
+A_TASKS, B_TASKS = "specs/001-orders/tasks.md", "specs/002-billing/tasks.md"
+
+
+def two_features(**titles: str) -> list:  # type: ignore[type-arg]
+    return [
+        doc(A, [req(A, "FR-001", 5, title=titles.get("a", "Orders can be placed"))]),
+        doc(B, [req(B, "FR-001", 5, title=titles.get("b", "Invoices can be sent"))]),
+    ]
+
+
+def resolved(graph: TraceGraph) -> list[tuple[str, tuple[str, ...]]]:
+    return [(lk.resolution.status, lk.resolution.nodes) for lk in graph.linked]
+
+
+def test_the_task_that_names_the_citing_file_settles_it() -> None:
+    task = dataclasses.replace(
+        req(A_TASKS, "T010", 4, kind=ReqKind.TASK, title="Checkout in app/services/checkout.py"),
+        text="Checkout in app/services/checkout.py",
+    )
+    docs = [*two_features(), doc(A_TASKS, [task])]
+    graph = TraceGraph(docs, [ref("FR-001", symbol="app/services/checkout.py:pay")], [])
+    assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
+
+
+def test_the_endpoint_the_citing_handler_serves_settles_it() -> None:
+    ep = DeclaredEndpoint("POST", "/invoices", Location(B, 9), f"{B}::FR-001")
+    docs = [doc(A, [req(A, "FR-001", 5)]), doc(B, [req(B, "FR-001", 5)], [ep])]
+    handler = "app/api/money.py:send_invoice"
+    graph = TraceGraph(docs, [ref("FR-001", symbol=handler)], [route("POST", "/invoices", handler)])
+    assert resolved(graph) == [("ok", (f"req:{B}::FR-001",))]
+
+
+def test_the_feature_folder_named_like_the_package_settles_it() -> None:
+    graph = TraceGraph(two_features(), [ref("FR-001", symbol="backend/billing/send.py:go")], [])
+    assert resolved(graph) == [("ok", (f"req:{B}::FR-001",))]
+
+
+def test_the_words_around_the_reference_settle_it() -> None:
+    docs = two_features(a="Prices are stored as integer cents", b="Invoices are emailed monthly")
+    cref = dataclasses.replace(
+        ref("FR-001", symbol="app/money.py"), text="Implements FR-001: amounts are integer cents"
+    )
+    assert resolved(TraceGraph(docs, [cref], [])) == [("ok", (f"req:{A}::FR-001",))]
+
+
+def test_a_frontend_comment_is_the_frontend_features() -> None:
+    plan = dataclasses.replace(doc("specs/002-billing/plan.md", []), stack=(
+        "Language/Version: TypeScript 5",
+    ))  # fmt: skip
+    ts = CodeRef(
+        RefTarget(RefKind.ID, "FR-001", None, "FR-001"), RefSource.COMMENT, "web/src/Pay.tsx",
+        Location("web/src/Pay.tsx", 3), language="typescript",
+    )  # fmt: skip
+    graph = TraceGraph([*two_features(), plan], [ts], [])
+    assert resolved(graph) == [("ok", (f"req:{B}::FR-001",))]
+
+
+def test_a_real_tie_stays_ambiguous() -> None:
+    _, findings = audit(two_features(), refs=[ref("FR-001", symbol="app/util.py:helper")])
+    assert [f[0] for f in findings if f[0] == "TA004"] == ["TA004"]
+
+
+def test_one_story_restated_in_several_files_is_one_story() -> None:
+    title = "Skill-JD Matching Foundation"
+    epic, story = "docs/prd/epic-5.md", "docs/stories/5.5.story.md"
+    docs = [
+        doc(path, [req(path, "Story 5.5", 3, kind=ReqKind.STORY, title=title)])
+        for path in (epic, story)
+    ]
+    graph = TraceGraph(docs, [ref("Story 5.5", symbol="app/x.py", hint="story")], [])
+    assert resolved(graph)[0][0] == "ok" and len(resolved(graph)[0][1]) == 2
+
+
+def test_a_story_tag_means_the_own_features_story() -> None:
+    """[US5] in 002's tasks.md is 002's story; the only US5 of the project, 001's, is not it."""
+    story = req(A, "US5", 3, kind=ReqKind.STORY)
+    task = req(B_TASKS, "T093", 7, kind=ReqKind.TASK, claimed_done=True)
+    link = SpecLink(f"{B_TASKS}::T093", RefTarget(RefKind.ID, "US5"), "story", Location(B_TASKS, 7))
+    graph, findings = audit([doc(A, [story]), doc(B_TASKS, [task], links=(link,))])
+    assert graph.linked_requirements(f"{B_TASKS}::T093") == []
+    # still a claim about a story: untraced, and the message says the story is not 002's
+    (ta020,) = [f for f in findings if f[0] == "TA020"]
+    assert ta020[3] == f"{B_TASKS}::T093"
+
+
+def test_user_story_5_is_us_5_and_us5() -> None:
+    story = req(A, "US-5", 3, kind=ReqKind.STORY, title="Delete a task")
+    cited = ref("US5", symbol="app/tasks.py:delete", hint="story")  # "User Story 5"
+    graph = TraceGraph([doc(A, [story])], [cited], [])
+    assert resolved(graph) == [("ok", (f"req:{A}::US-5",))]

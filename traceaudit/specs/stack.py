@@ -1,0 +1,75 @@
+"""What a plan or design says the implementation is written in.
+
+Two kinds of statement, both read only from plans and designs (``plan.md``,
+``design.md``, ``architecture.md``, ``tech-spec.md`` ...):
+
+- *stack fields*: a line ``Language/Version: TypeScript 5.x, Next.js 14``, ``Languages:``,
+  ``Project Type: Web frontend``, ``Primary Dependencies: ...``, ``Tech Stack: ...``
+  (bold or not, in a paragraph or a list item). They are kept as written,
+  ``"Language/Version: TypeScript 5.x, Next.js 14"``.
+- the *project structure*: the file names of the tree in a code block under a heading
+  such as "Project Structure", "Source Code", "File Structure", "Directory Layout"
+  (``├── AuthForm.tsx  # the form``  gives ``AuthForm.tsx``).
+
+Linking uses them to decide who owns a feature's items (a feature whose plan names
+only a TypeScript stack is the frontend's), never to define anything.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from traceaudit.specs.text import Blocks, heading_matches
+
+__all__ = ["stack_statements", "structure_files"]
+
+_PLAN_NAME = re.compile(r"(?i)plan|design|architecture|tech[-_ ]?spec|technical|stack")
+_FIELD = re.compile(
+    r"(?i)^\s*(?P<field>languages?(?:\s*/\s*versions?)?|project\s+type|primary\s+dependencies|"
+    r"tech(?:nology|nical)?\s+stack|frameworks?|runtime)\s*[:：]\s*(?P<value>\S.*)$"
+)
+_STRUCTURE_HEADINGS = (
+    "project structure", "source code", "file structure", "directory structure",
+    "folder structure", "file layout", "directory layout", "repository structure",
+    "repository layout", "code structure", "structure", "file organization",
+)  # fmt: skip
+_TREE_GLYPHS = re.compile(r"^[\s│├└─|`+\\-]*")
+_FILE_NAME = re.compile(r"^[\w@.()\[\]+-]+\.[A-Za-z][\w]*$")
+
+
+def is_plan(path: str) -> bool:
+    return bool(_PLAN_NAME.search(PurePosixPath(path).stem))
+
+
+def stack_statements(blocks: Blocks, path: str) -> tuple[str, ...]:
+    """The stack fields of a plan or design, as written (``Language/Version: ...``)."""
+    if not is_plan(path):
+        return ()
+    out: list[str] = []
+    for ln in blocks.lines:
+        m = _FIELD.match(ln.plain)
+        if m:
+            field = re.sub(r"\s+", " ", m["field"].strip())
+            out.append(f"{field}: {m['value'].strip()}")
+    return tuple(dict.fromkeys(out))
+
+
+def structure_files(blocks: Blocks, path: str) -> tuple[str, ...]:
+    """File names listed by the project-structure trees of a plan or design."""
+    if not is_plan(path):
+        return ()
+    heads = blocks.headings
+    ranges = [
+        (h.line, h.end) for h in heads if heading_matches(h.title, _STRUCTURE_HEADINGS)
+    ]
+    names: list[str] = []
+    for fence in blocks.fences:
+        if not fence.lines or not any(a <= fence.lines[0][0] <= b for a, b in ranges):
+            continue
+        for _, raw in fence.lines:
+            text = _TREE_GLYPHS.sub("", raw.split("#", 1)[0]).strip()
+            token = text.split()[0] if text.split() else ""
+            if _FILE_NAME.match(token):
+                names.append(token)
+    return tuple(dict.fromkeys(names))

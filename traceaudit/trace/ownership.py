@@ -1,0 +1,406 @@
+"""Who owns a spec item: the Python backend, code outside Python, or no code at all.
+
+A full-stack repository holds more than the Python backend: a Next.js or Vue
+frontend, a Node service, deployment files, manual test steps. Holding every item
+against the Python code gives false "untraced", "unserved" and "claimed but
+untraced" findings. A reviewer decides who owns an item from evidence, and so does
+this module, in this order (the first that applies decides):
+
+1. **Python evidence wins.** An item that Python code cites, or whose endpoint a
+   Python route serves, is the backend's (the caller checks that first).
+2. **What the item names.** The file paths in a task's or requirement's text
+   (``T036 Create frontend/components/SignupForm.tsx``, ``in backend/app/api/users.py``):
+   any Python path makes it the backend's; otherwise a path in another language
+   (by suffix, or for a folder by the languages of the files under it) makes it
+   *outside Python*; paths that are only documents or configuration
+   (``backend/CLAUDE.md``, ``frontend/Dockerfile``, ``.env.example``) make it *not a
+   code item*. Ownership comes from the named path's language, not from whether
+   the file exists.
+3. **What the task does** (tasks only, when it names no Python file): a check, a
+   review, a deployment, a manual or end-to-end test run, a checkpoint is *not a
+   code item* (``T025 Verify the cookie is set``, ``Deploy to Kubernetes``,
+   ``Checkpoint - ensure all tests pass``).
+4. **Who cites it.** An item that only code outside Python cites is outside Python,
+   with that citation as its evidence.
+5. **The feature it belongs to.** A feature (the folder of a spec file; for a story
+   file with its own tasks, the file) is the frontend's when its plan or design states
+   only a non-Python stack (``Language/Version: TypeScript``), when the project
+   structure it lists names only non-Python code, or when the tasks that name files
+   name only non-Python ones; any Python statement, listed file or named file keeps it
+   the backend's. Its items with no evidence of their own follow it.
+
+Endpoints: a declared endpoint that no Python route serves is outside Python when a
+non-Python route file serves it (Next.js, Express), or when the OpenAPI contract that
+declares it names another component as its server (``url: http://localhost:3000,
+description: Development frontend server``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from traceaudit.model import DeclaredEndpoint, ForeignRoute, ReqKind, Requirement, SpecDoc
+from traceaudit.trace.paths import normalize_path
+
+OUTSIDE = "outside-python"
+NOT_CODE = "not-code"
+PYTHON = "python"
+
+_PY_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
+# Front-end and other-language artefacts besides the comment-syntax table's suffixes.
+_OTHER_SUFFIXES = frozenset(
+    {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte", ".astro",
+     ".css", ".scss", ".sass", ".less", ".html", ".htm", ".go", ".java", ".kt", ".rs", ".cs",
+     ".swift", ".dart", ".scala", ".rb", ".php"}
+)  # fmt: skip
+_DOC_SUFFIXES = frozenset({".md", ".mdx", ".rst", ".txt", ".adoc"})
+_CONFIG_SUFFIXES = frozenset(
+    {".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".json", ".env", ".lock", ".tf",
+     ".example", ".sample", ".dockerfile", ".properties", ".sh", ".bash", ".ps1", ".bat"}
+)  # fmt: skip
+_CONFIG_NAMES = re.compile(
+    r"(?i)(?:dockerfile(?:\.\w+)?|docker-compose[\w.-]*|compose\.ya?ml|makefile|procfile|"
+    r"\.env(?:\.[\w-]+)?|\.gitignore|\.dockerignore|\.nvmrc|\.python-version|"
+    r"requirements[\w.-]*\.txt|vercel\.json|netlify\.toml)"
+)
+# A path as written in prose: segments with a slash, or a file name with a suffix.
+_PATH_TOKEN = re.compile(r"[^\s`'\"<>,;*]+")
+_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,9}$")
+_METHOD_PAIR = re.compile(r"^(?:[A-Z]+/)+[A-Z]+$")
+
+# What a task does, read from its first words (after [P] [US1] markers).
+_DECISIVE = re.compile(
+    r"(?i)^(?:checkpoint\b|analy[sz]e\b|review\b|assess\b|audit\b|investigate\b|research\b|"
+    r"explore\b|evaluate\b|deploy\b|publish\b|release\b|demo(?:nstrate)?\b|measure\b|"
+    r"benchmark\b|manual(?:ly)?\b|confirm\b|execute\b|perform\b|smoke[- ]test|"
+    r"(?:do|run|conduct)\s+(?:a\s+)?(?:manual|final|full|smoke|e2e|end-to-end)\b)"
+)
+# Checking verbs: decisive unless the task also changes something ("Verify and fix ...").
+_CHECKING = re.compile(r"(?i)^(?:verify|validate|check|confirm|run|ensure\s+all\s+tests)\b")
+_ALSO_CHANGES = re.compile(
+    r"(?i)\band\s+(?:clean|fix|update|add|create|implement|refactor|remove|migrate|write)\b"
+)
+_TEST_RUN = re.compile(
+    r"(?i)\bmanual(?:ly)?\b|\b(?:e2e|end-to-end|smoke|acceptance|uat)\s+"
+    r"(?:flow\s+)?test(?:s|ing)?\b|\btesting\b\s*$|\bdocker\s+(?:image|compose)\b|"
+    r"\bkubernetes\b|\bk8s\b|\bhelm\b|\bci(?:/cd)?\s+pipeline\b"
+)
+# A task that makes something is a code item whatever test or tool it mentions.
+_MAKING = re.compile(
+    r"(?i)^(?:create|write|add|implement|build|develop|set\s*up|configure|update|refactor|"
+    r"extend|integrate|wire|define|design|generate|migrate|fix|enhance|modify|replace)\b"
+)
+# A requirement that names the server side is not the frontend's, whatever its feature.
+_SERVER_SIDE = re.compile(
+    r"(?i)\bback[\s-]?end\b|\bapis?\b|\bserver\b|\bdatabase\b|\bendpoints?\b|\bjwt\b|"
+    r"\btokens?\b|\bservices?\b"
+)
+_MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
+
+# Stack statements and the languages they name.
+_PY_STACK = re.compile(r"(?i)\bpython\b|\bfastapi\b|\bdjango\b|\bflask\b|\bpydantic\b")
+# An item's own words that name the Python backend's tools, or another stack's.
+_PY_TOOLS = re.compile(
+    r"(?i)\bfastapi\b|\bdjango\b|\bflask\b|\bpydantic\b|\bsqlalchemy\b|\bsqlmodel\b|"
+    r"\bpytest\b|\bcelery\b|\balembic\b|\buvicorn\b|\bstarlette\b|\bpython\s*3"
+)
+_OTHER_TOOLS = re.compile(
+    r"(?i)\breact\b|\bnext\.?js\b|\bvue(?:\.?js)?\b|\bnuxt\b|\bvite\b|\btailwind(?:css)?\b|"
+    r"\btype\s*script\b|\bnode\.?js\b|\bnpm\b|\bnpx\b|\bsvelte\b|\bangular\b|\bjsx\b|"
+    r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b"
+)
+# A "Files:" line lists what a task makes (other paths in it may be guides or checks).
+_FILES_LINE = re.compile(r"(?im)^\s*(?:\*\*)?(?:files?|creates?|outputs?)(?:\*\*)?\s*:\s*(.+)$")
+_DOC_FOLDERS = frozenset({"specs", "spec", "docs", "doc", "documentation", ".specify", ".kiro"})
+_TRAILING_REFS = re.compile(r"\s*\((?:AC|Req|Requirements?|FR|US)\b[^)]*\)\s*$", re.I)
+_OTHER_STACK = re.compile(
+    r"(?i)\btype\s*script\b|\bjava\s*script\b|\bnode(?:\.?js)?\b|\bnext\.?js\b|\breact\b|"
+    r"\bvue(?:\.?js)?\b|\bangular\b|\bsvelte\b|\bnuxt\b|\bgo(?:lang)?\s*\d|\bgolang\b|"
+    r"\bjava\b|\bkotlin\b|\brust\b|\bc#|\.net\b|\bswift\b|\bdart\b|\bflutter\b|\bruby\b|\bphp\b"
+)
+# Server descriptions of an OpenAPI contract that name another component.
+_OTHER_SERVER = re.compile(
+    r"(?i)\bfront[- ]?end\b|\bnext\.?js\b|\bnode(?:\.?js)?\b|\bbrowser\b|\bweb\s+(?:app|client)\b|"
+    r"\bspa\b|\bclient\s+app\b|\bui\s+server\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who owns an item, and the evidence, in words for the matrix and messages."""
+
+    owner: str  # OUTSIDE, NOT_CODE or PYTHON
+    reason: str
+
+
+def _short(paths: Sequence[str], limit: int = 2) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+class Ownership:
+    """Ownership of every requirement, task and declared endpoint of a project."""
+
+    def __init__(
+        self,
+        docs: Sequence[SpecDoc],
+        source_files: Iterable[str],
+        foreign_routes: Sequence[ForeignRoute],
+        other_suffixes: Iterable[str] = (),
+    ) -> None:
+        self._other_suffixes = _OTHER_SUFFIXES | {s.lower() for s in other_suffixes}
+        # every run of folders of every source file -> languages of the files under it
+        self._folders: dict[str, Counter[str]] = defaultdict(Counter)
+        self.files = sorted(set(source_files))
+        self._names = {PurePosixPath(p).name for p in self.files}
+        for path in self.files:
+            lang = self._language(path)
+            if lang is None:
+                continue
+            parts = PurePosixPath(path).parts[:-1]
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    self._folders["/".join(parts[i:j])][lang] += 1
+        self._foreign = [(r, _foreign_pattern(r.path)) for r in foreign_routes]
+        self._item_cache: dict[str, Owner | None] = {}
+        self._features = self._feature_owners(docs)
+        self._contracts = {doc.path: self._contract_owner(doc) for doc in docs if doc.servers}
+
+    # -- paths ------------------------------------------------------------
+
+    def _language(self, path: str) -> str | None:
+        suffix = PurePosixPath(path).suffix.lower()
+        if suffix in _PY_SUFFIXES:
+            return PYTHON
+        if suffix in self._other_suffixes:
+            return OUTSIDE
+        return None
+
+    def classify_path(self, token: str) -> str | None:
+        """``python``, ``outside-python``, ``doc``, ``config`` or None (not a path we know)."""
+        name = PurePosixPath(token).name
+        if _CONFIG_NAMES.fullmatch(name):
+            return "config"
+        suffix = _SUFFIX.search(name)
+        if suffix:
+            ext = suffix.group(0).lower()
+            if ext in _PY_SUFFIXES:
+                return PYTHON
+            if ext in self._other_suffixes:
+                return OUTSIDE
+            if ext in _DOC_SUFFIXES:
+                return "doc"
+            if ext in _CONFIG_SUFFIXES:
+                return "config"
+            if "/" not in token:
+                return None
+        folder = token.strip("/")
+        if "/" not in folder and folder not in self._folders:
+            return None
+        languages = self._folders.get(folder)
+        if not languages and folder.split("/")[0].lower() in _DOC_FOLDERS:
+            return "doc"  # a folder of the specs or the docs ("Create specs/database/")
+        if not languages:
+            return None
+        if languages[PYTHON] and not languages[OUTSIDE]:
+            return PYTHON
+        if languages[OUTSIDE] and not languages[PYTHON]:
+            return OUTSIDE
+        return None  # a folder of both says nothing
+
+    def named_paths(self, text: str) -> list[tuple[str, str]]:
+        """(path as written, its class) for every file or folder path the text names."""
+        out: list[tuple[str, str]] = []
+        for m in _PATH_TOKEN.finditer(text):
+            token = m.group(0).strip("().:[]{}")
+            if (
+                not token
+                or token.startswith(("/", "http", "#", "@", "~"))
+                or "://" in token
+                or "{" in token
+                or _METHOD_PAIR.match(token)
+                or ("/" not in token and not _SUFFIX.search(token)
+                    and not _CONFIG_NAMES.fullmatch(token))
+            ):  # fmt: skip
+                continue
+            kind = self.classify_path(token)
+            if kind is not None and (token, kind) not in out:
+                out.append((token, kind))
+        return out
+
+    def python_files_named(self, req: Requirement) -> list[tuple[str, bool]]:
+        """The Python files an item names, each with whether such a file exists."""
+        text = f"{req.title}\n{req.text}"
+        files = _FILES_LINE.findall(text)
+        named = self.named_paths("\n".join(files)) if files else self.named_paths(text)
+        out: list[tuple[str, bool]] = []
+        for token, kind in named:
+            if kind != PYTHON or not _SUFFIX.search(token):
+                continue
+            clean = token.lstrip("./")
+            exists = (
+                any(f == clean or f.endswith("/" + clean) for f in self.files)
+                if "/" in clean
+                else clean in self._names
+            )
+            out.append((token, exists))
+        return list(dict.fromkeys(out))
+
+    # -- items ------------------------------------------------------------
+
+    def _named(self, text: str, title: str) -> Owner | None:
+        """Rule 2: the paths, then the tools, an item names.
+
+        A ``Files:`` line, when there is one, is what the task makes: only its paths
+        count. Documents and configuration count only in the title or that line: a
+        task's body often names the guide to follow, not what it makes.
+        """
+        files = _FILES_LINE.findall(text)
+        named = self.named_paths("\n".join(files)) if files else self.named_paths(text)
+        py = [p for p, k in named if k == PYTHON]
+        other = [p for p, k in named if k == OUTSIDE]
+        made = self.named_paths("\n".join([title, *files]))
+        support = [p for p, k in made if k in ("doc", "config")]
+        if py:
+            return Owner(PYTHON, f"names {_short(py)}")
+        if other:
+            return Owner(OUTSIDE, f"names only code outside Python: {_short(other)}")
+        if support:
+            return Owner(NOT_CODE, f"names only documents or configuration: {_short(support)}")
+        tool = _PY_TOOLS.search(text)
+        if tool:
+            return Owner(PYTHON, f"names {tool.group(0)}")
+        tool = _OTHER_TOOLS.search(text)
+        if tool:
+            return Owner(OUTSIDE, f"names {tool.group(0)}, a tool outside Python")
+        return None
+
+    def item(self, req: Requirement) -> Owner | None:
+        """The owner an item's own text shows (rules 2 and 3), else None."""
+        if req.key in self._item_cache:
+            return self._item_cache[req.key]
+        text = f"{req.title}\n{req.text}"
+        owner = self._named(text, req.title)
+        if req.kind is ReqKind.TASK:
+            head = _TRAILING_REFS.sub("", _MARKERS.sub("", req.title)).strip()
+            checking = bool(_CHECKING.match(head)) and not _ALSO_CHANGES.search(head)
+            running = bool(_TEST_RUN.search(head)) and not _MAKING.match(head)
+            if _DECISIVE.match(head) or checking or (running and owner is None):
+                owner = Owner(NOT_CODE, f"a {_activity(head)}, not an implementation item")
+        self._item_cache[req.key] = owner
+        return owner
+
+    def feature(self, req: Requirement) -> Owner | None:
+        """The owner of the feature the item belongs to (rule 5), else None.
+
+        A requirement that names the server side (the API, a token, the database)
+        keeps its own owner: a frontend feature's spec still says things of the backend.
+        """
+        if req.kind is not ReqKind.TASK and _SERVER_SIDE.search(f"{req.title}\n{req.text}"):
+            return None
+        return self._features.get(req.spec_path)
+
+    def feature_of(self, spec_path: str) -> Owner | None:
+        """The owner of the feature a spec file belongs to, whatever its items say."""
+        return self._features.get(spec_path)
+
+    def _feature_owners(self, docs: Sequence[SpecDoc]) -> dict[str, Owner]:
+        by_folder: dict[str, list[SpecDoc]] = defaultdict(list)
+        for doc in docs:
+            by_folder[str(PurePosixPath(doc.path).parent)].append(doc)
+        owners: dict[str, Owner] = {}
+        for folder_docs in by_folder.values():
+            with_tasks = [
+                d for d in folder_docs if any(r.kind is ReqKind.TASK for r in d.requirements)
+            ]
+            units: list[tuple[list[SpecDoc], list[SpecDoc]]]
+            if len(with_tasks) > 1:  # story files, each with its own tasks: each its own unit
+                units = [([d], [d]) for d in with_tasks]
+            else:
+                units = [(folder_docs, folder_docs)]
+            for evidence_docs, members in units:
+                owner = self._feature_owner(evidence_docs)
+                if owner is not None:
+                    for doc in members:
+                        owners[doc.path] = owner
+        return owners
+
+    def _feature_owner(self, docs: Sequence[SpecDoc]) -> Owner | None:
+        python: list[str] = []
+        other: list[str] = []
+        for doc in docs:
+            for statement in doc.stack:
+                if _PY_STACK.search(statement):
+                    python.append(f"{doc.path}: {statement}")
+                elif _OTHER_STACK.search(statement) and statement.lower().startswith("language"):
+                    other.append(f"{PurePosixPath(doc.path).name} states “{statement}”")
+            listed = [self.classify_path(name) for name in doc.structure]
+            if PYTHON in listed:
+                python.append(doc.path)
+            elif listed.count(OUTSIDE) >= 2:
+                other.append(f"{PurePosixPath(doc.path).name}'s project structure lists only "
+                             "code outside Python")  # fmt: skip
+        task_paths: list[str] = []
+        for doc in docs:
+            for req in doc.requirements:
+                if req.kind is not ReqKind.TASK:
+                    continue
+                owner = self._named(f"{req.title}\n{req.text}", req.title)
+                if owner is not None and owner.owner == PYTHON:
+                    python.append(req.key)
+                elif owner is not None and owner.owner == OUTSIDE:
+                    task_paths.append(req.id)
+        if len(task_paths) >= 2:
+            other.append(f"its tasks name only code outside Python ({len(task_paths)} tasks)")
+        if python or not other:
+            return None
+        return Owner(OUTSIDE, f"its feature is outside Python: {other[0]}")
+
+    # -- endpoints --------------------------------------------------------
+
+    def _contract_owner(self, doc: SpecDoc) -> Owner | None:
+        described = [(url, text) for url, text in doc.servers if text.strip()]
+        if described and all(_OTHER_SERVER.search(text) for _, text in described):
+            url, text = described[0]
+            return Owner(OUTSIDE, f"its contract's server is another component ({url}: {text})")
+        return None
+
+    def endpoint(self, ep: DeclaredEndpoint) -> Owner | None:
+        """Who owns a declared endpoint that no Python route serves, else None."""
+        norm = normalize_path(ep.path)
+        for route, pattern in self._foreign:
+            if ("*" in route.methods or ep.method in route.methods) and pattern.fullmatch(norm):
+                return Owner(OUTSIDE, f"served by {route.location} ({route.framework})")
+        return self._contracts.get(ep.location.path)
+
+
+def _activity(head: str) -> str:
+    low = head.lower()
+    if re.match(r"checkpoint", low):
+        return "checkpoint"
+    if re.search(r"deploy|publish|release|docker|kubernetes|k8s|helm|pipeline", low):
+        return "deployment step"
+    if re.match(r"analy|review|assess|audit|investigate|research|explore|evaluate", low):
+        return "review step"
+    if re.search(r"test|smoke|e2e|manual|demo", low):
+        return "test run"
+    return "verification step"
+
+
+def _foreign_pattern(path: str) -> re.Pattern[str]:
+    """A regex over normalised paths: ``{x}`` one segment, ``{x...}`` one or more."""
+    out = []
+    for seg in path.strip("/").split("/"):
+        if not seg:
+            continue
+        if re.fullmatch(r"\{\w*\.\.\.\}", seg):
+            out.append("(?:/[^/]+)+")
+        elif re.fullmatch(r"\{\w*\}", seg):
+            out.append("/[^/]+")
+        else:
+            out.append("/" + re.escape(seg))
+    return re.compile("".join(out) or "/")
