@@ -41,6 +41,7 @@ from traceaudit.report import (
     rules_json,
     statistics_text,
     summary_line,
+    visible,
 )
 from traceaudit.routes import AppNotFound
 from traceaudit.trace import RULES, unknown_rule_names
@@ -100,7 +101,22 @@ def _origin(config: Config, field: str, origin: str) -> tuple[tuple[str, str], .
     return tuple(sorted({**dict(config.origins), field: origin}.items()))
 
 
+def encodable(text: str, encoding: str = "utf-8") -> str:
+    """``text`` with what ``encoding`` cannot hold written as Python escapes: a lone
+    surrogate (a route path ``"\\ud800"``, a file name with bytes that are not UTF-8,
+    which the OS layer hands over surrogate-escaped) becomes the six characters
+    ``\\udcff``. Deterministic, and JSON reads the escape back as the same string."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return encodable(text)
+    return text
+
+
 def _write_stdout(text: str, color: bool = False) -> None:
+    text = encodable(text, getattr(sys.stdout, "encoding", None) or "utf-8")
     try:
         click.echo(text, nl=not text.endswith("\n"), color=color or None)
         sys.stdout.flush()
@@ -125,7 +141,7 @@ def _emit(text: str, output: str | None, color: bool = False) -> None:
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        path.write_text(encodable(text), encoding="utf-8", newline="")
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
 
@@ -624,7 +640,7 @@ def routes(
     text = (
         routes_json(facts.routes, facts.inactive_routes)
         if fmt == "json"
-        else routes_text(facts.routes, facts.inactive_routes)
+        else routes_text(visible(facts.routes), visible(facts.inactive_routes))
     )
     _emit(text, None)
     return ExitCode.CLEAN
@@ -646,7 +662,7 @@ def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str |
     config = _config(root, config_file, specs)
     project = load_project(config, jobs=1, with_code=False)
     docs = project.docs
-    text = requirements_json(docs) if fmt == "json" else requirements_text(docs)
+    text = requirements_json(docs) if fmt == "json" else requirements_text(visible(docs))
     _emit(text, None)
     return ExitCode.CLEAN
 

@@ -380,7 +380,7 @@ def config_hash(config: Config) -> str:
         and getattr(config, f.name) != getattr(default, f.name)
     }
     canonical = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plain(value: object) -> object:

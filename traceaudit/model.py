@@ -416,7 +416,7 @@ class Finding:
         """Rule + subject + file: stable when lines move, as baselines and SARIF need."""
         path = "/".join(p for p in self.location.path.replace("\\", "/").split("/") if p != ".")
         raw = "\0".join((self.rule.code, self.subject, path))
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     @property
     def active(self) -> bool:

@@ -40,7 +40,6 @@ import socket
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 SENTINEL_SPEC = "specs/sentinel/spec.md"
@@ -238,7 +237,8 @@ def code_case(rel: str, text: Text, expect: frozenset[str] = ORACLE, *,
 
 def spec_text(pre: str = "", post: str = "", nl: str = "\n") -> str:
     """A spec whose HOS-001 comes after the hostile text ``pre``."""
-    text = f"# Hostile\n\n{pre}\n\n## Requirements\n\n- **HOS-001**: System MUST keep working.\n{post}"
+    text = (f"# Hostile\n\n{pre}\n\n## Requirements\n\n"
+            f"- **HOS-001**: System MUST keep working.\n{post}")
     return text.replace("\n", nl) if nl != "\n" else text
 
 
@@ -345,7 +345,8 @@ for _head, _name in (("if x:", "if"), ("def f{i}():", "def"), ("class C{i}:", "c
 add("stmt-try-99", "statements", "99 nested try/except blocks",
     code_case("app/stmts.py", router("\n".join(
         "    " * i + "try:" for i in range(99)) + "\n" + "    " * 99 + "pass" + "".join(
-        "\n" + "    " * i + "except E:\n" + "    " * (i + 1) + "pass" for i in reversed(range(99))))))
+        "\n" + "    " * i + "except E:\n" + "    " * (i + 1) + "pass"
+        for i in reversed(range(99))))))
 add("stmt-route-in-50-ifs", "statements", "a route registered inside 50 nested ifs",
     code_case("app/stmts.py", router() + _nested_stmt("if x:", 50,
               'app.add_api_route("/deep-if", hostile)') + "\n",
@@ -388,7 +389,8 @@ add("flat-plus-route-prefix-3000", "flat", "a route path built from a 3,000-term
 for _n, _exp in ((1000, READ), (10_000, READ), (100_000, ORACLE)):
     add(f"flat-implicit-concat-{_n}", "flat", f"a parenthesised {_n}-string implicit concatenation",
         code_case("app/flat.py", router("TEXT = (" + " ".join(['"a"'] * _n) + ")"), _exp))
-add("flat-implicit-concat-call-10000", "flat", "10,000 implicitly concatenated strings as a call argument",
+add("flat-implicit-concat-call-10000", "flat",
+    "10,000 implicitly concatenated strings as a call argument",
     code_case("app/flat.py", router("f(" + "\n".join(['"a"'] * 10_000) + ")"), READ))
 for _n, _exp in ((1500, READ), (10_000, READ)):
     add(f"flat-chained-calls-{_n}", "flat", f"{_n} chained method calls a.b().b()...",
@@ -431,7 +433,8 @@ add("table-rows-10k", "generated", "a 10,000 x 10 nested list table",
               READ))
 add("generated-protobuf-bytes", "generated", "a protobuf-like module with a 2 MB bytes literal",
     code_case("app/table_pb2.py", router(
-        "DESCRIPTOR = b'" + "".join(f"\\x{(i * 7) % 256:02x}" for i in range(500_000)) + "'"), READ))
+        "DESCRIPTOR = b'" + "".join(f"\\x{(i * 7) % 256:02x}" for i in range(500_000)) + "'"),
+    READ))
 add("generated-100k-assignments", "generated", "100,000 module-level constants",
     code_case("app/consts.py", router("".join(f"C{i} = {i}\n" for i in range(100_000))), READ))
 add("generated-20k-functions", "generated", "20,000 small functions before a route",
@@ -447,7 +450,8 @@ add("long-identifier-1m", "generated", "an identifier of 1,000,000 characters",
 add("long-route-path-100k", "generated", "a route path of 100,000 characters",
     code_case("app/long.py", router(path="/hostile" + "a" * 100_000),
               READ, routes=(("GET", "/hostile" + "a" * 100_000),)))
-add("int-literal-5000-digits", "generated", "a 5,000-digit int literal (over CPython's 4,300 limit)",
+add("int-literal-5000-digits", "generated",
+    "a 5,000-digit int literal (over CPython's 4,300 limit)",
     code_case("app/bigint.py", router("N = " + "9" * 5000)))
 add("int-hex-literal-in-path", "generated", "a 20,000-digit hex int formatted into a route path",
     code_case("app/bigint.py", router("N = 0x" + "f" * 20_000, decorator='@app.get(f"/h{N}")'),
@@ -506,10 +510,10 @@ for _name, _data, _exp in (
     ("py-cookie-line2", b"#!/usr/bin/env python\n# coding: latin-1\n" + _ROUTE_LATIN1, READ),
     ("py-cookie-line3-ignored", b"#!/usr/bin/env python\n\n# coding: latin-1\n" + _ROUTE_LATIN1,
      ORACLE),
-    ("py-cookie-shift-jis", "# coding: shift_jis\n".encode() + router("# 仕様 要件").encode("shift_jis"),
+    ("py-cookie-shift-jis", b"# coding: shift_jis\n" + router("# 仕様 要件").encode("shift_jis"),
      READ),
-    ("py-cookie-euc-jp", "# coding: euc-jp\n".encode() + router("# 仕様").encode("euc-jp"), READ),
-    ("py-cookie-gb18030", "# coding: gb18030\n".encode() + router("# 需求").encode("gb18030"), READ),
+    ("py-cookie-euc-jp", b"# coding: euc-jp\n" + router("# 仕様").encode("euc-jp"), READ),
+    ("py-cookie-gb18030", b"# coding: gb18030\n" + router("# 需求").encode("gb18030"), READ),
     ("py-cookie-utf16", b"# coding: utf-16\n" + router().encode(), ORACLE),
     ("py-cookie-unknown", b"# coding: no-such-codec\n" + router().encode(), TA000),
     ("py-cookie-rot13", b"# coding: rot13\n" + router().encode(), TA000),
@@ -605,7 +609,8 @@ for _name, _data, _exp in (
     ("md-entity-surrogate", spec_text("&#xD800; &#0; &#x110000;"), READ),
     ("md-bidi-controls", spec_text("\u202e- **HOS-999**: reversed\u202c"), READ),
 ):
-    add(_name, "encoding", f"Markdown spec: {_name}", spec_case("specs/hostile/spec.md", _data, _exp))
+    add(_name, "encoding", f"Markdown spec: {_name}",
+        spec_case("specs/hostile/spec.md", _data, _exp))
 
 
 # --------------------------------------------------------------------------
@@ -641,7 +646,8 @@ for _name, _text, _about in (
     ("md-endpoint-path-100k", "- `GET /" + "a/" * 50_000 + "`", "a declared endpoint path of 100,000 characters"),  # noqa: E501
     ("md-endpoint-braces", "- `GET /" + "{" * 50_000 + "`", "a declared endpoint of 50,000 '{'"),
     ("md-ids-100k", "".join(f"- **FR-{i:06d}**: System MUST do {i}.\n" for i in range(100_000)), "100,000 requirement ids"),  # noqa: E501
-    ("md-duplicate-ids-50k", "- **HOS-002**: again.\n" * 50_000, "the same id defined 50,000 times"),
+    ("md-duplicate-ids-50k", "- **HOS-002**: again.\n" * 50_000,
+     "the same id defined 50,000 times"),
     ("md-ordered-start-huge", "99999999999999999999999. x\n", "an ordered list starting at 10^23"),
     ("md-ears-long", "WHEN " + "the user " * 100_000 + "THEN the system SHALL work", "an EARS sentence of 900,000 characters"),  # noqa: E501
     ("md-section-signs", "§" * 100_000, "100,000 section signs"),
@@ -675,7 +681,8 @@ for _name, _text, _about in (
         "  " + line for line in _laughs().splitlines()) + "\nsecurity: *l9\n" + _API_PATH,
      "billion laughs as the global security requirement"),
     ("yaml-billion-laughs-op-security", _API_HEAD + "x-defs:\n" + "\n".join(
-        "  " + line for line in _laughs().splitlines()) + "\n" + _API_PATH + "      security: *l9\n",
+        "  " + line for line in _laughs().splitlines()) + "\n" + _API_PATH
+     + "      security: *l9\n",
      "billion laughs as one operation's security"),
     ("yaml-billion-laughs-responses", _API_HEAD + "x-defs:\n" + "\n".join(
         "  " + line for line in _laughs().splitlines()) + "\npaths:\n  /hostile:\n    get:\n"
@@ -684,7 +691,8 @@ for _name, _text, _about in (
      "a security list that contains itself"),
     ("yaml-recursive-mapping", _API_HEAD + "x: &m {a: *m}\nsecurity: [*m]\n" + _API_PATH,
      "a mapping that contains itself, used as security"),
-    ("yaml-deep-flow-100k", _API_HEAD + "x-deep: " + "[" * 100_000 + "]" * 100_000 + "\n" + _API_PATH,
+    ("yaml-deep-flow-100k",
+     _API_HEAD + "x-deep: " + "[" * 100_000 + "]" * 100_000 + "\n" + _API_PATH,
      "a flow sequence nested 100,000 deep"),
     ("yaml-deep-block-3000", _API_HEAD + "x-deep:\n" + "".join(
         " " * (i + 1) + f"k{i}:\n" for i in range(3000)) + " " * 3001 + "v\n" + _API_PATH,
@@ -694,7 +702,8 @@ for _name, _text, _about in (
     ("yaml-huge-anchor", _API_HEAD + "x-big: &big " + "a" * 5_000_000 + "\nx-refs: [" + ", ".join(
         ["*big"] * 100_000) + "]\n" + _API_PATH, "a 5 MB scalar aliased 100,000 times"),
     ("yaml-paths-20k", _API_HEAD + "paths:\n" + "".join(
-        f"  /p{i}:\n    get: {{responses: {{'200': {{description: ok}}}}}}\n" for i in range(20_000)),
+        f"  /p{i}:\n    get: {{responses: {{'200': {{description: ok}}}}}}\n"
+        for i in range(20_000)),
      "20,000 paths"),
     ("yaml-status-5000-digits", _API_HEAD + "paths:\n  /hostile:\n    get:\n      responses:\n"
      "        '" + "2" * 5000 + "': {description: ok}\n", "a response code of 5,000 digits"),
@@ -714,7 +723,8 @@ for _name, _text, _about in (
      "a $ref that points out of the root"),
     ("yaml-ref-file-url", _API_HEAD + "paths:\n  /hostile:\n    $ref: 'file:///etc/passwd'\n",
      "a $ref to file:///etc/passwd"),
-    ("json-deep-100k", '{"openapi": "3.0.0", "x": ' + "[" * 100_000 + "]" * 100_000 + ', "paths": {}}',
+    ("json-deep-100k",
+     '{"openapi": "3.0.0", "x": ' + "[" * 100_000 + "]" * 100_000 + ', "paths": {}}',
      "a JSON contract nested 100,000 deep"),
     ("json-number-huge", '{"openapi": "3.0.0", "x": ' + "9" * 100_000 + ', "paths": {"/hostile": '
      '{"get": {"responses": {"200": {"description": "ok"}}}}}}', "a 100,000-digit JSON number"),
@@ -752,8 +762,9 @@ add("refs-dangling-100k", "references", "100,000 distinct dangling ids (100,000 
     code_case("app/refs.py", "".join(f'def f{i}():\n    """Implements ZZZ-{i:06d}."""\n'
                                      for i in range(100_000)), ANY, routes=()))
 add("refs-anchor-100k", "references", "100,000 spec-file anchor citations",
-    code_case("app/refs.py", "".join('def f%d():\n    """Spec: specs/sentinel/spec.md#requirements"""\n'  # noqa: E501
-                                     % i for i in range(100_000)), ANY, routes=()))
+    code_case("app/refs.py", "".join(
+        f'def f{i}():\n    """Spec: specs/sentinel/spec.md#requirements"""\n'
+        for i in range(100_000)), ANY, routes=()))
 add("refs-section-sign-100k", "references", "100,000 §Title citations",
     code_case("app/refs.py", "".join(f'def f{i}():\n    """See §Requirements."""\n'
                                      for i in range(100_000)), ANY, routes=()))
@@ -868,8 +879,8 @@ for _name, _rel, _links in (
     ("loop-traceaudit-toml", "traceaudit.toml", (("traceaudit.toml", "traceaudit.toml"),)),
     ("loop-gitignore", ".gitignore", ((".gitignore", ".gitignore"),)),
     ("loop-spec-root", ".kiro/specs", ((".kiro/specs", "specs"),)),
-    ("chain-50-hops", "app/c0.py", tuple((f"app/c{i}.py", f"c{i + 1}.py") for i in range(50))
-     + (("app/c50.py", "../sentinel/__init__.py"),)),
+    ("chain-50-hops", "app/c0.py", (*((f"app/c{i}.py", f"c{i + 1}.py") for i in range(50)),
+                                    ("app/c50.py", "../sentinel/__init__.py"))),
     ("dangling-py", "app/dead.py", (("app/dead.py", "nowhere.py"),)),
     ("dangling-md", "specs/hostile/dead.md", (("specs/hostile/dead.md", "nowhere.md"),)),
     ("dangling-spec-root", "docs/specs", (("docs/specs", "nowhere"),)),
@@ -934,7 +945,8 @@ for _name, _rel, _kind, _exp in (
 
 add("fifo-config-option", "special-files", "--config names a FIFO inside the root",
     lambda root, env: (os.mkfifo(root / "cfg.toml"),
-                       Plant(("cfg.toml",), CONFIG_ERROR, extra_args=("--config", "{root}/cfg.toml"),
+                       Plant(("cfg.toml",), CONFIG_ERROR,
+                             extra_args=("--config", "{root}/cfg.toml"),
                              sentinel=False, error_words=("cfg.toml",)))[1])
 add("chardev-config-option", "special-files", "--config /dev/zero",
     lambda root, env: Plant((), CONFIG_ERROR, extra_args=("--config", "/dev/zero"),
@@ -995,10 +1007,12 @@ for _name, _rel, _size, _exp in (
             Plant((rel,), exp, sentinel=exp != CONFIG_ERROR,
                   error_words=(rel,) if exp == CONFIG_ERROR else ()))[1])(_rel, _size, _exp))
 add("huge-py-60mb-comments", "size", "a real 60 MB Python file of comments",
-    code_case("app/huge.py", lambda: router("# filler filler filler filler filler filler\n" * 1_400_000),
+    code_case("app/huge.py",
+              lambda: router("# filler filler filler filler filler filler\n" * 1_400_000),
               frozenset({"read", "note"})))
 add("huge-md-40mb", "size", "a real 40 MB spec",
-    spec_case("specs/hostile/spec.md", lambda: spec_text("Filler text for the spec.\n" * 1_600_000), ANY))
+    spec_case("specs/hostile/spec.md",
+              lambda: spec_text("Filler text for the spec.\n" * 1_600_000), ANY))
 add("many-files-5000", "size", "5,000 small modules (the process-pool path)",
     lambda root, env: ([write(root, f"app/m{i // 100}/f{i}.py", f"X{i} = {i}\n")
                         for i in range(5000)], Plant(("app",), ANY))[1])
@@ -1176,12 +1190,14 @@ for _name, _text, _about in (
     ("routes-include-self", _R + "a = APIRouter()\na.include_router(a)\napp = FastAPI()\n"
      "app.include_router(a)\n", "a router including itself"),
     ("routes-mount-self", _R + "app = FastAPI()\napp.mount('/x', app)\n", "an app mounting itself"),
-    ("routes-include-chain-3000", _R + "".join(f"r{i} = APIRouter(prefix='/p')\n" for i in range(3000))
+    ("routes-include-chain-3000",
+     _R + "".join(f"r{i} = APIRouter(prefix='/p')\n" for i in range(3000))
      + "".join(f"r{i}.include_router(r{i + 1})\n" for i in range(2999))
      + "@r2999.get('/leaf')\ndef leaf(): ...\napp = FastAPI()\napp.include_router(r0)\n",
      "3,000 routers each including the next"),
     ("routes-alias-chain-10000", _R + "a0 = APIRouter()\n" + "".join(
-        f"a{i + 1} = a{i}\n" for i in range(10_000)) + "app = FastAPI()\napp.include_router(a10000)\n",
+        f"a{i + 1} = a{i}\n" for i in range(10_000))
+     + "app = FastAPI()\napp.include_router(a10000)\n",
      "10,000 assignments aliasing one router"),
     ("routes-factory-recursion", _R + "def create_app():\n    return create_app()\napp = create_app()\n",  # noqa: E501
      "an app factory that calls itself"),
@@ -1287,7 +1303,8 @@ def _shadow(modules: tuple[str, ...], packages: tuple[str, ...], **kw: object
 
 
 for _m in _SHADOWS:
-    add(f"shadow-m-{_m}", "shadowing", f"`python -m traceaudit run .` inside a root holding {_m}.py",
+    add(f"shadow-m-{_m}", "shadowing",
+        f"`python -m traceaudit run .` inside a root holding {_m}.py",
         _shadow((_m,), (), entry="module", cwd="root"))
 _BEFORE_US = ("CPython runs the working directory's traceaudit/ (or runpy.py) before any line "
               "of traceaudit: the README says to use the console script or python -P -m")
@@ -1327,7 +1344,8 @@ add("shadow-import-hooks", "shadowing", "conftest.py, setup.py, __init__.py and 
                        write(root, "setup.py", marker_module(env, "setup")),
                        write(root, "app/__init__.py", marker_module(env, "app-init")),
                        write(root, "x.pth", "import os; " + marker_module(env, "pth")),
-                       Plant(("conftest.py",), ANY, markers=("conftest", "setup", "app-init", "pth"),
+                       Plant(("conftest.py",), ANY,
+                             markers=("conftest", "setup", "app-init", "pth"),
                              entry="module", cwd="root"))[4])
 
 
@@ -1361,14 +1379,16 @@ for _name, _files, _about in (
      "a dangling reference's text"),
     ("inject-openapi-title", {"specs/hostile/contracts/openapi.yaml": _API_HEAD.replace(
         "Hostile", repr(_X).replace("'", "")) + "security: [{'" + _X.replace("'", "") + "': []}]\n"
-        + "servers: [{url: 'http://x/" + _X.replace("'", "").replace(" ", "") + "'}]\n" + _API_PATH},
+        + "servers: [{url: 'http://x/" + _X.replace("'", "").replace(" ", "") + "'}]\n"
+        + _API_PATH},
      "an OpenAPI title, security scheme and server"),
     ("inject-parse-error", {"app/inj.py": f"def broken(:\n    {_X}\n"}, "a TA000 message"),
     ("inject-config-values", {"pyproject.toml": _T + f"[tool.traceaudit.values]\n\"settings.X\" = {json.dumps(_X)}\n",  # noqa: E501
                               "app/inj.py": router(decorator="@app.get(settings.X)")},
      "a configured value that becomes a path"),
     ("inject-markdown-syntax", {"specs/hostile/spec.md": spec_text(
-        "- **HOS-004**: MUST [x](javascript:xinj()) | a | b |\n  `` ` `` <img src=x onerror=xinj()>")},
+        "- **HOS-004**: MUST [x](javascript:xinj()) | a | b |\n"
+        "  `` ` `` <img src=x onerror=xinj()>")},
      "Markdown links, table pipes, backticks"),
     ("inject-template-syntax", {"specs/hostile/spec.md": spec_text(
         "- **HOS-005**: MUST {{ 7*7 }} {% raw %} ${7*7} #{7*7}")}, "Jinja/template syntax"),
@@ -1382,4 +1402,5 @@ for _name, _files, _about in (
     add(_name, "injection", f"HTML/Markdown/terminal injection through {_about}",
         (lambda files: lambda root, env: (
             [write(root, rel, text) for rel, text in files.items()],
-            Plant(tuple(files), ANY, formats=_FORMATS_ALL, inject=_INJ + ("\x1b", "\n::")))[1])(_files))  # noqa: E501
+            Plant(tuple(files), ANY, formats=_FORMATS_ALL, inject=(*_INJ, "\x1b", "\n::")))[1])(
+                _files))

@@ -78,7 +78,8 @@ try:
                 if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute):
                     decos.setdefault(d.func.attr, d.lineno)
             first = node.body[0] if node.body else None
-            doc = (first.lineno if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            doc = (first.lineno if isinstance(first, ast.Expr)
+                   and isinstance(first.value, ast.Constant)
                    and isinstance(first.value.value, str) else None)
             lines[node.name] = {"decorators": decos, "doc": doc}
 except BaseException as exc:
@@ -193,7 +194,8 @@ def _oracle(venv: Path, path: Path, funcs: list[str], mem_gib: float, work: Path
         return {"status": "absent"}
     if not stat.S_ISREG(info.st_mode) or info.st_size > 200_000_000:
         return {"status": "absent"}
-    run = _run([str(venv / "bin" / "python"), "-c", ORACLE, str(path), *funcs], work, _env(work, {}),
+    run = _run([str(venv / "bin" / "python"), "-c", ORACLE, str(path), *funcs], work,
+               _env(work, {}),
                120, mem_gib, False, work)
     try:
         return json.loads(run.stdout.decode())
@@ -485,7 +487,8 @@ def _check_planted(report: dict, plant: hi.Plant, oracles: dict[str, dict], root
         line = _marker_line(root / ref.file, ref.marker)
         if line is not None and (ref.file, line) not in refs:
             lines = sorted(n for f, n in refs if f == ref.file)
-            res.fail("wrong", f"citation {ref.marker} at {lines[:4] or 'no line'}, CPython says {line}")
+            res.fail("wrong", f"citation {ref.marker} at {lines[:4] or 'no line'}, "
+                              f"CPython says {line}")
     reqs = report.get("requirements", [])
     for want in plant.reqs:
         line = _marker_line(root / want.file, want.marker)
@@ -530,7 +533,8 @@ def markdown(results: list[Result], header: str) -> str:
                         "unsafe-entry")}
     ok = sum(1 for r in results if r.outcome == "ok")
     lines = [header, "",
-             f"**{len(results)} inputs: {ok} ok, {counts['crash']} crashes, {counts['abort']} aborts, "
+             f"**{len(results)} inputs: {ok} ok, {counts['crash']} crashes, "
+             f"{counts['abort']} aborts, "
              f"{counts['hang']} hangs, {counts['wrong']} wrong results, "
              f"{counts['executed']} executed audited code**"
              + (f", {counts['build-error']} could not be built" if counts["build-error"] else "")
@@ -551,7 +555,8 @@ def markdown(results: list[Result], header: str) -> str:
                if (m := re.fullmatch(r"refs-one-id-(\d+)", r.name)) and r.exit != "timeout"}
     if 1000 in scaling and len(scaling) > 1:
         lines += ["", "References to one requirement (one file), time relative to 1,000: "
-                  + ", ".join(f"{n:,}: {t / scaling[1000]:.1f}×" for n, t in sorted(scaling.items()))
+                  + ", ".join(f"{n:,}: {t / scaling[1000]:.1f}×"
+                              for n, t in sorted(scaling.items()))
                   + " (each run includes about 0.5 s of start-up)."]
     lines += ["", "| input | group | exit | time (s) | rest audited | hostile file | result | problem |",  # noqa: E501
               "| --- | --- | --- | ---: | --- | --- | --- | --- |"]
@@ -578,7 +583,8 @@ def main() -> None:
     parser.add_argument("--no-drop", dest="drop", action="store_false",
                         help="keep root's file-mode override capabilities")
     parser.add_argument("--no-strace", dest="strace", action="store_false")
-    parser.add_argument("--label", help="what is under test (default: the git commit of its source)")
+    parser.add_argument("--label",
+                        help="what is under test (default: the git commit of its source)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("-o", "--output", help="write the Markdown here too")
     parser.add_argument("--json", help="write the raw results here")
@@ -610,7 +616,8 @@ def main() -> None:
                    if c.name in now or c.name in earlier]
     header = (f"# Hostile inputs: traceaudit at {args.label or _commit(Path(args.venv))}\n\n"
               f"`python benchmarks/hostile/run.py` · timeout {args.timeout:.0f} s · RLIMIT_AS "
-              f"{args.mem_gib:g} GiB · {'root without CAP_DAC_OVERRIDE' if args.drop else 'as the current user'} · "
+              f"{args.mem_gib:g} GiB · "
+              f"{'root without CAP_DAC_OVERRIDE' if args.drop else 'as the current user'} · "
               f"{'strace on path cases' if args.strace else 'no strace'} · Python "
               f"{sys.version.split()[0]}")
     text = markdown(results, header)

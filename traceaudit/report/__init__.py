@@ -11,7 +11,7 @@ timestamps unless the result carries one). jinja2 is used here and nowhere else.
 from collections.abc import Callable
 
 from traceaudit.model import AuditResult
-from traceaudit.report.common import MARKDOWN_LIMIT, ReportOptions
+from traceaudit.report.common import DEFAULT_OPTIONS, MARKDOWN_LIMIT, ReportOptions, visible
 from traceaudit.report.csv_report import csv_report
 from traceaudit.report.github import github_report
 from traceaudit.report.html import html_report
@@ -27,15 +27,29 @@ from traceaudit.report.text import (
     text_report,
 )
 
+
+def _for_people(
+    render: Callable[[AuditResult, ReportOptions], str],
+) -> Callable[[AuditResult, ReportOptions], str]:
+    """A human format renders a copy of the result whose strings show their control
+    characters, line breaks, bidi overrides and lone surrogates as escapes (JSON and
+    SARIF keep the exact strings: their encoders escape them)."""
+
+    def rendered(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -> str:
+        return render(visible(result), options)
+
+    return rendered
+
+
 REPORTERS: dict[str, Callable[[AuditResult, ReportOptions], str]] = {
-    "text": text_report,
+    "text": _for_people(text_report),
     "json": json_report,
-    "html": html_report,
-    "markdown": markdown_report,
+    "html": _for_people(html_report),
+    "markdown": _for_people(markdown_report),
     "sarif": sarif_report,
-    "github": github_report,
-    "junit": junit_report,
-    "csv": csv_report,
+    "github": _for_people(github_report),
+    "junit": _for_people(junit_report),
+    "csv": _for_people(csv_report),
 }
 
 __all__ = [
@@ -49,4 +63,5 @@ __all__ = [
     "rules_json",
     "statistics_text",
     "summary_line",
+    "visible",
 ]

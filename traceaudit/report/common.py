@@ -6,8 +6,10 @@ Every format sorts with the same keys and takes its headline numbers from
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,65 @@ from traceaudit.model import (
 )
 
 SCHEMA_VERSION = 1
+
+# What a reader of a human format must never receive raw from the audited tree: control
+# characters (a terminal escape, a NUL, a BEL), line breaks inside a one-line field (a
+# file named "x\n::error::y" would be a GitHub Actions workflow command in a CI log),
+# bidirectional overrides (Trojan Source) and lone surrogates (not encodable).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+_INVISIBLE_BUT_NEWLINE = re.compile(_INVISIBLE.pattern.replace("\x0a-\x1f", "\x0b-\x1f"))
+# Prose that keeps its line breaks (formats flatten or show it as paragraphs).
+_MULTILINE_FIELDS = frozenset({"text", "description"})
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    if match[0] in "\n\r":
+        return "\\n" if match[0] == "\n" else "\\r"
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible_text(text: str, multiline: bool = False) -> str:
+    """``text`` with every character of ``_INVISIBLE`` written as a Python escape
+    (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``); line feeds kept if ``multiline``."""
+    pattern = _INVISIBLE_BUT_NEWLINE if multiline else _INVISIBLE
+    return pattern.sub(_escape_char, text) if pattern.search(text) else text
+
+
+def visible(value: Any, multiline: bool = False, memo: dict[int, Any] | None = None) -> Any:
+    """A copy of ``value`` (dataclasses, tuples, lists, dicts, strings: an
+    :class:`AuditResult`, a list of routes) whose every string is :func:`visible_text`.
+    What needs no change is returned as is, so a clean result costs one walk."""
+    if type(value) is str:
+        return visible_text(value, multiline)
+    if memo is None:
+        memo = {}
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    out: Any = value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = visible(old, f.name in _MULTILINE_FIELDS, memo)
+            if new is not old:
+                changes[f.name] = new
+        out = dataclasses.replace(value, **changes) if changes else value
+    elif type(value) in (tuple, list):
+        items = [visible(v, multiline, memo) for v in value]
+        if any(n is not o for n, o in zip(items, value, strict=True)):
+            out = type(value)(items)
+    elif type(value) is dict:
+        pairs = [(visible(k, False, memo), visible(v, multiline, memo)) for k, v in value.items()]
+        olds = value.items()
+        if any(k is not a or v is not b for (k, v), (a, b) in zip(pairs, olds, strict=True)):
+            out = dict(pairs)
+    memo[key] = out
+    return out
 
 
 TOOL_NAME = "traceaudit"

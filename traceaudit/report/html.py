@@ -107,7 +107,7 @@ def _assets() -> tuple[str, str, str]:
 
 
 def _csp_hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 

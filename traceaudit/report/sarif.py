@@ -44,7 +44,7 @@ def _sarif_location(loc: Location, options: ReportOptions) -> JsonObj | None:
         return None
     physical: JsonObj = {
         "artifactLocation": {
-            "uri": quote(repo_path(loc.path, options), safe="/"),
+            "uri": quote(repo_path(loc.path, options), safe="/", errors="surrogateescape"),
             "uriBaseId": "%SRCROOT%",
         }
     }
@@ -136,7 +136,8 @@ def sarif_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) 
         }
     }
     if prefix:
-        base_ids["PROJECTROOT"] = {"uri": f"{quote(prefix, safe='/')}/", "uriBaseId": "%SRCROOT%"}
+        uri = quote(prefix, safe="/", errors="surrogateescape")
+        base_ids["PROJECTROOT"] = {"uri": f"{uri}/", "uriBaseId": "%SRCROOT%"}
     invocation: JsonObj = {"executionSuccessful": True}
     run_properties: JsonObj = {}
     provenance = result.provenance
