@@ -381,3 +381,18 @@ def test_a_bare_number_in_a_checklist_is_not_a_task_number() -> None:
         - [x] 3: Wire the router
         """
     assert [r[0] for r in reqs(parse(text))] == ["1", "2.1", "3"]
+
+
+def test_a_bracketed_task_number_is_a_task_and_a_table_rows_id_is_known() -> None:
+    text = """
+        # Tasks
+
+        - [x] **[1.6]** Create main API routes (POST /api/v1/triage)
+
+        | ID | Level | Test |
+        |----|-------|------|
+        | CV-E2E-003 | E2E | **Extracted skills match the CV** |
+        """
+    doc = parse(text)
+    assert [r[0] for r in reqs(doc)] == ["1.6"]
+    assert doc.mentioned_ids == ("CV-E2E-003",)

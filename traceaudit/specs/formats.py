@@ -459,7 +459,8 @@ _TASK = re.compile(
     # A bare whole number is a task number only when a "." or ":" closes it ("1. Set
     # up", "2.1 Write"): "- [ ] 1000 concurrent students" is a checklist target.
     r"^\s*\[(?P<mark>[ xX])\]\s*\*?\s*"
-    r"(?P<id>T\d{2,}|\d+(?:\.\d+)+|\d+(?=\.\s|:)|Task\s+\d+(?:\.\d+)*)"
+    r"(?P<open>\[)?(?P<id>T\d{2,}|\d+(?:\.\d+)+|\d+(?=\.\s|:|\])|Task\s+\d+(?:\.\d+)*)"
+    r"(?(open)\])"
     r"(?:\.(?=\s)|:)?"
     r"\s+(?P<rest>\S.*)$"
 )
@@ -529,6 +530,19 @@ _HEADING_FORMATS: tuple[tuple[re.Pattern[str], ReqKind, Callable[[re.Match[str]]
         _named("Property"),
     ),
 )
+
+
+def table_ids(blocks: Blocks, id_re: re.Pattern[str]) -> set[str]:
+    """Ids that open a table row (``| CV-E2E-003 | E2E | P0 | Extracted skills … |``): a
+    test design's cases, a risk register's risks. They are known ids (a reference to one
+    is not dangling) whether or not the table defines requirements."""
+    out: set[str] = set()
+    for table in blocks.tables:
+        for _, cells in table.rows:
+            first = cells[0].strip(" *`_") if cells else ""
+            if id_re.fullmatch(first):
+                out.add(first)
+    return out
 
 
 def find_requirements(blocks: Blocks, id_re: re.Pattern[str], path: str = "") -> list[Req]:

@@ -53,7 +53,7 @@ from traceaudit.model import (
 from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.examples import classify_endpoints
-from traceaudit.specs.formats import Req, find_requirements
+from traceaudit.specs.formats import Req, find_requirements, table_ids
 from traceaudit.specs.openapi import parse_contract
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
@@ -431,7 +431,7 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         if role.defines_ids:
             reqs.extend(_section_requirements(blocks, reqs, eps))
         kept = {id(r) for r in reqs}
-        mentioned = sorted({r.id for r in found if id(r) not in kept})
+        mentioned = sorted({r.id for r in found if id(r) not in kept} | table_ids(blocks, id_re))
         doc = _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
         doc = replace(
             doc, stack=stack_statements(blocks, path), structure=structure_files(blocks, path)
