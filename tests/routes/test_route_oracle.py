@@ -46,6 +46,8 @@ CASES = {
     # the app lives on an instance, built in __init__, served from a method that a CLI
     # command function reaches: the oracle builds it the same way
     "class_built": (".", "kiosk.server:ApiServer().app"),
+    # dataclass route factories: field factories, defaults and __post_init__
+    "generated_init": (".", "tiles.main:app"),
 }
 
 def static_resolution(case: Path, config: Config | None = None) -> RouteResolution:

@@ -202,13 +202,8 @@ class Caller(Evaluator):
             self.call_function(init, [obj, *args], kwargs, call, frame)
         elif isinstance(obj, Router):
             new_router(self, obj, args, kwargs, call, frame)
-        else:  # pydantic models, dataclasses: fields in annotation order
-            classes = [c for c in reversed(cls.mro()) if isinstance(c, ClassV)]
-            fields = dict.fromkeys(n for c in classes for n in c.annotations)
-            for name, value in zip(fields, args, strict=False):
-                obj.attrs[name] = value
-            for name, value in kwargs.items():
-                obj.attrs[name] = value
+        else:  # attrs, dataclasses, pydantic models: the generated __init__
+            self.generated_init(cls, obj, args, kwargs, call, frame)
         if gunicorn:  # a gunicorn application serves what its load() returns, or is handed
             how = f"{cls.fact.name}(...) ({frame.module.path}:{call.line})"
             load = cls.lookup("load")
@@ -218,6 +213,109 @@ class Caller(Evaluator):
             for value in served:
                 self.serve(value, how, frame)
         return obj
+
+    def generated_init(
+        self,
+        cls: ClassV,
+        obj: Instance,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call: pf.Call,
+        frame: Frame,
+    ) -> None:
+        """The ``__init__`` attrs, dataclasses and pydantic generate: each field (the
+        annotated class attributes, bases first) from the arguments, else from its
+        default or factory (``field(factory=X)``, ``field(default_factory=X)``,
+        ``attr.ib(default=attr.Factory(f, takes_self=True))``, a plain ``= value``),
+        through a project ``converter=``; then ``__attrs_post_init__``/``__post_init__``."""
+        fields: dict[str, tuple[ClassV, pf.Expr | None]] = {}
+        for c in reversed(cls.mro()):
+            if not isinstance(c, ClassV):
+                continue
+            for stmt in c.fact.body:
+                if (
+                    isinstance(stmt, pf.Assign)
+                    and stmt.annotation is not None
+                    and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], pf.Name)
+                    and "ClassVar" not in pf.render(stmt.annotation)
+                ):
+                    fields[stmt.targets[0].id] = (c, stmt.value)
+        positional = list(args)
+        for name, (owner, default) in fields.items():
+            spec = default if isinstance(default, pf.Call) else None
+            scope = Frame("module", owner.module.ns, owner.module, None, ())
+            is_field = spec is not None and self.callee_name(spec.func, scope) in _FIELD_CALLS
+            value: Value | None = None
+            if positional and not (is_field and _false(spec, "init")):
+                value = positional.pop(0)
+            elif name in kwargs or name.lstrip("_") in kwargs:
+                value = kwargs.get(name, kwargs.get(name.lstrip("_")))
+            if value is None and default is not None and not is_field:
+                continue  # the class attribute (and any configured value) is read instead
+            if value is None and default is not None:
+                value = self.field_default(default, obj, call, scope)
+            if value is None:
+                continue
+            converter = spec.kwarg("converter") if is_field and spec is not None else None
+            if converter is not None:
+                conv = self.force(self.eval(converter, Frame("module", owner.module.ns,
+                                                            owner.module, None, ())))  # fmt: skip
+                if isinstance(conv, Function):
+                    value = self.call(conv, [value], {}, call, frame)
+            obj.attrs[name] = value
+        for name, value in kwargs.items():  # pydantic extras, fields set by name
+            obj.attrs.setdefault(name, value)
+        for hook in ("__attrs_post_init__", "__post_init__"):
+            post = cls.lookup(hook)
+            if isinstance(post, Function):
+                self.call_function(post, [obj], {}, call, frame)
+                break
+
+    def callee_name(self, func: pf.Expr, scope: Frame) -> str:
+        """The last part of what a call's function names (``dfield`` imported as
+        ``from dataclasses import field as dfield`` is ``field``)."""
+        value = self.force(self.eval(func, scope))
+        if isinstance(value, Ext):
+            return value.qual.rsplit(".", 1)[-1]
+        return _call_name(func)
+
+    def field_default(
+        self, default: pf.Expr, obj: Instance, call: pf.Call, scope: Frame
+    ) -> Value | None:
+        assert isinstance(default, pf.Call)
+        factory = default.kwarg("factory") or default.kwarg("default_factory")
+        value = default.kwarg("default")
+        plain = self.callee_name(default.func, scope) != "field"
+        if value is None and default.positional() and plain:
+            value = default.positional()[0]  # attr.ib(v), pydantic Field(v)
+        if factory is not None:
+            return self.call(self.eval(factory, scope), [], {}, call, scope)
+        if value is None:
+            return None
+        if isinstance(value, pf.Call) and self.callee_name(value.func, scope) == "Factory":
+            args = value.positional()
+            if not args:
+                return None
+            takes_self = value.kwarg("takes_self")
+            with_self = isinstance(takes_self, pf.Const) and takes_self.value is True
+            func = self.eval(args[0], scope)
+            return self.call(func, [obj] if with_self else [], {}, call, scope)
+        return self.eval(value, scope)
+
+
+_FIELD_CALLS = frozenset({"field", "ib", "attrib", "Field"})
+
+
+def _call_name(expr: pf.Expr) -> str:
+    if isinstance(expr, pf.Name):
+        return expr.id
+    return expr.attr if isinstance(expr, pf.Attr) else ""
+
+
+def _false(call: pf.Call | None, name: str) -> bool:
+    value = call.kwarg(name) if call is not None else None
+    return isinstance(value, pf.Const) and value.value is False
 
 
 def _memo_key(value: Value) -> object:
