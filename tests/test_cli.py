@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from traceaudit import cli
 from traceaudit.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -130,6 +131,26 @@ def test_no_specs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture
     code, _, err = run(["run", str(tmp_path)], capsys)
     assert code == 2
     assert "no spec files found" in err
+
+
+@pytest.mark.parametrize("command", ["run", "baseline"])
+def test_no_specs_exits_before_any_python_file_is_read(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    (tmp_path / "app").mkdir()
+    for n in range(3):
+        (tmp_path / "app" / f"m{n}.py").write_text("from fastapi import FastAPI\n", "utf-8")
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a Python file was read")
+
+    monkeypatch.setattr(cli, "load_project", no_reading)
+    code, out, err = run([command, str(tmp_path)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("traceaudit: error: no spec files found") and err.count("\n") == 1
 
 
 def test_spec_outside_root_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

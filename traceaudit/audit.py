@@ -204,11 +204,17 @@ def default_jobs() -> int:
 
 
 def load_project(
-    config: Config, jobs: int | None = None, *, with_specs: bool = True, with_code: bool = True
+    config: Config,
+    jobs: int | None = None,
+    *,
+    with_specs: bool = True,
+    with_code: bool = True,
+    found: Discovery | None = None,
 ) -> Project:
-    """Discover, parse and scan every file, and resolve the routes."""
+    """Discover (unless ``found`` is the discovery already made), parse and scan every
+    file, and resolve the routes."""
     jobs = default_jobs() if jobs is None else jobs
-    found = discover(config)
+    found = discover(config) if found is None else found
     root = str(Path(config.root).resolve())
     read: list[SpecDoc | Skipped] = []
     if with_specs:

@@ -17,9 +17,9 @@ from typing import Any
 import click
 
 from traceaudit import __version__
-from traceaudit.audit import Project, audit_project, load_project
+from traceaudit.audit import audit_project, load_project
 from traceaudit.config import ConfigError, load
-from traceaudit.discover import DiscoveryError, relative_root
+from traceaudit.discover import Discovery, DiscoveryError, discover, relative_root
 from traceaudit.model import AuditResult, Config, ExitCode, Provenance, Severity
 from traceaudit.policy import (
     BaselineError,
@@ -62,6 +62,8 @@ def _config(
     specs: tuple[str, ...] = (),
     code: tuple[str, ...] = (),
     fail_on: str | None = None,
+    *,
+    prefilter: bool = True,
 ) -> Config:
     root_path = Path(root)
     if not root_path.is_dir():
@@ -73,6 +75,8 @@ def _config(
         config = replace(config, code_roots=code, origins=_origin(config, "code_roots", "--code"))
     if fail_on is not None:
         config = replace(config, fail_on=None if fail_on == "never" else Severity(fail_on))
+    if not prefilter:
+        config = replace(config, prefilter=False)
     unknown = unknown_rule_names(config)
     if unknown:
         name = unknown[0]
@@ -146,10 +150,14 @@ def _emit(text: str, output: str | None, color: bool = False) -> None:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-def _check_specs(project: Project) -> None:
-    if not project.discovery.spec_files and not project.discovery.contract_files:
-        where = ", ".join(project.discovery.spec_roots) or "specs/, spec/, docs/specs/, ..."
+def _check_specs(config: Config) -> Discovery:
+    """The project's discovery, or a usage error when it holds no spec file: decided
+    from names and Markdown alone, before any Python file is read."""
+    found = discover(config)
+    if not found.spec_files and not found.contract_files:
+        where = ", ".join(found.spec_roots) or "specs/, spec/, docs/specs/, ..."
         raise UserError(f"no spec files found (looked in {where}); name them with --spec")
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -258,6 +266,12 @@ code_option = click.option(
 )
 jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large projects."
+)
+prefilter_option = click.option(
+    "--no-prefilter",
+    "no_prefilter",
+    is_flag=True,
+    help="Read every file in full, skipping none by text (slower; the same results).",
 )
 
 
@@ -487,6 +501,7 @@ def _provenance(
 )
 @config_option
 @jobs_option
+@prefilter_option
 def run(
     root: str,
     specs: tuple[str, ...],
@@ -510,17 +525,17 @@ def run(
     color: str,
     config_file: str | None,
     jobs: int | None,
+    no_prefilter: bool,
 ) -> int:
     """Audit ROOT (default: the current folder) and report the findings."""
-    config = _config(root, config_file, specs, code, fail_on)
+    config = _config(root, config_file, specs, code, fail_on, prefilter=not no_prefilter)
     if base_ref is not None and baseline_file is not None:
         raise UserError("use --base or --baseline, not both")
     baseline = None if base_ref is not None else _baseline_path(config, baseline_file)
     if fail_on_new and base_ref is None and baseline is None:
         raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
     day = today or datetime.date.today()
-    project = load_project(config, jobs)
-    _check_specs(project)
+    project = load_project(config, jobs, found=_check_specs(config))
     result = audit_project(project, day)
     kinds = {fmt, *(kind for kind, _ in writes)}
     root_path = Path(config.root)
@@ -603,8 +618,7 @@ def baseline_command(
       traceaudit run --baseline .traceaudit-baseline.json
     """
     config = _config(root, config_file, specs, code)
-    project = load_project(config, jobs)
-    _check_specs(project)
+    project = load_project(config, jobs, found=_check_specs(config))
     result = audit_project(project, today)
     baseline = make_baseline(result)
     target = output or str(Path(config.root) / (config.baseline or DEFAULT_BASELINE))
@@ -624,8 +638,14 @@ def baseline_command(
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 @config_option
 @jobs_option
+@prefilter_option
 def routes(
-    root: str, code: tuple[str, ...], fmt: str, config_file: str | None, jobs: int | None
+    root: str,
+    code: tuple[str, ...],
+    fmt: str,
+    config_file: str | None,
+    jobs: int | None,
+    no_prefilter: bool,
 ) -> int:
     """List the live routes of ROOT as FastAPI would serve them (never importing it).
 
@@ -634,7 +654,7 @@ def routes(
       traceaudit routes backend --format json
     Exit codes: 0 listed; 2 usage or configuration error.
     """
-    config = _config(root, config_file, code=code)
+    config = _config(root, config_file, code=code, prefilter=not no_prefilter)
     project = load_project(config, jobs, with_specs=False)
     facts = project.code
     text = (

@@ -370,13 +370,14 @@ def config_hash(config: Config) -> str:
     """sha256 of the settings that differ from the defaults, for provenance.
 
     With the tool version (which fixes the defaults) it identifies the effective
-    configuration; the root, the file it came from and the origins are left out.
+    configuration; the root, the file it came from, the origins and how the files are
+    read (the prefilter: it never changes a result) are left out.
     """
     default = Config()
     data = {
         f.name: getattr(config, f.name)
         for f in fields(config)
-        if f.name not in ("root", "source", "origins")
+        if f.name not in ("root", "source", "origins", "prefilter")
         and getattr(config, f.name) != getattr(default, f.name)
     }
     canonical = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)

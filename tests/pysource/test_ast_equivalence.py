@@ -72,15 +72,21 @@ CORNERS = {
 }
 
 
-def both(source: str, path: str = "app/x.py") -> tuple[object, object]:
-    fast = scan_module(source, path, "app.x", EVERYTHING)
-    slow = scan_module(source, path, "app.x", EVERYTHING, parser="libcst")
+PREFILTERED = Config()  # files the prefilter rules out: module level only, bodies elided
+
+
+def both(
+    source: str, path: str = "app/x.py", config: Config = EVERYTHING
+) -> tuple[object, object]:
+    fast = scan_module(source, path, "app.x", config)
+    slow = scan_module(source, path, "app.x", config, parser="libcst")
     return fast, slow
 
 
 @pytest.mark.parametrize("name", sorted(CORNERS))
-def test_corner_cases_read_the_same(name: str) -> None:
-    fast, slow = both(CORNERS[name])
+@pytest.mark.parametrize("config", [EVERYTHING, PREFILTERED], ids=["full", "prefiltered"])
+def test_corner_cases_read_the_same(name: str, config: Config) -> None:
+    fast, slow = both(CORNERS[name], config=config)
     assert fast == slow
 
 
@@ -88,18 +94,22 @@ def python_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.py") if "expected" not in p.parts)
 
 
-def test_every_fixture_reads_the_same() -> None:
+@pytest.mark.parametrize("config", [EVERYTHING, PREFILTERED], ids=["full", "prefiltered"])
+def test_every_fixture_reads_the_same(config: Config) -> None:
     files = python_files(ROOT / "fixtures")
     assert len(files) > 50
     for path in files:
-        fast, slow = both(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+        text = path.read_text(encoding="utf-8")
+        fast, slow = both(text, path.relative_to(ROOT).as_posix(), config)
         assert fast == slow, path
 
 
-def test_a_generated_monorepo_reads_the_same() -> None:
+@pytest.mark.parametrize("config", [EVERYTHING, PREFILTERED], ids=["full", "prefiltered"])
+def test_a_generated_monorepo_reads_the_same(config: Config) -> None:
     root = generated_corpus()
     files = python_files(root)
     assert len(files) > 200
     for path in files:
-        fast, slow = both(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix())
+        text = path.read_text(encoding="utf-8")
+        fast, slow = both(text, path.relative_to(root).as_posix(), config)
         assert fast == slow, path

@@ -405,7 +405,7 @@ def test_facts_pickle_round_trip() -> None:
 # --------------------------------------------------------------------------
 
 
-def test_files_that_cannot_matter_are_not_parsed_but_keep_their_functions() -> None:
+def test_files_the_prefilter_rules_out_keep_their_module_level_but_not_function_bodies() -> None:
     facts = scan(
         """
         import math
@@ -422,9 +422,11 @@ def test_files_that_cannot_matter_are_not_parsed_but_keep_their_functions() -> N
         "app/geometry.py",
     )
     assert facts.scanned is False
+    cache = pf.Decorator(pf.Attr(pf.Name("functools"), "cache"), 5)
     assert facts.body == (
-        pf.FuncDef("area", "area", 5, 6, (), (), ()),
-        pf.FuncDef("list_widgets", "list_widgets", 10, 10, (), (), ()),
+        pf.Import("math", None, 2),
+        pf.FuncDef("area", "area", 5, 6, (cache,), (pf.Param("r", "pos"),), (), elided=True),
+        pf.FuncDef("list_widgets", "list_widgets", 10, 10, (), (), (), is_async=True, elided=True),
     )
 
 
@@ -601,7 +603,9 @@ def test_a_broken_file_is_reported_even_when_the_prefilter_would_skip_it() -> No
 def test_newer_syntax_in_a_skipped_file_is_no_parse_error() -> None:
     facts = scan("def first[T](items: list[T]) -> T:\n    return items[0]\n")
     assert facts.parse_error is None
-    assert facts.body == (pf.FuncDef("first", "first", 1, 1, (), (), ()),)
+    items = pf.Param("items", "pos", pf.Subscript(pf.Name("list"), (pf.Name("T"),)))
+    first = pf.FuncDef("first", "first", 1, 1, (), (items,), (), pf.Name("T"), elided=True)
+    assert facts.body == (first,)
 
 
 def test_reference_lines_are_counted_in_the_literal_as_written() -> None:

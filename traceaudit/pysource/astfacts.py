@@ -57,10 +57,11 @@ class _Bail(Exception):
 class AstStatements:
     """Module body -> ``pf.Stmt`` records, from ``ast``."""
 
-    def __init__(self, tree: ast.Module, source: SourceMap) -> None:
+    def __init__(self, tree: ast.Module, source: SourceMap, *, shallow: bool = False) -> None:
         self.tree = tree
         self.src = source
         self.text_of = source.source
+        self.shallow = shallow  # leave function bodies unread (FuncDef.elided)
         self._strict = False  # inside an f-string read by ast: no Unknown allowed
 
     # -- positions and texts -------------------------------------------------
@@ -216,6 +217,7 @@ class AstStatements:
             pf.Decorator(self.expr(d), self.decorator_line(d)) for d in node.decorator_list
         )
         doc = ast.get_docstring(node, clean=False)
+        elided = self.shallow and has_statements(node.body)
         return pf.FuncDef(
             name=node.name,
             qualname=qual,
@@ -223,10 +225,11 @@ class AstStatements:
             def_line=self.def_line(node),
             decorators=decorators,
             params=self.params(node.args),
-            body=self.block(node.body, qual),
+            body=() if self.shallow else self.block(node.body, qual),
             returns=self.expr(node.returns) if node.returns is not None else None,
             is_async=isinstance(node, ast.AsyncFunctionDef),
             docstring=clean_doc(doc) if isinstance(doc, str) else None,
+            elided=elided,
         )
 
     def def_line(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
@@ -499,6 +502,18 @@ class AstStatements:
         from traceaudit.pysource.fstrings import fstring_facts
 
         return fstring_facts(raw, node.lineno)
+
+
+def has_statements(body: Sequence[ast.stmt]) -> bool:
+    """Whether a function body holds more than a docstring, ``pass`` or ``...``: what
+    would give facts if it were read."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        return True
+    return False
 
 
 def _one_fstring(raw: str) -> bool:

@@ -303,6 +303,9 @@ class FuncDef:
     returns: Expr | None = None
     is_async: bool = False
     docstring: str | None = None
+    # The body was not read (a file the prefilter ruled out): calling the function
+    # needs the file read in full, which the route interpreter asks for.
+    elided: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,16 @@
-"""The text prefilter: which Python files can matter, decided without parsing them.
+"""The text prefilter: which Python files need reading in full, decided by text alone.
 
-Parsing with LibCST costs ~15x ``ast.parse``, and only a few percent of a
-project's files hold routes or spec references. A file is parsed for code
-facts only if it mentions something that can define, register, feed or guard a
-route (FastAPI/Starlette names, routers, ``Depends``, settings, path-like
-constants, environment lookups); it is scanned for references only if a line
-holds a reference candidate. Everything else keeps just its module-level
-function names and lines (:func:`ast_defs`, or :func:`light_defs` by text when
-``ast`` cannot parse the file), enough to place an endpoint registered from
-another file.
+Only a few percent of a project's files hold routes or spec references. A file is
+read in full only if it mentions something that can define, register, feed or guard
+a route (FastAPI/Starlette names, routers, ``Depends``, settings, path-like
+constants, environment lookups); it is scanned for references only if
+:func:`traceaudit.refs.may_cite` finds a reference form in it. Of every other file
+the module level is read (imports, assignments, classes, the signatures of its
+functions) but not the bodies of its functions (``FuncDef.elided``): when the route
+interpreter calls one of them, that file is read in full and its module runs again.
+So the prefilter only saves work, never changes a result (``--no-prefilter`` reads
+everything; tests compare both on every fixture). :func:`ast_defs` gives the
+module-level functions of a file whose routes cannot be read at all.
 """
 
 from __future__ import annotations
@@ -60,31 +62,6 @@ def may_cite_spec(source: str, regex: re.Pattern[str]) -> bool:
     it never changes a result.
     """
     return may_cite(source, regex)
-
-
-_LIGHT_DEF = re.compile(
-    r"(?m)^(?P<decorators>(?:@[^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*)*)"
-    r"(?:async[ \t]+)?def[ \t]+(?P<name>\w+)"
-)
-
-
-def light_defs(source: str) -> tuple[pf.Stmt, ...]:
-    """Module-level functions of a file the prefilter ruled out, found by text.
-
-    Such a file cannot register routes, but one of its functions may still be an
-    endpoint registered elsewhere (``router.add_api_route("/x", handlers.list_x)``):
-    its name and first line are enough to place the handler.
-    """
-    out: list[pf.Stmt] = []
-    line = 1
-    last = 0
-    for match in _LIGHT_DEF.finditer(source):
-        line += source.count("\n", last, match.start())
-        last = match.start()
-        def_line = line + match.group("decorators").count("\n")
-        name = match.group("name")
-        out.append(pf.FuncDef(name, name, line, def_line, (), (), ()))
-    return tuple(out)
 
 
 def is_package(path: str) -> bool:

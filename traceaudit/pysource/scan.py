@@ -43,7 +43,6 @@ from traceaudit.pysource.depth import cpython_refusal
 from traceaudit.pysource.prefilter import (
     ast_defs,
     is_package,
-    light_defs,
     may_cite_spec,
     wants_code,
 )
@@ -202,10 +201,10 @@ def _from_ast(
     """The facts from an ``ast`` tree, or None when LibCST must read the file."""
     smap = SourceMap(source)
     try:
-        if want_code:
-            body = AstStatements(tree, smap).module_body()
-        else:
-            body = () if is_test else ast_defs(tree)
+        if is_test and not want_code:
+            body: tuple[pf.Stmt, ...] = ()
+        else:  # a file the prefilter ruled out: its module level, function bodies elided
+            body = AstStatements(tree, smap, shallow=not want_code).module_body()
         refs: tuple[CodeRef, ...] = ()
         if want_refs:
             found = citations.references_fast(
@@ -242,7 +241,8 @@ def _from_cst(
         return _libcst_failed(source, base, regex, extract_refs, f"{type(exc).__name__}: {exc}")
     try:
         scanner = _Scanner(tree, path, regex, extract_refs)
-        body = scanner.module_body() if want_code else () if is_test else light_defs(source)
+        scanner.shallow = not want_code
+        body = () if is_test and not want_code else scanner.module_body()
         refs = scanner.references() if want_refs else ()
     except (RecursionError, MemoryError) as exc:
         why = f"too deeply nested for its analysis ({type(exc).__name__})"

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class StatementScanner(CstFile):
     """Module body -> ``pf.Stmt`` records."""
 
+    shallow = False  # leave function bodies unread (``FuncDef.elided``)
+
     def module_body(self) -> tuple[pf.Stmt, ...]:
         return self.block(self.tree.body, "")
 
@@ -147,6 +149,7 @@ class StatementScanner(CstFile):
             for d in node.decorators
         )
         doc = node.get_docstring(clean=False)
+        shallow = self.shallow
         return pf.FuncDef(
             name=node.name.value,
             qualname=qual,
@@ -154,10 +157,11 @@ class StatementScanner(CstFile):
             def_line=self.def_line(node),
             decorators=decorators,
             params=self.params(node.params),
-            body=self.suite(node.body, qual),
+            body=() if shallow else self.suite(node.body, qual),
             returns=self.expr(node.returns.annotation) if node.returns is not None else None,
             is_async=node.asynchronous is not None,
             docstring=clean_doc(doc) if isinstance(doc, str) else None,
+            elided=shallow and self.has_statements(node.body),
         )
 
     def lambda_(self, node: cst.Lambda, scope: str) -> pf.Lambda:
@@ -166,6 +170,22 @@ class StatementScanner(CstFile):
         body = (pf.Return(self.expr(node.body), line),)
         params = self.params(node.params)
         return pf.Lambda(pf.FuncDef("<lambda>", qual, line, line, (), params, body))
+
+    def has_statements(self, suite: Any) -> bool:
+        """Whether a function body holds more than a docstring, ``pass`` or ``...``
+        (:func:`traceaudit.pysource.astfacts.has_statements` on a LibCST suite)."""
+        cst = self.cst
+        lines = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+        for line in lines:
+            if not isinstance(line, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+                return True
+            for small in line.body:
+                if isinstance(small, cst.Pass):
+                    continue
+                if isinstance(small, cst.Expr) and _is_literal(cst, small.value):
+                    continue
+                return True
+        return False
 
     def params(self, node: cst.Parameters) -> tuple[pf.Param, ...]:
         cst = self.cst
@@ -403,6 +423,15 @@ _COMPARE_OPS = {
     "IsNot": "is not", "LessThan": "<", "LessThanEqual": "<=", "GreaterThan": ">",
     "GreaterThanEqual": ">=",
 }  # fmt: skip
+
+
+def _is_literal(cst: Any, node: Any) -> bool:
+    """A constant as ``ast`` sees one: a string, a number, ``...``, True, False, None."""
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_literal(cst, node.left) and _is_literal(cst, node.right)
+    if isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.Imaginary | cst.Ellipsis):
+        return True
+    return isinstance(node, cst.Name) and node.value in ("True", "False", "None")
 
 
 def static_test(code: str) -> bool | None:

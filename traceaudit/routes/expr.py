@@ -85,6 +85,8 @@ class Evaluator:
         self.entry: str | None = None  # the entry point being run (for --explain)
         self.trail: list[str] = []  # the project functions running, outermost first
         self.aux_entry = False  # the entry point lives in scripts/, examples/, docs/ ...
+        # files whose function bodies a call needed but the prefilter left unread
+        self.demands: set[str] = set()
 
     # -- provided by the subclasses ---------------------------------------------
 

@@ -81,8 +81,13 @@ class Caller(Evaluator):
         frame: Frame | None,
     ) -> Value:
         text = pf.render(call) if call is not None else f"{func.fact.name}()"
+        if func.fact.elided:
+            # A function of a file the prefilter ruled out: its body was not read.
+            # The audit reads that file in full and resolves again.
+            self.demands.add(func.module.path)
+            return self.unknown(text)
         if not func.fact.body and func.fact.qualname == func.fact.name:
-            # Maybe known only by name and line (the prefilter ruled its file out):
+            # Maybe known only by name and line (its file's routes cannot be read):
             # read the file now that the function's result is needed.
             facts = func.module.facts
             if facts is not None and not facts.scanned:

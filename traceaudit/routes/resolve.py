@@ -124,16 +124,29 @@ def resolve_routes(
     """The routes every served app serves, plus dead routers and unresolved registrations.
 
     ``rescan(path)`` gives the full code facts of a file the text prefilter ruled
-    out, when a value is needed from it (a table of objects a route loop iterates).
-    ``commands`` are the entry points deployment files name
-    (:func:`traceaudit.pysource.serve_commands`).
+    out, when a value is needed from it (a table of objects a route loop iterates)
+    or one of its functions is called. ``commands`` are the entry points deployment
+    files name (:func:`traceaudit.pysource.serve_commands`).
     """
-    project = Project([f for f in facts if not f.is_test])
-    interp = Interpreter(project, dict(config.values), rescan)
-    interp.run_all()
-    entries = EntryRunner(interp, commands).run()
-    _run_startup_hooks(interp)
-    return _Resolver(interp, config, entries).resolve()
+    modules = [f for f in facts if not f.is_test]
+    while True:
+        interp = Interpreter(Project(modules), dict(config.values), rescan)
+        interp.run_all()
+        entries = EntryRunner(interp, commands).run()
+        _run_startup_hooks(interp)
+        resolution = _Resolver(interp, config, entries).resolve()
+        # A function whose body the prefilter left unread was called: read its file in
+        # full and resolve again, until nothing more is asked for (the result is then
+        # what a full reading gives).
+        fresh: dict[str, pf.ModuleFacts] = {}
+        unread = {m.path for m in modules if not m.scanned}
+        for path in sorted(interp.demands & unread):
+            full = rescan(path) if rescan is not None else None
+            if full is not None and full.scanned:
+                fresh[path] = full
+        if not fresh:
+            return resolution
+        modules = [fresh.get(m.path, m) for m in modules]
 
 
 def _run_startup_hooks(interp: Interpreter) -> None:

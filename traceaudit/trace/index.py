@@ -58,6 +58,15 @@ class SpecIndex:
     section_req: dict[tuple[str, str], Requirement] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)
     mentioned: set[str] = field(default_factory=set)  # ids only reports and notes name
+    # Built once, so that resolving a reference never scans every id, section or title:
+    by_family: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    named_ids: list[str] = field(default_factory=list)  # "Requirement 3", "需求 3", sorted
+    by_number: dict[str, list[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # section number -> (path, anchor), sorted
+    titles: list[tuple[str, str, str]] = field(default_factory=list)  # (path, anchor, title)
+    _pools: dict[tuple[object, ...], list[str]] = field(default_factory=dict)  # computed once
+    _near: dict[tuple[object, ...], str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for doc in self.docs:
@@ -72,18 +81,40 @@ class SpecIndex:
                 heading = self.sections.get((doc.path, req.anchor))
                 if heading is not None and heading.location.line == req.location.line:
                     self.section_req[(doc.path, req.anchor)] = req
+        for ident in self.by_id:
+            self.by_family[id_prefix(ident)].append(ident)
+        named = re.compile(_NAMED_REQUIREMENT + r"\d+")
+        self.named_ids = sorted(i for i in self.by_id if named.fullmatch(i))
+        for (path, anchor), sec in sorted(self.sections.items()):
+            if sec.number is not None:
+                self.by_number[sec.number].append((path, anchor))
+            have = _norm_title(sec.title)
+            if have:
+                self.titles.append((path, anchor, have))
+        self._paths = [d.path for d in self.docs]
+
+    def _close(self, word: str, pool: Sequence[str], cutoff: float) -> str | None:
+        """difflib's nearest match, computed once per word and pool."""
+        key = (word, tuple(pool), cutoff)
+        if key not in self._near:
+            near = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+            self._near[key] = near[0] if near else None
+        return self._near[key]
 
     @property
     def spec_paths(self) -> list[str]:
-        return [d.path for d in self.docs]
+        return list(self._paths)
 
     def files_matching(self, written: str) -> list[str]:
         """Spec files that a path written in a reference can mean (suffix match)."""
-        parts = [p for p in PurePosixPath(written).parts if p not in {".", ".."}]
-        if not parts:
-            return []
-        tail = "/".join(parts)
-        return [p for p in self.spec_paths if p == tail or p.endswith("/" + tail)]
+        key = ("files", written)
+        if key not in self._pools:
+            parts = [p for p in PurePosixPath(written).parts if p not in {".", ".."}]
+            tail = "/".join(parts)
+            self._pools[key] = (
+                [p for p in self._paths if p == tail or p.endswith("/" + tail)] if parts else []
+            )
+        return list(self._pools[key])
 
     def files_for_feature(self, word: str) -> list[str]:
         """Spec files in a feature folder named by ``word`` (``orders`` -> specs/001-orders/)."""
@@ -106,11 +137,9 @@ class SpecIndex:
         if target.spec is not None:
             scope = self.files_matching(target.spec)
             if not scope:
-                near = difflib.get_close_matches(
-                    PurePosixPath(target.spec).name,
-                    [PurePosixPath(p).name for p in self.spec_paths],
-                )
-                return Resolution("dangling", suggestion=near[0] if near else None)
+                names = [PurePosixPath(p).name for p in self._paths]
+                near = self._close(PurePosixPath(target.spec).name, names, 0.6)
+                return Resolution("dangling", suggestion=near)
         if target.kind is RefKind.FILE:
             assert scope is not None
             if len(scope) > 1 and "/" not in target.spec.strip("./"):  # type: ignore[union-attr]
@@ -123,12 +152,9 @@ class SpecIndex:
         if target.kind is RefKind.TITLE:
             return self._resolve_title(target.value, scope, context)
         if target.kind is RefKind.NUMBER:
-            files = scope or self.spec_paths
-            nodes = [
-                self._section_node(p, a)
-                for (p, a), s in sorted(self.sections.items())
-                if p in files and s.number == target.value
-            ]
+            numbered = self.by_number.get(target.value, [])
+            inside = set(scope or self._paths)
+            nodes = [self._section_node(p, a) for p, a in numbered if p in inside]
             return self._narrow(nodes, context, target) if nodes else Resolution("dangling")
         return self._resolve_id(target, scope, context)
 
@@ -149,22 +175,24 @@ class SpecIndex:
             return Resolution(
                 "ambiguous", candidates=tuple(sorted(n.split(":", 1)[1] for n in nodes))
             )
-        anchors = sorted({a for (p, a) in self.sections if p in files})
-        near = difflib.get_close_matches(anchor, anchors, n=1, cutoff=0.6)
-        return Resolution("dangling", suggestion=f"#{near[0]}" if near else None)
+        key = ("anchors", tuple(files))
+        if key not in self._pools:
+            within = set(files)
+            self._pools[key] = sorted({a for (p, a) in self.sections if p in within})
+        anchors = self._pools[key]
+        near = self._close(anchor, anchors, 0.6)
+        return Resolution("dangling", suggestion=f"#{near}" if near else None)
 
     def _resolve_title(
         self, title: str, scope: list[str] | None, context: Sequence[str]
     ) -> Resolution:
         want = _norm_title(title)
-        files = scope or self.spec_paths
+        files = scope or self._paths
+        within = set(files)
         exact: list[str] = []
         prefix: list[tuple[int, str]] = []
-        for (path, anchor), sec in sorted(self.sections.items()):
-            if path not in files:
-                continue
-            have = _norm_title(sec.title)
-            if not have:
+        for path, anchor, have in self.titles:
+            if path not in within:
                 continue
             if have == want:
                 exact.append(self._section_node(path, anchor))
@@ -176,9 +204,14 @@ class SpecIndex:
             nodes = [node for n, node in prefix if n == longest]
         if nodes:
             return self._narrow(nodes, context, None)
-        titles = sorted({s.title for (p, _), s in self.sections.items() if p in files})
-        near = difflib.get_close_matches(title, titles, n=1, cutoff=0.6)
-        return Resolution("dangling", suggestion=f"§{near[0]}" if near else None)
+        key = ("titles", tuple(files))
+        if key not in self._pools:
+            self._pools[key] = sorted(
+                {s.title for (p, _), s in self.sections.items() if p in within}
+            )
+        titles = self._pools[key]
+        near = self._close(title, titles, 0.6)
+        return Resolution("dangling", suggestion=f"§{near}" if near else None)
 
     def _resolve_id(
         self, target: RefTarget, scope: list[str] | None, context: Sequence[str]
@@ -189,11 +222,12 @@ class SpecIndex:
         numbered = re.fullmatch(_NAMED_REQUIREMENT + r"(\d+)", target.value)
         if target.hint == "requirement" and numbered:
             # "Requirement 3" also names a localised heading ("需求 3") and vice versa.
+            same = re.compile(_NAMED_REQUIREMENT + re.escape(numbered[1]))
             reqs += [
                 r
-                for ident, rs in sorted(self.by_id.items())
-                if ident != target.value and re.fullmatch(_NAMED_REQUIREMENT + numbered[1], ident)
-                for r in rs
+                for ident in self.named_ids
+                if ident != target.value and same.fullmatch(ident)
+                for r in self.by_id[ident]
                 if r.kind is ReqKind.REQUIREMENT and (scope is None or r.spec_path in scope)
             ]
         wanted = _HINT_KINDS.get(target.hint or "")
@@ -202,14 +236,15 @@ class SpecIndex:
         if not reqs and target.value in self.mentioned and not self.by_id.get(target.value):
             return Resolution("ignored")  # a test case or issue id a report names: known
         if not reqs:
-            same_family = [
-                i
-                for i in self.by_id
-                if id_prefix(i) == id_prefix(target.value)
-                and (scope is None or any(r.spec_path in scope for r in self.by_id[i]))
-            ]
-            near = difflib.get_close_matches(target.value, sorted(same_family), n=1, cutoff=0.5)
-            return Resolution("dangling", suggestion=near[0] if near else None)
+            key = ("family", id_prefix(target.value), None if scope is None else tuple(scope))
+            if key not in self._pools:
+                self._pools[key] = sorted(
+                    i
+                    for i in self.by_family.get(id_prefix(target.value), ())
+                    if scope is None or any(r.spec_path in scope for r in self.by_id[i])
+                )
+            same_family = self._pools[key]
+            return Resolution("dangling", suggestion=self._close(target.value, same_family, 0.5))
         nodes = [f"req:{r.key}" for r in reqs]
         if len(nodes) == 1:
             return Resolution("ok", tuple(nodes))
