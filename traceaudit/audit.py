@@ -135,7 +135,9 @@ def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
     return parse_contract(text, rel, config)
 
 
-def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skipped:
+def _scan_file(
+    args: tuple[str, str, str, bool, Config], force_code: bool = False
+) -> ModuleFacts | Skipped:
     root, rel, module, is_test, config = args
     try:
         source, error = _read_python(Path(root), rel, config)
@@ -143,19 +145,12 @@ def _scan_file(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skippe
         return Skipped(rel, exc.reason)
     if source is None:
         return failed_module(rel, module, error or "unreadable", is_test)
-    return scan_module(source, rel, module, config)
+    return scan_module(source, rel, module, config, force_code=force_code)
 
 
 def _scan_file_in_full(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skipped:
     """Like :func:`_scan_file`, with the code facts the prefilter would have skipped."""
-    root, rel, module, is_test, config = args
-    try:
-        source, error = _read_python(Path(root), rel, config)
-    except Unreadable as exc:
-        return Skipped(rel, exc.reason)
-    if source is None:
-        return failed_module(rel, module, error or "unreadable", is_test)
-    return scan_module(source, rel, module, config, force_code=True)
+    return _scan_file(args, force_code=True)
 
 
 def _map(
