@@ -183,3 +183,23 @@ def test_code_refs_leave_out_what_is_not_a_citation() -> None:
     ]
     assert ids("Report the F1 score and the P99 latency") == []
     assert ids("Implements R2 score rounding") == ["R2"]  # the text says it cites the spec
+
+
+def test_code_refs_read_standards_and_verbs_as_a_reviewer_does() -> None:
+    from traceaudit.refs import code_refs
+
+    regex = re.compile(DEFAULT_ID_PATTERN)
+
+    def found(text: str) -> list[tuple[str, bool]]:
+        return [(f.target.value, f.explicit) for f in code_refs(text, regex)]
+
+    # a section of an outside standard is not a section of the spec
+    assert found("Verifier length per RFC 7636 §4.1 (43-128 characters)") == []
+    assert found("Dates as ISO 8601 §5.3, see also §4.1") == [("4.1", True)]
+    # "validate" is an ordinary verb unless its object is the id
+    assert found("Validate the request against M1 before storing") == [("M1", False)]
+    assert found("Validates FR-001, FR-002 and FR-003") == [
+        ("FR-001", True), ("FR-002", True), ("FR-003", True)
+    ]  # fmt: skip
+    assert found("Covers: Requirement FR-7") == [("FR-7", True)]
+    assert found("Implements FR-1; validate input against M2") == [("FR-1", True), ("M2", True)]

@@ -369,6 +369,22 @@ def _section_target(m: re.Match[str], spec: str | None, text: str) -> RefTarget:
 
 
 _CHECKBOX_BEFORE = re.compile(r"\[[ xX]\]\s*\**\s*$")
+# "RFC 7636 §4.1", "ISO 8601 section 5.3", "OWASP ASVS §2.1": a section of an outside standard.
+_STANDARD_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z])(?:RFC|ISO|IEC|IEEE|PEP|ECMA|OWASP|NIST|FIPS|CWE|GDPR|HIPAA|PCI|W3C|"
+    r"ASVS|SP)(?:[\s-]+[\w.:/]+){0,3}[\s,]*$"
+)
+# Ordinary verbs that are also citation keywords: "Validate request against M1 schema"
+# validates a request, it cites nothing. They make an id explicit only as its verb
+# ("Validates FR-001, FR-002", "Covers: Requirement 1.2").
+_VERB_KEYWORDS = frozenset(
+    {"validate", "validates", "verifies", "cover", "covers", "satisfy", "satisfies", "ref",
+     "refs", "reference", "references"}
+)  # fmt: skip
+_CITED_OBJECT = re.compile(
+    r"(?i)^[\s:*_`(\[#-]*(?:(?:the\s+)?(?:requirements?|reqs?|spec(?:ification)?s?|stor(?:y|ies)|"
+    r"tasks?|criteri(?:a|on))[\s:#]*)?(?:[A-Za-z]{1,6}-?\d+[a-z]?(?:\.\d+)*[\s,;/&]*(?:and\s+)?)*$"
+)
 _DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
 _METRIC_AFTER = re.compile(r"^[\s-]*(?:scores?|latency|percentile)\b", re.I)
 _PERCENTILE = re.compile(r"P\d{2}(?:\.\d+)?")
@@ -400,9 +416,24 @@ def code_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
         after = line[f.column + len(written) :]
         if f.line in doctest or _CHECKBOX_BEFORE.search(before):
             continue
+        standard = f.target.kind in (RefKind.NUMBER, RefKind.TITLE) and f.target.spec is None
+        if standard and _STANDARD_BEFORE.search(before):
+            continue  # "per RFC 7636 §4.1": the standard's section, not the spec's
+        if f.explicit and f.target.kind is RefKind.ID and f.target.hint is None:
+            f = _verb_checked(f, before)
         metric = _METRIC_AFTER.match(after) or _PERCENTILE.fullmatch(f.target.value)
         if metric and f.target.kind is RefKind.ID and f.target.hint is None and not f.explicit:
             continue
         out.append(f)
     return out
 
+
+def _verb_checked(found: FoundRef, before: str) -> FoundRef:
+    """``found`` not explicit when only an ordinary verb before it made it so and the
+    verb's object is something else ("validate the request against M1")."""
+    keywords = list(_STRONG_KEYWORDS.finditer(before))
+    if not keywords or any(k.group(0).lower() not in _VERB_KEYWORDS for k in keywords):
+        return found
+    if _CITED_OBJECT.match(before[keywords[-1].end() :]):
+        return found
+    return FoundRef(found.target, found.line, found.column, False)

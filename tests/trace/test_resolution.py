@@ -109,3 +109,64 @@ def test_user_story_5_is_us_5_and_us5() -> None:
     cited = ref("US5", symbol="app/tasks.py:delete", hint="story")  # "User Story 5"
     graph = TraceGraph([doc(A, [story])], [cited], [])
     assert resolved(graph) == [("ok", (f"req:{A}::US-5",))]
+
+
+def test_the_route_the_comment_names_settles_it() -> None:
+    # both features' T040 name the citing file; the banner names the route of 001's
+    a = dataclasses.replace(
+        req(A_TASKS, "T040", 4, kind=ReqKind.TASK, title="Implement PUT /api/orders/{id}"),
+        text="Implement PUT /api/orders/{id} in app/api/orders.py",
+    )
+    b = dataclasses.replace(
+        req(B_TASKS, "T040", 4, kind=ReqKind.TASK, title="Implement POST /api/orders"),
+        text="Implement POST /api/orders in app/api/orders.py",
+    )
+    banner = dataclasses.replace(
+        ref("T040", symbol="app/api/orders.py"), text="PUT /api/orders/{order_id} - Update (T040)"
+    )
+    graph = TraceGraph([doc(A_TASKS, [a]), doc(B_TASKS, [b])], [banner], [])
+    assert resolved(graph) == [("ok", (f"req:{A_TASKS}::T040",))]
+
+
+def test_the_other_ids_of_a_range_settle_the_rest_of_it() -> None:
+    # "T110-T116": T111 is only 001's, so T110 (also 002's) is 001's too
+    docs = [
+        doc(
+            A_TASKS,
+            [
+                req(A_TASKS, "T110", 4, kind=ReqKind.TASK),
+                req(A_TASKS, "T111", 5, kind=ReqKind.TASK),
+            ],
+        ),
+        doc(B_TASKS, [req(B_TASKS, "T110", 4, kind=ReqKind.TASK)]),
+    ]
+    refs = [
+        ref("T110", symbol="web/hooks.test.py", line=3),
+        ref("T111", symbol="web/hooks.test.py", line=3),
+    ]
+    assert resolved(TraceGraph(docs, refs, [])) == [
+        ("ok", (f"req:{A_TASKS}::T110",)), ("ok", (f"req:{A_TASKS}::T111",))
+    ]  # fmt: skip
+
+
+def test_a_story_file_defines_its_story_an_epic_lists_it() -> None:
+    story = "docs/stories/2.2.category-scheduling.md"
+    docs = [
+        doc(
+            "docs/prd.md",
+            [req("docs/prd.md", "Story 2.2", 9, kind=ReqKind.STORY, title="Schedules")],
+        ),
+        doc(story, [req(story, "Story 2.2", 1, kind=ReqKind.STORY, title="Category scheduling")]),
+    ]
+    graph = TraceGraph(docs, [ref("Story 2.2", symbol="tests/test_fix.py", hint="story")], [])
+    assert resolved(graph) == [("ok", (f"req:{story}::Story 2.2",))]
+
+
+def test_one_features_item_written_in_two_of_its_files_is_no_ambiguity() -> None:
+    a, b = "specs/001-triage/tasks.md", "specs/001-triage/tasks-milestone-2.md"
+    docs = [
+        doc(a, [req(a, "1.6", 4, kind=ReqKind.TASK, title="Create main API routes")]),
+        doc(b, [req(b, "1.6", 4, kind=ReqKind.TASK, title="Create main API routes: routes.py")]),
+    ]
+    graph = TraceGraph(docs, [ref("1.6", symbol="app/main.py", hint="task")], [])
+    assert resolved(graph) == [("ok", (f"req:{b}::1.6", f"req:{a}::1.6"))]

@@ -118,6 +118,7 @@ class TraceGraph:
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
         self._declared_by: dict[str, list[Owner | None]] | None = None
+        self._declared_routes: dict[str, set[tuple[str, str]]] | None = None
         # items a spec item names that its own feature does not define ("[US5]")
         self.unlinked: dict[str, list[str]] = defaultdict(list)
         self._build_specs()
@@ -190,6 +191,7 @@ class TraceGraph:
                 features[_block(ref)].update(folders)
                 features[(ref.location.path,)].update(folders)
         out: list[LinkedRef] = []
+        borrowed: set[int] = set()  # settled only by the other ids of their docstring
         for ref, res in zip(refs, first, strict=True):
             implied = features.get(_block(ref), set())
             if not implied and _NUMBERED.fullmatch(ref.target.value):
@@ -202,9 +204,13 @@ class TraceGraph:
                 retry = self.index.resolve(ref.target, tuple(files))
                 if retry.status == "ok":
                     res = retry
+                    borrowed.add(len(out))
             if res.status == "ambiguous":
                 res = self._settle(ref, res)
             out.append(LinkedRef(ref, res))
+        out = self._by_neighbours(out, borrowed)
+        for linked in out:
+            ref, res = linked.ref, linked.resolution
             if res.status != "ok":
                 continue
             sym = f"sym:{ref.symbol}"
@@ -212,6 +218,47 @@ class TraceGraph:
             for node in res.nodes:
                 self.g.add_edge(sym, node, rel="cites", ref=ref)
         return tuple(out)
+
+    def _by_neighbours(self, linked: list[LinkedRef], borrowed: set[int]) -> list[LinkedRef]:
+        """What is still ambiguous, settled by the ids around it once the rest is settled.
+
+        A reviewer reads ``Tests for the hooks created in T110-T116`` as one feature's run
+        of tasks once T111 is known to be the frontend's, and ``Use validation (T105)`` in
+        a file whose other citations are all one feature's as that feature's T105: the one
+        feature every other id of the same docstring or comment (else of the same module)
+        was settled to, when that feature defines the id.
+        """
+        block: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        module: dict[str, set[str]] = defaultdict(set)
+        module_ids: dict[str, set[str]] = defaultdict(set)
+        for k, item in enumerate(linked):
+            res = item.resolution
+            if res.status != "ok" or item.ref.target.kind is not RefKind.ID:
+                continue
+            folders = {_folder(node_spec(n)) for n in res.nodes if n.startswith("req:")}
+            if len(folders) == 1:
+                block[_block(item.ref)].update(folders)
+                module[item.ref.location.path].update(folders)
+                if k not in borrowed:
+                    module_ids[item.ref.location.path].add(item.ref.target.value)
+        out: list[LinkedRef] = []
+        for item in linked:
+            res = item.resolution
+            path = item.ref.location.path
+            # a module speaks for one feature when it cites two or more of its ids, no other's
+            whole = module.get(path) if len(module_ids.get(path, ())) >= 2 else None
+            if res.status == "ambiguous" and all(c.startswith("req:") for c in res.candidates):
+                for implied in (block.get(_block(item.ref)), whole):
+                    if not implied or len(implied) != 1:
+                        continue
+                    (folder,) = implied
+                    near = [c for c in res.candidates if _folder(node_spec(c)) == folder]
+                    near = self._defining(near) if len(near) > 1 else near
+                    if len(near) == 1:
+                        res = Resolution("ok", (near[0],))
+                        break
+            out.append(item if res is item.resolution else LinkedRef(item.ref, res))
+        return out
 
     # -- settling ambiguous references by the evidence a reviewer uses -------
 
@@ -302,6 +349,9 @@ class TraceGraph:
             # the candidate task that declares the endpoint the citing handler serves
             declaring = self._declared_by_handler.get(ref.symbol, set())
             own = [n for n in nodes if n[4:] in declaring]
+        if len(own) != 1:
+            # the candidate that names the route the comment names ("# PUT /tasks/{id} (T040)")
+            own = self._naming_route_of(ref.text, nodes)
         if len(own) == 1:
             return Resolution("ok", (own[0],))
         said = self._said_by_text(ref.text, nodes, clearly=True)
@@ -331,12 +381,50 @@ class TraceGraph:
             defining = self._defining(nodes)
             if len(defining) == 1:
                 return Resolution("ok", (defining[0],))
+            kinds = {r.kind for n in nodes if (r := self.index.by_key.get(n[4:])) is not None}
+            if len(kinds) == 1 and all(n.startswith("req:") for n in nodes):
+                # One feature's item written again in its own files (tasks.md and
+                # tasks-milestone-2.md both list task 1.6): whichever is read, the code
+                # cites that feature's item, which is no ambiguity between specs.
+                return Resolution("ok", tuple(nodes))
         reqs = [self.index.by_key.get(n[4:]) for n in nodes if n.startswith("req:")]
         if len(reqs) == len(nodes) and all(r is not None and r.kind is ReqKind.STORY for r in reqs):
             titles = {" ".join(r.title.lower().split()) for r in reqs if r is not None}
             if len(titles) == 1 and len(next(iter(titles)).split()) >= 2:
                 return Resolution("ok", tuple(nodes))  # one story restated in several files
+            # A story's own file (``2.2.integrated-category-scheduling.md``, ``5.3.story.md``,
+            # ``9-1-job-search.md``) defines it; an epic or a PRD that lists it restates it.
+            own_file = [
+                n for n, r in zip(nodes, reqs, strict=True) if r is not None and _story_file(r)
+            ]
+            if len(own_file) == 1:
+                return Resolution("ok", (own_file[0],))
         return res
+
+    def _naming_route_of(self, text: str, nodes: Sequence[str]) -> list[str]:
+        """The candidates that declare, or whose text names, a route the citing text names."""
+        written = {(m[1], normalize_path(m[2])) for m in _ROUTE_IN_TEXT.finditer(text)}
+        if not written:
+            return []
+        if self._declared_routes is None:
+            self._declared_routes = defaultdict(set)
+            for ep in self.all_endpoints:
+                if ep.requirement_key is not None:
+                    self._declared_routes[ep.requirement_key].add(
+                        (ep.method, normalize_path(ep.path))
+                    )
+        out = []
+        for node in nodes:
+            req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
+            if req is None:
+                continue
+            named = {
+                (m[1], normalize_path(m[2]))
+                for m in _ROUTE_IN_TEXT.finditer(f"{req.title}\n{req.text}")
+            } | self._declared_routes.get(req.key, set())
+            if named & written:
+                out.append(node)
+        return out
 
     def _defining(self, nodes: Sequence[str]) -> list[str]:
         """Of one feature's candidates, the one its tasks file defines, when the id is a task
@@ -356,6 +444,11 @@ class TraceGraph:
         for node in nodes:
             req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
             title = req.title if req is not None else ""
+            if req is not None and req.kind is ReqKind.CRITERION and req.parent_key:
+                # a numbered criterion ("3.2") says little alone: its requirement's title
+                # ("Graceful Error Handling") is what a reader compares too
+                parent = self.index.by_key.get(req.parent_key)
+                title += f" {parent.title}" if parent is not None else ""
             feature = PurePosixPath(node_spec(node)).parent.name
             scored.append((len(words & (_content_words(title) | _content_words(feature))), node))
         scored.sort(reverse=True)
@@ -389,13 +482,20 @@ class TraceGraph:
         segments = [p for p in PurePosixPath(path).parts[:-1]] + [PurePosixPath(path).stem]
         seg_words = [set(re.split(r"[-_.\s]+", s.lower())) - {""} for s in segments]
         out: set[str] = set()
+        partial: set[str] = set()
+        # the file's folders (not its name) that are not generic ("src", "api", "backend")
+        places = [w for w in seg_words[:-1] if w and not w & _GENERIC_FOLDER_WORDS]
         for node in nodes:
             folder = PurePosixPath(node_spec(node)).parent
             name = re.sub(r"^\d+[-_]", "", folder.name.lower())
             words = set(re.split(r"[-_.\s]+", name)) - {""}
             if words and any(words <= sw for sw in seg_words):
                 out.add(str(folder))
-        return out
+            elif words and any(place <= words for place in places):
+                partial.add(str(folder))
+        # "frontend/scripts/x.py" and "specs/004-realtime-frontend/": a folder of the file
+        # that one feature's name holds, when no feature's name matches in full.
+        return out or (partial if len(partial) == 1 else set())
 
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
         patterns = [route_pattern(r.path) for r in self.routes]
@@ -630,6 +730,18 @@ class TraceGraph:
         return tuple(out)
 
 
+# Folder and file words that every project has: they name no feature.
+_GENERIC_FOLDER_WORDS = frozenset(
+    {"src", "app", "apps", "api", "apis", "lib", "libs", "core", "common", "shared", "test",
+     "tests", "scripts", "script", "utils", "util", "main", "init", "__init__", "models",
+     "model", "routes", "routers", "router", "services", "service", "server", "backend",
+     "web", "py", "index", "spec", "specs", "docs", "v1", "v2", "and", "the", "of"}
+)  # fmt: skip
+
+_ROUTE_IN_TEXT = re.compile(
+    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(/[^\s`'\"),;]*)"
+)
+
 _VERIFY_LINE = re.compile(
     r"(?im)^\s*(?:\*\*)?(?:verify|verification|validate|validation|check)(?:\*\*)?\s*:\s*(.+)$"
 )
@@ -656,6 +768,15 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def _story_file(req: Requirement) -> bool:
+    """Whether a story lives in a file of its own, named by its number."""
+    number = req.id.removeprefix("Story ").strip()
+    if not _NUMBERED.fullmatch(number):
+        return False
+    name = PurePosixPath(req.spec_path).name.lower()
+    return name.startswith((number + ".", number.replace(".", "-") + "-"))
 
 
 def _folder(path: str) -> str:

@@ -111,9 +111,13 @@ class SpecIndex:
         if key not in self._pools:
             parts = [p for p in PurePosixPath(written).parts if p not in {".", ".."}]
             tail = "/".join(parts)
-            self._pools[key] = (
-                [p for p in self._paths if p == tail or p.endswith("/" + tail)] if parts else []
-            )
+            hits = [p for p in self._paths if p == tail or p.endswith("/" + tail)] if parts else []
+            if not hits and parts:
+                # "Requirements.md" in a docstring names the kind of file requirements.md is
+                # (the spelling of a heading or a title), not a missing file.
+                low = tail.lower()
+                hits = [p for p in self._paths if (q := p.lower()) == low or q.endswith("/" + low)]
+            self._pools[key] = hits
         return list(self._pools[key])
 
     def files_for_feature(self, word: str) -> list[str]:
