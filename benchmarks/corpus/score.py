@@ -65,7 +65,7 @@ def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
         if role != "all" and entry.get("role") != role:
             continue
         moved: set[tuple[str, str, str, int]] = set()
-        for later in sorted((LATER / slug(entry["repo"])).glob("*.json")):
+        for later in sorted((LATER / slug(entry["repo"])).glob("*.json"), key=_judged_when):
             extra = json.loads(later.read_text(encoding="utf-8"))
             entry["findings"] = rejudge(entry.get("findings", []), extra.get("findings", []))
             entry.setdefault("matrix", []).extend(extra.get("matrix", []))
@@ -76,6 +76,17 @@ def load_entries(role: str, names: list[str]) -> list[dict[str, Any]]:
         entry["findings"] = [j for j in entry.get("findings", []) if _same(j) not in moved]
         entries.append(entry)
     return entries
+
+
+def _judged_when(path: Path) -> tuple[int, str]:
+    """When a judgement file was first committed (not yet committed: now), then its name:
+    a later judge's verdict on a finding replaces an earlier judge's, whatever the names."""
+    proc = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%ct", "--", path.name],
+        cwd=path.parent, capture_output=True, text=True,
+    )  # fmt: skip
+    stamps = proc.stdout.split() if proc.returncode == 0 else []
+    return (int(stamps[-1]) if stamps else 2**62, path.name)
 
 
 def _same(judged: dict[str, Any]) -> tuple[str, str, str, int]:

@@ -309,9 +309,7 @@ def test_ambiguous_bare_id_and_how_qualification_settles_it() -> None:
         ],
     )
     # the bare id is ambiguous; a path, or a feature word before it, settles it
-    assert [f for f in findings if f[0] == "TA004"] == [
-        ("TA004", "app/api/checkout.py", 3, "BR-1")
-    ]
+    assert [f for f in findings if f[0] == "TA004"] == [("TA004", "app/api/checkout.py", 3, "BR-1")]
     assert graph.linked[1].resolution.nodes == (f"req:{CATALOG}::BR-1",)
     assert graph.linked[2].resolution.nodes == (f"req:{ORDERS}::BR-1",)
 
@@ -645,3 +643,45 @@ def test_openfasttrace_chain_impl_to_dsn_to_req() -> None:
     res = {r.requirement.id: r for r in graph.requirement_results()}
     assert res["req~login~1"].status is ReqStatus.IMPLEMENTED
     assert res["req~login~1"].implemented_by[0].via == "via dsn~validate-credentials~1"
+
+
+# -- TA024 ----------------------------------------------------------------------
+
+
+def _tasks_board() -> list[SpecDoc]:
+    us5 = req(ORDERS, "US5", 5, kind=ReqKind.STORY, title="Delete an order")
+    us6 = req(ORDERS, "US6", 9, kind=ReqKind.STORY, title="Rename an order")
+    eps = [
+        DeclaredEndpoint("DELETE", "/orders/{id}", Location(ORDERS, 6), f"{ORDERS}::US5"),
+        DeclaredEndpoint("PATCH", "/orders/{id}", Location(ORDERS, 10), f"{ORDERS}::US6"),
+    ]
+    return [doc(ORDERS, [us5, us6], eps)]
+
+
+def test_a_handler_citing_another_routes_item_is_a_citation_mismatch() -> None:
+    delete = route("DELETE", "/orders/{order_id}", "app/api/orders.py:delete_order", line=20)
+    rename = route("PATCH", "/orders/{order_id}", "app/api/orders.py:rename_order", line=30)
+    refs = [
+        ref("US5", symbol="app/api/orders.py:delete_order", line=21),
+        ref("US5", symbol="app/api/orders.py:rename_order", line=31),  # wrong story
+    ]
+    _, findings = audit(_tasks_board(), refs=refs, routes=[delete, rename])
+    assert [f for f in findings if f[0] == "TA024"] == [
+        ("TA024", "app/api/orders.py", 31, f"{ORDERS}::US5")
+    ]
+
+
+def test_no_citation_mismatch_without_certain_evidence() -> None:
+    # DELETE served nowhere: the handler's own path with another method is still a mismatch
+    rename = route("PATCH", "/orders/{order_id}", "app/api/orders.py:rename_order", line=30)
+    wrong = ref("US5", symbol="app/api/orders.py:rename_order", line=31)
+    _, findings = audit(_tasks_board(), refs=[wrong], routes=[rename])
+    assert ("TA024", "app/api/orders.py", 31, f"{ORDERS}::US5") in findings
+    # a helper that is no handler, or a handler at another path, is not accused
+    other = route("POST", "/v2/archive", "app/api/orders.py:archive", line=40)
+    refs = [
+        ref("US5", symbol="app/services/x.py:helper"),
+        ref("US5", symbol="app/api/orders.py:archive"),
+    ]
+    _, findings = audit(_tasks_board(), refs=refs, routes=[other])
+    assert [f for f in findings if f[0] == "TA024"] == []

@@ -29,6 +29,7 @@ from traceaudit.trace.reading_rules import (
 )
 from traceaudit.trace.reference_rules import (
     ambiguous_reference,
+    citation_mismatch,
     dangling_reference,
     duplicate_requirement_id,
 )
@@ -60,6 +61,7 @@ CHECKS: dict[str, Callable[[CheckContext], Iterator[Finding]]] = {
     "TA021": implements_out_of_scope,
     "TA022": needs_clarification,
     "TA023": implemented_while_unclear,
+    "TA024": citation_mismatch,
 }
 
 

@@ -1,14 +1,18 @@
-"""Rules about references and ids: TA003 dangling, TA004 ambiguous, TA005 duplicate.
+"""Rules about references and ids: TA003 dangling, TA004 ambiguous, TA005 duplicate,
+TA024 a citation of an item the citing handler does not implement.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from traceaudit.model import Finding, RefKind
+from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
 from traceaudit.trace.graph import LinkedRef
-from traceaudit.trace.rules import CheckContext, finding
+from traceaudit.trace.paths import normalize_path, route_pattern
+from traceaudit.trace.rules import CheckContext, finding, route_name
 
 SPEC_FILE_NAMES = frozenset(
     {"spec.md", "requirements.md", "tasks.md", "design.md", "plan.md", "prd.md", "epics.md"}
@@ -90,3 +94,109 @@ def duplicate_requirement_id(ctx: CheckContext) -> Iterator[Finding]:
                 location,
                 f"{doc.path}::{ident}",
             )
+
+
+_ROUTE_WRITTEN = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(/[^\s`'\"),;]*)")
+
+
+def citation_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    """A handler that cites an item whose endpoints are plainly another route's.
+
+    Conservative on purpose: the citation must name one item for certain (no other
+    feature defines that id, or the reference names its spec), the handler's routes must
+    be known, and every endpoint the item declares (or a task's text names) must be either
+    served by another route or declared on one of the handler's own paths with another
+    method. An endpoint that nothing serves elsewhere may be this handler's under a path
+    the spec writes differently: then nothing is said.
+    """
+    graph = ctx.graph
+    handlers: dict[str, list[int]] = defaultdict(list)
+    for i, route in enumerate(graph.routes):
+        handlers[route.handler].append(i)
+    served_by: dict[int, set[int]] = {}  # endpoint index -> routes that serve it
+    declared: dict[str, list[int]] = defaultdict(list)  # requirement key -> endpoint indexes
+    for ei, m in enumerate(graph.endpoint_matches):
+        served_by[ei] = set(m.exact + m.method_mismatch + m.path_mismatch)
+        if m.endpoint.requirement_key is not None and m.owner is None:
+            declared[m.endpoint.requirement_key].append(ei)
+    seen: set[tuple[str, str]] = set()
+    for linked in graph.linked:
+        ref, res = linked.ref, linked.resolution
+        mine = handlers.get(ref.symbol)
+        if res.status != "ok" or ref.is_test or not mine or len(res.nodes) != 1:
+            continue
+        node = res.nodes[0]
+        req = graph.index.by_key.get(node[4:]) if node.startswith("req:") else None
+        if req is None or (ref.symbol, req.key) in seen:
+            continue
+        if ref.target.spec is None and graph.index.resolve(ref.target).status != "ok":
+            continue  # settled among several features: not certain enough to accuse
+        wanted = _wanted(ctx, req, declared.get(req.key, []), served_by)
+        if not wanted:
+            continue
+        own_paths = {normalize_path(graph.routes[i].path) for i in mine}
+        reasons = []
+        for method, path, elsewhere in wanted:
+            if any(i in mine for i in elsewhere):
+                reasons = []
+                break  # the handler serves one of them: the citation is right
+            others = sorted(i for i in elsewhere if i not in mine)
+            if others:
+                where = graph.routes[others[0]]
+                reasons.append(f"{method} {path} (served by {where.handler.split(':')[-1]}, "
+                               f"{where.location})")
+            elif any(route_pattern(p).fullmatch(normalize_path(path)) for p in own_paths):
+                reasons.append(f"{method} {path}")
+            else:
+                reasons = []
+                break  # served nowhere, at another path: perhaps this handler's, written otherwise
+        if not reasons:
+            continue
+        seen.add((ref.symbol, req.key))
+        name = req.id if req.id != req.anchor else req.title
+        title = f" ({req.title})" if req.title and req.title != name else ""
+        served = ", ".join(route_name(ctx, i) for i in mine)
+        text = ref.target.text or ref.target.value
+        yield finding(
+            "TA024",
+            f"`{text}` in {ref.symbol} cites {name}{title}, which declares "
+            f"{'; '.join(reasons)}, but the handler serves {served}; cite the item it "
+            "implements, or move the citation to the code that implements "
+            f"{name}",
+            ref.location,
+            req.key,
+        )
+
+
+def _wanted(
+    ctx: CheckContext,
+    req: Requirement,
+    endpoints: list[int],
+    served_by: dict[int, set[int]],
+) -> list[tuple[str, str, set[int]]]:
+    """(method, path, routes serving it) for what the item declares, or for the routes a
+    task's text names."""
+    graph = ctx.graph
+    out = [
+        (graph.endpoint_matches[ei].endpoint.method, graph.endpoint_matches[ei].endpoint.path,
+         served_by[ei])
+        for ei in endpoints
+        if _placed(graph.endpoint_matches[ei].endpoint)
+    ]  # fmt: skip
+    if out or req.kind is not ReqKind.TASK:
+        return out
+    for m in _ROUTE_WRITTEN.finditer(f"{req.title}\n{req.text}"):
+        method, path = m[1], m[2].rstrip(".:")
+        norm = normalize_path(path)
+        routes = {
+            i
+            for i, r in enumerate(graph.routes)
+            if method in r.methods and route_pattern(r.path).fullmatch(norm)
+        }
+        out.append((method, path, routes))
+    return out
+
+
+def _placed(ep: DeclaredEndpoint) -> bool:
+    """Whether a declared path is written in full (not relative to a router left unknown)."""
+    return "relative" not in ep.hints

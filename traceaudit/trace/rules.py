@@ -181,6 +181,19 @@ RULES: tuple[Rule, ...] = (
         (_TRACE, _SPEC),
     ),
     _rule(
+        "TA024", "citation-mismatch", W,
+        "A handler cites an item whose endpoints it does not serve.",
+        "A route handler cites a spec item that declares endpoints (or a task that names a "
+        "route), none of which the handler's routes serve, while each of them is served by "
+        "another route or is declared on the handler's own path with another method: the "
+        "citation names the wrong item (`User Story 5`, Delete, on the PATCH handler). Only "
+        "reported for a citation that names one item for certain and a handler whose routes "
+        "are known.",
+        "Cite the item the handler implements, or move the citation to the code that "
+        "implements the cited item.",
+        (_TRACE,),
+    ),
+    _rule(
         "TA030", "unused-suppression", N, "A suppression or waiver that matches no finding.",
         "An inline `traceaudit: ignore[...]` comment, or a waiver in the configuration, that "
         "matches no finding (the finding was fixed, moved, or the rule is disabled).",
