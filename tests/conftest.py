@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -17,3 +19,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+# The tests audit fixtures that live in the repository: none of them writes a cache there
+# (tests/test_cache.py turns it on in temporary copies).
+os.environ["TRACEAUDIT_NO_CACHE"] = "1"

@@ -35,13 +35,14 @@ ALLOWED: dict[str, set[str]] = {
     "trace": {"model", "refs"},
     "policy": {"model", "globs", "trace"},
     "report": {"model"},
+    "cache": {"__init__", "model", "config", "discover"},
     "audit": {
         "__init__", "model", "config", "discover", "specs", "pysource", "othercode", "routes",
-        "trace", "policy", "sandbox",
+        "trace", "policy", "sandbox", "cache",
     },
     "cli": {
         "__init__", "model", "config", "discover", "audit", "report", "trace", "policy", "vcs",
-        "routes",
+        "routes", "cache",
     },
     "__main__": {"cli"},
     "__init__": set(),

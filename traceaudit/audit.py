@@ -13,13 +13,15 @@ import os
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from traceaudit import __version__
+from traceaudit.cache import Cache, Codec, Meta, meta_of
 from traceaudit.config import config_hash
-from traceaudit.discover import Discovery, Unreadable, discover, read_file
+from traceaudit.discover import Discovery, Unreadable, discover, read_file_stat
 from traceaudit.model import (
     COUNTABLE,
     AuditResult,
@@ -75,33 +77,39 @@ class Skipped:
     reason: str
 
 
-def _read_text(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
-    """A Markdown/YAML file's text, or an error message; raises Unreadable to skip it."""
-    try:
-        data = read_file(root, rel, config.max_file_size)
-    except Unreadable as exc:
-        if exc.skipped:
-            raise
-        return None, exc.reason
+def _decode_text(data: bytes) -> tuple[str | None, str | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         return None, f"not valid UTF-8 (byte {exc.start})"
 
 
-def _read_python(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
+def _decode_python(data: bytes) -> tuple[str | None, str | None]:
     """A Python file's source decoded by its PEP 263 declaration, or an error."""
-    try:
-        data = read_file(root, rel, config.max_file_size)
-    except Unreadable as exc:
-        if exc.skipped:
-            raise
-        return None, exc.reason
     try:
         encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
         return data.decode(encoding), None
     except (SyntaxError, LookupError, UnicodeError) as exc:
         return None, f"cannot decode source: {exc}"
+
+
+def _read(
+    root: str, rel: str, config: Config, with_meta: bool
+) -> tuple[bytes | None, str | None, Meta | None]:
+    """A file's bytes, or the error reading it; raises Unreadable to skip it."""
+    try:
+        data, info = read_file_stat(Path(root), rel, config.max_file_size)
+    except Unreadable as exc:
+        if exc.skipped:
+            raise
+        return None, exc.reason, None
+    return data, None, meta_of(data, info) if with_meta else None
+
+
+def _read_text(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
+    """A Markdown/YAML file's text, or an error message; raises Unreadable to skip it."""
+    data, error, _ = _read(str(root), rel, config, False)
+    return (None, error) if data is None else _decode_text(data)
 
 
 def _read_deploy(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
@@ -113,42 +121,52 @@ def _read_deploy(root: Path, rel: str, config: Config) -> tuple[str | None, str 
     return text, error
 
 
-def _parse_spec_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
-    root, rel, config = args
+# A task: (root, path, config, with_meta) for specs; code adds the module name and is_test,
+# other files their comment style. A worker gives (result, meta): meta is what the file
+# looked like when read, for the cache (None: nothing to cache).
+SpecTask = tuple[str, str, Config, bool]
+CodeTask = tuple[str, str, str, bool, Config, bool]
+OtherTask = tuple[str, str, str, Config, bool]
+SpecOut = tuple["SpecDoc | Skipped", "Meta | None"]
+CodeOut = tuple["ModuleFacts | Skipped", "Meta | None"]
+OtherOut = tuple["OtherFacts | None", "Meta | None"]
+
+
+def _parse_doc(
+    args: SpecTask, parse: Callable[[str, str, Config], SpecDoc]
+) -> tuple[SpecDoc | Skipped, Meta | None]:
+    root, rel, config, _ = args
     try:
-        text, error = _read_text(Path(root), rel, config)
+        data, error, meta = _read(root, rel, config, True)  # the spec's hash is provenance
     except Unreadable as exc:
-        return Skipped(rel, exc.reason)
+        return Skipped(rel, exc.reason), None
+    text, error = _decode_text(data) if data is not None else (None, error)
     if text is None:
-        return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
-    return parse_spec(text, rel, config)
+        return SpecDoc(rel, Path(rel).stem, (), (), (), error=error), meta
+    return parse(text, rel, config), meta
 
 
-def _parse_contract_file(args: tuple[str, str, Config]) -> SpecDoc | Skipped:
-    root, rel, config = args
+def _parse_spec_file(args: SpecTask) -> SpecOut:
+    return _parse_doc(args, parse_spec)
+
+
+def _parse_contract_file(args: SpecTask) -> SpecOut:
+    return _parse_doc(args, parse_contract)
+
+
+def _scan_file(args: CodeTask, force_code: bool = False) -> CodeOut:
+    root, rel, module, is_test, config, with_meta = args
     try:
-        text, error = _read_text(Path(root), rel, config)
+        data, error, meta = _read(root, rel, config, with_meta)
     except Unreadable as exc:
-        return Skipped(rel, exc.reason)
-    if text is None:
-        return SpecDoc(rel, Path(rel).stem, (), (), (), error=error)
-    return parse_contract(text, rel, config)
-
-
-def _scan_file(
-    args: tuple[str, str, str, bool, Config], force_code: bool = False
-) -> ModuleFacts | Skipped:
-    root, rel, module, is_test, config = args
-    try:
-        source, error = _read_python(Path(root), rel, config)
-    except Unreadable as exc:
-        return Skipped(rel, exc.reason)
+        return Skipped(rel, exc.reason), None
+    source, error = _decode_python(data) if data is not None else (None, error)
     if source is None:
-        return failed_module(rel, module, error or "unreadable", is_test)
-    return scan_module(source, rel, module, config, force_code=force_code)
+        return failed_module(rel, module, error or "unreadable", is_test), meta
+    return scan_module(source, rel, module, config, force_code=force_code), meta
 
 
-def _scan_file_in_full(args: tuple[str, str, str, bool, Config]) -> ModuleFacts | Skipped:
+def _scan_file_in_full(args: CodeTask) -> CodeOut:
     """Like :func:`_scan_file`, with the code facts the prefilter would have skipped."""
     return _scan_file(args, force_code=True)
 
@@ -165,33 +183,74 @@ def _map(
     return run_tasks(func, items, workers=workers, budget=budget, on_failure=on_failure)
 
 
-def _spec_failed(args: tuple[str, str, Config], why: Failure) -> SpecDoc | Skipped:
+def _spec_failed(args: SpecTask, why: Failure) -> SpecOut:
     rel = args[1]
     if why.kind == "timeout":
-        return Skipped(rel, why.detail)
-    return SpecDoc(rel, Path(rel).stem, (), (), (), error=why.detail)
+        return Skipped(rel, why.detail), None
+    return SpecDoc(rel, Path(rel).stem, (), (), (), error=why.detail), None
 
 
-def _code_failed(args: tuple[str, str, str, bool, Config], why: Failure) -> ModuleFacts | Skipped:
-    _, rel, module, is_test, _ = args
+def _code_failed(args: CodeTask, why: Failure) -> CodeOut:
+    _, rel, module, is_test, _, _ = args
     if why.kind == "timeout":
-        return Skipped(rel, why.detail)
-    return failed_module(rel, module, why.detail, is_test)
+        return Skipped(rel, why.detail), None
+    return failed_module(rel, module, why.detail, is_test), None
 
 
-def _scan_other_file(args: tuple[str, str, str, Config]) -> OtherFacts | None:
-    root, rel, style, config = args
+def _scan_other_file(args: OtherTask) -> OtherOut:
+    root, rel, style, config, with_meta = args
     try:
-        text, _ = _read_text(Path(root), rel, config)
+        data, _, meta = _read(root, rel, config, with_meta)
     except Unreadable:
-        return None  # not a regular file inside the root: nothing to cite from
+        return None, None  # not a regular file inside the root: nothing to cite from
+    if data is None:
+        return None, None
+    text, _ = _decode_text(data)
     if text is None:
-        return None  # not UTF-8: a binary or generated file, nothing to cite from
-    return scan_other(text, rel, style, config)
+        return None, meta  # not UTF-8: a binary or generated file, nothing to cite from
+    return scan_other(text, rel, style, config), meta
 
 
-def _other_failed(args: tuple[str, str, str, Config], why: Failure) -> OtherFacts | None:
-    return None  # a comment scan that crashed or stalled cites nothing
+def _other_failed(args: OtherTask, why: Failure) -> OtherOut:
+    return None, None  # a comment scan that crashed or stalled cites nothing
+
+
+@lru_cache(maxsize=1)
+def _codec() -> Codec:
+    return Codec([SpecDoc, ModuleFacts, OtherFacts | None])
+
+
+def _cached_map(
+    cache: Cache | None,
+    kind: str,
+    root_type: Any,
+    func: Callable[[T], tuple[R, Meta | None]],
+    items: Sequence[T],
+    rel_of: Callable[[T], str],
+    inputs_of: Callable[[T], list[Any]],
+    jobs: int,
+    config: Config,
+    on_failure: Callable[[T, Failure], tuple[R, Meta | None]],
+) -> list[tuple[R, Meta | None]]:
+    """:func:`_map` of ``func``, with each file's result taken from the cache when it
+    holds it, and stored there when it was computed."""
+    if cache is None:
+        return _map(func, items, jobs, config.file_time_budget, on_failure)
+    codec = _codec()
+    out: list[tuple[R, Meta | None] | None] = [None] * len(items)
+    todo: list[int] = []
+    for i, item in enumerate(items):
+        got = cache.get(codec, root_type, kind, rel_of(item), inputs_of(item), config.max_file_size)
+        if got is None:
+            todo.append(i)
+        else:
+            out[i] = got
+    ran = _map(func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure)
+    for i, (value, meta) in zip(todo, ran, strict=True):
+        out[i] = (value, meta)
+        if meta is not None and not isinstance(value, Skipped):
+            cache.put(codec, kind, rel_of(items[i]), inputs_of(items[i]), meta, value)
+    return [x for x in out if x is not None]
 
 
 def default_jobs() -> int:
@@ -205,38 +264,57 @@ def load_project(
     with_specs: bool = True,
     with_code: bool = True,
     found: Discovery | None = None,
+    cache: Cache | None = None,
 ) -> Project:
     """Discover (unless ``found`` is the discovery already made), parse and scan every
-    file, and resolve the routes."""
+    file (through ``cache`` when given), and resolve the routes."""
     jobs = default_jobs() if jobs is None else jobs
     found = discover(config) if found is None else found
     root = str(Path(config.root).resolve())
-    read: list[SpecDoc | Skipped] = []
+    with_meta = cache is not None
+    read: list[tuple[SpecDoc | Skipped, Meta | None]] = []
     if with_specs:
-        budget = config.file_time_budget
-        specs = [(root, p, config) for p in found.spec_files]
-        read += _map(_parse_spec_file, specs, jobs, budget, _spec_failed)
-        contracts = [(root, p, config) for p in found.contract_files]
-        read += _map(_parse_contract_file, contracts, jobs, budget, _spec_failed)
+        specs = [(root, p, config, True) for p in found.spec_files]
+        read += _cached_map(
+            cache, "spec", SpecDoc, _parse_spec_file, specs, _rel, _no_inputs, jobs, config,
+            _spec_failed,
+        )  # fmt: skip
+        contracts = [(root, p, config, True) for p in found.contract_files]
+        read += _cached_map(
+            cache, "contract", SpecDoc, _parse_contract_file, contracts, _rel, _no_inputs, jobs,
+            config, _spec_failed,
+        )  # fmt: skip
     all_py: list[tuple[str, bool]] = []
     if with_code:
         all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
     names = module_names([p for p, _ in all_py])
-    tasks = [(root, p, names[p], t, config) for p, t in all_py]
-    scanned = _map(_scan_file, tasks, jobs, config.file_time_budget, _code_failed)
-    docs = [d for d in read if isinstance(d, SpecDoc)]
+    tasks = [(root, p, names[p], t, config, with_meta) for p, t in all_py]
+    scanned = [
+        value
+        for value, _ in _cached_map(
+            cache, "py", ModuleFacts, _scan_file, tasks, _rel, _code_inputs, jobs, config,
+            _code_failed,
+        )
+    ]  # fmt: skip
+    docs = [d for d, _ in read if isinstance(d, SpecDoc)]
+    sha = {d.path: meta.sha256 for d, meta in read if meta is not None}
     modules = [m for m in scanned if isinstance(m, ModuleFacts)]
     skipped = list(found.skipped) + [
-        (s.path, s.reason) for s in [*read, *scanned] if isinstance(s, Skipped)
+        (s.path, s.reason) for s in [*(d for d, _ in read), *scanned] if isinstance(s, Skipped)
     ] + [(m.path, m.unread) for m in modules if m.unread is not None]
     styles = dict(config.comment_syntax)
     other_files = found.other_files if with_code else ()
-    other_args = [(root, p, styles[Path(p).suffix.lower()], config) for p in other_files]
+    other_args = [
+        (root, p, styles[Path(p).suffix.lower()], config, with_meta) for p in other_files
+    ]
     others = tuple(
         o
-        for o in _map(_scan_other_file, other_args, jobs, config.file_time_budget, _other_failed)
+        for o, _ in _cached_map(
+            cache, "other", OtherFacts | None, _scan_other_file, other_args, _rel, _style_input,
+            jobs, config, _other_failed,
+        )
         if o is not None
-    )
+    )  # fmt: skip
     app_modules = [m for m in modules if not m.is_test]
 
     commands: list[ServeCommand] = []
@@ -245,14 +323,24 @@ def load_project(
             text, _ = _read_deploy(Path(root), rel, config)
             if text is not None:
                 commands.extend(serve_commands(text, rel))
-    # A file the prefilter ruled out is read in full on demand, in a worker like the rest;
-    # the whole resolution walks deep facts (a 3,000-term prefix) with the known stack budget.
-    with Workers(
-        _scan_file_in_full, workers=1, budget=config.file_time_budget, on_failure=_code_failed
-    ) as rescanner:
+    # A file the prefilter ruled out is read in full on demand, in a worker like the rest
+    # (started when first needed); the whole resolution walks deep facts (a 3,000-term
+    # prefix) with the known stack budget.
+    with _Lazy(_scan_file_in_full, config.file_time_budget, _code_failed) as rescanner:
 
         def rescan(path: str) -> ModuleFacts | None:
-            (got,) = rescanner.map([(root, path, names[path], False, config)])
+            task = (root, path, names[path], False, config, with_meta)
+            inputs = _code_inputs(task)
+            hit: tuple[Any, Meta] | None = None
+            got: ModuleFacts | Skipped
+            if cache is not None:
+                hit = cache.get(_codec(), ModuleFacts, "pyfull", path, inputs, config.max_file_size)
+            if hit is not None:
+                got = hit[0]
+            else:
+                got, meta = rescanner.run(task)
+                if cache is not None and meta is not None and not isinstance(got, Skipped):
+                    cache.put(_codec(), "pyfull", path, inputs, meta, got)
             if isinstance(got, Skipped):
                 skipped.append((got.path, got.reason))
                 return None
@@ -283,11 +371,57 @@ def load_project(
         source_files=tuple(sorted([p for p, _ in all_py] + list(other_files))),
     )
     docs.sort(key=lambda d: d.path)
-    hashes = tuple(_sha256(Path(root), d.path) for d in docs) if with_specs else ()
+    hashes = (
+        tuple((d.path, sha[d.path]) if d.path in sha else _sha256(Path(root), d.path) for d in docs)
+        if with_specs
+        else ()
+    )
     return Project(
         config, found, settle_definitions(docs), tuple(modules), code,
         tuple(sorted(set(skipped))), hashes, others
     )
+
+
+def _rel(task: tuple[Any, ...]) -> str:
+    return str(task[1])
+
+
+def _no_inputs(task: tuple[Any, ...]) -> list[Any]:
+    return []
+
+
+def _code_inputs(task: tuple[Any, ...]) -> list[Any]:
+    return [task[2], task[3]]  # the module name, is_test
+
+
+def _style_input(task: tuple[Any, ...]) -> list[Any]:
+    return [task[2]]  # the comment style
+
+
+class _Lazy(Generic[T, R]):
+    """A :class:`Workers` of one process, started on the first task (a warm run that
+    reads nothing again starts no process)."""
+
+    def __init__(
+        self, func: Callable[[T], R], budget: float, on_failure: Callable[[T, Failure], R]
+    ) -> None:
+        self.func, self.budget, self.on_failure = func, budget, on_failure
+        self.workers: Workers[T, R] | None = None
+
+    def __enter__(self) -> _Lazy[T, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+    def run(self, item: T) -> R:
+        if self.workers is None:
+            self.workers = Workers(
+                self.func, workers=1, budget=self.budget, on_failure=self.on_failure
+            )
+        (got,) = self.workers.map([item])
+        return got
 
 
 def _sha256(root: Path, rel: str) -> tuple[str, str]:

@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from traceaudit import __version__
-from traceaudit.audit import audit_project, load_project
+from traceaudit.audit import Project, audit_project, load_project
+from traceaudit.cache import Cache, cache_disabled_by_env
 from traceaudit.config import ConfigError, load
 from traceaudit.discover import Discovery, DiscoveryError, discover, relative_root
 from traceaudit.model import AuditResult, Config, ExitCode, Provenance, Severity
@@ -160,6 +161,30 @@ def _check_specs(config: Config) -> Discovery:
     return found
 
 
+def _open_cache(config: Config, no_cache: bool) -> Cache | None:
+    """The run's cache, unless turned off; a cache that cannot be used is one warning."""
+    if no_cache or cache_disabled_by_env():
+        return None
+    cache, why = Cache.open(config)
+    if why is not None:
+        _warn(why)
+    return cache
+
+
+def _load(
+    config: Config, jobs: int | None, found: Discovery, cache: Cache | None
+) -> Project:
+    project = load_project(config, jobs, found=found, cache=cache)
+    for line in cache.warnings() if cache is not None else ():
+        _warn(line)
+    return project
+
+
+def _warn(text: str) -> None:
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    click.echo(f"traceaudit: warning: {encodable(text, encoding)}", err=True)
+
+
 # --------------------------------------------------------------------------
 # Comparisons: a baseline file, a base revision
 # --------------------------------------------------------------------------
@@ -266,6 +291,13 @@ code_option = click.option(
 )
 jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large projects."
+)
+cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Neither read nor write the per-file cache (`cache-dir`, default .traceaudit_cache; "
+    "also TRACEAUDIT_NO_CACHE=1). The same results.",
 )
 prefilter_option = click.option(
     "--no-prefilter",
@@ -502,6 +534,7 @@ def _provenance(
 @config_option
 @jobs_option
 @prefilter_option
+@cache_option
 def run(
     root: str,
     specs: tuple[str, ...],
@@ -526,6 +559,7 @@ def run(
     config_file: str | None,
     jobs: int | None,
     no_prefilter: bool,
+    no_cache: bool,
 ) -> int:
     """Audit ROOT (default: the current folder) and report the findings."""
     config = _config(root, config_file, specs, code, fail_on, prefilter=not no_prefilter)
@@ -535,7 +569,8 @@ def run(
     if fail_on_new and base_ref is None and baseline is None:
         raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
     day = today or datetime.date.today()
-    project = load_project(config, jobs, found=_check_specs(config))
+    found = _check_specs(config)
+    project = _load(config, jobs, found, _open_cache(config, no_cache))
     result = audit_project(project, day)
     kinds = {fmt, *(kind for kind, _ in writes)}
     root_path = Path(config.root)
@@ -596,6 +631,7 @@ def run(
 @click.option("--today", callback=_parse_date, default=None, metavar="DATE", hidden=True)
 @config_option
 @jobs_option
+@cache_option
 def baseline_command(
     root: str,
     specs: tuple[str, ...],
@@ -604,6 +640,7 @@ def baseline_command(
     today: datetime.date | None,
     config_file: str | None,
     jobs: int | None,
+    no_cache: bool,
 ) -> int:
     """Record today's findings, so that `run --baseline FILE` fails only on new ones.
 
@@ -618,7 +655,8 @@ def baseline_command(
       traceaudit run --baseline .traceaudit-baseline.json
     """
     config = _config(root, config_file, specs, code)
-    project = load_project(config, jobs, found=_check_specs(config))
+    found = _check_specs(config)
+    project = _load(config, jobs, found, _open_cache(config, no_cache))
     result = audit_project(project, today)
     baseline = make_baseline(result)
     target = output or str(Path(config.root) / (config.baseline or DEFAULT_BASELINE))

@@ -25,7 +25,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from traceaudit import globs
@@ -81,6 +81,14 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"must be a string, got {_got(value)}")
     return value
+
+
+def _cache_dir(value: object) -> str:
+    text = _str(value)
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if not text or text.startswith(("/", "~")) or ".." in parts or ":" in text:
+        raise ConfigError(f"must be a folder inside the project root, got {text!r}")
+    return text
 
 
 def _fail_on(value: object) -> Severity | None:
@@ -318,6 +326,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "waivers": ("waivers", _waivers),
     "waiver": ("waivers", _waivers),
     "baseline": ("baseline", _str),
+    "cache-dir": ("cache_dir", _cache_dir),
 }
 
 CONFIG_KEYS = tuple(sorted(k for k in _KEYS if k not in {"specs", "app", "waiver"}))
@@ -371,13 +380,13 @@ def config_hash(config: Config) -> str:
 
     With the tool version (which fixes the defaults) it identifies the effective
     configuration; the root, the file it came from, the origins and how the files are
-    read (the prefilter: it never changes a result) are left out.
+    read (the prefilter and the cache: they never change a result) are left out.
     """
     default = Config()
     data = {
         f.name: getattr(config, f.name)
         for f in fields(config)
-        if f.name not in ("root", "source", "origins", "prefilter")
+        if f.name not in ("root", "source", "origins", "prefilter", "cache_dir")
         and getattr(config, f.name) != getattr(default, f.name)
     }
     canonical = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)

@@ -42,8 +42,8 @@ from traceaudit.model import DEFAULT_SPEC_ROOTS, Config
 SKIP_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
-        ".ruff_cache", "__pycache__", "node_modules", "site-packages", "build", "dist", ".eggs",
-        ".idea", ".vscode", "htmlcov", ".cache",
+        ".ruff_cache", ".traceaudit_cache", "__pycache__", "node_modules", "site-packages",
+        "build", "dist", ".eggs", ".idea", ".vscode", "htmlcov", ".cache",
     }
 )  # fmt: skip
 TEST_DIRS = frozenset({"tests", "test", "testing"})
@@ -188,6 +188,11 @@ def read_file(root: Path, rel: str, limit: int) -> bytes:
     Never blocks on a FIFO, never opens a device, never follows a link out of
     the root; raises :class:`Unreadable` instead.
     """
+    return read_file_stat(root, rel, limit)[0]
+
+
+def _checked_path(root: Path, rel: str, limit: int) -> tuple[str, os.stat_result]:
+    """The real path of ``rel`` and its stat, when it may be read; else :class:`Unreadable`."""
     # a file of a root named outside ROOT (``../specs/x.md``) may sit anywhere in the
     # repository; every other file must resolve inside ROOT
     limit_root = str(boundary(root)) if rel.startswith("../") else str(root)
@@ -203,6 +208,17 @@ def read_file(root: Path, rel: str, limit: int) -> bytes:
         raise Unreadable(f"not a regular file ({kind}); only regular files are read", True)
     if info.st_size > limit:
         raise _too_big(info.st_size, limit)
+    return real, info
+
+
+def probe_file(root: Path, rel: str, limit: int) -> os.stat_result:
+    """The stat of a file :func:`read_file` would read (the same checks, nothing read)."""
+    return _checked_path(root, rel, limit)[1]
+
+
+def read_file_stat(root: Path, rel: str, limit: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_file`, with the stat of the opened file taken before it was read."""
+    real, _ = _checked_path(root, rel, limit)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(real, flags)
@@ -224,7 +240,7 @@ def read_file(root: Path, rel: str, limit: int) -> bytes:
         raise Unreadable(f"cannot read file: {exc.strerror}", False) from None
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return b"".join(chunks), info
 
 
 # --------------------------------------------------------------------------

@@ -659,6 +659,8 @@ class Config:
                 return origin
         return f"'{key}'"
     prefilter: bool = True  # the text prefilter; off (--no-prefilter), results are the same
+    # the per-file cache folder, relative to the root (traceaudit.cache); never changes a result
+    cache_dir: str = ".traceaudit_cache"
     # gitignore-style path pattern -> rule codes or names ignored in matching files
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # gitignore-style path pattern -> per-rule severity in matching files

@@ -1,0 +1,585 @@
+"""The per-file cache: what parsing and scanning one file gave, kept by content hash.
+
+A warm run reads each file's facts back instead of parsing the file again; route
+resolution, the trace graph and the checks always run anew on those facts.
+
+Layout (``cache-dir``, default ``.traceaudit_cache`` in the project root)::
+
+    .traceaudit_cache/.gitignore        "*": never committed, never audited
+    .traceaudit_cache/CACHEDIR.TAG      backup tools skip it
+    .traceaudit_cache/v1/<fingerprint>/<hash of kind and path>.json
+
+The fingerprint is a hash of the tool (its version and the text of its own source
+files), the Python that runs it, the versions of the parsers, and the configuration
+(``config_hash`` and the prefilter): a different tool or configuration never sees
+another's entries. An entry holds the file's project-relative path and what else its
+result depends on (its module name, whether it is a test), the file's
+``(mtime_ns, size)`` and the blake2b of its bytes, and the result.
+
+A hit needs the same path and inputs, and either the same ``(mtime_ns, size)`` or,
+when the stat differs, the same blake2b of the bytes read now (the entry is then
+rewritten with the new stat). A file modified within two seconds of being read keeps
+no stat, so that an edit within the file system's timestamp granularity is never
+missed. Entries are written atomically (a temporary file, then ``os.replace``) and only
+when something changed.
+
+The folder sits in the audited tree, so a pull request can write it: its contents are
+treated as hostile. Entries are plain JSON (never pickle), decoded only into the
+dataclasses the facts are made of, every field checked against its declared type
+(ints bounded); each entry carries a keyed blake2b (a MAC) whose key is kept outside
+the tree (``$XDG_CACHE_HOME/traceaudit/key``, else ``~/.cache/traceaudit/key``), so an
+entry written by anyone else is not trusted. A corrupt, truncated, foreign or forged
+entry is ignored with one warning line and rebuilt; a cache folder that is a link, or
+that cannot be written, is not used (one warning). A cache never changes a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+import types
+import typing
+from collections.abc import Callable, Iterable
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from traceaudit import __version__
+from traceaudit.config import config_hash
+from traceaudit.discover import Unreadable, probe_file, read_file_stat
+from traceaudit.model import Config
+
+FORMAT = 1
+DEFAULT_DIR = ".traceaudit_cache"
+# within this many nanoseconds of the read, a modification time is not trusted
+RACY_NS = 2_000_000_000
+INT_LIMIT = 2**63
+_NO_CACHE_ENV = "TRACEAUDIT_NO_CACHE"
+
+
+class CacheError(Exception):
+    """An entry that is not what this tool wrote (ignored, with a warning)."""
+
+
+class Unencodable(Exception):
+    """A result the cache cannot hold exactly (it is then not cached)."""
+
+
+# --------------------------------------------------------------------------
+# The codec: dataclasses <-> JSON, every field checked against its type
+# --------------------------------------------------------------------------
+
+Decoder = Callable[[Any], Any]
+
+
+class Codec:
+    """Encodes the facts' dataclasses as JSON arrays ``[tag, field, ...]`` and decodes
+    them by their declared types only: nothing else can be built from an entry."""
+
+    def __init__(self, roots: Iterable[Any]) -> None:
+        self.tags: dict[type, str] = {}
+        self.fields: dict[type, tuple[str, ...]] = {}
+        self.by_tag: dict[str, tuple[type, list[Decoder]]] = {}
+        self.decoders: dict[Any, Decoder] = {}
+        self._pending: list[type] = []
+        self.roots = {root: self.decoder(root) for root in roots}
+        while self._pending:
+            cls = self._pending.pop()
+            hints = typing.get_type_hints(cls)
+            decs = [self.decoder(hints[name]) for name in self.fields[cls]]
+            self.by_tag[self.tags[cls]][1].extend(decs)
+
+    # -- decoding --
+
+    def decoder(self, tp: Any) -> Decoder:
+        if tp in self.decoders:
+            return self.decoders[tp]
+        dec = self._make(tp)
+        self.decoders[tp] = dec
+        return dec
+
+    def _make(self, tp: Any) -> Decoder:
+        if tp is type(None) or tp is None:
+            return _none
+        if tp is str:
+            return _str
+        if tp is bool:
+            return _bool
+        if tp is int:
+            return _int
+        if tp is float:
+            return _float
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            return _enum(tp)
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self._dataclass(tp)
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                item = self.decoder(args[0])
+                return lambda v: tuple(item(x) for x in _list(v))
+            items = [self.decoder(a) for a in args]
+
+            def fixed(v: Any) -> tuple[Any, ...]:
+                seq = _list(v)
+                if len(seq) != len(items):
+                    raise CacheError("a tuple of the wrong length")
+                return tuple(d(x) for d, x in zip(items, seq, strict=True))
+
+            return fixed
+        if origin in (typing.Union, types.UnionType):
+            return self._union(args)
+        raise TypeError(f"the cache cannot hold {tp!r}")
+
+    def _dataclass(self, cls: type) -> Decoder:
+        tag = cls.__name__
+        if tag in self.by_tag and self.by_tag[tag][0] is not cls:
+            raise TypeError(f"two cached classes named {tag}")
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        self.tags[cls], self.fields[cls] = tag, names
+        decs: list[Decoder] = []
+        self.by_tag[tag] = (cls, decs)
+        self._pending.append(cls)
+
+        def dec(v: Any) -> Any:
+            if type(v) is not list or not v or v[0] != tag or len(v) != len(names) + 1:
+                raise CacheError(f"not a {tag}")
+            return cls(*[d(x) for d, x in zip(decs, v[1:], strict=True)])
+
+        return dec
+
+    def _union(self, args: tuple[Any, ...]) -> Decoder:
+        classes = {
+            a.__name__: self.decoder(a)
+            for a in args
+            if isinstance(a, type) and dataclasses.is_dataclass(a)
+        }
+        others = [a for a in args if not dataclasses.is_dataclass(a)]
+        plain = {a for a in others if a in (type(None), str, bool, int, float)}
+        rest = [a for a in others if a not in plain]
+        if rest and classes:
+            raise TypeError(f"an ambiguous union {args!r}")
+        if len(rest) > 1:
+            raise TypeError(f"an ambiguous union {args!r}")
+        inner = self.decoder(rest[0]) if rest else None
+
+        def dec(v: Any) -> Any:
+            kind = type(v)
+            if kind is list:
+                if classes and v and type(v[0]) is str and v[0] in classes:
+                    return classes[v[0]](v)
+                if inner is not None:
+                    return inner(v)
+                raise CacheError("an unexpected array")
+            if kind in plain:
+                if kind is int and abs(v) > INT_LIMIT:
+                    raise CacheError("an integer out of range")
+                return v
+            if kind is int and float in plain:
+                return _int(v)
+            if inner is not None and kind is str:
+                return inner(v)
+            raise CacheError(f"an unexpected {kind.__name__}")
+
+        return dec
+
+    def decode(self, root: Any, data: Any) -> Any:
+        try:
+            return self.roots[root](data)
+        except CacheError:
+            raise
+        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+            raise CacheError(f"{type(exc).__name__}") from None
+
+    # -- encoding --
+
+    def encode(self, value: Any) -> Any:
+        if value is None or value is True or value is False:
+            return value
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind is int:
+            if abs(value) > INT_LIMIT:
+                raise Unencodable("a large integer")
+            return value
+        if kind is float:
+            return value
+        if kind is tuple:
+            return [self.encode(x) for x in value]
+        if isinstance(value, Enum):
+            return value.value
+        tag = self.tags.get(kind)
+        if tag is None:
+            if isinstance(value, str):
+                return str(value)
+            raise Unencodable(kind.__name__)
+        return [tag, *[self.encode(getattr(value, name)) for name in self.fields[kind]]]
+
+
+def _none(v: Any) -> None:
+    if v is not None:
+        raise CacheError("not null")
+
+
+def _str(v: Any) -> str:
+    if type(v) is not str:
+        raise CacheError("not a string")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if type(v) is not bool:
+        raise CacheError("not a boolean")
+    return v
+
+
+def _int(v: Any) -> int:
+    if type(v) is not int or abs(v) > INT_LIMIT:
+        raise CacheError("not an integer in range")
+    return v
+
+
+def _float(v: Any) -> float:
+    if type(v) is float:
+        return v
+    return _int(v)
+
+
+def _list(v: Any) -> list[Any]:
+    if type(v) is not list:
+        raise CacheError("not an array")
+    return v
+
+
+def _enum(cls: type[Enum]) -> Decoder:
+    def dec(v: Any) -> Any:
+        if type(v) is not str and type(v) is not int:
+            raise CacheError(f"not a {cls.__name__}")
+        try:
+            return cls(v)
+        except ValueError:
+            raise CacheError(f"not a {cls.__name__}") from None
+
+    return dec
+
+
+# --------------------------------------------------------------------------
+# The cache
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Meta:
+    """What a file looked like when its result was computed."""
+
+    mtime_ns: int  # -1: not to be trusted (modified right before it was read)
+    size: int
+    blake2b: str
+    sha256: str
+
+
+def meta_of(data: bytes, info: os.stat_result) -> Meta:
+    mtime = info.st_mtime_ns
+    if abs(time.time_ns() - mtime) < RACY_NS:
+        mtime = -1
+    return Meta(
+        mtime, info.st_size, hashlib.blake2b(data, digest_size=20).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+    )  # fmt: skip
+
+
+def _tool_fingerprint() -> str:
+    """The tool as it runs: its version, its own source, the Python and parser versions."""
+    from importlib import metadata
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT} {__version__} {sys.implementation.name} {sys.version}".encode())
+    for dist in ("libcst", "markdown-it-py", "pyyaml"):
+        try:
+            h.update(f" {dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f" {dist}=none".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "traceaudit" / "key"
+
+
+def _secret() -> bytes:
+    """The MAC key: 32 random bytes kept outside every audited tree (made once)."""
+    path = _key_file()
+    try:
+        with open(path, "rb") as handle:
+            key = handle.read(64)
+        if len(key) == 32:
+            return key
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = os.urandom(32)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        os.write(fd, key)
+        os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return key
+
+
+def cache_disabled_by_env() -> bool:
+    return os.environ.get(_NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+class Cache:
+    """The cache of one run. ``warnings``: one line each, for the CLI to print."""
+
+    def __init__(self, root: Path, directory: Path, fingerprint: str, key: bytes) -> None:
+        self.root = root
+        self.directory = directory
+        self.folder = directory / f"v{FORMAT}" / fingerprint
+        self.key = key
+        self.limit = 0
+        self.invalid = 0
+        self.hits = 0
+        self.written = 0
+        self.write_error: str | None = None
+        self.setup_warnings: list[str] = []
+        self._ready = False
+
+    @classmethod
+    def open(cls, config: Config) -> tuple[Cache | None, str | None]:
+        """The cache for ``config``, or None and why not (a warning), or None, None."""
+        root = Path(config.root).resolve()
+        rel = config.cache_dir
+        shown = rel
+        candidate = Path(rel)
+        if candidate.is_absolute() or ".." in candidate.parts or not candidate.parts:
+            return None, f"cache-dir {shown!r} is not a folder inside the project; no cache used"
+        directory = root / candidate
+        # every folder from the root down to the cache must be a real folder, not a link
+        here = root
+        for part in candidate.parts:
+            here = here / part
+            try:
+                info = os.lstat(here)
+            except FileNotFoundError:
+                break
+            except OSError as exc:
+                return None, f"cache folder {shown} cannot be read ({exc.strerror}); no cache used"
+            if not stat.S_ISDIR(info.st_mode):
+                what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+                return None, f"cache folder {shown} is {what}; no cache used"
+        try:
+            key = _secret()
+        except OSError as exc:
+            return None, f"no cache key at {_key_file()} ({exc.strerror}); no cache used"
+        fingerprint = hashlib.blake2b(
+            f"{_tool_fingerprint()} {config_hash(config)} {config.prefilter}".encode(),
+            digest_size=12,
+        ).hexdigest()
+        cache = cls(root, directory, fingerprint, key)
+        cache.limit = 64 * max(config.max_file_size, 1 << 20)
+        return cache, None
+
+    # -- entries --
+
+    def _entry_path(self, kind: str, rel: str) -> Path:
+        name = hashlib.blake2b(f"{kind}\0{rel}".encode("utf-8", "surrogatepass"), digest_size=16)
+        return self.folder / f"{name.hexdigest()}.json"
+
+    def _mac(self, payload: bytes) -> str:
+        return hashlib.blake2b(payload, key=self.key, digest_size=32).hexdigest()
+
+    def _read_entry(self, path: Path) -> dict[str, Any] | None:
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise CacheError(f"unreadable ({exc.strerror})") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise CacheError("not a regular file")
+            if info.st_size > self.limit:
+                raise CacheError("too large")
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+        except OSError as exc:
+            raise CacheError(f"unreadable ({exc.strerror})") from None
+        finally:
+            os.close(fd)
+        raw = b"".join(chunks)
+        mac, sep, payload = raw.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self._mac(payload).encode()):
+            raise CacheError("not written by this tool here")
+        try:
+            entry = json.loads(payload)
+        except (ValueError, RecursionError) as exc:
+            raise CacheError(f"not JSON ({type(exc).__name__})") from None
+        if type(entry) is not dict:
+            raise CacheError("not an entry")
+        return entry
+
+    def get(
+        self, codec: Codec, root_type: Any, kind: str, rel: str, inputs: list[Any], limit: int
+    ) -> tuple[Any, Meta] | None:
+        """The cached result for ``rel`` (decoded), with the file's meta, or None."""
+        path = self._entry_path(kind, rel)
+        try:
+            entry = self._read_entry(path)
+            if entry is None:
+                return None
+            if entry.get("format") != FORMAT or entry.get("kind") != kind:
+                raise CacheError("another format")
+            if entry.get("path") != rel:
+                raise CacheError("for another file")
+            if entry.get("inputs") != inputs:
+                return None  # the same file read differently (a new module name): stale
+            mtime, size = entry.get("mtime_ns"), entry.get("size")
+            digest, sha = entry.get("blake2b"), entry.get("sha256")
+            if not (type(mtime) is int and type(size) is int and type(digest) is str
+                    and type(sha) is str and abs(mtime) < INT_LIMIT and 0 <= size < INT_LIMIT):
+                raise CacheError("a malformed header")  # fmt: skip
+        except CacheError:
+            self.invalid += 1
+            return None
+        try:
+            info = probe_file(self.root, rel, limit)
+        except Unreadable:
+            return None  # the file is not read at all now: computed anew, never from here
+        meta = Meta(mtime, size, digest, sha)
+        rewrite = False
+        if not (mtime >= 0 and info.st_mtime_ns == mtime and info.st_size == size):
+            try:
+                data, info = read_file_stat(self.root, rel, limit)
+            except Unreadable:
+                return None
+            now = meta_of(data, info)
+            if now.blake2b != digest or now.sha256 != sha:
+                return None  # changed
+            meta, rewrite = now, now.mtime_ns != mtime
+        try:
+            value = codec.decode(root_type, entry.get("data"))
+        except CacheError:
+            self.invalid += 1
+            return None
+        if rewrite:
+            self._write(path, kind, rel, inputs, meta, entry.get("data"))
+        self.hits += 1
+        return value, meta
+
+    def put(
+        self, codec: Codec, kind: str, rel: str, inputs: list[Any], meta: Meta, value: Any
+    ) -> None:
+        """Store ``value`` for ``rel`` (nothing when it cannot be held exactly)."""
+        if self.write_error is not None:
+            return
+        try:
+            data = codec.encode(value)
+        except (Unencodable, RecursionError):
+            return
+        self._write(self._entry_path(kind, rel), kind, rel, inputs, meta, data)
+
+    def _prepare(self) -> bool:
+        if self._ready:
+            return True
+        try:
+            fresh = not self.directory.exists()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path in (self.directory, self.folder):
+                if os.path.islink(path) or not path.is_dir():
+                    raise OSError(0, "a folder on the way is a link")
+            if fresh or not (self.directory / ".gitignore").exists():
+                _atomic(self.directory / ".gitignore", b"# written by traceaudit\n*\n")
+                _atomic(
+                    self.directory / "CACHEDIR.TAG",
+                    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                    b"# This file is a cache tag created by traceaudit.\n",
+                )
+        except OSError as exc:
+            self.write_error = exc.strerror or str(exc)
+            return False
+        self._ready = True
+        return True
+
+    def _write(
+        self, path: Path, kind: str, rel: str, inputs: list[Any], meta: Meta, data: Any
+    ) -> None:
+        if self.write_error is not None or not self._prepare():
+            return
+        entry = {
+            "format": FORMAT, "kind": kind, "path": rel, "inputs": inputs,
+            "mtime_ns": meta.mtime_ns, "size": meta.size, "blake2b": meta.blake2b,
+            "sha256": meta.sha256, "data": data,
+        }  # fmt: skip
+        try:
+            payload = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode()
+        except (ValueError, RecursionError):
+            return
+        data_bytes = self._mac(payload).encode() + b"\n" + payload
+        try:
+            try:
+                _atomic(path, data_bytes)
+            except IsADirectoryError:  # someone put a folder where the entry goes
+                shutil.rmtree(path)
+                _atomic(path, data_bytes)
+        except OSError as exc:
+            self.write_error = exc.strerror or str(exc)
+            return
+        self.written += 1
+
+    def warnings(self) -> list[str]:
+        """One line each: what went wrong with the cache in this run."""
+        out = []
+        shown = self.shown()
+        if self.invalid:
+            n = self.invalid
+            out.append(
+                f"{n} cache entr{'y' if n == 1 else 'ies'} in {shown} {'was' if n == 1 else 'were'}"
+                " not valid (corrupt, truncated or not written by this tool here): ignored "
+                "and rebuilt"
+            )
+        if self.write_error is not None:
+            out.append(f"cannot write the cache in {shown} ({self.write_error}); not cached")
+        return out
+
+    def shown(self) -> str:
+        try:
+            return self.directory.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(self.directory)
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
