@@ -105,9 +105,11 @@ def citation_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     Conservative on purpose: the citation must name one item for certain (no other
     feature defines that id, or the reference names its spec), the handler's routes must
     be known, and every endpoint the item declares (or a task's text names) must be either
-    served by another route or declared on one of the handler's own paths with another
-    method. An endpoint that nothing serves elsewhere may be this handler's under a path
-    the spec writes differently: then nothing is said.
+    declared on one of the handler's own paths with another method, or served by another
+    route while the handler's own route is another item's declared endpoint. An endpoint
+    that nothing serves elsewhere may be this handler's under a path the spec writes
+    differently, and a route no item declares may do part of the cited item's work: then
+    nothing is said.
     """
     graph = ctx.graph
     handlers: dict[str, list[int]] = defaultdict(list)
@@ -134,22 +136,33 @@ def citation_mismatch(ctx: CheckContext) -> Iterator[Finding]:
         wanted = _wanted(ctx, req, declared.get(req.key, []), served_by)
         if not wanted:
             continue
-        own_paths = {normalize_path(graph.routes[i].path) for i in mine}
-        reasons = []
+        own_paths = [route_pattern(graph.routes[i].path) for i in mine]
+        # the handler's route is another item's declared endpoint: it implements that one
+        theirs = any(
+            i in m.exact
+            for i in mine
+            for m in graph.endpoint_matches
+            if m.endpoint.requirement_key not in (None, req.key)
+        )
+        reasons: list[str] = []
         for method, path, elsewhere in wanted:
             if any(i in mine for i in elsewhere):
                 reasons = []
                 break  # the handler serves one of them: the citation is right
+            same_path = any(p.fullmatch(normalize_path(path)) for p in own_paths)
             others = sorted(i for i in elsewhere if i not in mine)
-            if others:
+            if others and (theirs or same_path):
                 where = graph.routes[others[0]]
-                reasons.append(f"{method} {path} (served by {where.handler.split(':')[-1]}, "
-                               f"{where.location})")
-            elif any(route_pattern(p).fullmatch(normalize_path(path)) for p in own_paths):
+                handler = where.handler.split(":")[-1]
+                reasons.append(f"{method} {path} (served by {handler}, {where.location})")
+            elif same_path:
                 reasons.append(f"{method} {path}")
             else:
+                # served nowhere, or the handler's route is no item's: it may do part of the
+                # cited item's work (a search beside the item's CRUD), or serve its endpoint
+                # under a path the spec writes otherwise
                 reasons = []
-                break  # served nowhere, at another path: perhaps this handler's, written otherwise
+                break
         if not reasons:
             continue
         seen.add((ref.symbol, req.key))

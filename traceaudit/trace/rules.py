@@ -184,11 +184,11 @@ RULES: tuple[Rule, ...] = (
         "TA024", "citation-mismatch", W,
         "A handler cites an item whose endpoints it does not serve.",
         "A route handler cites a spec item that declares endpoints (or a task that names a "
-        "route), none of which the handler's routes serve, while each of them is served by "
-        "another route or is declared on the handler's own path with another method: the "
-        "citation names the wrong item (`User Story 5`, Delete, on the PATCH handler). Only "
-        "reported for a citation that names one item for certain and a handler whose routes "
-        "are known.",
+        "route), none of which the handler's routes serve, while each of them is declared on "
+        "the handler's own path with another method, or served by another route while the "
+        "handler's own route is another item's endpoint: the citation names the wrong item "
+        "(`User Story 5`, Delete, on the PATCH handler). Only reported for a citation that "
+        "names one item for certain and a handler whose routes are known.",
         "Cite the item the handler implements, or move the citation to the code that "
         "implements the cited item.",
         (_TRACE,),
