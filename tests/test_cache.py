@@ -12,6 +12,8 @@ import errno
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -342,3 +344,34 @@ def test_the_key_stays_outside_the_tree(tmp_path: Path) -> None:
     assert key.stat().st_size == 32
     assert not any(p.name == "key" for p in (root / ".traceaudit_cache").rglob("*"))
     assert cache_module._key_file() == key
+
+
+PROBE = """
+import atexit, json, sys
+def done():
+    heavy = [m for m in ("libcst", "markdown_it") if m in sys.modules]
+    sys.__stderr__.write("HEAVY " + json.dumps(heavy) + "\\n")
+atexit.register(done)
+from traceaudit.cli import main
+main(["run", sys.argv[1], "--format", "json", "-o", sys.argv[2]])
+"""
+
+
+def test_a_warm_run_imports_neither_libcst_nor_markdown_it(tmp_path: Path) -> None:
+    root = copy(FIXTURES / "shop", tmp_path / "shop")
+    (root / "app" / "new_syntax.py").write_text("type Alias = int\n")  # LibCST reads it
+    env = {**os.environ, "PYTHONSAFEPATH": "1"}
+    env.pop("TRACEAUDIT_NO_CACHE", None)
+    heavy = []
+    reports = []
+    for k in range(3):  # cold (writes the cache), then warm twice
+        out = tmp_path / f"report{k}.json"
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, str(root), str(out)],
+            env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        heavy.append(json.loads(done.stderr.split("HEAVY ", 1)[1].splitlines()[0]))
+        reports.append(out.read_bytes())
+    assert heavy[1] == heavy[2] == []
+    assert reports[0] == reports[1] == reports[2]

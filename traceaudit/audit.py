@@ -53,6 +53,7 @@ PARALLEL_THRESHOLD = 400
 
 T = TypeVar("T")
 R = TypeVar("R")
+Progress = Callable[[int], None]  # n more files done
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +178,14 @@ def _map(
     jobs: int,
     budget: float,
     on_failure: Callable[[T, Failure], R],
+    progress: Progress | None = None,
 ) -> list[R]:
     """``func`` per file in supervised workers (a crash or a stall is that file's)."""
     workers = jobs if jobs > 1 and len(items) >= PARALLEL_THRESHOLD else 1
-    return run_tasks(func, items, workers=workers, budget=budget, on_failure=on_failure)
+    done = None if progress is None else lambda: progress(1)
+    return run_tasks(
+        func, items, workers=workers, budget=budget, on_failure=on_failure, done=done
+    )
 
 
 def _spec_failed(args: SpecTask, why: Failure) -> SpecOut:
@@ -231,11 +236,12 @@ def _cached_map(
     jobs: int,
     config: Config,
     on_failure: Callable[[T, Failure], tuple[R, Meta | None]],
+    progress: Progress | None = None,
 ) -> list[tuple[R, Meta | None]]:
     """:func:`_map` of ``func``, with each file's result taken from the cache when it
     holds it, and stored there when it was computed."""
     if cache is None:
-        return _map(func, items, jobs, config.file_time_budget, on_failure)
+        return _map(func, items, jobs, config.file_time_budget, on_failure, progress)
     codec = _codec()
     out: list[tuple[R, Meta | None] | None] = [None] * len(items)
     todo: list[int] = []
@@ -245,7 +251,9 @@ def _cached_map(
             todo.append(i)
         else:
             out[i] = got
-    ran = _map(func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure)
+    if progress is not None and len(todo) < len(items):
+        progress(len(items) - len(todo))
+    ran = _map(func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure, progress)
     for i, (value, meta) in zip(todo, ran, strict=True):
         out[i] = (value, meta)
         if meta is not None and not isinstance(value, Skipped):
@@ -265,35 +273,50 @@ def load_project(
     with_code: bool = True,
     found: Discovery | None = None,
     cache: Cache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Project:
     """Discover (unless ``found`` is the discovery already made), parse and scan every
-    file (through ``cache`` when given), and resolve the routes."""
+    file (through ``cache`` when given), and resolve the routes. ``progress(done, total)``
+    is told of every file read or taken from the cache."""
     jobs = default_jobs() if jobs is None else jobs
     found = discover(config) if found is None else found
     root = str(Path(config.root).resolve())
     with_meta = cache is not None
-    read: list[tuple[SpecDoc | Skipped, Meta | None]] = []
-    if with_specs:
-        specs = [(root, p, config, True) for p in found.spec_files]
-        read += _cached_map(
-            cache, "spec", SpecDoc, _parse_spec_file, specs, _rel, _no_inputs, jobs, config,
-            _spec_failed,
-        )  # fmt: skip
-        contracts = [(root, p, config, True) for p in found.contract_files]
-        read += _cached_map(
-            cache, "contract", SpecDoc, _parse_contract_file, contracts, _rel, _no_inputs, jobs,
-            config, _spec_failed,
-        )  # fmt: skip
+    specs = [(root, p, config, True) for p in found.spec_files] if with_specs else []
+    contracts = [(root, p, config, True) for p in found.contract_files] if with_specs else []
     all_py: list[tuple[str, bool]] = []
     if with_code:
         all_py += [(p, False) for p in found.python_files] + [(p, True) for p in found.test_files]
     names = module_names([p for p, _ in all_py])
     tasks = [(root, p, names[p], t, config, with_meta) for p, t in all_py]
+    styles = dict(config.comment_syntax)
+    other_files = found.other_files if with_code else ()
+    other_args = [
+        (root, p, styles[Path(p).suffix.lower()], config, with_meta) for p in other_files
+    ]
+    step: Progress | None = None
+    if progress is not None:
+        total = len(specs) + len(contracts) + len(tasks) + len(other_args)
+        counted = [0]
+
+        def step(n: int) -> None:
+            counted[0] += n
+            progress(counted[0], total)
+
+    read: list[tuple[SpecDoc | Skipped, Meta | None]] = []
+    read += _cached_map(
+        cache, "spec", SpecDoc, _parse_spec_file, specs, _rel, _no_inputs, jobs, config,
+        _spec_failed, step,
+    )  # fmt: skip
+    read += _cached_map(
+        cache, "contract", SpecDoc, _parse_contract_file, contracts, _rel, _no_inputs, jobs,
+        config, _spec_failed, step,
+    )  # fmt: skip
     scanned = [
         value
         for value, _ in _cached_map(
             cache, "py", ModuleFacts, _scan_file, tasks, _rel, _code_inputs, jobs, config,
-            _code_failed,
+            _code_failed, step,
         )
     ]  # fmt: skip
     docs = [d for d, _ in read if isinstance(d, SpecDoc)]
@@ -302,16 +325,11 @@ def load_project(
     skipped = list(found.skipped) + [
         (s.path, s.reason) for s in [*(d for d, _ in read), *scanned] if isinstance(s, Skipped)
     ] + [(m.path, m.unread) for m in modules if m.unread is not None]
-    styles = dict(config.comment_syntax)
-    other_files = found.other_files if with_code else ()
-    other_args = [
-        (root, p, styles[Path(p).suffix.lower()], config, with_meta) for p in other_files
-    ]
     others = tuple(
         o
         for o, _ in _cached_map(
             cache, "other", OtherFacts | None, _scan_other_file, other_args, _rel, _style_input,
-            jobs, config, _other_failed,
+            jobs, config, _other_failed, step,
         )
         if o is not None
     )  # fmt: skip

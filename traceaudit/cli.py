@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -172,12 +173,58 @@ def _open_cache(config: Config, no_cache: bool) -> Cache | None:
 
 
 def _load(
-    config: Config, jobs: int | None, found: Discovery, cache: Cache | None
+    config: Config, jobs: int | None, found: Discovery, cache: Cache | None, quiet: bool = False
 ) -> Project:
-    project = load_project(config, jobs, found=found, cache=cache)
+    with _Progress(_show_progress(quiet)) as bar:
+        project = load_project(config, jobs, found=found, cache=cache, progress=bar.update)
     for line in cache.warnings() if cache is not None else ():
         _warn(line)
     return project
+
+
+# A progress bar appears once reading the files has taken this long (seconds).
+PROGRESS_AFTER = 1.0
+
+
+def _show_progress(quiet: bool) -> bool:
+    """On a terminal only: never with --quiet, in CI (``CI`` set) or when stderr is not a TTY."""
+    if quiet or os.environ.get("CI", "").strip():
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class _Progress:
+    """``click.progressbar`` on stderr, started only when reading takes over
+    :data:`PROGRESS_AFTER` seconds (a quick run prints nothing)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.shown = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < PROGRESS_AFTER or done >= total:
+                return
+            self.bar = click.progressbar(
+                length=total, label="traceaudit: reading files", file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
 
 
 def _warn(text: str) -> None:
@@ -570,7 +617,7 @@ def run(
         raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
     day = today or datetime.date.today()
     found = _check_specs(config)
-    project = _load(config, jobs, found, _open_cache(config, no_cache))
+    project = _load(config, jobs, found, _open_cache(config, no_cache), quiet)
     result = audit_project(project, day)
     kinds = {fmt, *(kind for kind, _ in writes)}
     root_path = Path(config.root)

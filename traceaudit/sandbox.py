@@ -198,10 +198,16 @@ class Workers(Generic[T, R]):
         self.slots[k] = _Slot(self.ctx, self.func)
         return self.slots[k]
 
-    def map(self, items: Sequence[T]) -> list[R]:
-        """``func`` over ``items``; results in the order of ``items``."""
+    def map(self, items: Sequence[T], done: Callable[[], None] | None = None) -> list[R]:
+        """``func`` over ``items``; results in the order of ``items``. ``done`` is called
+        after each item (a progress bar)."""
         if self.ctx is None:
-            return [_in_process(self.func, item, self.on_failure) for item in items]
+            out = []
+            for item in items:
+                out.append(_in_process(self.func, item, self.on_failure))
+                if done is not None:
+                    done()
+            return out
         results: list[Any] = [None] * len(items)
         pending = list(range(len(items)))[::-1]
         slots, budget = self.slots, self.budget
@@ -243,6 +249,8 @@ class Workers(Generic[T, R]):
                 else:
                     continue
                 slot.index = None
+                if done is not None:
+                    done()
                 if pending:
                     i = pending.pop()
                     slot.send(i, items[i], budget)
@@ -256,13 +264,15 @@ def run_tasks(
     workers: int,
     budget: float,
     on_failure: Callable[[T, Failure], R],
+    done: Callable[[], None] | None = None,
 ) -> list[R]:
-    """``func`` over ``items`` in worker processes; results in the order of ``items``."""
+    """``func`` over ``items`` in worker processes; results in the order of ``items``;
+    ``done`` after each."""
     if not items:
         return []
     n = max(1, min(workers, len(items)))
     with Workers(func, workers=n, budget=budget, on_failure=on_failure) as pool:
-        return pool.map(items)
+        return pool.map(items, done)
 
 
 def _in_process(func: Callable[[T], R], item: T, on_failure: Callable[[T, Failure], R]) -> R:

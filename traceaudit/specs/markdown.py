@@ -70,7 +70,6 @@ from traceaudit.specs.text import (
     section_number,
     slugify,
 )
-from traceaudit.specs.tokens import MAX_NESTING, MD, read_blocks
 
 __all__ = ["parse_spec", "slugify"]
 
@@ -386,6 +385,10 @@ def parse_spec(text: str, path: str, config: Config) -> SpecDoc:
 
 
 def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
+    # markdown-it is imported when a spec is parsed, not with the package: a warm run takes
+    # every spec from the cache and never needs it
+    from traceaudit.specs.tokens import MAX_NESTING, MD, read_blocks
+
     try:
         id_re = _id_regex(config.id_pattern)
         text = normalize_newlines(text)  # as markdown-it does, so line counts agree with it
