@@ -55,5 +55,5 @@ def test_parallel_scan_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) ->
 
     shop = FIXTURES / "shop"
     serial = json_report(audit(load(shop), jobs=1))
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(pipeline, "BYTES_PER_WORKER", 1)
     assert json_report(audit(load(shop), jobs=2)) == serial

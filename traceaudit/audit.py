@@ -48,8 +48,9 @@ from traceaudit.sandbox import Failure, Workers, run_tasks, with_stack
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
 from traceaudit.trace import CheckContext, TraceGraph, run_checks, selected_rules
 
-# Below this many files a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 400
+# A process pool pays for its start-up only with enough work: one more worker per this
+# many bytes to read (about a second of scanning each); biggest files go first.
+BYTES_PER_WORKER = 1 << 20
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -179,13 +180,42 @@ def _map(
     budget: float,
     on_failure: Callable[[T, Failure], R],
     progress: Progress | None = None,
+    sizes: Sequence[int] = (),
 ) -> list[R]:
-    """``func`` per file in supervised workers (a crash or a stall is that file's)."""
-    workers = jobs if jobs > 1 and len(items) >= PARALLEL_THRESHOLD else 1
+    """``func`` per file in supervised workers (a crash or a stall is that file's): as many
+    as the work (``sizes``, bytes per item) pays for, up to ``jobs``, the biggest files
+    first; the results in the order of ``items`` either way."""
+    workers = workers_for(jobs, sum(sizes))
     done = None if progress is None else lambda: progress(1)
-    return run_tasks(
-        func, items, workers=workers, budget=budget, on_failure=on_failure, done=done
-    )
+    if workers == 1 or len(sizes) != len(items):
+        return run_tasks(func, items, workers=1, budget=budget, on_failure=on_failure, done=done)
+    order = sorted(range(len(items)), key=lambda i: (-sizes[i], i))
+    ran = run_tasks(
+        func, [items[i] for i in order], workers=workers, budget=budget,
+        on_failure=on_failure, done=done,
+    )  # fmt: skip
+    out: list[R | None] = [None] * len(items)
+    for k, i in enumerate(order):
+        out[i] = ran[k]
+    return out  # type: ignore[return-value]
+
+
+def workers_for(jobs: int, work: int) -> int:
+    """How many workers ``work`` bytes pay for, at most ``jobs``."""
+    return max(1, min(jobs, work // BYTES_PER_WORKER))
+
+
+def _sizes(root: str, rels: Iterable[str], jobs: int) -> list[int]:
+    """Each file's size (0 when it cannot be looked at), when parallel work may pay."""
+    if jobs <= 1:
+        return []
+    out = []
+    for rel in rels:
+        try:
+            out.append(os.stat(os.path.join(root, rel)).st_size)
+        except (OSError, ValueError):
+            out.append(0)
+    return out
 
 
 def _spec_failed(args: SpecTask, why: Failure) -> SpecOut:
@@ -240,8 +270,10 @@ def _cached_map(
 ) -> list[tuple[R, Meta | None]]:
     """:func:`_map` of ``func``, with each file's result taken from the cache when it
     holds it, and stored there when it was computed."""
+    root = str(Path(config.root).resolve())
     if cache is None:
-        return _map(func, items, jobs, config.file_time_budget, on_failure, progress)
+        sizes = _sizes(root, (rel_of(i) for i in items), jobs)
+        return _map(func, items, jobs, config.file_time_budget, on_failure, progress, sizes)
     codec = _codec()
     out: list[tuple[R, Meta | None] | None] = [None] * len(items)
     todo: list[int] = []
@@ -253,7 +285,11 @@ def _cached_map(
             out[i] = got
     if progress is not None and len(todo) < len(items):
         progress(len(items) - len(todo))
-    ran = _map(func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure, progress)
+    sizes = _sizes(root, (rel_of(items[i]) for i in todo), jobs)
+    ran = _map(
+        func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure, progress,
+        sizes,
+    )  # fmt: skip
     for i, (value, meta) in zip(todo, ran, strict=True):
         out[i] = (value, meta)
         if meta is not None and not isinstance(value, Skipped):
