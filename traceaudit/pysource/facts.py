@@ -15,6 +15,7 @@ dataclass, so facts pickle cheaply and can be cached by content hash.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from traceaudit.model import CodeRef, Location, Suppression
@@ -440,6 +441,64 @@ class ModuleFacts:
     # a file the prefilter ruled out: the names it calls (``x.serve(...)`` gives "serve"),
     # so that an entry point reaching an app through it is still found
     called: tuple[str, ...] = ()
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The expressions directly inside ``expr``, in source order: the one table of an
+    expression's parts that every walk over expressions uses (a call's function and
+    arguments, an f-string's parts and its fields' values, a comprehension's element,
+    iterables and tests, a lambda's parameter defaults and returned value, ...).
+    Binding targets (a comprehension's ``for`` target, ``:=``'s name) are not parts."""
+    if isinstance(expr, Attr | Star | NamedExpr | Formatted):
+        return (expr.value,)
+    if isinstance(expr, Call):
+        return (expr.func, *(a.value for a in expr.args))
+    if isinstance(expr, BinOp | BoolOp):
+        return (expr.left, expr.right)
+    if isinstance(expr, Compare):
+        return (expr.left, *expr.comparators)
+    if isinstance(expr, Seq):
+        return expr.items
+    if isinstance(expr, FStr):
+        return expr.parts
+    if isinstance(expr, DictE):
+        out: list[Expr] = []
+        for key, value in expr.items:
+            if key is not None:
+                out.append(key)
+            out.append(value)
+        return tuple(out)
+    if isinstance(expr, Subscript):
+        return (expr.value, *expr.index)
+    if isinstance(expr, IfExp):
+        return (expr.body, expr.test, expr.orelse)
+    if isinstance(expr, Slice):
+        return tuple(p for p in (expr.lower, expr.upper, expr.step) if p is not None)
+    if isinstance(expr, Lambda):
+        defaults = tuple(p.default for p in expr.func.params if p.default is not None)
+        body = tuple(
+            s.value for s in expr.func.body if isinstance(s, Return) and s.value is not None
+        )
+        return defaults + body
+    if isinstance(expr, Comp):
+        parts: list[Expr] = []
+        for gen in expr.generators:
+            parts.append(gen.iter)
+            parts.extend(gen.ifs)
+        parts.append(expr.elt)
+        if expr.value is not None:
+            parts.append(expr.value)
+        return tuple(parts)
+    return ()  # Const, Name, Unknown
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """``expr`` and every expression inside it (depth first, by :func:`children`)."""
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
 
 
 def render(expr: Expr | None) -> str:

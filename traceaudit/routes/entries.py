@@ -168,55 +168,22 @@ class StaticIndex:
                     self._block(sub, state, owner, calls, top_level=False)
 
     def _expr(self, expr: pf.Expr, calls: set[str]) -> None:
-        stack: list[object] = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pf.Call):
-                name = _last_name(node.func)
-                if name:
-                    calls.add(name)
-                root = _root_name(node.func)
-                if root in _SERVER_MODULES:
-                    calls.add("<serve>")
-                if name == "set_defaults" or name == "add_command":
-                    for a in node.args:
-                        if a.name in (None, "func") and not a.star:
-                            self.cli_names.add(_last_name(a.value))
-                if name in _CLI_RUNNERS and root in ("typer", "fire"):
-                    for a in node.args[:1]:
+        for node in pf.walk(expr):
+            if not isinstance(node, pf.Call):
+                continue
+            name = _last_name(node.func)
+            if name:
+                calls.add(name)
+            root = _root_name(node.func)
+            if root in _SERVER_MODULES:
+                calls.add("<serve>")
+            if name == "set_defaults" or name == "add_command":
+                for a in node.args:
+                    if a.name in (None, "func") and not a.star:
                         self.cli_names.add(_last_name(a.value))
-                stack.append(node.func)
-                stack.extend(a.value for a in node.args)
-            elif isinstance(node, pf.Lambda):
-                for s in node.func.body:
-                    if isinstance(s, pf.Return) and s.value is not None:
-                        stack.append(s.value)
-            elif isinstance(node, pf.Attr):
-                stack.append(node.value)
-            elif isinstance(node, pf.BinOp | pf.BoolOp):
-                stack.extend((node.left, node.right))
-            elif isinstance(node, pf.Compare):
-                stack.append(node.left)
-                stack.extend(node.comparators)
-            elif isinstance(node, pf.Seq):
-                stack.extend(node.items)
-            elif isinstance(node, pf.DictE):
-                stack.extend(v for _, v in node.items)
-                stack.extend(k for k, _ in node.items if k is not None)
-            elif isinstance(node, pf.Subscript):
-                stack.append(node.value)
-                stack.extend(node.index)
-            elif isinstance(node, pf.IfExp):
-                stack.extend((node.test, node.body, node.orelse))
-            elif isinstance(node, pf.Star | pf.NamedExpr):
-                stack.append(node.value)
-            elif isinstance(node, pf.FStr):
-                stack.extend(node.parts)
-            elif isinstance(node, pf.Comp):
-                stack.append(node.elt)
-                for gen in node.generators:
-                    stack.append(gen.iter)
-                    stack.extend(gen.ifs)
+            if name in _CLI_RUNNERS and root in ("typer", "fire"):
+                for a in node.args[:1]:
+                    self.cli_names.add(_last_name(a.value))
 
     # -- who builds an app -----------------------------------------------------------
 

@@ -519,27 +519,4 @@ class Interpreter(Caller):
 
 def _names(expr: pf.Expr) -> frozenset[str]:
     """The plain names an expression reads (``a`` and ``b`` in ``a.x == f(b)``)."""
-    out: set[str] = set()
-    stack: list[object] = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pf.Name):
-            out.add(node.id)
-        elif isinstance(node, pf.Attr):
-            stack.append(node.value)
-        elif isinstance(node, pf.Call):
-            stack.append(node.func)
-            stack.extend(a.value for a in node.args)
-        elif isinstance(node, pf.Compare):
-            stack.append(node.left)
-            stack.extend(node.comparators)
-        elif isinstance(node, pf.BoolOp | pf.BinOp):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, pf.Subscript):
-            stack.append(node.value)
-            stack.extend(node.index)
-        elif isinstance(node, pf.Seq):
-            stack.extend(node.items)
-        elif isinstance(node, pf.Star | pf.NamedExpr):
-            stack.append(node.value)
-    return frozenset(out)
+    return frozenset(node.id for node in pf.walk(expr) if isinstance(node, pf.Name))
