@@ -28,6 +28,7 @@ from traceaudit.routes.values import (
     Frame,
     Function,
     Instance,
+    LibGuard,
     Partial,
     Unknown,
     Value,
@@ -160,6 +161,8 @@ class AuthAnalyzer:
             scheme = is_security_class(cls)
             label = value.name or cls_name
             return _Node(cls_name, label if scheme else cls_name, scheme, self.param_deps(value))
+        if isinstance(value, LibGuard):  # a library's own security scheme
+            return _Node(value.label, value.label, True, [])
         if isinstance(value, Ext):
             return _Node(value.name, value.name, False, [])
         if isinstance(value, Unknown):

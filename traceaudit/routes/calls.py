@@ -20,22 +20,27 @@ from traceaudit.routes.framework import (
     endpoint_text,
     ext_router_kind,
     kwarg_text,
+    library_router,
     location,
     new_router,
     router_method,
     upper_methods,
 )
+from traceaudit.routes import libraries
 from traceaudit.routes.machine import Machine
 from traceaudit.routes.values import (
     EMPTY,
     NONE,
+    BoundMethod,
     Builtin,
+    ClassV,
     CondItem,
     Const,
     DependsV,
     DictV,
     Ext,
     Frame,
+    Function,
     Instance,
     ListV,
     ModuleV,
@@ -45,6 +50,7 @@ from traceaudit.routes.values import (
     Str,
     Unknown,
     Value,
+    plain_items,
 )
 
 # --------------------------------------------------------------------------
@@ -64,6 +70,11 @@ def call_external(
     name = func.name
     top = qual.split(".")[0]
     text = pf.render(call)
+    model = libraries.router_builder(qual)
+    if model is not None:  # a library function or class that builds a known router
+        return library_router(interp, model, args, kwargs, call, frame)
+    if libraries.is_builder_class(qual):  # its methods build routers (FastAPIUsers)
+        return Instance(func)
     kind = ext_router_kind(qual)
     if kind is not None:
         router = Router(kind, func, location(call, frame), interp.origin)
@@ -290,6 +301,9 @@ def call_builtin(
             return NONE
         if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
             return kwargs.get("default", interp.unknown(text))
+        model = libraries.router_builder(obj.cls.qual, name) if isinstance(obj.cls, Ext) else None
+        if model is not None:
+            return library_router(interp, model, args, kwargs, call, frame)
         return interp.unknown(text)
     if isinstance(obj, ListV):
         return _list_method(interp, obj, name, args, text, frame)

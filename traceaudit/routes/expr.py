@@ -15,6 +15,7 @@ from typing import Any
 
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
+from traceaudit.routes import libraries
 from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     EMPTY,
@@ -552,6 +553,10 @@ class Evaluator:
                 return member
             if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
                 return Builtin(obj, name)
+            if isinstance(obj.cls, Ext) and libraries.is_builder_class(obj.cls.qual):
+                if libraries.router_builder(obj.cls.qual, name) is not None:
+                    return Builtin(obj, name)
+                return Unknown(text, obj.cls.qual)
             return self.unknown(text)
         if isinstance(obj, ClassV):
             found = obj.lookup(name)

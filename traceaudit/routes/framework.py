@@ -11,17 +11,22 @@ from __future__ import annotations
 
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
+from traceaudit.routes import libraries
 from traceaudit.routes.machine import Machine
 from traceaudit.routes.values import (
+    EMPTY,
     NONE,
     BoundMethod,
     Builtin,
     ClassV,
     Const,
+    DependsV,
     Ext,
     Frame,
     Function,
     IncludeEntry,
+    LibEndpoint,
+    LibGuard,
     ListV,
     MountEntry,
     RouteDecorator,
@@ -49,6 +54,10 @@ def ext_router_kind(qual: str) -> str | None:
     """The router kind that an external class creates, or None if it is no router."""
     top, _, rest = qual.partition(".")
     name = qual.rsplit(".", 1)[-1]
+    if libraries.is_app_class(qual):
+        return "app"
+    if libraries.is_plain_router(qual):
+        return "router"
     if top == "starlette":
         return {"Starlette": "starlette", "Router": "srouter"}.get(name)
     if name == "FastAPI" or (top != "fastapi" and name.endswith("FastAPI")):
@@ -273,7 +282,64 @@ def router_method(
     if name == "__init__" and base:
         new_router(interp, router, args, kwargs, call, frame)
         return NONE
+    if any(libraries.includes_routers(q, name) for q in _ext_quals(router)):
+        # a library app's own include method (Cadwyn's versioned routers): each router
+        for i, child in enumerate(args):
+            text = pf.render(call.positional()[i]) if i < len(call.positional()) else "router"
+            router.entries.append(
+                IncludeEntry(child, EMPTY, location(call, frame), frame.conditions,
+                             interp.origin, text, off=frame.off)
+            )  # fmt: skip
+        return NONE
     return interp.unknown(pf.render(call))
+
+
+def _ext_quals(router: Router) -> list[str]:
+    cls = router.cls
+    if isinstance(cls, Ext):
+        return [cls.qual]
+    return [b.qual for b in cls.ext_bases()]
+
+
+def library_router(
+    interp: Machine,
+    model: libraries.LibRouter,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Router:
+    """The router a library builds (:mod:`traceaudit.routes.libraries`), with its routes
+    as the library registers them."""
+    loc = location(call, frame)
+    qual = f"{model.package}.{model.owner or model.name}"
+    router = Router("router", Ext(qual), loc, interp.origin)
+    interp.add_router(router)
+    if model.router_kwargs:
+        new_router(interp, router, [], kwargs, call, frame)
+    path = EMPTY
+    if model.path_arg is not None:
+        index, keyword = model.path_arg
+        value = arg(args, kwargs, index, keyword)
+        if value is not None:
+            path = interp.as_str(value, kwarg_text(call, keyword) or keyword)
+    context = kwargs.get(model.context_arg) if model.context_arg else None
+    for spec in model.routes:
+        deps: list[Value] = []
+        if spec.guard:
+            deps.append(DependsV(LibGuard(spec.guard), True, (), spec.guard))
+        if context is not None and not isinstance(interp.force(context), Const):
+            text = kwarg_text(call, model.context_arg or "") or ""
+            deps.append(DependsV(context, False, (), text))
+        route_path = path if spec.path == "{path}" else Str(spec.path)
+        router.entries.append(
+            RouteEntry(
+                spec.methods, route_path, LibEndpoint(spec.endpoint, loc), loc,
+                frame.conditions, interp.origin, dependencies=deps,
+                handler_text=spec.endpoint, off=frame.off,
+            )
+        )  # fmt: skip
+    return router
 
 
 def include(

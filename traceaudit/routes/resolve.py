@@ -36,6 +36,7 @@ from traceaudit.routes.values import (
     Frame,
     Function,
     IncludeEntry,
+    LibEndpoint,
     ModuleState,
     MountEntry,
     Partial,
@@ -512,6 +513,8 @@ class _Resolver:
         elif isinstance(handler_value, ClassV):
             handler = f"{handler_value.module.path}:{handler_value.fact.qualname}"
             location = Location(handler_value.module.path, handler_value.fact.line)
+        elif isinstance(handler_value, LibEndpoint):  # a library's endpoint: no def here
+            handler, location = handler_value.qual, handler_value.location
         else:
             text = entry.handler_text or "?"
             handler, location = f"{entry.registered_at.path}:{text}", entry.registered_at

@@ -339,6 +339,27 @@ class RouteDecorator(Value):
         self.base = False  # registered through super(): a subclass override is not re-entered
 
 
+class LibEndpoint(Value):
+    """An endpoint a library registers (:mod:`traceaudit.routes.libraries`): no ``def``
+    in the project; ``qual`` is the library's module:qualname, ``location`` the line
+    that built its router."""
+
+    __slots__ = ("location", "qual")
+
+    def __init__(self, qual: str, location: Location) -> None:
+        self.qual = qual
+        self.location = location
+
+
+class LibGuard(Value):
+    """A library's own authentication dependency (a security scheme it applies)."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+
 class Partial(Value):
     __slots__ = ("func",)
 
