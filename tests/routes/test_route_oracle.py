@@ -48,6 +48,10 @@ CASES = {
     "class_built": (".", "kiosk.server:ApiServer().app"),
     # dataclass route factories: field factories, defaults and __post_init__
     "generated_init": (".", "tiles.main:app"),
+    # isinstance/issubclass on known classes choose the endpoint a factory defines; a
+    # model class made by pydantic.create_model; app.state as a namespace; an
+    # extension found by isinstance in a list turns a route on
+    "type_tests": (".", "catalog.main:app"),
 }
 
 def static_resolution(case: Path, config: Config | None = None) -> RouteResolution:

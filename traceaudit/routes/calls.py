@@ -11,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from traceaudit.pysource import facts as pf
+from traceaudit.routes import libraries
 from traceaudit.routes.framework import (
     ENV_GETTERS,
     PLAIN_ROUTER_CLASSES,
@@ -26,7 +27,6 @@ from traceaudit.routes.framework import (
     router_method,
     upper_methods,
 )
-from traceaudit.routes import libraries
 from traceaudit.routes.machine import Machine
 from traceaudit.routes.values import (
     EMPTY,
@@ -101,6 +101,18 @@ def call_external(
         var = key.value if isinstance(key, Str) and not key.holes else text
         default = arg(args, kwargs, 1, "default")
         return interp.setting(var, default if default is not None else NONE, text)
+    if name == "iscoroutinefunction" and top in ("inspect", "asyncio") and len(args) == 1:
+        target = interp.force(args[0])
+        target = target.func if isinstance(target, BoundMethod) else target
+        if isinstance(target, Function):  # a project function: its ``async def``
+            return Const(target.fact.is_async)
+        return Unknown(text, qual)
+    if name == "cast" and top in ("typing", "typing_extensions") and len(args) == 2:
+        return args[1]  # ``typing.cast(T, value)`` is the value
+    if (name == "make_class" and top in ("attr", "attrs")) or (
+        name == "create_model" and top == "pydantic"
+    ):
+        return _made_class(interp, func, args, kwargs, call, frame)
     if qual == "functools.partial" and args:
         return Partial(args[0])
     if qual == "importlib.import_module" and args:
@@ -122,6 +134,38 @@ def call_external(
     if top == "builtins":
         return _builtin(interp, name, args, kwargs, call, frame)
     return Unknown(text, qual)
+
+
+def _made_class(
+    interp: Machine,
+    func: Ext,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    call: pf.Call,
+    frame: Frame,
+) -> Value:
+    """A class made by a call (``attr.make_class(name, attrs, bases=(A, B))``,
+    ``pydantic.create_model(name, __base__=M)``): a class with those bases and no body,
+    so that ``issubclass`` on it is known."""
+    text = pf.render(call)
+    name = interp.force(arg(args, kwargs, 0, "name" if func.name == "make_class" else "model_name")
+                        or NONE)  # fmt: skip
+    if func.name == "make_class":
+        given = arg(args, kwargs, 2, "bases")
+        default: Value = Ext("builtins.object")
+    else:
+        given = kwargs.get("__base__")
+        default = Ext("pydantic.BaseModel")
+    if given is None:
+        bases = [default]
+    else:
+        items = interp.iterate(given) if isinstance(interp.force(given), ListV) else [given]
+        if items is None:
+            return interp.unknown(text)
+        bases = [interp.force(b) for b in items]
+    label = name.value if isinstance(name, Str) and not name.holes else "made_class"
+    fact = pf.ClassDef(label, label, call.line, (), (), ())
+    return ClassV(fact, frame.module, bases)
 
 
 # traitlets trait types: on an instance, a trait is its default value.
@@ -259,6 +303,18 @@ def _builtin(
         return ListV([ListV(list(t), "tuple") for t in zip(*columns, strict=False)])
     if name in ("property", "staticmethod", "classmethod"):
         return args[0] if args else interp.unknown(text)
+    if name in ("all", "any") and len(args) == 1:
+        items = interp.iterate(args[0])
+        truths = [_truth(interp.force(i)) for i in items] if items is not None else [None]
+        if None in truths:
+            return interp.unknown(text)
+        return Const(all(truths) if name == "all" else any(truths))
+    if name in ("isinstance", "issubclass") and len(args) == 2:
+        if name == "isinstance":
+            answer = is_instance(interp, args[0], args[1])
+        else:
+            answer = is_subclass(interp, args[0], args[1])
+        return Const(answer) if answer is not None else interp.unknown(text)
     if name == "len" and len(args) == 1:
         value = interp.force(args[0])
         if isinstance(value, Str) and not value.holes:
@@ -266,6 +322,88 @@ def _builtin(
         items = interp.iterate(value) if isinstance(value, ListV | DictV) else None
         return Const(len(items)) if items is not None else interp.unknown(text)
     return interp.unknown(text)
+
+
+# The builtin class of a known plain value.
+_PLAIN_CLASSES: dict[type[Value], str] = {DictV: "dict", Str: "str"}
+_NUMBER_BASES = {"bool": ("bool", "int"), "int": ("int",), "float": ("float",)}
+
+
+def _truth(value: Value) -> bool | None:
+    if isinstance(value, Const):
+        return bool(value.value)
+    if isinstance(value, Str):
+        return None if value.holes else bool(value.value)
+    return None
+
+
+def is_instance(interp: Machine, value: Value, target: Value) -> bool | None:
+    """``isinstance(value, target)`` where both are known; None when it cannot be told."""
+    value, target = interp.force(value), interp.force(target)
+    if isinstance(target, ListV):  # a tuple of classes
+        return _any_of([is_instance(interp, value, t) for t in plain_items(target.items)])
+    if isinstance(value, Instance | Router):
+        return is_subclass(interp, value.cls, target)
+    if not isinstance(target, Ext | ClassV):
+        return None
+    names: tuple[str, ...] | None = None
+    if isinstance(value, ListV):
+        names = ("tuple",) if value.kind == "tuple" else ("list",)
+    elif type(value) in _PLAIN_CLASSES and not (isinstance(value, Str) and value.holes):
+        names = (_PLAIN_CLASSES[type(value)],)
+    elif isinstance(value, Const):
+        names = _NUMBER_BASES.get(type(value.value).__name__, ("NoneType",))
+    elif isinstance(value, ClassV | Function):
+        names = ("type",) if isinstance(value, ClassV) else ("function",)
+        if isinstance(target, Ext) and target.qual.startswith("builtins."):
+            if target.name == "type":
+                return isinstance(value, ClassV)
+            return True if target.name == "object" else None
+        return None
+    if names is None:
+        return None
+    if isinstance(target, ClassV):
+        return False  # a literal is no instance of a project class
+    if not target.qual.startswith("builtins."):
+        return None
+    return target.name in names or target.name == "object"
+
+
+def is_subclass(interp: Machine, cls: Value, target: Value) -> bool | None:
+    """``issubclass(cls, target)``: True when ``target`` is in the known bases; False only
+    when every base is known and none can derive from it; else None."""
+    cls, target = interp.force(cls), interp.force(target)
+    if isinstance(target, ListV):
+        return _any_of([is_subclass(interp, cls, t) for t in plain_items(target.items)])
+    if not isinstance(target, Ext | ClassV):
+        return None
+    if isinstance(cls, Ext):
+        if isinstance(target, Ext) and target.qual == cls.qual:
+            return True
+        return False if isinstance(target, ClassV) else None  # a library class is no
+        # subclass of a project class
+    if not isinstance(cls, ClassV):
+        return None
+    mro = cls.mro()
+    if any(c is target for c in mro):
+        return True
+    if isinstance(target, Ext):
+        if target.qual == "builtins.object":
+            return True
+        if any(isinstance(c, Ext) and c.qual == target.qual for c in mro):
+            return True
+    if any(not isinstance(c, ClassV | Ext) for c in mro):
+        return None  # a base that cannot be resolved may be anything
+    if isinstance(target, ClassV):
+        return False  # a project class is reached only through project bases
+    externals = [c for c in mro if isinstance(c, Ext) and c.qual != "builtins.object"]
+    return False if not externals else None
+
+
+def _any_of(answers: list[bool | None]) -> bool | None:
+    if True in answers:
+        return True
+    return False if answers and all(a is False for a in answers) else None
 
 
 # --------------------------------------------------------------------------

@@ -48,7 +48,8 @@ from traceaudit.routes.values import (
 BUILTINS = frozenset(
     {"super", "getattr", "str", "list", "tuple", "dict", "property", "staticmethod",
      "classmethod", "print", "len", "isinstance", "set", "frozenset", "sorted", "reversed",
-     "int", "bool", "type", "object", "Exception", "ValueError", "zip", "enumerate"}
+     "int", "bool", "type", "object", "Exception", "ValueError", "zip", "enumerate", "issubclass",
+     "float", "all", "any"}
 )  # fmt: skip
 PROPERTY_DECORATORS = frozenset({"property", "cached_property", "computed_field"})
 MAX_DEPTH = 14
@@ -607,7 +608,11 @@ class Evaluator:
             return router.tags
         if name == "routes":
             return Builtin(router, "routes")
-        if name in ("state", "openapi", "openapi_schema"):
+        if name == "state":  # a namespace the project sets attributes on (``app.state.x = 1``)
+            state = Instance(Ext("starlette.datastructures.State"))
+            router.attrs["state"] = state
+            return state
+        if name in ("openapi", "openapi_schema"):
             return self.unknown(text)
         return Builtin(router, name)
 
