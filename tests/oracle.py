@@ -98,7 +98,8 @@ def runtime_routes(app: Any, case: Path) -> dict[Key, bool]:
 
 def import_app(case: Path, root: str, spec: str) -> Any:
     module_name, _, attr = spec.partition(":")
-    sys.path.insert(0, str(case / root))
+    roots = [str(case / r) for r in root.split(os.pathsep)]  # several: namespace portions
+    sys.path[:0] = roots
     dont_write = sys.dont_write_bytecode
     sys.dont_write_bytecode = True  # keep fixtures/ free of __pycache__
     try:
@@ -111,4 +112,5 @@ def import_app(case: Path, root: str, spec: str) -> Any:
         return eval(attr, vars(module))  # test code: fixture apps only
     finally:
         sys.dont_write_bytecode = dont_write
-        sys.path.remove(str(case / root))
+        for r in roots:
+            sys.path.remove(r)

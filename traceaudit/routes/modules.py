@@ -75,10 +75,13 @@ class Project:
             return self.modules[keys[0]]
         here = importer.key.split("/")[:-1] if importer is not None else []
 
-        def rank(key: str) -> tuple[int, int, int, str]:
+        def rank(key: str) -> tuple[int, int, int, int, str]:
             root = key.split("/")[: len(key.split("/")) - len(parts)]
             ancestor = root == here[: len(root)]
-            return (0 if key in exact else 1, 0 if ancestor else 1, len(root), key)
+            # A module or regular package wins over a namespace directory of the same
+            # name, as in Python (``src/pkg/ext/`` holding ``pkg/ext/__init__.py``).
+            namespace = self.modules[key].facts is None
+            return (0 if key in exact else 1, int(namespace), 0 if ancestor else 1, len(root), key)
 
         return self.modules[min(keys, key=rank)]
 
