@@ -91,6 +91,8 @@ class AuthAnalyzer:
             if pattern_chain is None and found_pattern is not None:
                 pattern_chain = found_pattern
         chain = scheme_chain or pattern_chain or ()
+        if not chain and not conditional:
+            chain = self.body_guard(handler)
         scopes: set[str] = set()
         self.collect_scopes([d for d in deps if not d.conditions], scopes, set())
         condition = None
@@ -99,6 +101,36 @@ class AuthAnalyzer:
             condition = " and ".join(dict.fromkeys(tests))
             return AuthInfo(False, chain_if, (), tuple(names), condition)
         return AuthInfo(bool(chain), chain, tuple(sorted(scopes)), tuple(names))
+
+    def body_guard(self, handler: Value) -> tuple[str, ...]:
+        """Auth the endpoint enforces in its body: before anything can return, it calls a
+        method of an object it is given by a dependency and drops the result
+        (``auth.authorize_request(request, ns, {Permissions.READ}, require=True)``), so
+        the call guards by raising; the method's name must say so (``authorize*``,
+        ``enforce*``, ``check_*permission*`` or the auth patterns). A test of a result
+        (``if auth.is_allowed(...)``) or a call in one branch only is not such evidence."""
+        value = self.interp.force(handler)
+        while isinstance(value, Partial):
+            value = self.interp.force(value.func)
+        func = value.func if isinstance(value, BoundMethod) else value
+        if not isinstance(func, Function):
+            return ()
+        injected = {p.name for p in func.fact.params if p.default is not None and _depends(p)}
+        if not injected:
+            return ()
+        for stmt in _straight_line(func.fact.body):
+            if isinstance(stmt, pf.Return) or _may_return(stmt):
+                return ()  # a path that returns before the check
+            call = stmt.value if isinstance(stmt, pf.ExprStmt) else None
+            if (
+                isinstance(call, pf.Call)
+                and isinstance(call.func, pf.Attr)
+                and isinstance(call.func.value, pf.Name)
+                and call.func.value.id in injected
+                and (_GUARD_METHOD.match(call.func.attr) or self.matches(call.func.attr))
+            ):
+                return (f"{call.func.value.id}.{call.func.attr}() in {func.fact.name}",)
+        return ()
 
     def as_depends(self, value: Value) -> DependsV | None:
         value = self.interp.force(value)
@@ -261,6 +293,43 @@ class AuthAnalyzer:
                 if isinstance(meta, DependsV):
                     return _with_call(meta, annotation)
         return None
+
+
+_GUARD_METHOD = re.compile(r"^(authori[sz]e|enforce|check_\w*permission)", re.I)
+
+
+def _depends(param: pf.Param) -> bool:
+    """A parameter whose default is ``Depends(...)``/``Security(...)`` (as written)."""
+    default = param.default
+    if not isinstance(default, pf.Call):
+        return False
+    func = default.func
+    name = func.attr if isinstance(func, pf.Attr) else func.id if isinstance(func, pf.Name) else ""
+    return name in ("Depends", "Security")
+
+
+def _may_return(stmt: pf.Stmt) -> bool:
+    """A branch, loop or handler that holds a ``return``."""
+    blocks: list[Sequence[pf.Stmt]] = []
+    if isinstance(stmt, pf.If | pf.For):
+        blocks = [stmt.body, stmt.orelse]
+    elif isinstance(stmt, pf.Try):
+        blocks = [*(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]
+    elif isinstance(stmt, pf.Block):
+        blocks = [stmt.body]
+    return any(isinstance(s, pf.Return) or _may_return(s) for b in blocks for s in b)
+
+
+def _straight_line(body: Sequence[pf.Stmt]) -> list[pf.Stmt]:
+    """The statements that run unconditionally, in order: the body, entering ``with``
+    and ``try`` bodies, not branches, loops or handlers."""
+    out: list[pf.Stmt] = []
+    for stmt in body:
+        if isinstance(stmt, pf.Block | pf.Try):
+            out.extend(_straight_line(stmt.body))
+        else:
+            out.append(stmt)
+    return out
 
 
 def _with_call(dep: DependsV, annotation: Value | None) -> DependsV:
