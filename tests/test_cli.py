@@ -382,3 +382,52 @@ def test_routes_lists_what_is_not_live_by_default(capsys: pytest.CaptureFixture[
     code, out, _ = run(["routes", case, "--format", "json"], capsys)
     data = json.loads(out)
     assert sorted(r["path"] for r in data["inactive_routes"]) == ["/admin/reindex", "/metrics"]
+
+
+def test_routes_explain_gives_the_chain_from_each_entry_point_to_each_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy("routes/class_built", tmp_path)
+    (project / "Procfile").write_text("web: uvicorn kiosk.web:app\n", encoding="utf-8")
+    code, out, _ = run(["routes", str(project)], capsys)
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "2 apps built, 1 served: kiosk/server.py:ApiServer.app (6 routes); "
+        "not served: kiosk/export.py:export_openapi.app"
+    )
+    code, out, _ = run(["routes", str(project), "--explain"], capsys)
+    explained = out.split("\nAPPS (", 1)[1].splitlines()
+    assert explained[1:4] == [
+        "  served: kiosk/server.py:ApiServer.app (built at kiosk/server.py:12; 6 routes)",
+        "    why: an entry point serves it",
+        "    served by: kiosk/cli.py:9 start_webserver (CLI command) -> kiosk/cli.py:9 "
+        "start_webserver -> kiosk/server.py:27 ApiServer.start -> uvicorn.Config "
+        "(kiosk/server.py:30)",
+    ]
+    assert "    why: no entry point starts it" in explained
+    assert (
+        '    to count it, set apps = ["kiosk/export.py:export_openapi.app"] in [tool.traceaudit]'
+        in explained
+    )
+    entries = explained[explained.index("ENTRY POINTS (3)") + 1 :]
+    assert entries[:3] == [
+        "  Procfile:1 `uvicorn kiosk.web:app`: reaches no app it serves",
+        "  kiosk/cli.py:9 start_webserver (CLI command): serves kiosk/server.py:ApiServer.app",
+        "  kiosk/export.py:10 export_openapi (called by nothing in the project): reaches no "
+        "app it serves",
+    ]
+    assert entries[4].startswith("TRAILS LOST (1)")
+    assert entries[5].startswith("  Procfile:1: `kiosk.web:app` (from Procfile:1 ")
+    code, out, _ = run(["routes", str(project), "--format", "json", "--explain"], capsys)
+    data = json.loads(out)
+    assert [(a["name"], a["served"], a["routes"]) for a in data["apps"]] == [
+        ("kiosk/server.py:ApiServer.app", True, 6),
+        ("kiosk/export.py:export_openapi.app", False, 0),
+    ]
+    assert data["apps"][0]["served_by"][0][0] == "kiosk/cli.py:9 start_webserver (CLI command)"
+    assert {e["entry"]: e["serves"] for e in data["entry_points"]}[
+        "kiosk/cli.py:9 start_webserver (CLI command)"
+    ] == ["kiosk/server.py:ApiServer.app"]
+    assert [(x["file"], x["line"]) for x in data["lost"]] == [("Procfile", 1)]
+    code, out, _ = run(["routes", str(project), "--format", "json"], capsys)
+    assert "entry_points" not in json.loads(out) and "apps" in json.loads(out)

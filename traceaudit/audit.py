@@ -421,6 +421,8 @@ def load_project(
         suppressions=tuple(s for m in modules for s in m.suppressions),
         inactive_routes=resolution.inactive,
         apps=resolution.apps,
+        entry_points=resolution.entry_points,
+        lost_trails=resolution.lost,
         foreign_routes=foreign_routes(others),
         source_files=tuple(sorted([p for p, _ in all_py] + list(other_files))),
     )

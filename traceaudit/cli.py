@@ -36,6 +36,7 @@ from traceaudit.policy import (
 from traceaudit.report import (
     REPORTERS,
     ReportOptions,
+    explain_text,
     requirements_json,
     requirements_text,
     routes_json,
@@ -721,6 +722,13 @@ def baseline_command(
 @root_argument
 @code_option
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show why each app is served or not: the chain from each entry point "
+    "(uvicorn.run, gunicorn, a Dockerfile, Procfile, console script, fastapi run) to it, "
+    "and where a trail was lost.",
+)
 @config_option
 @jobs_option
 @prefilter_option
@@ -728,6 +736,7 @@ def routes(
     root: str,
     code: tuple[str, ...],
     fmt: str,
+    explain: bool,
     config_file: str | None,
     jobs: int | None,
     no_prefilter: bool,
@@ -737,16 +746,19 @@ def routes(
     \b
     Example:
       traceaudit routes backend --format json
+      traceaudit routes backend --explain    which apps are served, and through what
     Exit codes: 0 listed; 2 usage or configuration error.
     """
     config = _config(root, config_file, code=code, prefilter=not no_prefilter)
     project = load_project(config, jobs, with_specs=False)
     facts = project.code
-    text = (
-        routes_json(facts.routes, facts.inactive_routes)
-        if fmt == "json"
-        else routes_text(visible(facts.routes), visible(facts.inactive_routes))
-    )
+    if fmt == "json":
+        trails = (facts.entry_points, facts.lost_trails) if explain else None
+        text = routes_json(facts.routes, facts.inactive_routes, facts.apps, trails)
+    else:
+        text = routes_text(visible(facts.routes), visible(facts.inactive_routes), facts.apps)
+        if explain:
+            text += "\n" + explain_text(facts.apps, facts.entry_points, facts.lost_trails)
     _emit(text, None)
     return ExitCode.CLEAN
 

@@ -350,6 +350,8 @@ class CodeFacts:
     # routes under a test the default settings make false: not live, listed
     inactive_routes: tuple[Route, ...] = ()
     apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not
+    entry_points: tuple[str, ...] = ()  # every entry point run or resolved
+    lost_trails: tuple[tuple[Location, str], ...] = ()  # commands naming no app the code builds
     foreign_routes: tuple[ForeignRoute, ...] = ()  # endpoints non-Python code serves
     # every source file read (Python and other languages, tests included): which
     # language a folder a spec names is written in

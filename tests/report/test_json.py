@@ -245,8 +245,8 @@ def test_routes_json_matches_audit_route_objects() -> None:
     result = sample_result()
     audit_routes = json.loads(json_report(result))["routes"]
     listed = json.loads(routes_json([r.route for r in result.routes[::-1]]))
-    assert list(listed) == ["schema_version", "routes", "inactive_routes"]
-    assert listed["inactive_routes"] == []
+    assert list(listed) == ["schema_version", "routes", "inactive_routes", "apps"]
+    assert listed["inactive_routes"] == [] and listed["apps"] == []
     assert listed["schema_version"] == 1
     trimmed = [
         {

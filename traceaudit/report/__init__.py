@@ -20,6 +20,7 @@ from traceaudit.report.junit import junit_report
 from traceaudit.report.markdown import markdown_report
 from traceaudit.report.sarif import sarif_report
 from traceaudit.report.text import (
+    explain_text,
     requirements_text,
     routes_text,
     statistics_text,
@@ -56,6 +57,7 @@ __all__ = [
     "MARKDOWN_LIMIT",
     "REPORTERS",
     "ReportOptions",
+    "explain_text",
     "requirements_json",
     "requirements_text",
     "routes_json",

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from traceaudit.model import (
+    AppInfo,
     AuditResult,
     DeclaredEndpoint,
     Evidence,
     Finding,
+    Location,
     Requirement,
     RequirementResult,
     Route,
@@ -300,15 +302,48 @@ def json_report(result: AuditResult, options: ReportOptions = DEFAULT_OPTIONS) -
     return dumps(data)
 
 
-def routes_json(routes: Sequence[Route], inactive: Sequence[Route] = ()) -> str:
-    """``{"schema_version": 1, "routes": [...], "inactive_routes": [...]}`` with the
-    audit's route objects; the inactive ones are not live with default settings."""
+def routes_json(
+    routes: Sequence[Route],
+    inactive: Sequence[Route] = (),
+    apps: Sequence[AppInfo] = (),
+    explain: tuple[Sequence[str], Sequence[tuple[Location, str]]] | None = None,
+) -> str:
+    """``{"schema_version": 1, "routes": [...], "inactive_routes": [...], "apps": [...]}``
+    with the audit's route objects (the inactive ones are not live with default
+    settings) and every app the code builds, served or not, with the chains that serve
+    it. ``explain`` (entry points, lost trails) adds ``entry_points`` and ``lost``."""
     data: JsonObj = {
         "schema_version": SCHEMA_VERSION,
         "routes": [_route_obj(r) for r in sorted(routes, key=route_key)],
         "inactive_routes": [_route_obj(r) for r in sorted(inactive, key=route_key)],
+        "apps": [_app_obj(a) for a in apps],
     }
+    if explain is not None:
+        entries, lost = explain
+        data["entry_points"] = [
+            {"entry": e, "serves": sorted(a.name for a in apps if _starts(a, e))} for e in entries
+        ]
+        data["lost"] = [
+            {"file": loc.path, "line": loc.line, "message": msg} for loc, msg in lost
+        ]
     return dumps(data)
+
+
+def _starts(app: AppInfo, entry: str) -> bool:
+    return any(chain and chain[0] == entry for chain in app.served_by)
+
+
+def _app_obj(app: AppInfo) -> JsonObj:
+    return {
+        "name": app.name,
+        "file": app.location.path,
+        "line": app.location.line,
+        "served": app.served,
+        "routes": app.routes,
+        "why": app.why,
+        "served_by": [list(chain) for chain in app.served_by],
+        "made_by": list(app.made_by),
+    }
 
 
 def _spec_requirement_obj(req: Requirement) -> JsonObj:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from traceaudit.model import AuditResult, Finding, Route, Rule, SpecDoc
+from traceaudit.model import AppInfo, AuditResult, Finding, Location, Route, Rule, SpecDoc
 from traceaudit.report.common import (
     DEFAULT_OPTIONS,
     ReportOptions,
@@ -126,9 +126,12 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def routes_text(routes: Sequence[Route], inactive: Sequence[Route] = ()) -> str:
+def routes_text(
+    routes: Sequence[Route], inactive: Sequence[Route] = (), apps: Sequence[AppInfo] = ()
+) -> str:
     """A table of routes: method, full path, handler file:line, auth, flags; then the
-    routes that are not live with default settings, with the test that rules them out."""
+    routes that are not live with default settings, with the test that rules them out;
+    then the apps the code builds, which are served and which not."""
 
     def rows(items: Sequence[Route]) -> list[list[str]]:
         return [
@@ -153,7 +156,62 @@ def routes_text(routes: Sequence[Route], inactive: Sequence[Route] = ()) -> str:
             "(a setting in [tool.traceaudit.values] turns them on):"
         )
         lines += _table(["METHOD", "PATH", "HANDLER", "AUTH", "FLAGS"], rows(inactive))
+    if apps:
+        lines.append(_apps_line(apps))
     return "\n".join(lines) + "\n"
+
+
+def _apps_line(apps: Sequence[AppInfo]) -> str:
+    served = [a for a in apps if a.served]
+    others = [a for a in apps if not a.served]
+    text = f"{plural(len(apps), 'app')} built, {len(served)} served"
+    if served:
+        text += ": " + ", ".join(f"{a.name} ({plural(a.routes, 'route')})" for a in served)
+    if others:
+        text += "; not served: " + ", ".join(a.name for a in others)
+    return text
+
+
+def explain_text(
+    apps: Sequence[AppInfo], entries: Sequence[str], lost: Sequence[tuple[Location, str]]
+) -> str:
+    """``routes --explain``: each app with the chains from an entry point to the server
+    that runs it (or why it is not served and where it is built), every entry point with
+    what it serves, and the commands whose trail was lost."""
+    lines = [f"APPS ({_apps_line(apps)})" if apps else "APPS (none built)"]
+    for app in apps:
+        state = "served" if app.served else "not served"
+        lines.append(
+            f"  {state}: {app.name} (built at {app.location}; {plural(app.routes, 'route')})"
+        )
+        lines.append(f"    why: {app.why}")
+        for chain in app.served_by:
+            steps = [c for c in chain if c != "auxiliary"]
+            aux = " (auxiliary: scripts, examples, docs)" if "auxiliary" in chain else ""
+            lines.append(f"    served by: {' -> '.join(steps)}{aux}")
+        if app.made_by:
+            lines.append(f"    built by: {' -> '.join(app.made_by)}")
+        if not app.served and not app.served_by:
+            lines.append(
+                f'    to count it, set apps = ["{_app_entry(app)}"] in [tool.traceaudit]'
+            )
+    lines.append("")
+    lines.append(f"ENTRY POINTS ({len(entries)})")
+    for entry in entries:
+        reached = sorted(a.name for a in apps if any(c and c[0] == entry for c in a.served_by))
+        what = "serves " + ", ".join(reached) if reached else "reaches no app it serves"
+        lines.append(f"  {entry}: {what}")
+    if lost:
+        lines.append("")
+        lines.append(f"TRAILS LOST ({len(lost)})")
+        for loc, message in lost:
+            lines.append(f"  {loc}: {one_line(message)}")
+    return "\n".join(lines) + "\n"
+
+
+def _app_entry(app: AppInfo) -> str:
+    path, _, attr = app.name.partition(":")
+    return app.name if attr and "." not in attr else f"{path}:{attr or 'app'}"
 
 
 def requirements_text(docs: Sequence[SpecDoc]) -> str:

@@ -100,6 +100,9 @@ class RouteResolution:
     # by default, listed with the condition (``[tool.traceaudit.values]`` turns them on)
     inactive: tuple[Route, ...] = ()
     apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not, and how
+    entry_points: tuple[str, ...] = ()  # every entry point run or resolved (for --explain)
+    # where a trail from an entry point was lost: a command naming no app the code builds
+    lost: tuple[tuple[Location, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,8 @@ class _Resolver:
             unresolved_paths=tuple(sorted(self.holes)),
             inactive=inactive,
             apps=apps,
+            entry_points=tuple(dict.fromkeys(self.entries.entries)),
+            lost=tuple(sorted(set(self.entries.lost))),
         )
 
     # -- served apps -------------------------------------------------------------
