@@ -126,6 +126,9 @@ class TraceGraph:
         self._served_folders = self._folders_served_by_handlers()
         self._tasks_naming = self._tasks_by_named_file()
         verifiers = self._verifier_files()
+        # scripts that tasks name as their check ("Verify: python scripts/check.py"), not
+        # test files: they verify, but the task numbers they hold are often only data
+        self.check_scripts = frozenset(verifiers - {r.location.path for r in refs if r.is_test})
         refs = [replace(r, is_test=True) if r.location.path in verifiers else r for r in refs]
         self.linked = self._link_refs(refs)
         for i, route in enumerate(self.routes):
@@ -676,6 +679,27 @@ class TraceGraph:
         if owners and all(o is not None and o.owner == OUTSIDE for o in owners):
             return owners[0]
         return None
+
+    def cited_by_python(self, key: str) -> bool:
+        """Whether Python code (not a test) cites the requirement itself, or an item
+        that is not a task and links to it.
+
+        A route that serves an endpoint, or a citation of another task that links the
+        same requirement, traces the requirement but says nothing of a sibling task's
+        own work (``T031 [US1] Create state_manager.py`` next to ``T034 [US1] Implement
+        POST /mastery/query``).
+        """
+        by_key = self.index.by_key
+        for path in self._evidence_sources(f"req:{key}"):
+            if not path[0].startswith("sym:"):
+                continue
+            ref: CodeRef = self.g.edges[path[0], path[1]]["ref"]
+            if ref.is_test or ref.language != "python":
+                continue
+            hops = [n[4:] for n in path[1:-1] if n.startswith("req:")]
+            if not any(h in by_key and by_key[h].kind is ReqKind.TASK for h in hops):
+                return True
+        return False
 
     def linked_requirements(self, key: str) -> list[str]:
         """Requirement keys that a spec item (a task, a property) links to."""

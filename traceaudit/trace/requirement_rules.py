@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from traceaudit.model import CodeRef, Finding, ReqKind, ReqStatus, Scope
@@ -35,6 +36,20 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+# A task whose work is a route ("Create /users/me/stats endpoint", "Register the orgs
+# router in main.py"): a live route serving its requirement's endpoint shows it. A route
+# that only receives the work ("Add JWT validation to all mastery endpoints") does not.
+_ROUTE_WORK = re.compile(r"(?i)\b(?:end-?points?|routes?|routers?|websockets?)\b")
+_OBJECT_END = re.compile(
+    r"(?i)\s(?:for|to|in|into|on|of|with|across|throughout|from|via|using|at|within)\s"
+)
+
+
+def _makes_route(title: str) -> bool:
+    cut = _OBJECT_END.search(title)
+    return bool(_ROUTE_WORK.search(title[: cut.start()] if cut else title))
+
+
 def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
     by_key = {r.requirement.key: r for r in ctx.requirements}
     for res in ctx.requirements:
@@ -45,13 +60,21 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
             continue  # code outside Python owns it, or it is not a code item (res.note says)
         targets = ctx.graph.linked_requirements(req.key)
         unlinked = ctx.graph.unlinked.get(req.key, [])
-        # Its requirements traced by Python code vouch for a Python task; a frontend
-        # comment citing them says nothing of the backend's work.
-        if not (targets or unlinked) or any(
-            e.kind != "outside-python" for t in targets if t in by_key
-            for e in by_key[t].implemented_by
-        ):  # fmt: skip
+        # Its requirements cited by Python code vouch for a Python task. A frontend
+        # comment citing them says nothing of the backend's work; nor does a citation of
+        # a sibling task, or a route that serves their endpoint (unless the task's work
+        # is a route): they trace the requirement, not this task's own work.
+        if any(e.location.path not in ctx.graph.check_scripts for e in res.verified_by):
+            continue  # a test cites the task: the claim is traced to the test
+        routes_vouch = _makes_route(req.title)
+        if not (targets or unlinked):
             continue  # a task that names no requirement (setup, chores) traces nothing
+        if any(
+            ctx.graph.cited_by_python(t)
+            or (routes_vouch and any(e.kind == "endpoint" for e in by_key[t].implemented_by))
+            for t in targets if t in by_key
+        ):  # fmt: skip
+            continue
         names = ", ".join(
             [by_key[t].requirement.id for t in targets if t in by_key]
             + [f"{u}, which its feature does not define" for u in dict.fromkeys(unlinked)]
