@@ -80,6 +80,60 @@ def test_what_a_task_names_decides_who_owns_it() -> None:
     assert owner_of("Implement the burn-plan endpoint in FastAPI") == (PYTHON, "names FastAPI")
 
 
+def test_components_and_user_interface_a_task_names_without_a_path() -> None:
+    files = (*FILES, "frontend/src/components/TaskItem.tsx", "frontend/src/hooks/useTasks.ts",
+             "backend/app/services/task_sorter.py")  # fmt: skip
+    own = Ownership([], files, [])
+
+    def of(title: str, text: str = "") -> tuple[str, str] | None:
+        found = own.item(task(f"T{len(title + text)}-{title}", title, text or title))
+        return (found.owner, found.reason) if found else None
+
+    assert of("Implement toggle completion API call in TaskItem component") == (
+        OUTSIDE, "names TaskItem, code outside Python (frontend/src/components/TaskItem.tsx)"
+    )  # fmt: skip
+    assert of("Fetch the list with the useTasks hook")[0] == OUTSIDE  # type: ignore[index]
+    # a Python file of that name makes it the backend's item, whatever "component" says
+    assert of("Create TaskSorter component") is None
+    assert of("Implement error handling and rate-limit feedback in the chat UI") == (
+        OUTSIDE, "its work is user interface (“in the chat UI”)"
+    )  # fmt: skip
+    assert of("Add a logout button to the dashboard layout")[0] == OUTSIDE  # type: ignore[index]
+    assert of("Create confirmation dialog component")[0] == OUTSIDE  # type: ignore[index]
+    # the page is only where the result shows; the work is the server's
+    assert of("Return 401 so the frontend redirects to the login page") is None
+    assert of("Add form validation for required fields") is None
+    # sub-steps decide when two of them are user interface
+    dialog = "Delete Category\n[x] Create confirmation dialog component"
+    assert of("Delete Category", dialog + "\n[x] Add delete buttons to rows")[0] == OUTSIDE  # type: ignore[index]
+    assert of("Delete Category", dialog) is None
+
+
+def test_a_requirement_that_asks_only_for_browser_ui_is_outside_python() -> None:
+    own = Ownership([], FILES, [])
+
+    def of(text: str) -> str | None:
+        item = dataclasses.replace(req("specs/002-web/spec.md", "FR-001", 3), title=text, text=text)
+        found = own.sentence(item)
+        return found.owner if found else None
+
+    for text in [
+        "System MUST display a toast notification after task creation",
+        "System MUST redirect unauthenticated users to the login page on protected routes",
+        "Dashboard cards MUST have hover effects",
+        "All pages MUST be responsive and follow a mobile-first approach",
+        "WHEN THE user hovers over a candle, THE System SHALL display a tooltip",
+    ]:
+        assert of(text) == OUTSIDE, text
+    for text in [
+        "System MUST display the list of tasks",  # nothing only a UI has
+        "System MUST return 401 and redirect to the login page",  # a status code: the server's
+        "WHEN the user clicks Save, THE System SHALL validate the record",  # a click is the cue
+        "Users MUST be able to export their tasks",
+    ]:
+        assert of(text) is None, text
+
+
 def test_checks_reviews_deployments_and_test_runs_are_not_code_items() -> None:
     for title, activity in [
         ("[P] [US2] Verify httpOnly cookie is set after login", "verification step"),

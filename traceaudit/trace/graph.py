@@ -659,7 +659,11 @@ class TraceGraph:
                 where = ", ".join(str(e.location) for e in other[:2])
                 owner = Owner(OUTSIDE, f"cited only by code outside Python ({where})")
             if owner is None:
-                owner = self._endpoints_owner(req) or self.ownership.feature(req)
+                owner = (
+                    self._endpoints_owner(req)
+                    or self.ownership.sentence(req)
+                    or self.ownership.feature(req)
+                )
         if owner is not None and owner.owner == OUTSIDE:
             return ReqStatus.OUTSIDE_PYTHON, owner
         if owner is not None and owner.owner == NOT_CODE:

@@ -113,6 +113,61 @@ _OTHER_TOOLS = re.compile(
     r"\btype\s*script\b|\bnode\.?js\b|\bnpm\b|\bnpx\b|\bsvelte\b|\bangular\b|\bjsx\b|"
     r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b"
 )
+# A component or hook name as code writes it: ``TaskItem``, ``CategoryForm``, ``useTasks``.
+_IDENTIFIER = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+")
+_IDENTIFIER_IN_TEXT = re.compile(
+    r"(?<![\w./-])(?:[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+)(?![\w./-])"
+)
+# Where a task's work goes, or what it makes, when that is a piece of user interface:
+# "in the chat UI", "in dashboard page", "to the dashboard layout/navigation", "Create
+# confirmation dialog component", "Add toggle switch/button for is_active". A bare
+# "component" is not one: Kiro designs call their Python classes components.
+_UI_NOUNS = (
+    r"(?:ui|page|modal|dialog|screen|layout|navigation|navbar|sidebar|form|toolbar|"
+    r"menu|button|toast|tooltip|dropdown|card|front-?end)s?(?:\s+components?)?"
+)
+_UI_END = r"(?=\s*(?:$|[,.;:()]|\s(?:for|to|in|with|that|which|on|of|and|so|when)\b))"
+_UI_PLACE = re.compile(
+    r"(?im)\b(?:in|to|on|into|inside|within)\s+(?:(?:the|an?|existing|each|every)\s+)*"
+    rf"(?:[\w-]+[\s/]+){{0,2}}{_UI_NOUNS}{_UI_END}"
+)
+_UI_MADE = re.compile(
+    r"(?im)^(?:\[[ xX]\]\s*)?(?:create|add|build|implement|design|style)\s+(?:(?:the|an?)\s+)?"
+    rf"(?:[\w-]+[\s/]+){{0,3}}{_UI_NOUNS}{_UI_END}"
+)
+# A requirement's sentence that asks only for browser user interface: its subject is the
+# system as a whole or a piece of UI, and what it asks for (after its last modal, before a
+# condition) is something only a browser UI has, with nothing of the server side anywhere.
+_SENTENCE_SUBJECT = re.compile(
+    r"(?i)^(?:the\s+)?(?P<subject>(?:[\w/-]+\s+){0,3}?[\w/-]+)\s+(?:MUST|SHALL|SHOULD)\b|"
+    r"\bTHE\s+(?P<ears>(?:[\w-]+\s+){0,2}?[\w-]+)\s+SHALL\b"
+)
+_WHOLE_SYSTEM = re.compile(
+    r"(?i)^(?:system|application|app|platform|website|site|web\s+app|web\s+application|"
+    r"(?:all|every|each)\s+[\w-]+(?:\s+[\w-]+)?)$"
+)
+_UI_SUBJECT = re.compile(
+    r"(?i)\b(?:form|card|toast|navbar|sidebar|tooltip|dropdown|page|screen|modal|dialog|"
+    r"button)s?$"
+)
+_UI_ASK = re.compile(
+    r"(?i)\btoast\b|\bmodal\b|\bdialog\b|\bbuttons?\b|\bhover\w*|\btooltips?\b|\bdropdowns?\b|"
+    r"\blocal\s*storage\b|\bsession\s*storage\b|prefers-color-scheme|\b(?:dark|light)\s+mode\b|"
+    r"\bthemes?\b|\bcss\b|\btailwind\b|\bresponsive\b|\bmobile-first\b|\bscreen\s+sizes?\b|"
+    r"\banimations?\b|\bspinner\b|\bskeleton\b|\bpage\s+(?:load|reload|refresh)\b|"
+    r"\binline\s+(?:error|validation)\b|\bplaceholder\b|\bkeyboard\b|\bscroll\w*|\bclick\w*|"
+    r"\bbrowser\b|\bviewport\b|\btextarea\b|\b(?:input|form)\s+fields?\b|\bfocus\s+states?\b|"
+    r"\b(?:login|sign[\s-]?in|sign[\s-]?up|signup|landing|home|dashboard|settings|profile|"
+    r"detail|error)\s+page\b"
+)
+_SERVER_WORDS = re.compile(
+    r"(?i)\bapis?\b|\bend-?points?\b|\bserver\b|\bback[\s-]?end\b|\bdatabase\b|\bdb\b|\bsql\b|"
+    r"\bhttp\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bjwt\b|\btokens?\b|\bpersist\w*|\bwebhooks?\b|"
+    r"\bqueues?\b|\bworkers?\b|\bcron\b|\bemails?\b|\bhash\w*|\bencrypt\w*|\bservices?\b"
+)
+_LABEL = re.compile(r"^(?:[\w-]+\s+){0,3}[\w-]+\s*:\s+(?=\S)")
+_LAST_MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b")
+_CONDITION = re.compile(r"(?i)\b(?:when|whenever|if|while|once|after|before|unless)\b")
 # A "Files:" line lists what a task makes (other paths in it may be guides or checks).
 _FILES_LINE = re.compile(r"(?im)^\s*(?:\*\*)?(?:files?|creates?|outputs?)(?:\*\*)?\s*:\s*(.+)$")
 _DOC_FOLDERS = frozenset({"specs", "spec", "docs", "doc", "documentation", ".specify", ".kiro"})
@@ -157,6 +212,17 @@ class Ownership:
         self._folders: dict[str, Counter[str]] = defaultdict(Counter)
         self.files = sorted(set(source_files))
         self._names = {PurePosixPath(p).name for p in self.files}
+        # CamelCase file and folder stems (``TaskItem.tsx``, ``CategoryForm/index.vue``) by
+        # language: a task that names ``TaskItem`` names that file
+        self._stems: dict[str, set[str]] = defaultdict(set)
+        for path in self.files:
+            lang = self._language(path)
+            pure = PurePosixPath(path)
+            for stem in (pure.stem, pure.parent.name):
+                if lang == PYTHON and "_" in stem:  # action_classifier.py: ActionClassifier
+                    stem = "".join(w[:1].upper() + w[1:] for w in stem.split("_"))
+                if lang is not None and _IDENTIFIER.fullmatch(stem):
+                    self._stems[stem].add(path if lang == OUTSIDE else PYTHON)
         for path in self.files:
             lang = self._language(path)
             if lang is None:
@@ -252,7 +318,16 @@ class Ownership:
 
     # -- items ------------------------------------------------------------
 
-    def _named(self, text: str, title: str) -> Owner | None:
+    def _components(self, text: str) -> list[str]:
+        """Component or hook names in the text that name files outside Python only."""
+        out: list[str] = []
+        for m in _IDENTIFIER_IN_TEXT.finditer(text):
+            where = self._stems.get(m.group(0), set())
+            if where and PYTHON not in where and m.group(0) not in out:
+                out.append(m.group(0))
+        return out
+
+    def _named(self, text: str, title: str, task: bool = False) -> Owner | None:
         """Rule 2: the paths, then the tools, an item names.
 
         A ``Files:`` line, when there is one, is what the task makes: only its paths
@@ -277,6 +352,16 @@ class Ownership:
         tool = _OTHER_TOOLS.search(text)
         if tool:
             return Owner(OUTSIDE, f"names {tool.group(0)}, a tool outside Python")
+        if task or not _SERVER_SIDE.search(text):
+            components = self._components(text)
+            if components:
+                files = sorted(self._stems[components[0]])
+                return Owner(OUTSIDE, f"names {_short(components)}, code outside Python "
+                                      f"({_short(files, 1)})")  # fmt: skip
+        if task:
+            ui = _ui_work(title, text)
+            if ui:
+                return Owner(OUTSIDE, f"its work is user interface (“{ui}”)")
         return None
 
     def item(self, req: Requirement) -> Owner | None:
@@ -284,7 +369,7 @@ class Ownership:
         if req.key in self._item_cache:
             return self._item_cache[req.key]
         text = f"{req.title}\n{req.text}"
-        owner = self._named(text, req.title)
+        owner = self._named(text, req.title, req.kind is ReqKind.TASK)
         if req.kind is ReqKind.TASK:
             head = _TRAILING_REFS.sub("", _MARKERS.sub("", req.title)).strip()
             checking = bool(_CHECKING.match(head)) and not _ALSO_CHANGES.search(head)
@@ -293,6 +378,36 @@ class Ownership:
                 owner = Owner(NOT_CODE, f"a {_activity(head)}, not an implementation item")
         self._item_cache[req.key] = owner
         return owner
+
+    def sentence(self, req: Requirement) -> Owner | None:
+        """Outside Python when a requirement's sentence asks only for browser UI.
+
+        ``System MUST display a toast notification after task creation``, ``Dashboard
+        cards MUST have hover effects``, ``All pages MUST be responsive``: a reviewer
+        looks for them in the frontend. ``System MUST display the task list`` (nothing
+        only a UI has) and ``System MUST return 401 and redirect to the login page`` (the
+        server's status code) stay the backend's.
+        """
+        if req.kind in (ReqKind.TASK, ReqKind.SECTION):
+            return None
+        # "Frontend Display: Job Articles Modal MUST show ...": the label is not the subject
+        text = " ".join(req.title.split())
+        label = _LABEL.match(text)
+        if label and not _LAST_MODAL.search(label.group(0)):
+            text = text[label.end() :]
+        m = _SENTENCE_SUBJECT.search(text)
+        if m is None or _SERVER_WORDS.search(f"{req.title} {req.text}"):
+            return None
+        subject = (m["subject"] or m["ears"] or "").strip()
+        if not (_WHOLE_SYSTEM.match(subject) or _UI_SUBJECT.search(subject)):
+            return None
+        if _UI_SUBJECT.search(subject):  # a piece of UI as the subject says enough
+            return Owner(OUTSIDE, f"its subject is user interface (“{subject}”)")
+        asked = _CONDITION.split(_LAST_MODAL.split(text)[-1], maxsplit=1)[0]
+        ui = _UI_ASK.search(asked)
+        if not ui:
+            return None
+        return Owner(OUTSIDE, f"it asks only for browser user interface (“{ui.group(0)}”)")
 
     def feature(self, req: Requirement) -> Owner | None:
         """The owner of the feature the item belongs to (rule 5), else None.
@@ -349,7 +464,7 @@ class Ownership:
             for req in doc.requirements:
                 if req.kind is not ReqKind.TASK:
                     continue
-                owner = self._named(f"{req.title}\n{req.text}", req.title)
+                owner = self._named(f"{req.title}\n{req.text}", req.title, True)
                 if owner is not None and owner.owner == PYTHON:
                     python.append(req.key)
                 elif owner is not None and owner.owner == OUTSIDE:
@@ -376,6 +491,30 @@ class Ownership:
             if ("*" in route.methods or ep.method in route.methods) and pattern.fullmatch(norm):
                 return Owner(OUTSIDE, f"served by {route.location} ({route.framework})")
         return self._contracts.get(ep.location.path)
+
+
+_SUBORDINATE = re.compile(r"(?i)\s(?:so|so\s+that|when|if|because|which|that|after|once)\s")
+
+
+def _ui_work(title: str, text: str) -> str | None:
+    """The words that show a task's work is user interface: its title's main clause says
+    so, or two of its sub-steps do ("Return 401 so the app redirects to the login page"
+    is not UI work)."""
+
+    def main_clause(line: str) -> str:
+        cut = _SUBORDINATE.search(line)
+        return line[: cut.start()] if cut else line
+
+    def ui(line: str) -> str | None:
+        clause = _MARKERS.sub("", main_clause(line))
+        m = _UI_PLACE.search(clause) or _UI_MADE.search(clause)
+        return m.group(0).strip() if m else None
+
+    head = ui(title)
+    if head:
+        return head
+    steps = [found for line in text.splitlines()[1:] if (found := ui(line))]
+    return steps[0] if len(steps) >= 2 else None
 
 
 def _activity(head: str) -> str:
