@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from traceaudit.model import CodeRef, Finding, ReqKind, ReqStatus, Scope
+from traceaudit.model import CodeRef, Finding, ReqKind, ReqStatus, Requirement, Scope
+from traceaudit.trace.paths import normalize_path
 from traceaudit.trace.rules import CheckContext, finding, route_name, short
 
 
@@ -50,6 +51,40 @@ def _makes_route(title: str) -> bool:
     return bool(_ROUTE_WORK.search(title[: cut.start()] if cut else title))
 
 
+# A route path written without its method in a task ("Expose Google SSO routes
+# /auth/sso/google and /auth/sso/google/callback in backend/app/api/v1/auth.py").
+_BARE_PATH = re.compile(
+    r"(?:\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?)?"
+    r"(?<![\w.:/\\-])(?P<path>/[A-Za-z0-9_{}.-]+(?:/[A-Za-z0-9_{}.-]+)*/?)(?![\w/])"
+)
+
+
+def _serves_named_paths(ctx: CheckContext, req: Requirement) -> bool:
+    """Whether every route path a task's title writes is served, by any method, by a
+    live route (the full route path ends with it: the task writes it below the app's
+    prefix), in the Python file the task names when it names one."""
+    paths = [
+        (m["method"], normalize_path(m["path"]))
+        for m in _BARE_PATH.finditer(req.title)
+        if not m["path"].endswith((".py", ".ts", ".tsx", ".md"))
+    ]
+    paths = [(method, p) for method, p in paths if p != "/"]
+    if not paths:
+        return False
+    named = [t.lstrip("./") for t, _ in ctx.graph.ownership.python_files_named(req)]
+
+    def in_named(path: str) -> bool:
+        return not named or any(path == n or path.endswith("/" + n) for n in named)
+
+    served = [
+        (r.methods, normalize_path(r.path)) for r in ctx.graph.routes if in_named(r.location.path)
+    ]
+    return all(
+        any(s.endswith(p) and (method is None or method in ms) for ms, s in served)
+        for method, p in paths
+    )
+
+
 def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
     by_key = {r.requirement.key: r for r in ctx.requirements}
     for res in ctx.requirements:
@@ -66,6 +101,8 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
         # is a route): they trace the requirement, not this task's own work.
         if any(e.location.path not in ctx.graph.check_scripts for e in res.verified_by):
             continue  # a test cites the task: the claim is traced to the test
+        if _serves_named_paths(ctx, req):
+            continue  # the routes it names, written without a method, are live
         routes_vouch = _makes_route(req.title)
         if not (targets or unlinked):
             continue  # a task that names no requirement (setup, chores) traces nothing
