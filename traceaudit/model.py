@@ -119,6 +119,9 @@ class ReqKind(StrEnum):
     PROPERTY = "property"  # Kiro design property
     ITEM = "item"  # OpenFastTrace item (req~x~1, dsn~x~1)
     OUTCOME = "outcome"  # spec-kit success criterion SC-001: measurable, informational
+    # an assumption or a dependency the spec states (A-001 under "## Assumptions"):
+    # it frames the work, nothing implements it; informational
+    ASSUMPTION = "assumption"
 
 
 class Scope(StrEnum):

@@ -154,6 +154,67 @@ def test_success_criteria_are_outcomes() -> None:
     ]
 
 
+def test_assumptions_and_dependencies_frame_the_work() -> None:
+    doc = parse(
+        """
+        ## Requirements
+
+        - **FR-001**: System MUST place orders
+
+        ## Assumptions
+
+        - **A-001**: No pagination is required for the first release
+
+        ## Dependencies
+
+        - **D-001**: Python 3.12 runtime
+
+        ## Constraints
+
+        - **C-001**: Must reject an order of more than 100 items
+        """
+    )
+    assert reqs(doc) == [
+        ("FR-001", "requirement", 3),
+        ("A-001", "assumption", 7),
+        ("D-001", "assumption", 11),
+        ("C-001", "requirement", 15),
+    ]
+
+
+def test_sections_marked_as_planned_are_out_of_scope() -> None:
+    doc = parse(
+        """
+        ## Orders
+
+        ### POST /api/orders
+
+        ## Sharing (planned)
+
+        ### POST /api/orders/{order_id}/share
+
+        ### 인증 API (예정)
+
+        - `POST /auth/register` - sign up
+
+        ## 14. WebSocket Alternative (Future)
+
+        ### GET /api/events/ws
+
+        ## Planning guide
+
+        ### GET /api/plans
+        """
+    )
+    assert [(e.path, e.scope) for e in doc.endpoints] == [
+        ("/api/orders", Scope.IN_SCOPE),
+        ("/api/orders/{order_id}/share", Scope.OUT_OF_SCOPE),
+        ("/auth/register", Scope.OUT_OF_SCOPE),
+        ("/api/events/ws", Scope.OUT_OF_SCOPE),
+        ("/api/plans", Scope.IN_SCOPE),
+    ]
+
+
 def test_decision_records_and_inventories_define_no_requirements() -> None:
     doc = parse(
         """

@@ -25,7 +25,9 @@ heading (they restate ids defined elsewhere); a ``Story 1.1`` heading inside
 an "Acceptance Criteria" section (it groups that story's criteria); an
 undashed id opening an item of a list of bold terms (``**PBKDF2**:`` among
 ``**Argon2**:``). Ids defined under "Success Criteria" / "Measurable
-Outcomes" are OUTCOMEs (measurable, informational), not requirements.
+Outcomes" are OUTCOMEs (measurable, informational), not requirements; ids defined
+under "Assumptions" or "Dependencies" are ASSUMPTIONs (they frame the work;
+informational).
 """
 
 from __future__ import annotations
@@ -173,6 +175,12 @@ class Finder:
                 and self._under(r.section, _OUTCOME_HEADING)
             ):
                 r.kind = ReqKind.OUTCOME
+            elif (
+                r.kind is ReqKind.REQUIREMENT
+                and _KIRO_ID.match(r.id) is None
+                and self._under(r.section, _ASSUMPTION_HEADING)
+            ):
+                r.kind = ReqKind.ASSUMPTION
         return self.found
 
     def _under(self, section: int | None, pattern: re.Pattern[str]) -> bool:
@@ -453,7 +461,7 @@ class Finder:
 _KIND_HINT = {
     ReqKind.REQUIREMENT: "requirement", ReqKind.CRITERION: "criterion", ReqKind.TASK: "task",
     ReqKind.STORY: "story", ReqKind.PROPERTY: "property", ReqKind.ITEM: "oft",
-    ReqKind.SECTION: "section", ReqKind.OUTCOME: "outcome",
+    ReqKind.SECTION: "section", ReqKind.OUTCOME: "outcome", ReqKind.ASSUMPTION: "assumption",
 }  # fmt: skip
 _TASK = re.compile(
     # A bare whole number is a task number only when a "." or ":" closes it ("1. Set
@@ -493,6 +501,13 @@ _REFERENCE_HEADING = re.compile(
 # spec-kit "## Success Criteria" > "### Measurable Outcomes": outcomes, not features.
 _OUTCOME_HEADING = re.compile(
     r"(?i)^(?:success\s+criteria|measurable\s+outcomes?|success\s+metrics|outcomes)\b"
+)
+# spec-kit "## Assumptions", "## Dependencies": they frame the work; nothing implements
+# an assumption ("A-006: No pagination is required") or a dependency ("D-003: Python 3.11+
+# runtime"). Constraints stay requirements: "C-009: Must enforce user_id matching" is one.
+_ASSUMPTION_HEADING = re.compile(
+    r"(?i)^(?:(?:key\s+)?assumptions?|(?:external\s+)?dependencies|"
+    r"assumptions\s+(?:and|&)\s+dependencies)\b"
 )
 # Architecture decision records (AD-001, ADR-7) are decisions, not requirements.
 _DECISION_PREFIXES = frozenset({"AD", "ADR", "DEC", "DR"})

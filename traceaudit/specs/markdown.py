@@ -236,6 +236,15 @@ def _not_backend(blocks: Blocks, kept: list[Req], config: Config) -> set[str]:
     return marked
 
 
+# A heading marked as not there yet, in brackets at its end: "### Auth API (planned)",
+# "### 인증 API (예정)", "## Export (coming soon)", "### Webhooks (TODO)".
+_PLANNED_MARK = re.compile(
+    r"(?i)[(（\[]\s*(?:planned|coming\s+soon|to\s*do|todo|future|upcoming|not\s+yet\s+"
+    r"implemented|not\s+implemented(?:\s+yet)?|roadmap|예정|계획|미구현|予定|未実装|计划|計劃|"
+    r"规划|規劃|待实现|待實現)\s*[)）\]]\s*\W*$"
+)
+
+
 def _out_of_scope(heads: list[Heading], config: Config) -> Callable[[int | None, bool], bool]:
     """``(section, own_heading) -> bool``: whether a heading above marks the item out of scope.
 
@@ -247,7 +256,10 @@ def _out_of_scope(heads: list[Heading], config: Config) -> Callable[[int | None,
     for head in heads:
         parent = head.parent
         above.append(parent is not None and (above[parent] or itself[parent]))
-        itself.append(heading_matches(head.title, config.out_of_scope_headings))
+        itself.append(
+            heading_matches(head.title, config.out_of_scope_headings)
+            or bool(_PLANNED_MARK.search(head.title))
+        )
 
     def check(section: int | None, own_heading: bool) -> bool:
         if section is None:

@@ -62,7 +62,9 @@ IMPLEMENTING_LINKS = frozenset({"implements", "covers", "validates", "story", "c
 
 
 # Requirement kinds that are traced but never reported as missing.
-INFORMATIONAL_KINDS = frozenset({ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY, ReqKind.OUTCOME})
+INFORMATIONAL_KINDS = frozenset(
+    {ReqKind.TASK, ReqKind.STORY, ReqKind.PROPERTY, ReqKind.OUTCOME, ReqKind.ASSUMPTION}
+)
 
 
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
