@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -39,6 +37,8 @@ from traceaudit.policy import decide
 from traceaudit.pysource import (
     ModuleFacts,
     ServeCommand,
+    SourceDecodeError,
+    decode_source,
     failed_module,
     scan_module,
     serve_commands,
@@ -86,13 +86,13 @@ def _decode_text(data: bytes) -> tuple[str | None, str | None]:
         return None, f"not valid UTF-8 (byte {exc.start})"
 
 
-def _decode_python(data: bytes) -> tuple[str | None, str | None]:
-    """A Python file's source decoded by its PEP 263 declaration, or an error."""
+def _decode_python(data: bytes) -> tuple[str | None, tuple[int, str] | None]:
+    """A Python file's source decoded as CPython decodes it (PEP 263), or the line and
+    message of why not."""
     try:
-        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-        return data.decode(encoding), None
-    except (SyntaxError, LookupError, UnicodeError) as exc:
-        return None, f"cannot decode source: {exc}"
+        return decode_source(data), None
+    except SourceDecodeError as exc:
+        return None, (exc.line, exc.message)
 
 
 def _read(
@@ -162,9 +162,12 @@ def _scan_file(args: CodeTask, force_code: bool = False) -> CodeOut:
         data, error, meta = _read(root, rel, config, with_meta)
     except Unreadable as exc:
         return Skipped(rel, exc.reason), None
-    source, error = _decode_python(data) if data is not None else (None, error)
+    source, problem = (
+        _decode_python(data) if data is not None else (None, (1, error or "unreadable"))
+    )
     if source is None:
-        return failed_module(rel, module, error or "unreadable", is_test), meta
+        line, message = problem or (1, "unreadable")
+        return failed_module(rel, module, message, is_test, line), meta
     return scan_module(source, rel, module, config, force_code=force_code), meta
 
 

@@ -12,9 +12,11 @@ is imported or run. LibCST is used here and nowhere else.
 
 from traceaudit.pysource import facts
 from traceaudit.pysource.deploy import serve_commands
+from traceaudit.pysource.encoding import SourceDecodeError, decode_source
 from traceaudit.pysource.facts import ModuleFacts, ServeCommand
 from traceaudit.pysource.scan import failed_module, scan_module
 
 __all__ = [
-    "ModuleFacts", "ServeCommand", "facts", "failed_module", "scan_module", "serve_commands",
+    "ModuleFacts", "ServeCommand", "SourceDecodeError", "decode_source", "facts", "failed_module",
+    "scan_module", "serve_commands",
 ]  # fmt: skip

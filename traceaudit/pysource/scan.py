@@ -61,15 +61,17 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------
 
 
-def failed_module(path: str, module: str, message: str, is_test: bool = False) -> pf.ModuleFacts:
-    """Facts for a file that could not be read or decoded."""
+def failed_module(
+    path: str, module: str, message: str, is_test: bool = False, line: int = 1
+) -> pf.ModuleFacts:
+    """Facts for a file that could not be read or decoded (at ``line``)."""
     return pf.ModuleFacts(
         path=path,
         module=module,
         is_package=is_package(path),
         is_test=is_test,
         scanned=False,
-        parse_error=(Location(path, 1), message),
+        parse_error=(Location(path, max(1, line)), message),
     )
 
 
