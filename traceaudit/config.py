@@ -16,6 +16,7 @@ project root only when it does not link out of the root.
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
@@ -466,18 +467,37 @@ def load(root: Path, config_file: Path | None = None) -> Config:
         candidate = Path(real_root) / name
         if not os.path.lexists(candidate):
             continue
+        # Fail closed: a configuration the audit cannot read safely is an error, never a
+        # silent audit with the defaults (the pull request would choose its own gate).
+        unread = "; it is not read, so the audit does not run (make it a regular file)"
         try:
+            os.stat(candidate)  # the system's own limit on links (40 on Linux)
             real = os.path.realpath(candidate, strict=True)
-        except (OSError, RuntimeError):
-            raise ConfigError(f"{name}: a symbolic link loop or a dangling link") from None
+        except (OSError, RuntimeError) as exc:
+            why = "a dangling symbolic link" if getattr(exc, "errno", None) == errno.ENOENT else (
+                "a symbolic link loop or a chain of too many links")
+            raise ConfigError(f"{name}: {why}{unread}") from None
         if os.path.dirname(real) != real_root and not real.startswith(real_root + os.sep):
-            raise ConfigError(f"{name}: a symbolic link to outside the project root, not read")
-        if not stat.S_ISREG(os.stat(real).st_mode):
-            continue  # a FIFO or folder named pyproject.toml is no configuration
+            raise ConfigError(f"{name}: a symbolic link to outside the project root{unread}")
+        mode = os.stat(real).st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"{name}: not a regular file ({_kind_of(mode)}){unread}")
         table, source, text = _table_of(candidate, name)
         if table is not None:
             return from_mapping(table, base, source, text)
     return base
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 @lru_cache(maxsize=16)

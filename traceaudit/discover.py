@@ -166,12 +166,16 @@ def _within(root: str, real: str) -> bool:
 
 
 def _link_problem(root: str, path: str) -> tuple[str | None, str | None]:
-    """(problem, resolved path) for a path that may go through symbolic links."""
+    """(problem, resolved path) for a path that may go through symbolic links.
+
+    A chain of more links than the system follows (40 on Linux) is a loop as every other
+    program sees it (``open`` fails with ELOOP), though ``realpath`` would resolve it."""
     try:
+        os.stat(path)
         real = os.path.realpath(path, strict=True)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "a symbolic link loop", None
+            return "a symbolic link loop, or a chain of more links than the system follows", None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             return "a dangling symbolic link (its target does not exist)", None
         return f"a symbolic link that cannot be followed ({exc.strerror})", None

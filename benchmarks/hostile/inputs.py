@@ -854,8 +854,13 @@ add("link-spec-root-to-usr", "symlinks", ".specify (a default spec root) -> /usr
     _link(".specify", "/usr", secret=False))
 add("link-spec-dir-to-outside", "symlinks", "specs/ext -> a folder outside the root",
     _link("specs/ext", "{outside}"))
-add("link-pyproject-to-secret", "symlinks", "pyproject.toml -> a config outside the root",
-    _link("pyproject.toml", "{outside}/secret.toml", ANY))
+# A configuration the audit cannot read safely fails closed (exit 2, one line naming it):
+# auditing with the defaults instead would let the pull request choose its own gate
+# (no excludes, no waivers, another fail-on). SECURITY.md says so.
+add("link-pyproject-to-secret", "symlinks", "pyproject.toml -> a config outside the root "
+    "(fail closed: exit 2 naming the file, the link never followed)",
+    _link("pyproject.toml", "{outside}/secret.toml", CONFIG_ERROR, sentinel=False,
+          error_words=("pyproject.toml", "outside the project root")))
 add("link-gitignore-to-outside", "symlinks", ".gitignore -> a file outside the root",
     _link(".gitignore", "{outside}/secret.md", ANY))
 add("link-spec-to-proc-environ", "symlinks", "specs/env.md -> /proc/self/environ",
@@ -879,8 +884,6 @@ for _name, _rel, _links in (
     ("loop-dir-parent", "app/up", (("app/up", ".."),)),
     ("loop-dir-pair", "app/d1", (("app/d1", "d2"), ("app/d2", "d1"))),
     ("loop-spec-dir-self", "specs/hostile/loop", (("specs/hostile/loop", "."),)),
-    ("loop-pyproject", "pyproject.toml", (("pyproject.toml", "pyproject.toml"),)),
-    ("loop-traceaudit-toml", "traceaudit.toml", (("traceaudit.toml", "traceaudit.toml"),)),
     ("loop-gitignore", ".gitignore", ((".gitignore", ".gitignore"),)),
     ("loop-spec-root", ".kiro/specs", ((".kiro/specs", "specs"),)),
     ("chain-50-hops", "app/c0.py", (*((f"app/c{i}.py", f"c{i + 1}.py") for i in range(50)),
@@ -889,14 +892,21 @@ for _name, _rel, _links in (
     ("dangling-md", "specs/hostile/dead.md", (("specs/hostile/dead.md", "nowhere.md"),)),
     ("dangling-spec-root", "docs/specs", (("docs/specs", "nowhere"),)),
 ):
-    _exp = NOTE if not _name.startswith(("loop-dir", "loop-spec-dir", "loop-pyproject",
-                                         "loop-traceaudit", "loop-gitignore", "loop-spec-root",
-                                         "dangling-spec-root")) else ANY
+    _exp = NOTE if not _name.startswith(("loop-dir", "loop-spec-dir", "loop-gitignore",
+                                         "loop-spec-root", "dangling-spec-root")) else ANY
     add(_name, "symlinks", f"symbolic links: {', '.join(a + ' -> ' + b for a, b in _links)[:70]}",
         (lambda rel, links, exp: lambda root, env: (
             [((root / a).parent.mkdir(parents=True, exist_ok=True), os.symlink(b, root / a))
              for a, b in links],
             Plant((rel,), exp))[1])(_rel, _links, _exp))
+
+
+for _name, _rel in (("loop-pyproject", "pyproject.toml"),
+                   ("loop-traceaudit-toml", "traceaudit.toml")):
+    add(_name, "symlinks", f"symbolic links: {_rel} -> {_rel} (fail closed: a configuration "
+        "that cannot be read is exit 2 naming it, never an audit with the defaults)",
+        (lambda rel: lambda root, env: (os.symlink(rel, root / rel), Plant(
+            (rel,), CONFIG_ERROR, sentinel=False, error_words=(rel, "loop")))[1])(_rel))
 
 
 # --------------------------------------------------------------------------
@@ -930,8 +940,6 @@ for _name, _rel, _kind, _exp in (
     ("fifo-py", "app/f.py", "fifo", NOTE),
     ("fifo-test-py", "tests/test_f.py", "fifo", NOTE),
     ("fifo-yaml", "specs/hostile/contracts/openapi.yaml", "fifo", NOTE),
-    ("fifo-pyproject", "pyproject.toml", "fifo", ANY),
-    ("fifo-traceaudit-toml", "traceaudit.toml", "fifo", ANY),
     ("fifo-gitignore", ".gitignore", "fifo", ANY),
     ("fifo-nested-gitignore", "app/.gitignore", "fifo", ANY),
     ("fifo-in-node-modules", "node_modules/x.py", "fifo", OUTSIDE),
@@ -943,9 +951,14 @@ for _name, _rel, _kind, _exp in (
     ("chardev-urandom-yaml", "specs/hostile/contracts/openapi.yaml", "urandom", NOTE),
     ("chardev-tty-py", "app/tty.py", "tty", NOTE),
     ("blockdev-md", "specs/blk.md", "loop", NOTE),
-    ("chardev-zero-pyproject", "pyproject.toml", "zero", ANY),
 ):
     add(_name, "special-files", f"a {_kind} named {_rel}", _special(_rel, _kind, _exp))
+for _name, _rel, _kind in (("fifo-pyproject", "pyproject.toml", "fifo"),
+                          ("fifo-traceaudit-toml", "traceaudit.toml", "fifo"),
+                          ("chardev-zero-pyproject", "pyproject.toml", "zero")):
+    add(_name, "special-files", f"a {_kind} named {_rel} (fail closed: exit 2 naming it)",
+        _special(_rel, _kind, CONFIG_ERROR, sentinel=False,
+                 error_words=(_rel, "not a regular file")))
 
 add("fifo-config-option", "special-files", "--config names a FIFO inside the root",
     lambda root, env: (os.mkfifo(root / "cfg.toml"),

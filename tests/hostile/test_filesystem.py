@@ -26,7 +26,7 @@ from tests.hostile.support import (
     sentinel_project,
     write,
 )
-from traceaudit.config import load
+from traceaudit.config import ConfigError, load
 from traceaudit.discover import _GitIgnore, discover
 
 
@@ -94,11 +94,60 @@ def test_device_is_never_opened(tmp_path: Path) -> None:
     assert "a character device" in note_reason(result, "app/zero.py")
 
 
-def test_fifo_named_as_root_or_config_does_not_block(tmp_path: Path) -> None:
-    os.mkfifo(tmp_path / "pyproject.toml")
+def test_fifo_named_as_gitignore_does_not_block(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / ".gitignore")
     result = audit_with(tmp_path, None)
     assert "not a regular file" in note_reason(result, ".gitignore")
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "traceaudit.toml"])
+@pytest.mark.parametrize("kind", ["fifo", "loop", "chain", "dangling", "outside", "folder"])
+def test_a_config_that_cannot_be_read_safely_fails_closed(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    """Never an audit with the defaults a pull request chose by breaking the config:
+    a ConfigError (exit 2, one line) that names the file and why."""
+    root = sentinel_project(tmp_path / "p")
+    path = root / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        os.symlink(name, path)
+    elif kind == "chain":
+        for i in range(45):
+            os.symlink(f"c{i + 1}.toml", root / f"c{i}.toml")
+        write(root, "c45.toml", "[tool.traceaudit]\n")
+        os.symlink("c0.toml", path)
+    elif kind == "dangling":
+        os.symlink("nowhere.toml", path)
+    elif kind == "outside":
+        write(tmp_path, "outside.toml", "[tool.traceaudit]\n")
+        os.symlink(tmp_path / "outside.toml", path)
+    else:
+        path.mkdir()
+    with deadline(30), pytest.raises(ConfigError) as err:
+        load(root)
+    message = str(err.value)
+    assert message.startswith(f"{name}: ") and "\n" not in message
+    expected = {"fifo": "not a regular file (a FIFO)", "loop": "loop", "chain": "too many links",
+                "dangling": "dangling", "outside": "outside the project root",
+                "folder": "not a regular file (a folder)"}[kind]
+    assert expected in message, message
+
+
+def test_a_chain_of_more_links_than_the_system_follows_is_a_note(tmp_path: Path) -> None:
+    """``open`` fails with ELOOP past 40 links (Linux), though ``realpath`` resolves them:
+    the file is a note as it would be for any other program; a shorter chain is read."""
+    (tmp_path / "app").mkdir()
+    for i in range(50):
+        os.symlink(f"c{i + 1}.py", tmp_path / f"app/c{i}.py")
+    write(tmp_path, "app/c50.py", router())
+    result = audit_with(tmp_path, None)
+    assert "too many" in note_reason(result, "app/c0.py") or "more links" in note_reason(
+        result, "app/c0.py"
+    )
+    assert codes_on(result, "app/c45.py") == []
+    assert 6 in route_lines(result, "app/c45.py")
 
 
 @pytest.mark.parametrize(
