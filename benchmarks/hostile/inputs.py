@@ -142,6 +142,7 @@ class Plant:
     # imports the shadowing module before traceaudit's first line runs)
     unsafe_entry: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    made: str = ""  # expect "made": the run succeeds and writes this file (under {work})
 
 
 @dataclass(frozen=True)
@@ -1275,11 +1276,11 @@ for _name, _args in (
     ("cli-jobs-zero", ("run", "{root}", "--jobs", "0")),
     ("cli-jobs-text", ("run", "{root}", "--jobs", "many")),
     ("cli-fail-on-bad", ("run", "{root}", "--fail-on", "sometimes")),
-    ("cli-no-command", ()),
     ("cli-unknown-command", ("scan", "{root}")),
     ("cli-extra-argument", ("run", "{root}", "{root}")),
     ("cli-output-is-dir", ("run", "{root}", "-o", "{work}")),
-    ("cli-output-missing-dir", ("run", "{root}", "-o", "{work}/no/such/dir/r.json")),
+    ("cli-output-parent-is-file", ("run", "{root}", "-o", "{root}/sentinel/main.py/r.json")),
+    ("cli-output-unwritable", ("run", "{root}", "-o", "/proc/no/such/r.json")),
     ("cli-root-missing", ("run", "{root}/nowhere")),
     ("cli-root-is-file", ("run", "{root}/sentinel/main.py")),
     ("cli-spec-missing", ("run", "{root}", "--spec", "nowhere")),
@@ -1288,9 +1289,20 @@ for _name, _args in (
     ("cli-format-missing-value", ("run", "{root}", "--format")),
 ):
     add(_name, "cli", "traceaudit " + " ".join(_args),
-        (lambda args, exp: lambda root, env: Plant((), exp, args=args, sentinel=False,
-                                                   secret=True))(
-            _args, USAGE_ERROR if _args else frozenset({"help"})))
+        (lambda args: lambda root, env: Plant((), USAGE_ERROR, args=args, sentinel=False,
+                                              secret=True))(_args))
+# A bare `traceaudit` prints its help (on stderr, exit 2), as ruff and click's own groups do:
+# a usage error whose one useful answer is the list of commands.
+add("cli-no-command", "cli", "traceaudit (no command: the help, exit 2, as ruff does)",
+    lambda root, env: Plant((), frozenset({"help"}), args=(), sentinel=False, secret=True))
+# `-o` makes the folders it needs (README: "folders made"), as a CI step writing
+# `-o reports/traceaudit.sarif` into a fresh checkout expects; a path that cannot be made
+# is exit 2 with one line (cli-output-parent-is-file, cli-output-unwritable).
+add("cli-output-missing-dir", "cli",
+    "traceaudit run ROOT -o WORK/no/such/dir/r.json (the folders are made: exit 0, a report)",
+    lambda root, env: Plant((), frozenset({"made"}),
+                            args=("run", "{root}", "-o", "{work}/no/such/dir/r.json"),
+                            sentinel=False, secret=True, made="no/such/dir/r.json"))
 
 
 # --------------------------------------------------------------------------

@@ -358,7 +358,7 @@ def run_case(case: hi.Hostile, args: argparse.Namespace) -> Result:
             return
         if "Traceback (most recent call last)" in stderr:
             res.fail("abort" if run.rc not in (0, 1) else "wrong", "traceback on stderr")
-        if "internal error" in stderr:
+        if any(line.startswith("traceaudit: internal error") for line in err_lines):
             res.fail("abort", err_lines[-1][:150] if err_lines else "internal error")
             return
         if expect & {"config-error", "usage-error"}:
@@ -375,6 +375,16 @@ def run_case(case: hi.Hostile, args: argparse.Namespace) -> Result:
         if "help" in expect:
             if run.rc not in (0, 2):
                 res.fail("wrong", f"exit {run.rc}")
+            elif "Usage:" not in stderr + run.stdout.decode("utf-8", "replace"):
+                res.fail("wrong", "no help printed")
+            res.hostile = f"help, exit {run.rc}"
+            return
+        if "made" in expect:
+            if run.rc not in (0, 1):
+                res.fail("wrong", f"exit {run.rc}: {(err_lines or [''])[-1][:120]}")
+            elif not (work / plant.made).is_file():
+                res.fail("wrong", f"no report at {plant.made}")
+            res.hostile = f"wrote {plant.made}"
             return
         if run.rc not in (0, 1):
             res.fail("abort", f"exit {run.rc}: {(err_lines or [''])[-1][:150]}")

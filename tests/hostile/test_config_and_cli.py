@@ -110,11 +110,27 @@ def test_config_files_are_read_like_audited_files(tmp_path: Path) -> None:
         ("run", "{root}/nowhere"),
         ("run", "{root}", "--spec", "nowhere"),
         ("run", "{root}", "--code", "/etc"),
+        ("run", "{root}", "-o", "{root}/sentinel/main.py/r.json"),
+        ("run", "{root}", "-o", "/proc/no/such/r.json"),
+        (),
     ],
 )
 def test_usage_errors_are_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
     root = sentinel_project(tmp_path)
-    one_error_line(run_cli(*(a.format(root=root) for a in args)))
+    proc = run_cli(*(a.format(root=root) for a in args))
+    if not args:  # a bare `traceaudit` is its help (exit 2, as ruff does), no traceback
+        assert proc.returncode == 2 and "Usage:" in proc.stderr and "Traceback" not in proc.stderr
+        return
+    one_error_line(proc)
+
+
+def test_output_makes_the_folders_it_needs(tmp_path: Path) -> None:
+    """A CI step writes ``-o reports/x.sarif`` into a fresh checkout: the folders are made."""
+    root = sentinel_project(tmp_path / "p")
+    target = tmp_path / "no/such/dir/r.json"
+    proc = run_cli("run", str(root), "--format", "json", "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert '"SEN-001"' in target.read_text()
 
 
 def test_cli_paths_name_their_option(tmp_path: Path) -> None:
