@@ -63,6 +63,8 @@ DEFAULT_DIR = ".traceaudit_cache"
 # within this many nanoseconds of the read, a modification time is not trusted
 RACY_NS = 2_000_000_000
 INT_LIMIT = 2**63
+# nesting levels (dataclasses and tuples) an entry may hold: decoding recurses once per level
+MAX_DEPTH = 120
 _NO_CACHE_ENV = "TRACEAUDIT_NO_CACHE"
 
 
@@ -83,127 +85,173 @@ Decoder = Callable[[Any], Any]
 
 class Codec:
     """Encodes the facts' dataclasses as JSON arrays ``[tag, field, ...]`` and decodes
-    them by their declared types only: nothing else can be built from an entry."""
+    them by their declared types only: nothing else can be built from an entry.
+
+    The decoder of each class is generated once (Python source compiled here, from the
+    declared field types alone), so that a warm run checks and builds each node with one
+    call instead of one per field."""
 
     def __init__(self, roots: Iterable[Any]) -> None:
         self.tags: dict[type, str] = {}
         self.fields: dict[type, tuple[str, ...]] = {}
-        self.by_tag: dict[str, tuple[type, list[Decoder]]] = {}
-        self.decoders: dict[Any, Decoder] = {}
+        self.by_tag: dict[str, type] = {}
+        self._ns: dict[str, Any] = {
+            "_bad": _bad, "_badf": _badf, "_float": _float, "_list": _list, "L": INT_LIMIT,
+            "tuple": tuple, "list": list, "str": str, "int": int, "bool": bool, "float": float,
+            "len": len, "type": type,
+        }  # fmt: skip
+        self._names: dict[Any, str] = {}
+        self._source: list[str] = []
         self._pending: list[type] = []
-        self.roots = {root: self.decoder(root) for root in roots}
+        self._tables: list[tuple[str, list[type]]] = []
+        self._depth = 0
+        root_names = {root: self._function(root) for root in roots}
         while self._pending:
-            cls = self._pending.pop()
-            hints = typing.get_type_hints(cls)
-            decs = [self.decoder(hints[name]) for name in self.fields[cls]]
-            self.by_tag[self.tags[cls]][1].extend(decs)
+            self._class_source(self._pending.pop())
+        exec(compile("\n".join(self._source), "<traceaudit.cache codec>", "exec"), self._ns)
+        for table, classes in self._tables:
+            self._ns[table].update({c.__name__: self._ns[self._names[c]] for c in classes})
+        self.roots: dict[Any, Decoder] = {root: self._ns[n] for root, n in root_names.items()}
 
-    # -- decoding --
+    # -- decoding: generated source --
 
-    def decoder(self, tp: Any) -> Decoder:
-        if tp in self.decoders:
-            return self.decoders[tp]
-        dec = self._make(tp)
-        self.decoders[tp] = dec
-        return dec
-
-    def _make(self, tp: Any) -> Decoder:
-        if tp is type(None) or tp is None:
-            return _none
-        if tp is str:
-            return _str
-        if tp is bool:
-            return _bool
-        if tp is int:
-            return _int
-        if tp is float:
-            return _float
-        if isinstance(tp, type) and issubclass(tp, Enum):
-            return _enum(tp)
+    def _function(self, tp: Any) -> str:
+        """The name of the generated function that decodes ``tp``."""
+        if tp in self._names:
+            return self._names[tp]
+        name = f"_d{len(self._names)}"
+        self._names[tp] = name
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-            return self._dataclass(tp)
+            tag = tp.__name__
+            if tag in self.by_tag and self.by_tag[tag] is not tp:
+                raise TypeError(f"two cached classes named {tag}")
+            self.by_tag[tag] = tp
+            self.tags[tp] = tag
+            self.fields[tp] = tuple(f.name for f in dataclasses.fields(tp))
+            self._ns[f"C{name}"] = tp
+            self._pending.append(tp)
+            return name
+        self._source.append(f"def {name}(x):\n    return {self._expr(tp, 'x')}\n")
+        return name
+
+    def _class_source(self, cls: type) -> None:
+        name = self._names[cls]
+        hints = typing.get_type_hints(cls)
+        names = self.fields[cls]
+        args = ", ".join(self._expr(hints[f], f"v[{i + 1}]") for i, f in enumerate(names))
+        self._source.append(
+            f"def {name}(v):\n"
+            f"    if v.__class__ is not list or len(v) != {len(names) + 1} "
+            f"or v[0] != {self.tags[cls]!r}:\n"
+            f"        _bad()\n"
+            f"    return C{name}({args})\n"
+        )
+
+    def _expr(self, tp: Any, x: str) -> str:
+        """An expression that decodes ``x`` (a simple expression, evaluated more than once)."""
+        if tp is type(None) or tp is None:
+            return f"(None if {x} is None else _bad())"
+        if tp is str:
+            return f"({x} if {x}.__class__ is str else _bad())"
+        if tp is bool:
+            return f"({x} if {x}.__class__ is bool else _bad())"
+        if tp is int:
+            return f"({x} if {x}.__class__ is int and -L <= {x} <= L else _bad())"
+        if tp is float:
+            return f"_float({x})"
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            key = f"E{len(self._ns)}"
+            self._ns[key] = _enum(tp)
+            return f"{key}({x})"
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return f"{self._function(tp)}({x})"
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
-                item = self.decoder(args[0])
-                return lambda v: tuple(item(x) for x in _list(v))
-            items = [self.decoder(a) for a in args]
-
-            def fixed(v: Any) -> tuple[Any, ...]:
-                seq = _list(v)
-                if len(seq) != len(items):
-                    raise CacheError("a tuple of the wrong length")
-                return tuple(d(x) for d, x in zip(items, seq, strict=True))
-
-            return fixed
+                self._depth += 1
+                e = f"e{self._depth}"
+                inner = self._expr(args[0], e)
+                self._depth -= 1
+                return f"tuple([{inner} for {e} in _list({x})])"
+            key = f"T{len(self._ns)}"
+            items = ", ".join(self._expr(a, f"s[{i}]") for i, a in enumerate(args))
+            self._source.append(
+                f"def {key}(s):\n"
+                f"    if s.__class__ is not list or len(s) != {len(args)}:\n"
+                f"        _bad()\n"
+                f"    return ({items}{',' if len(args) == 1 else ''})\n"
+            )
+            self._ns[key] = None
+            return f"{key}({x})"
         if origin in (typing.Union, types.UnionType):
-            return self._union(args)
+            return self._union(args, x)
         raise TypeError(f"the cache cannot hold {tp!r}")
 
-    def _dataclass(self, cls: type) -> Decoder:
-        tag = cls.__name__
-        if tag in self.by_tag and self.by_tag[tag][0] is not cls:
-            raise TypeError(f"two cached classes named {tag}")
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        self.tags[cls], self.fields[cls] = tag, names
-        decs: list[Decoder] = []
-        self.by_tag[tag] = (cls, decs)
-        self._pending.append(cls)
-
-        def dec(v: Any) -> Any:
-            if type(v) is not list or not v or v[0] != tag or len(v) != len(names) + 1:
-                raise CacheError(f"not a {tag}")
-            return cls(*[d(x) for d, x in zip(decs, v[1:], strict=True)])
-
-        return dec
-
-    def _union(self, args: tuple[Any, ...]) -> Decoder:
-        classes = {
-            a.__name__: self.decoder(a)
-            for a in args
-            if isinstance(a, type) and dataclasses.is_dataclass(a)
-        }
-        others = [a for a in args if not dataclasses.is_dataclass(a)]
-        plain = {a for a in others if a in (type(None), str, bool, int, float)}
+    def _union(self, args: tuple[Any, ...], x: str) -> str:
+        classes = [a for a in args if isinstance(a, type) and dataclasses.is_dataclass(a)]
+        others = [a for a in args if a not in classes]
+        plain = [a for a in others if a in (type(None), str, bool, int, float)]
         rest = [a for a in others if a not in plain]
-        if rest and classes:
+        if (rest and classes) or len(rest) > 1:
             raise TypeError(f"an ambiguous union {args!r}")
-        if len(rest) > 1:
-            raise TypeError(f"an ambiguous union {args!r}")
-        inner = self.decoder(rest[0]) if rest else None
-
-        def dec(v: Any) -> Any:
-            kind = type(v)
-            if kind is list:
-                if classes and v and type(v[0]) is str and v[0] in classes:
-                    return classes[v[0]](v)
-                if inner is not None:
-                    return inner(v)
-                raise CacheError("an unexpected array")
-            if kind in plain:
-                if kind is int and abs(v) > INT_LIMIT:
-                    raise CacheError("an integer out of range")
-                return v
-            if kind is int and float in plain:
-                return _int(v)
-            if inner is not None and kind is str:
-                return inner(v)
-            raise CacheError(f"an unexpected {kind.__name__}")
-
-        return dec
+        if not classes and not rest and len(plain) == 1:
+            return self._expr(plain[0], x)
+        if len(plain) == 1 and plain[0] is type(None) and len(classes) + len(rest) == 1:
+            inner = self._expr((classes or rest)[0], x)
+            return f"(None if {x} is None else {inner})"
+        if classes and not rest and (not plain or plain == [type(None)]):
+            # a tagged node: the class's decoder straight from the table, no call between
+            table = f"U{len(self._ns)}t"
+            self._ns[table] = {}
+            for cls in classes:
+                self._function(cls)
+            self._tables.append((table, classes))
+            pick = f"({table}.get({x}[0], _badf) if {x}.__class__ is list and {x} else _badf)({x})"
+            return f"(None if {x} is None else {pick})" if plain else pick
+        key = f"U{len(self._ns)}"
+        table = f"{key}t"
+        self._ns[key] = None
+        self._ns[table] = {}
+        lines = [f"def {key}(u):", "    k = u.__class__"]
+        if classes:
+            lines += [
+                "    if k is list and u and u[0].__class__ is str:",
+                f"        f = {table}.get(u[0])",
+                "        if f is not None:",
+                "            return f(u)",
+            ]
+            for cls in classes:
+                self._function(cls)
+        if rest:
+            lines += ["    if k is list or k is str:", f"        return {self._expr(rest[0], 'u')}"]
+        kinds = {type(None): "type(None)", str: "str", bool: "bool", int: "int", float: "float"}
+        if plain:
+            allowed = ", ".join(kinds[a] for a in plain)
+            lines += [f"    if k in ({allowed},):"]
+            if int in plain:
+                lines += ["        if k is int and not -L <= u <= L:", "            _bad()"]
+            lines += ["        return u"]
+            if float in plain and int not in plain:
+                lines += ["    if k is int:", "        return _float(u)"]
+        lines += ["    _bad()"]
+        self._source.append("\n".join(lines) + "\n")
+        self._tables.append((table, classes))
+        return f"{key}({x})"
 
     def decode(self, root: Any, data: Any) -> Any:
         try:
             return self.roots[root](data)
         except CacheError:
             raise
-        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
-            raise CacheError(f"{type(exc).__name__}") from None
+        except (TypeError, ValueError, IndexError, KeyError, RecursionError, OverflowError) as e:
+            raise CacheError(f"{type(e).__name__}") from None
 
     # -- encoding --
 
-    def encode(self, value: Any) -> Any:
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        """Plain JSON data for ``value``; Unencodable past :data:`MAX_DEPTH` levels (such
+        a file is not cached: decoding it could exceed the recursion limit)."""
         if value is None or value is True or value is False:
             return value
         kind = type(value)
@@ -215,8 +263,10 @@ class Codec:
             return value
         if kind is float:
             return value
+        if depth > MAX_DEPTH:
+            raise Unencodable("too deep")
         if kind is tuple:
-            return [self.encode(x) for x in value]
+            return [self.encode(x, depth + 1) for x in value]
         if isinstance(value, Enum):
             return value.value
         tag = self.tags.get(kind)
@@ -224,24 +274,15 @@ class Codec:
             if isinstance(value, str):
                 return str(value)
             raise Unencodable(kind.__name__)
-        return [tag, *[self.encode(getattr(value, name)) for name in self.fields[kind]]]
+        return [tag, *[self.encode(getattr(value, name), depth + 1) for name in self.fields[kind]]]
 
 
-def _none(v: Any) -> None:
-    if v is not None:
-        raise CacheError("not null")
+def _bad() -> Any:
+    raise CacheError("a value of the wrong type")
 
 
-def _str(v: Any) -> str:
-    if type(v) is not str:
-        raise CacheError("not a string")
-    return v
-
-
-def _bool(v: Any) -> bool:
-    if type(v) is not bool:
-        raise CacheError("not a boolean")
-    return v
+def _badf(value: Any) -> Any:
+    raise CacheError("not a node of the expected classes")
 
 
 def _int(v: Any) -> int:

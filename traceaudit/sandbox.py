@@ -50,11 +50,18 @@ class Failure:
     detail: str
 
 
+_deep = threading.local()  # .on: this thread already has the large stack
+
+
 def with_stack(func: Callable[[], R]) -> R:
-    """``func()`` in a thread with the large stack and recursion limit; re-raises."""
+    """``func()`` in a thread with the large stack and recursion limit; re-raises.
+    Called from such a thread, it runs ``func`` there (no thread per task)."""
+    if getattr(_deep, "on", False):
+        return func()
     box: dict[str, Any] = {}
 
     def run() -> None:
+        _deep.on = True
         try:
             box["value"] = func()
         except BaseException as exc:  # handed to the caller's thread
@@ -102,8 +109,13 @@ def _guarded_bytes(func: Callable[[T], R], item: T, index: int) -> bytes:
 
 
 def _worker(func: Callable[[Any], Any], conn: Connection) -> None:
-    """The worker loop: one (index, item) at a time, until None."""
+    """The worker loop, in one thread with the large stack: one (index, item) at a
+    time, until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides
+    with_stack(lambda: _loop(func, conn))
+
+
+def _loop(func: Callable[[Any], Any], conn: Connection) -> None:
     while True:
         try:
             task = conn.recv()

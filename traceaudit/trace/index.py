@@ -123,12 +123,17 @@ class SpecIndex:
     def files_for_feature(self, word: str) -> list[str]:
         """Spec files in a feature folder named by ``word`` (``orders`` -> specs/001-orders/)."""
         word = word.lower()
-        hits = []
-        for path in self.spec_paths:
-            folders = [f.lower() for f in PurePosixPath(path).parts[:-1]]
-            if any(f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f) for f in folders):
-                hits.append(path)
-        return hits
+        key = ("feature", word)
+        if key not in self._pools:  # once per word: a project cites the same few features
+            hits = []
+            for path in self._paths:
+                folders = [f.lower() for f in PurePosixPath(path).parts[:-1]]
+                if any(
+                    f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f) for f in folders
+                ):
+                    hits.append(path)
+            self._pools[key] = hits
+        return list(self._pools[key])
 
     def resolve(self, target: RefTarget, context: Sequence[str] = ()) -> Resolution:
         """Resolve a reference; ``context`` lists spec files named nearby."""
