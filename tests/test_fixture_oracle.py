@@ -36,6 +36,8 @@ PATTERN_PROJECTS = sorted(
 )
 PROJECTS = [FIXTURES / "shop", *RULE_PROJECTS, *PATTERN_PROJECTS]
 NEEDS_ENV = {"TA010-unresolved-route-path": {"NOTES_PREFIX": "/v2"}}
+# projects of several services: every app FastAPI would serve
+APPS = {"auth-evidence": ("app.main:app", "billing.main:app")}
 
 
 @pytest.fixture
@@ -66,7 +68,9 @@ def test_fixture_routes_equal_what_fastapi_serves(
 ) -> None:
     for key, value in NEEDS_ENV.get(project.name, {}).items():
         monkeypatch.setenv(key, value)
-    runtime = runtime_routes(import_app(project, ".", "app.main:app"), project)
+    runtime = {}
+    for target in APPS.get(project.name, ("app.main:app",)):
+        runtime.update(runtime_routes(import_app(project, ".", target), project))
     static = {
         (r.methods, r.path, r.location.path, r.location.line): r.auth
         for r in load_project(load(project), jobs=1, with_specs=False).code.routes

@@ -277,6 +277,9 @@ class Route:
     # auth only under this test (a dependency added under it): auth is then False
     # and auth_dependencies is the chain that guards the route when the test holds
     auth_condition: str | None = None
+    # credentials the handler or a dependency reads and verifies itself, when no auth
+    # dependency guards it ("cookie:refreshtoken", "header:authorization")
+    verified_credentials: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     dependencies: tuple[str, ...] = ()
     include_in_schema: bool = True

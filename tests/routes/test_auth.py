@@ -106,3 +106,42 @@ app.include_router(router, dependencies=[Depends(get_current_user)])
         }
     )
     assert (route.auth, route.dependencies) == (True, ("get_current_user", "get_db"))
+
+
+@pytest.mark.parametrize(
+    ("source", "verified"),
+    [
+        # a cookie the handler reads and decodes itself
+        (
+            'def x(request: Request):\n    t = request.cookies["refreshToken"]\n'
+            "    return jwt.decode(t, KEY)\n",
+            ("cookie:refreshtoken",),
+        ),
+        # a dependency reading the Authorization header and verifying the token
+        (
+            "def ctx(authorization: str | None = Header(None)):\n"
+            "    return _verify_supabase_jwt(authorization)\n"
+            "def x(auth=Depends(ctx)): ...\n",
+            ("header:authorization",),
+        ),
+        # an API key header, by alias, checked by a verify_* call
+        (
+            'def key(k: str = Header(..., alias="X-API-Key")):\n    verify_api_key(k)\n'
+            "def x(k=Depends(key)): ...\n",
+            ("header:x-api-key",),
+        ),
+        # reading a header that is no credential, or verifying nothing, proves nothing
+        (
+            'def x(request: Request):\n    rid = request.headers.get("X-Request-ID")\n'
+            "    return validate_payload(rid)\n",
+            (),
+        ),
+        ('def x(request: Request):\n    return request.cookies.get("theme")\n', ()),
+    ],
+)
+def test_credentials_a_handler_verifies_itself(source: str, verified: tuple[str, ...]) -> None:
+    main = APP + "\nfrom fastapi import Depends, Header, Request\n" + source.replace(
+        "def x(", '@app.get("/x")\ndef x('
+    )
+    route = one({"main.py": main})
+    assert (route.auth, route.verified_credentials) == (False, verified)

@@ -12,7 +12,7 @@ configured auth patterns (``fnmatch``, case-insensitive).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -46,6 +46,9 @@ class AuthInfo:
     # auth only under these tests (its dependency was added under them): not auth
     # with default settings, and never a plain ``auth: true``
     condition: str | None = None
+    # credentials the handler or a dependency reads and verifies itself ("cookie:refreshtoken",
+    # "header:authorization"): auth evidence where the spec's scheme names that credential
+    verified: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -100,7 +103,44 @@ class AuthAnalyzer:
             tests, chain_if = conditional[0]
             condition = " and ".join(dict.fromkeys(tests))
             return AuthInfo(False, chain_if, (), tuple(names), condition)
-        return AuthInfo(bool(chain), chain, tuple(sorted(scopes)), tuple(names))
+        verified: set[str] = set()
+        if not chain:
+            verified.update(self.verifies(self.interp.force(handler)))
+            for dep in deps:
+                if not dep.conditions:
+                    self.collect_verified(dep, verified, set())
+        return AuthInfo(
+            bool(chain),
+            chain,
+            tuple(sorted(scopes)),
+            tuple(names),
+            verified=tuple(sorted(verified)),
+        )
+
+    def collect_verified(self, dep: DependsV, out: set[str], seen: set[int]) -> None:
+        """Credentials that ``dep`` or the dependencies under it read and verify."""
+        if id(dep) in seen:
+            return
+        seen.add(id(dep))
+        value = self.interp.force(dep.call) if dep.call is not None else None
+        if isinstance(value, Partial):
+            value = self.interp.force(value.func)
+        out.update(self.verifies(value))
+        for child in self.node(dep).children:
+            self.collect_verified(child, out, seen)
+
+    def verifies(self, value: Value | None) -> set[str]:
+        """The credentials a function reads (a ``Header``/``Cookie`` parameter named like a
+        credential, ``request.cookies[...]``, ``request.headers.get("Authorization")``) when
+        its body also calls a verification (``jwt.decode``, ``verify_token``, ...)."""
+        func = value.func if isinstance(value, BoundMethod) else value
+        if not isinstance(func, Function):
+            return set()
+        if func.fact.elided:
+            # its file was read without function bodies: read it in full and resolve again
+            self.interp.demands.add(func.module.path)
+            return set()
+        return credentials_verified(func.fact)
 
     def body_guard(self, handler: Value) -> tuple[str, ...]:
         """Auth the endpoint enforces in its body: before anything can return, it calls a
@@ -338,3 +378,80 @@ def _with_call(dep: DependsV, annotation: Value | None) -> DependsV:
         return dep
     origin = annotation.origin if isinstance(annotation, AnnotatedV) else annotation
     return DependsV(origin, dep.security, dep.scopes, dep.text)
+
+
+# A credential's name: the Authorization header, a token, a key, a session.
+_CREDENTIAL_NAME = re.compile(
+    r"(?i)authori[sz]ation|token|jwt|api[-_]?key|secret|session|\bsid\b|auth"
+)
+# A call that verifies a credential: verify_*, jwt.decode, decode_token, validate_token ...
+_VERIFY_CALL = re.compile(
+    r"(?i)(?:^|[._])(?:verify\w*|\w*(?:jwt|token)\w*\.decode|decode_\w*(?:token|jwt)\w*|"
+    r"\w*(?:validate|check)_?(?:token|jwt|key|session|credential)s?\w*)$"
+)
+
+
+def credentials_verified(fact: pf.FuncDef) -> set[str]:
+    """``cookie:<name>``/``header:<name>`` a function reads and verifies itself."""
+    read: set[str] = set()
+    for param in fact.params:
+        default = param.default
+        if isinstance(default, pf.Call) and isinstance(default.func, pf.Name | pf.Attr):
+            kind = _last(default.func).lower()
+            if kind in ("header", "cookie", "apikeyheader", "apikeycookie"):
+                alias = next(
+                    (a.value.value for a in default.args
+                     if a.name == "alias" and isinstance(a.value, pf.Const)),
+                    None,
+                )  # fmt: skip
+                name = str(alias) if alias is not None else param.name.replace("_", "-")
+                if _CREDENTIAL_NAME.search(name):
+                    where = "cookie" if "cookie" in kind else "header"
+                    read.add(f"{where}:{name.lower()}")
+    verified = False
+    for node in _walk(fact.body):
+        if isinstance(node, pf.Call):
+            dotted = pf.render(node.func) if isinstance(node.func, pf.Name | pf.Attr) else ""
+            if _VERIFY_CALL.search(dotted):
+                verified = True
+            # request.cookies.get("refreshToken"), request.headers.get("Authorization")
+            func = node.func
+            if (
+                isinstance(func, pf.Attr) and func.attr == "get"
+                and isinstance(func.value, pf.Attr) and func.value.attr in ("cookies", "headers")
+            ):  # fmt: skip
+                read.update(_read(func.value.attr, node.args[0].value if node.args else None))
+        elif (
+            isinstance(node, pf.Subscript)
+            and isinstance(node.value, pf.Attr)
+            and node.value.attr in ("cookies", "headers")
+        ):
+            read.update(_read(node.value.attr, node.index[0] if node.index else None))
+    return read if verified else set()
+
+
+def _read(where: str, key: object) -> set[str]:
+    if not (isinstance(key, pf.Const) and isinstance(key.value, str)):
+        return set()
+    name = key.value.lower()
+    if where == "headers" and not _CREDENTIAL_NAME.search(name):
+        return set()
+    return {f"{'cookie' if where == 'cookies' else 'header'}:{name}"}
+
+
+def _last(expr: pf.Name | pf.Attr) -> str:
+    return expr.id if isinstance(expr, pf.Name) else expr.attr
+
+
+def _walk(node: object) -> Iterator[object]:
+    """Every fact record inside ``node`` (statements, expressions), depth first; the bodies
+    of nested functions and classes are their own."""
+    if isinstance(node, tuple | list):
+        for item in node:
+            yield from _walk(item)
+        return
+    if not hasattr(node, "__dataclass_fields__") or isinstance(node, pf.FuncDef | pf.ClassDef):
+        return
+    yield node
+    for name in node.__dataclass_fields__:
+        yield from _walk(getattr(node, name))

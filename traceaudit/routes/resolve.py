@@ -548,6 +548,7 @@ class _Resolver:
             auth=info.auth,
             auth_dependencies=info.chain,
             auth_condition=info.condition,
+            verified_credentials=info.verified,
             scopes=info.scopes,
             dependencies=info.dependencies,
             include_in_schema=schema and entry.include_in_schema,

@@ -1,9 +1,10 @@
-"""Rules about declared endpoints and live routes: TA002, TA006, TA007, TA008, TA009.
-"""
+"""Rules about declared endpoints and live routes: TA002, TA006, TA007, TA008, TA009."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, ReqStatus, Scope
 from traceaudit.trace.graph import EndpointMatch
@@ -37,9 +38,7 @@ def _near_misses(
         if not routes or m.owner is not None or _out_of_scope(ctx, m.endpoint):
             continue
         ep = m.endpoint
-        served = ", ".join(
-            f"{route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in routes
-        )
+        served = ", ".join(f"{route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in routes)
         yield finding(
             code,
             f"the spec declares {ep.method} {ep.path} but the code serves {served}; {fix}",
@@ -88,13 +87,25 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
+    apps = sorted({r.app for r in ctx.graph.routes})
+    # In a project of several services, a contract that names its service
+    # (specs/003-mastery-engine/..., contracts/openapi-progress.yaml) speaks for that
+    # service's routes, and a service that another feature names is that feature's.
+    features = sorted({_feature(d.path) for d in ctx.graph.docs}) if len(apps) > 1 else []
+    claimed = {app: {f for f in features if _services_of(f, [app])} for app in apps}
     for m in ctx.graph.endpoint_matches:
         ep = m.endpoint
         if ep.auth_required is not True:
             continue
+        services = _services_of(ep.location.path, apps) if len(apps) > 1 else set()
+        mine = _feature(ep.location.path)
         for i in m.exact:
             route = ctx.graph.routes[i]
-            if route.auth:
+            if services and route.app not in services:
+                continue
+            if claimed.get(route.app) and mine not in claimed[route.app]:
+                continue
+            if route.auth or _verifies_the_scheme(route.verified_credentials, ep.auth_scheme):
                 continue
             name = f"{ep.method} {route.path}"
             handler = route.handler.split(":")[-1]
@@ -115,3 +126,57 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
                 route.location,
                 name,
             )
+
+
+def _verifies_the_scheme(credentials: tuple[str, ...], scheme: str | None) -> bool:
+    """Whether a credential the handler reads and verifies itself is one the spec's
+    security schemes name: the cookie of a cookie scheme, the header of an apiKey header
+    scheme, the Authorization header of a bearer, OAuth2 or OpenID scheme (or of a scheme
+    the spec does not name)."""
+    if not credentials:
+        return False
+    for one in (scheme or "").split(", "):
+        kind, _, name = one.partition(":")
+        if kind == "cookie":
+            wanted = f"cookie:{name.lower()}"
+            if any(c.startswith("cookie:") and (not name or c == wanted) for c in credentials):
+                return True
+        elif kind == "header":
+            if f"header:{name.lower()}" in credentials:
+                return True
+        elif kind != "query" and "header:authorization" in credentials:
+            return True
+    return False
+
+
+_GENERIC = frozenset(
+    {"api", "apis", "openapi", "swagger", "contract", "contracts", "spec", "specs", "src", "app",
+     "main", "backend", "server", "service", "services", "v1", "v2", "yaml", "yml", "json",
+     "md", "and", "the", "docs", "design", "plan", "tasks", "requirements", "readme"}
+)  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and not w.isdigit()} - _GENERIC
+
+
+def _feature(spec_path: str) -> str:
+    """The feature folder of a spec file: its folder, above a generic one (contracts/)."""
+    folder = PurePosixPath(spec_path).parent
+    while folder.name and not _words(folder.name) and folder.parent != folder:
+        folder = folder.parent
+    return str(folder)
+
+
+def _services_of(spec_path: str, apps: list[str]) -> set[str]:
+    """The apps whose folder a spec file's feature or name names (``003-mastery-engine`` ->
+    ``backend/mastery-engine/src/main.py:app``); empty when none does."""
+    path = PurePosixPath(spec_path)
+    names = [_words(part) for part in (*path.parts[1:-1], path.stem)]
+    names = [n for n in names if n]
+    out: set[str] = set()
+    for app in apps:
+        folders = [_words(part) for part in PurePosixPath(app.split(":", 1)[0]).parts[:-1]]
+        if any(n <= f or f <= n for n in names for f in folders if f):
+            out.add(app)
+    return out
