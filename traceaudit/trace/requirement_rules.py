@@ -119,7 +119,19 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
             e.location.path not in ctx.graph.check_scripts
             for t in targets if t in by_key for e in by_key[t].verified_by
         )  # fmt: skip
-        if tested or any(
+        # the story it belongs to, cited in a file the task names ("In jobs/services.py,
+        # create ..." where jobs/services.py says "Story 5.7: ..."): the reviewer opens that
+        # file and finds the trace
+        opened = {
+            t.lstrip("./") for t, exists in ctx.graph.ownership.python_files_named(req) if exists
+        }
+        story = by_key.get(req.parent_key or "")
+        in_named = story is not None and any(
+            e.kind == "reference"
+            and any(e.location.path == n or e.location.path.endswith("/" + n) for n in opened)
+            for e in story.implemented_by
+        )
+        if tested or in_named or any(
             ctx.graph.cited_by_python(t)
             or (routes_vouch and any(e.kind == "endpoint" for e in by_key[t].implemented_by))
             for t in targets if t in by_key
