@@ -148,7 +148,7 @@ _WHOLE_SYSTEM = re.compile(
 )
 _UI_SUBJECT = re.compile(
     r"(?i)\b(?:form|card|toast|navbar|sidebar|tooltip|dropdown|page|screen|modal|dialog|"
-    r"button)s?$"
+    r"button|navigation\s+bar|nav\s+bar|menu)s?$"
 )
 _UI_ASK = re.compile(
     r"(?i)\btoast\b|\bmodal\b|\bdialog\b|\bbuttons?\b|\bhover\w*|\btooltips?\b|\bdropdowns?\b|"
@@ -158,12 +158,15 @@ _UI_ASK = re.compile(
     r"\binline\s+(?:error|validation)\b|\bplaceholder\b|\bkeyboard\b|\bscroll\w*|\bclick\w*|"
     r"\bbrowser\b|\bviewport\b|\btextarea\b|\b(?:input|form)\s+fields?\b|\bfocus\s+states?\b|"
     r"\b(?:login|sign[\s-]?in|sign[\s-]?up|signup|landing|home|dashboard|settings|profile|"
-    r"detail|error)\s+page\b"
+    r"detail|error)\s+page\b|\b(?:on|to|in|from)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+page\b|"
+    r"\bpages\b|\baria\b|\baccessib\w*|\bwcag\b|\bcard\s+(?:format|layout|view)\b"
 )
 _SERVER_WORDS = re.compile(
     r"(?i)\bapis?\b|\bend-?points?\b|\bserver\b|\bback[\s-]?end\b|\bdatabase\b|\bdb\b|\bsql\b|"
     r"\bhttp\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bjwt\b|\btokens?\b|\bpersist\w*|\bwebhooks?\b|"
-    r"\bqueues?\b|\bworkers?\b|\bcron\b|\bemails?\b|\bhash\w*|\bencrypt\w*|\bservices?\b"
+    r"\bqueues?\b|\bworkers?\b|\bcron\b|\bsend\w*\s+(?:an?\s+)?e-?mails?\b|"
+    r"\be-?mail\s+(?:delivery|notifications?|service|verification)\b|\bhash\w*|\bencrypt\w*|"
+    r"\bservices?\b"
 )
 _LABEL = re.compile(r"^(?:[\w-]+\s+){0,3}[\w-]+\s*:\s+(?=\S)")
 _LAST_MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b")
