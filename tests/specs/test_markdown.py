@@ -215,6 +215,36 @@ def test_sections_marked_as_planned_are_out_of_scope() -> None:
     ]
 
 
+def test_a_file_line_heading_a_block_of_tasks_names_their_file() -> None:
+    doc = parse(
+        """
+        # Implementation Plan
+
+        ## 1. Wire the orchestrator
+
+        **File**: `backend/app/services/project_service.py`
+
+        - [x] 1.1 Load the dataset
+        - [x] 1.2 Start the pipeline
+
+        ## 2. Connect the upload overlay
+
+        **File**: `frontend/src/components/UploadOverlay.tsx`
+
+        - [x] 2.1 Upload the file
+        - [x] 2.2 Show the errors
+          - Files: frontend/src/api/errors.ts
+        """
+    )
+    files = {r.id: r.text.splitlines()[-1] for r in doc.requirements if r.kind.value == "task"}
+    assert files == {
+        "1.1": "Files: backend/app/services/project_service.py",
+        "1.2": "Files: backend/app/services/project_service.py",
+        "2.1": "Files: frontend/src/components/UploadOverlay.tsx",
+        "2.2": "Files: frontend/src/api/errors.ts",  # its own line stays
+    }
+
+
 def test_decision_records_and_inventories_define_no_requirements() -> None:
     doc = parse(
         """

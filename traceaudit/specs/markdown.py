@@ -160,18 +160,23 @@ def _finish(
     out_of_scope = _out_of_scope(heads, config)
     not_backend = _not_backend(blocks, kept, config)
     sec_at = SectionIndex(heads)
+    section_files = _section_files(blocks, sec_at)
     requirements: list[Requirement] = []
     for r in kept:
         head = heads[r.section] if r.section is not None else None
         spath = head.path if head else ()
         out = out_of_scope(r.section, r.own_heading)
         scope = Scope.NOT_BACKEND if r.key in not_backend else Scope.IN_SCOPE
+        text = r.text
+        files = section_files.get(r.section) if r.kind is ReqKind.TASK else None
+        if files and not _FILES_FIELD.search(text):
+            text = f"{text}\nFiles: {files}"  # the block's "**File**:" line names its files
         requirements.append(
             Requirement(
                 key=r.key,
                 id=r.id,
                 title=r.title,
-                text=r.text,
+                text=text,
                 kind=r.kind,
                 spec_path=path,
                 location=Location(path, r.line),
@@ -234,6 +239,24 @@ def _not_backend(blocks: Blocks, kept: list[Req], config: Config) -> set[str]:
         if all(c in marked for c in children):
             marked.add(parent)
     return marked
+
+
+# Kiro/plain task blocks headed by the file they change: "## 2. Connect FileUploadOverlay",
+# "**File**: `frontend/src/3d/components/ui/FileUploadOverlay.tsx`", then "- [ ] 2.1 ...".
+_FILES_FIELD = re.compile(r"(?im)^\s*(?:\*\*)?files?(?:\*\*)?\s*(?:\*\*)?\s*:\s*(?P<value>\S.*)$")
+
+
+def _section_files(blocks: Blocks, sec_at: SectionIndex) -> dict[int | None, str]:
+    """Section -> the value of a ``**File**:``/``**Files**:`` line written in it, outside a
+    list item (a task's own "Files:" line stays the task's)."""
+    out: dict[int | None, str] = {}
+    for ln in blocks.lines:
+        if ln.item is not None:
+            continue
+        m = _FILES_FIELD.match(ln.plain)
+        if m:
+            out.setdefault(sec_at.at(ln.line), m["value"].strip())
+    return out
 
 
 # A heading marked as not there yet, in brackets at its end: "### Auth API (planned)",
