@@ -25,7 +25,7 @@ from tests.hostile.support import (
 )
 from traceaudit import sandbox
 from traceaudit.model import Config
-from traceaudit.pysource import scan_module
+from traceaudit.pysource import scan, scan_module
 
 BRACKETS = {"paren": ("(", ")"), "list": ("[", "]"), "dict": ('{"k": ', "}"), "call": ("f(", ")"),
             "subscript": ("x[", "]")}  # fmt: skip
@@ -102,6 +102,10 @@ def test_nul_byte_is_cpythons_error(tmp_path: Path) -> None:
             None,
         ),
         ("10,000 `or` terms", "Q = " + " or ".join(f"v{i}" for i in range(10_000)), None),
+        # past what CPython compiles at its default recursion limit, inside the budget
+        ("10,000 chained calls", "Q = a" + ".b()" * 10_000, None),
+        ("10,000-term + of strings", "T = " + " + ".join(['"a"'] * 10_000), None),
+        ("3,000-term prefix", 'P = "/hostile"' + ' + ""' * 2999, "@app.get(P)"),
     ],
 )
 def test_long_flat_code_is_read(tmp_path: Path, name: str, pre: str, decorator: str | None) -> None:
@@ -184,3 +188,17 @@ def test_valid_python_libcst_cannot_read_is_a_note_not_a_ta000() -> None:
                         parser="libcst")  # fmt: skip
     assert facts.parse_error is None and facts.unread and "CPython can" in facts.unread
     assert sorted(r.location.line for r in facts.refs) == [8, 11]
+
+
+def test_past_the_stack_budget_is_cpythons_verdict(tmp_path: Path) -> None:
+    """Nested deeper than the facts are built (MAX_EXPR_DEPTH): CPython refuses it too
+    (RecursionError at its default limit: no server can import it), so a TA000 that says
+    so (LibCST, deeper still, is not tried: benchmarks/hostile times it), and the rest is
+    audited."""
+    text = router("T = " + " + ".join(['"a"'] * 30_000))
+    result, data = audit_one(tmp_path, text)
+    (found,) = findings_on(result, "app/hostile.py")  # type: ignore[arg-type]
+    assert found.rule.code == "TA000"
+    assert "CPython" in found.message and "RecursionError" in found.message
+    assert scan.cpython_refuses(data.decode()) == "RecursionError"
+

@@ -49,6 +49,12 @@ _SIMPLE = (
 
 Owned = int | None  # the offset of a "(" that belongs to the parent (a call, a class)
 
+# Expressions nested deeper than this are not turned into facts (RecursionError, which the
+# scan turns into CPython's verdict): every later stage (pickling to the supervisor, route
+# evaluation) then fits in the workers' stack budget (sandbox.RECURSION_LIMIT), and CPython
+# itself (3.11-3.13 at their default limit) refuses modules well before this depth.
+MAX_EXPR_DEPTH = 20_000
+
 
 class _Bail(Exception):
     """This f-string needs LibCST to be read exactly."""
@@ -63,6 +69,7 @@ class AstStatements:
         self.text_of = source.source
         self.shallow = shallow  # leave function bodies unread (FuncDef.elided)
         self._strict = False  # inside an f-string read by ast: no Unknown allowed
+        self._depth = 0  # expression nesting now (MAX_EXPR_DEPTH)
 
     # -- positions and texts -------------------------------------------------
 
@@ -331,6 +338,15 @@ class AstStatements:
     def expr(self, node: ast.expr, owned: Owned = None) -> pf.Expr:
         if isinstance(node, ast.Name):
             return pf.Name(node.id)
+        self._depth += 1
+        try:
+            if self._depth > MAX_EXPR_DEPTH:
+                raise RecursionError(f"an expression nested over {MAX_EXPR_DEPTH:,} deep")
+            return self._expr(node, owned)
+        finally:
+            self._depth -= 1
+
+    def _expr(self, node: ast.expr, owned: Owned) -> pf.Expr:
         if isinstance(node, ast.Attribute):
             return pf.Attr(self.expr(node.value), node.attr)
         if isinstance(node, ast.Call):
@@ -386,6 +402,8 @@ class AstStatements:
             comparators = tuple(self.expr(c) for c in node.comparators)
             return pf.Compare(self.expr(node.left), ops, comparators)
         if isinstance(node, ast.BoolOp):
+            if len(node.values) > MAX_EXPR_DEPTH:  # the facts nest one level per operand
+                raise RecursionError(f"an expression nested over {MAX_EXPR_DEPTH:,} deep")
             op = "or" if isinstance(node.op, ast.Or) else "and"
             result = self.expr(node.values[0])
             for operand in node.values[1:]:

@@ -15,6 +15,7 @@ dataclass, so facts pickle cheaply and can be cached by content hash.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -501,10 +502,57 @@ def walk(expr: Expr) -> Iterator[Expr]:
         stack.extend(reversed(children(node)))
 
 
+# A rendered text longer than this is cut (placeholders and messages, never a value):
+# a 100,000-term ``"a" + "a" + ...`` would otherwise render to 600 kB at every level.
+RENDER_LIMIT = 2_000
+# id -> (the expression, kept alive so that its id stays its own; its text), while
+# :func:`memoised_renders` is on (route resolution); None: no memo (a scan renders little)
+_RENDERED: dict[int, tuple[Expr, str]] | None = None
+_RENDERED_MAX = 1 << 16
+
+
+@contextlib.contextmanager
+def memoised_renders() -> Iterator[None]:
+    """:func:`render` memoised per expression object within the block."""
+    global _RENDERED
+    outer = _RENDERED
+    _RENDERED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _RENDERED = outer
+
+
 def render(expr: Expr | None) -> str:
-    """Source-like text of an expression, for placeholders and messages."""
+    """Source-like text of an expression, for placeholders and messages (at most
+    :data:`RENDER_LIMIT` characters).
+
+    Memoised per expression object inside :func:`memoised_renders` (route resolution):
+    the route evaluator renders every node of a long chain as it climbs it
+    (``a + b + c + ...``), which re-rendering would make quadratic.
+    """
     if expr is None:
         return "None"
+    if isinstance(expr, Name):
+        return expr.id
+    memo = _RENDERED
+    if memo is None:
+        text = _render(expr)
+        return text if len(text) <= RENDER_LIMIT else text[: RENDER_LIMIT - 1] + "…"
+    key = id(expr)
+    hit = memo.get(key)
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    text = _render(expr)
+    if len(text) > RENDER_LIMIT:
+        text = text[: RENDER_LIMIT - 1] + "…"
+    if len(memo) >= _RENDERED_MAX:
+        memo.clear()
+    memo[key] = (expr, text)
+    return text
+
+
+def _render(expr: Expr) -> str:
     if isinstance(expr, Const):
         return repr(expr.value)
     if isinstance(expr, Name):

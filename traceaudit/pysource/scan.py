@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -179,10 +180,15 @@ def _scan_module(
             syntax: ast.Module | None = ast.parse(source)
         except (SyntaxError, ValueError):
             syntax = None
+        except (RecursionError, MemoryError):
+            return _too_deep(source, path, module, is_pkg, is_test)
         if syntax is not None:
             facts = _from_ast(syntax, source, path, module, is_pkg, is_test, want_code,
                               want_refs, regex, extract_refs)  # fmt: skip
-            if facts is not None:
+            if facts is _TOO_DEEP:
+                # LibCST recurses deeper still: it would only take longer to fail
+                return _too_deep(source, path, module, is_pkg, is_test)
+            if isinstance(facts, pf.ModuleFacts):
                 return facts
     return _from_cst(source, path, module, is_pkg, is_test, want_code, want_refs, regex,
                      extract_refs)  # fmt: skip
@@ -199,8 +205,9 @@ def _from_ast(
     want_refs: bool,
     regex: re.Pattern[str],
     extract_refs: ExtractRefs,
-) -> pf.ModuleFacts | None:
-    """The facts from an ``ast`` tree, or None when LibCST must read the file."""
+) -> pf.ModuleFacts | object | None:
+    """The facts from an ``ast`` tree, None when LibCST must read the file, or
+    :data:`_TOO_DEEP` past the stack budget."""
     smap = SourceMap(source)
     try:
         if is_test and not want_code:
@@ -215,8 +222,10 @@ def _from_ast(
             if found is None:
                 return None
             refs = found
-    except (Ambiguous, RecursionError, MemoryError):
+    except Ambiguous:
         return None  # LibCST reads it, and says what it cannot read
+    except (RecursionError, MemoryError):
+        return _TOO_DEEP
     return pf.ModuleFacts(path, module, is_pkg, is_test, want_code, body, refs)
 
 
@@ -255,6 +264,41 @@ def _from_cst(
     return pf.ModuleFacts(
         base.path, base.module, is_pkg, is_test, scanned=want_code, body=body, refs=refs
     )
+
+
+_TOO_DEEP = object()
+
+
+def cpython_refuses(source: str) -> str | None:
+    """Why CPython, at its default recursion limit, cannot compile ``source`` (None: it
+    can). The workers raise the limit for the stack they have; CPython as a server runs
+    it refuses such a module at import (3.11-3.13 stop near 1,000-10,000 levels)."""
+    old = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(1000)
+    except RecursionError:  # called too deep to lower it: then say nothing
+        return None
+    try:
+        compile(source, "<audited>", "exec", dont_inherit=True)
+    except (RecursionError, MemoryError) as exc:
+        return type(exc).__name__
+    except (SyntaxError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        sys.setrecursionlimit(old)
+    return None
+
+
+def _too_deep(source: str, path: str, module: str, is_pkg: bool, is_test: bool) -> pf.ModuleFacts:
+    """A file nested deeper than the analysis's stack budget: a TA000 when CPython cannot
+    compile it either (true: no server can import it), else a note (no false TA000)."""
+    refused = cpython_refuses(source)
+    base = pf.ModuleFacts(path, module, is_pkg, is_test, scanned=False)
+    if refused is not None:
+        why = f"nested too deeply for CPython to compile ({refused} at its default recursion limit)"
+        return replace(base, parse_error=(Location(path, 1), why))
+    return replace(base, unread="nested deeper than traceaudit's stack budget, though CPython "
+                   "compiles it: nothing in it is audited")  # fmt: skip
 
 
 _CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*\(")

@@ -168,13 +168,14 @@ class StaticIndex:
                     self._block(sub, state, owner, calls, top_level=False)
 
     def _expr(self, expr: pf.Expr, calls: set[str]) -> None:
+        roots: dict[int, str] = {}  # a chain's calls share its root: found once (linear)
         for node in pf.walk(expr):
             if not isinstance(node, pf.Call):
                 continue
             name = _last_name(node.func)
             if name:
                 calls.add(name)
-            root = _root_name(node.func)
+            root = _root_name(node.func, roots)
             if root in _SERVER_MODULES:
                 calls.add("<serve>")
             if name == "set_defaults" or name == "add_command":
@@ -245,10 +246,22 @@ def _last_name(expr: pf.Expr) -> str:
     return ""
 
 
-def _root_name(expr: pf.Expr) -> str:
+def _root_name(expr: pf.Expr, memo: dict[int, str] | None = None) -> str:
+    """The name a chain of attributes, calls and subscripts starts from (``a`` of
+    ``a.b().c[0]``); ``memo`` (node id -> root) makes a whole chain's calls linear."""
+    path: list[pf.Expr] = []
+    found: str | None = None
     while isinstance(expr, pf.Attr | pf.Call | pf.Subscript):
+        if memo is not None and (found := memo.get(id(expr))) is not None:
+            break
+        path.append(expr)
         expr = expr.func if isinstance(expr, pf.Call) else expr.value
-    return expr.id if isinstance(expr, pf.Name) else ""
+    if found is None:
+        found = expr.id if isinstance(expr, pf.Name) else ""
+    if memo is not None:
+        for node in path:
+            memo[id(node)] = found
+    return found
 
 
 def _is_cli_decorator(expr: pf.Expr) -> bool:

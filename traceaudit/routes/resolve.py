@@ -132,6 +132,16 @@ def resolve_routes(
     or one of its functions is called. ``commands`` are the entry points deployment
     files name (:func:`traceaudit.pysource.serve_commands`).
     """
+    with pf.memoised_renders():  # linear in a long chain's length, not quadratic
+        return _resolve_routes(facts, config, rescan, commands)
+
+
+def _resolve_routes(
+    facts: Sequence[pf.ModuleFacts],
+    config: Config,
+    rescan: Callable[[str], pf.ModuleFacts | None] | None,
+    commands: Sequence[pf.ServeCommand],
+) -> RouteResolution:
     modules = [f for f in facts if not f.is_test]
     while True:
         interp = Interpreter(Project(modules), dict(config.values), rescan)
