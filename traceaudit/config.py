@@ -164,11 +164,13 @@ def _pattern(value: object) -> str:
 
 def _globs(value: object) -> tuple[str, ...]:
     patterns = _str_list(value)
-    for pattern in patterns:
+    for index in globs.invalid(patterns)[:1]:
         try:
-            globs.validate([pattern])
+            globs.validate([patterns[index]])
         except globs.PatternError as exc:
-            raise ConfigError(f"{pattern!r} is not a gitignore-style pattern: {exc}") from None
+            raise ConfigError(
+                f"{patterns[index]!r} is not a gitignore-style pattern: {exc}"
+            ) from None
     return patterns
 
 

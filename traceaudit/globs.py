@@ -21,8 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pathspec
+import pathspec.util
 
 
 class PatternError(ValueError):
@@ -40,8 +42,18 @@ def _has_re2() -> bool:
 _BACKEND = "re2" if _has_re2() else "simple"
 
 
-@lru_cache(maxsize=1024)
-def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+# RE2 compiles one set of patterns into one automaton, within a memory budget: past a
+# few thousand patterns it fails ("failed to compile Set"), or takes minutes. A longer list
+# (a generated .gitignore, a 200,000-entry ``exclude``) is compiled in sets of this many.
+CHUNK = 1_000
+
+
+def _one_spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    return _one_spec_of(tuple(patterns))
+
+
+@lru_cache(maxsize=512)  # a set checked by :func:`invalid` is the set then matched with
+def _one_spec_of(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     if _BACKEND != "re2":
         wild = [p for p in patterns if p.count("*") + p.count("?") > _MAX_WILDCARDS_WITHOUT_RE2]
         if wild:
@@ -54,10 +66,76 @@ def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
         raise PatternError(str(exc)) from None
 
 
+class _Matcher:
+    """One compiled pattern list: ``include(path)`` is its verdict (None: no pattern).
+
+    Patterns are compiled in RE2 sets of at most :data:`CHUNK`. The verdict is the one
+    pathspec's reference (pure Python) backend gives: the last pattern that matches the
+    path itself decides; when none does, the last that matches a folder above it.
+    pathspec's RE2 backend folds the matches of its one set in the order RE2 returns
+    them, which RE2 leaves undefined, and its verdict can depend on that order; here it
+    is a property of the patterns alone, so it never depends on how the list is cut (a
+    test holds it to the reference backend on random pattern lists)."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self._one: pathspec.GitIgnoreSpec | None = None
+        self._parts: list[tuple[int, Any]] = []  # (index of the set's first pattern, backend)
+        if _BACKEND != "re2":
+            self._one = _one_spec(patterns)
+            return
+        for start in range(0, len(patterns), CHUNK):
+            spec = _one_spec(patterns[start : start + CHUNK])
+            backend = getattr(spec, "_backend", None)
+            if not (hasattr(backend, "_set") and hasattr(backend, "_regex_data")):
+                self._one, self._parts = _one_spec(patterns), []  # another pathspec: its own
+                return
+            self._parts.append((start, backend))
+
+    def include(self, file: str) -> bool | None:
+        if self._one is not None:
+            return self._one.check_file(file).include
+        path = pathspec.util.normalize_file(file)
+        matched: list[tuple[int, bool, bool]] = []  # (index, is a folder match, include)
+        for offset, backend in self._parts:
+            data = backend._regex_data
+            for regex_id in backend._set.Match(path) or ():
+                dat = data[regex_id]
+                matched.append((offset + dat.index, bool(dat.is_dir_pattern), bool(dat.include)))
+        if not matched:
+            return None
+        files = [m for m in matched if not m[1]]
+        return max(files or matched)[2]
+
+
+@lru_cache(maxsize=1024)
+def _compiled(patterns: tuple[str, ...]) -> _Matcher:
+    return _Matcher(patterns)
+
+
+def invalid(patterns: Sequence[str]) -> list[int]:
+    """The indices of the patterns gitignore syntax cannot read: a whole set compiled at a
+    time, split only where one fails (a 100,000-line file is not 100,000 compilations)."""
+    bad: list[int] = []
+    todo = [(start, min(start + CHUNK, len(patterns))) for start in range(0, len(patterns), CHUNK)]
+    while todo:
+        start, end = todo.pop()
+        try:
+            _one_spec(patterns[start:end])
+        except PatternError:
+            if end - start == 1:
+                bad.append(start)
+            else:
+                middle = (start + end) // 2
+                todo += [(start, middle), (middle, end)]
+    return sorted(bad)
+
+
 def validate(patterns: Sequence[str]) -> None:
     """Raise :class:`PatternError` when one of ``patterns`` is not a gitignore pattern."""
-    for pattern in patterns:
-        _compiled((pattern,))
+    bad = invalid(patterns)
+    if bad:
+        _one_spec([patterns[bad[0]]])  # raises with pathspec's message for it
+        raise PatternError(f"{patterns[bad[0]]!r} cannot be read")
 
 
 class PatternSet:
@@ -69,7 +147,7 @@ class PatternSet:
     def check(self, rel: str, is_dir: bool = False) -> bool | None:
         if self._spec is None:
             return None
-        return self._spec.check_file(_candidate(rel, is_dir)).include
+        return self._spec.include(_candidate(rel, is_dir))
 
 
 def _candidate(rel: str, is_dir: bool) -> str:
@@ -81,7 +159,7 @@ def check(patterns: Sequence[str], rel: str, is_dir: bool = False) -> bool | Non
     None when no pattern speaks about it. The last matching pattern wins."""
     if not patterns:
         return None
-    return _compiled(tuple(patterns)).check_file(_candidate(rel, is_dir)).include
+    return _compiled(tuple(patterns)).include(_candidate(rel, is_dir))
 
 
 def matches(patterns: Sequence[str], rel: str, is_dir: bool = False) -> bool:
@@ -120,13 +198,9 @@ class IgnoreFiles:
         return "" if joined in (".", "") else posixpath.normpath(joined)
 
     def add_lines(self, base: str, lines: Iterable[str], *, repo_relative: bool = False) -> None:
-        kept = []
-        for line in lines:
-            try:
-                _compiled((line,))
-            except PatternError:
-                continue
-            kept.append(line)
+        every = list(lines)
+        bad = set(invalid(every))
+        kept = [line for i, line in enumerate(every) if i not in bad]
         if kept:
             where = base.strip("/") if repo_relative else self._in_repo(base)
             self._files.append((where, tuple(kept)))
