@@ -274,15 +274,42 @@ def _check_sentinel(report: dict, command: str) -> bool:
 
 _RAW = ("<xinj", "<img", "<script>xinj", "</script><script>")
 
+# What GitHub would show of a Markdown report: rendered as CommonMark with tables, raw HTML
+# passed through (so that any that survives is seen) and every link kept, javascript: ones
+# included (markdown-it would drop those itself). HTML inside a code span is text
+# (&lt;img), and an escaped \[x\](javascript:...) is no link: neither is a problem.
+RENDER_MD = r"""
+import json, sys
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark", {"html": True}).enable("table")
+md.validateLink = lambda url: True
+html = md.render(open(sys.argv[1], encoding="utf-8", errors="replace").read())
+raw = [frag for frag in sys.argv[2:] if frag in html]
+links = "href=\"javascript:" in html.lower()
+print(json.dumps({"raw": raw, "javascript": links}))
+"""
+
+
+def _check_markdown(venv: Path, path: Path, res: Result) -> None:
+    run = subprocess.run([str(venv / "bin" / "python"), "-c", RENDER_MD, str(path), *_RAW],
+                         capture_output=True, text=True, timeout=300)
+    try:
+        found = json.loads(run.stdout)
+    except ValueError:
+        res.fail("wrong", f"markdown did not render: {run.stderr.strip()[-120:]}")
+        return
+    for frag in found["raw"]:
+        res.fail("wrong", f"raw {frag!r} in rendered markdown")
+    if found["javascript"]:
+        res.fail("wrong", "a javascript: link in rendered markdown")
+
 
 def _check_format(fmt: str, data: bytes, res: Result) -> None:
     text = data.decode("utf-8", "replace")
-    if fmt in ("html", "markdown"):
+    if fmt == "html":
         for frag in _RAW:
             if frag in text:
                 res.fail("wrong", f"raw {frag!r} in {fmt}")
-        if fmt == "markdown" and "](javascript:" in text:
-            res.fail("wrong", "javascript: link in markdown")
     if fmt == "text":
         if "\x1b" in text:
             res.fail("wrong", "ESC in text output")
@@ -451,6 +478,8 @@ def run_case(case: hi.Hostile, args: argparse.Namespace) -> Result:
                          f"{(err or [''])[-1][:120]}")
                 continue
             _check_format(fmt, target.read_bytes(), res)
+            if fmt == "markdown":
+                _check_markdown(Path(args.venv), target, res)
 
     fired = sorted(p.name for p in markers.iterdir())
     if fired and plant.unsafe_entry:

@@ -16,7 +16,7 @@ escaped and keeps the code spans it holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from traceaudit.model import AuditResult, Finding, RequirementResult, Severity
 from traceaudit.report.common import (
@@ -49,7 +49,6 @@ from traceaudit.report.common import (
 
 TOP_FINDINGS = 20
 _PROSE_SPECIAL = re.compile(r"([\\*_\[\]~|#`])")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
 def _code(text: object) -> str:
@@ -69,15 +68,44 @@ def _prose(text: str) -> str:
     return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def _spans(value: str) -> Iterator[tuple[int, int, str]]:
+    """The code spans of a message: (start, end, code). A run of backticks opens one when
+    the next run of the same length closes it (CommonMark) around code that neither starts
+    nor ends with a space: the spans the report writes around a value never do, so a stray
+    backtick from the audited tree (a requirement title's) stays text instead of pairing
+    with the next span and turning the prose between them into code."""
+    runs = list(_BACKTICKS.finditer(value))
+    following: list[int | None] = [None] * len(runs)  # the next run of the same length
+    seen: dict[int, int] = {}
+    for k in range(len(runs) - 1, -1, -1):
+        size = len(runs[k][0])
+        following[k] = seen.get(size)
+        seen[size] = k
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is not None:
+            code = value[runs[i].end() : runs[j].start()]
+            if code and not code[0].isspace() and not code[-1].isspace():
+                yield runs[i].start(), runs[j].end(), code
+                i = j + 1
+                continue
+        i += 1  # no span opens here: this run is text
+
+
 def _cell(text: object) -> str:
-    """Prose for a table cell: one line, markup and HTML escaped, its code spans kept."""
+    """Prose for a table cell: one line, markup and HTML escaped, its code spans kept as
+    robust code spans (:func:`_code`), every other backtick escaped."""
     value = one_line(str(text))
     out: list[str] = []
     at = 0
-    for match in _CODE_SPAN.finditer(value):
-        out.append(_prose(value[at : match.start()]))
-        out.append(_code(match[2].strip() or match[2]))
-        at = match.end()
+    for start, end, code in _spans(value):
+        out.append(_prose(value[at:start]))
+        out.append(_code(code))
+        at = end
     out.append(_prose(value[at:]))
     return "".join(out)
 
