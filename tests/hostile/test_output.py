@@ -119,3 +119,40 @@ def test_visible_returns_clean_values_unchanged() -> None:
     value = {"k": ("a", ["b", 1]), "x": None}
     assert visible(value) is value
     assert visible({"k\n": ("a\x00",)}) == {"k\\n": ("a\\x00",)}
+
+
+INJECTION_SPEC = """# Hostile
+
+- **HOS-004**: MUST [x](javascript:xinj()) | a | b | `
+- **HOS-005**: MUST <img src=x onerror=xinj()> `<script>xinj()</script>` ``a ` b``
+"""
+INJECTION_CODE = '''from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/inj<img src=x onerror=xinj()>`x")
+def inj() -> None:
+    """Implements SEN-001."""
+'''
+
+
+def test_markdown_renders_as_text_what_the_tree_wrote(tmp_path: Path) -> None:
+    """Rendered as GitHub would (CommonMark with tables, raw HTML passed through, every
+    link kept): no raw HTML from the tree, no javascript: link, and a lone backtick in a
+    title does not pair with the message's code span (which stays code)."""
+    from markdown_it import MarkdownIt
+
+    root = sentinel_project(tmp_path / "p")
+    write(root, "specs/hostile/spec.md", INJECTION_SPEC)
+    write(root, "app/inj.py", INJECTION_CODE)
+    write(root, "specs/hostile/<img src=x>`.md", "# T\n\n- **HOS-006**: MUST `x\n")
+    out = tmp_path / "r.md"
+    proc = run_cli("run", str(root), "--format", "markdown", "-o", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    html = md.render(out.read_text(encoding="utf-8"))
+    assert "<img" not in html and "<script" not in html
+    assert 'href="javascript:' not in html.lower()
+    assert "<code>HOS-004</code>" in html  # "cite `HOS-004`" after the title's lone backtick
