@@ -597,14 +597,16 @@ def markdown(results: list[Result], header: str) -> str:
                   + ", ".join(f"{n:,}: {t / scaling[1000]:.1f}×"
                               for n, t in sorted(scaling.items()))
                   + " (each run includes about 0.5 s of start-up)."]
-    lines += ["", "| input | group | exit | time (s) | rest audited | hostile file | result | problem |",  # noqa: E501
-              "| --- | --- | --- | ---: | --- | --- | --- | --- |"]
+    lines += ["", "| input | group | exit | time (s) | rest audited | TA000 | hostile file "
+              "| result | problem |",
+              "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |"]
     for r in results:
         problem = "; ".join(r.problems) or ""
         if r.noise:
             problem = (problem + "; " if problem else "") + r.noise
+        ta000 = "yes" if r.hostile.startswith("TA000") else "no"
         lines.append(f"| {_cell(r.name)} | {r.group} | {r.exit} | {r.seconds:.1f} | {r.rest} | "
-                     f"{_cell(r.hostile)} | {r.outcome} | {_cell(problem[:300])} |")
+                     f"{ta000} | {_cell(r.hostile)} | {r.outcome} | {_cell(problem[:300])} |")
     lines += ["", "Inputs (what each one plants):", ""]
     lines += [f"- `{r.name}`: {_cell(r.about)}" for r in results]
     return "\n".join(lines) + "\n"
