@@ -102,6 +102,9 @@ def test_components_and_user_interface_a_task_names_without_a_path() -> None:
     assert of("Create confirmation dialog component")[0] == OUTSIDE  # type: ignore[index]
     # the page is only where the result shows; the work is the server's
     assert of("Return 401 so the frontend redirects to the login page") is None
+    # what a backend sends "to the frontend" or "to the UI" is not work done there
+    assert of("Stream progress updates to the frontend") is None
+    assert of("Push the new events to the UI") is None
     assert of("Add form validation for required fields") is None
     # sub-steps decide when two of them are user interface
     dialog = "Delete Category\n[x] Create confirmation dialog component"

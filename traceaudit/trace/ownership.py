@@ -127,10 +127,13 @@ _UI_NOUNS = (
     r"menu|button|toast|tooltip|dropdown|card|front-?end)s?(?:\s+components?)?"
 )
 _UI_END = r"(?=\s*(?:$|[,.;:()]|\s(?:for|to|in|with|that|which|on|of|and|so|when)\b))"
+# "to the frontend" / "to the UI" is where a backend sends something ("Stream progress events
+# to the frontend"); only "in the frontend" / "in the chat UI" places the work there.
 _UI_PLACE = re.compile(
-    r"(?im)\b(?:in|to|on|into|inside|within)\s+(?:(?:the|an?|existing|each|every)\s+)*"
+    r"(?im)\b(?P<prep>in|to|on|into|inside|within)\s+(?:(?:the|an?|existing|each|every)\s+)*"
     rf"(?:[\w-]+[\s/]+){{0,2}}{_UI_NOUNS}{_UI_END}"
 )
+_DESTINATION = re.compile(r"(?i)(?:\bui|front-?end)s?$")
 _UI_MADE = re.compile(
     r"(?im)^(?:\[[ xX]\]\s*)?(?:create|add|build|implement|design|style)\s+(?:(?:the|an?)\s+)?"
     rf"(?:[\w-]+[\s/]+){{0,3}}{_UI_NOUNS}{_UI_END}"
@@ -510,8 +513,11 @@ def _ui_work(title: str, text: str) -> str | None:
 
     def ui(line: str) -> str | None:
         clause = _MARKERS.sub("", main_clause(line))
-        m = _UI_PLACE.search(clause) or _UI_MADE.search(clause)
-        return m.group(0).strip() if m else None
+        for m in _UI_PLACE.finditer(clause):
+            if not (m["prep"].lower() == "to" and _DESTINATION.search(m.group(0).strip())):
+                return m.group(0).strip()
+        made = _UI_MADE.search(clause)
+        return made.group(0).strip() if made else None
 
     head = ui(title)
     if head:
