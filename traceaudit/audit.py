@@ -520,6 +520,7 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         foreign_routes=project.code.foreign_routes,
         source_files=project.code.source_files,
         other_suffixes=[suffix for suffix, _ in project.config.comment_syntax],
+        framework_paths=sorted({p for app in project.code.apps for p in app.docs}),
     )
     requirements = graph.requirement_results()
     routes = graph.route_results()

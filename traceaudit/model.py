@@ -340,6 +340,8 @@ class AppInfo:
     served_by: tuple[tuple[str, ...], ...] = ()
     made_by: tuple[str, ...] = ()  # the entry point and calls that construct it
     why: str = ""  # how it was chosen, or why it is not served
+    # paths FastAPI itself serves for it when served (/openapi.json, /docs, /redoc ...)
+    docs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ undocumented-endpoint | `app/pay.py:7` | POST /pay is served but no spec documen
 
 | ID | Title | Line | Status | Findings | Implemented by | Routes |
 | --- | --- | ---: | --- | --- | --- | --- |
-| `FR-001` | Pay \\| refund | 3 | unimplemented |  |  |  |
+| `FR-001` | Pay \\| refund | 3 | untraced |  |  |  |
 
 </details>
 
@@ -101,8 +101,8 @@ def test_what_is_wrong_comes_first() -> None:
     top = out[out.index("### Top findings") : out.index("<details>")]
     severities = re.findall(r"^\| (error|warning|note) \|", top, re.M)
     assert severities == sorted(severities, key=["error", "warning", "note"].index)
-    # the matrix row shows its own findings; an unimplemented requirement is not plain
-    assert "| `FR-002` | Refund within 14 days | 10 | **unimplemented** ⛔ | TA001 |" in out
+    # the matrix row shows its own findings; an untraced requirement is not plain
+    assert "| `FR-002` | Refund within 14 days | 10 | **untraced** ⛔ | TA001 |" in out
     assert "verified: tests/test\\_orders.py:3 test\\_create (docstring)" in out
 
 

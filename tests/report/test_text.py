@@ -20,7 +20,7 @@ def test_text_tiny_exact() -> None:
     assert text_report(tiny_result()) == (
         "app/pay.py:7: TA002 [warning] POST /pay is served but no spec documents it"
         " (undocumented-endpoint)\n"
-        "1 requirement: coverage 0/1 (0.0%), 1 unimplemented; 1 route, 1 undocumented;"
+        "1 requirement: coverage 0/1 (0.0%), 1 untraced; 1 route, 1 undocumented;"
         " 0 errors, 1 warning, 0 notes\n"
     )
 
@@ -34,7 +34,7 @@ def test_text_sample_lines_sorted_and_single_line() -> None:
         "app/broken.py:3: TA000 [error] cannot parse: invalid syntax at line 3 (parse-error)"
     )
     assert lines[-1] == (
-        "6 requirements: coverage 2/3 (66.7%), 1 unimplemented; 4 routes, 2 undocumented;"
+        "6 requirements: coverage 2/3 (66.7%), 1 untraced; 4 routes, 2 undocumented;"
         " 2 errors, 4 warnings, 1 note"
     )
     assert len(lines) == 8
@@ -42,7 +42,7 @@ def test_text_sample_lines_sorted_and_single_line() -> None:
 
 def test_text_no_findings() -> None:
     assert text_report(empty_result()) == (
-        "0 requirements: coverage 0/0 (n/a), 0 unimplemented; 0 routes,"
+        "0 requirements: coverage 0/0 (n/a), 0 untraced; 0 routes,"
         " 0 undocumented; 0 errors, 0 warnings, 0 notes\n"
     )
 

@@ -140,8 +140,36 @@ app.include_router(router, dependencies=[Depends(get_current_user)])
     ],
 )
 def test_credentials_a_handler_verifies_itself(source: str, verified: tuple[str, ...]) -> None:
-    main = APP + "\nfrom fastapi import Depends, Header, Request\n" + source.replace(
-        "def x(", '@app.get("/x")\ndef x('
+    main = (
+        APP
+        + "\nfrom fastapi import Depends, Header, Request\n"
+        + source.replace("def x(", '@app.get("/x")\ndef x(')
     )
     route = one({"main.py": main})
     assert (route.auth, route.verified_credentials) == (False, verified)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "docs"),
+    [
+        ("", ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")),
+        ("docs_url=None", ("/openapi.json", "/redoc")),
+        (
+            'docs_url="/api/docs", redoc_url=None',
+            ("/openapi.json", "/api/docs", "/docs/oauth2-redirect"),
+        ),
+        ("openapi_url=None", ()),
+        ("docs_url=settings.DOCS", ("/openapi.json", "/redoc")),  # unknown: not counted
+    ],
+)
+def test_fastapi_serves_its_own_docs_unless_turned_off(kwargs: str, docs: tuple[str, ...]) -> None:
+    from tests.routes.support import resolve
+
+    main = (
+        "from fastapi import FastAPI\nimport settings\n"
+        f"app = FastAPI({kwargs})\n@app.get('/x')\ndef x(): ...\n"
+    )
+    (app,) = [
+        a for a in resolve({"main.py": main, "settings.py": "DOCS = None\n"}).apps if a.served
+    ]
+    assert app.docs == docs

@@ -183,6 +183,14 @@ def _endpoint_keys(result: AuditResult) -> dict[Location, str]:
     }
 
 
+def status_label(status: ReqStatus | str) -> str:
+    """A status as reports show it to a reader: ``unimplemented`` is shown as "untraced",
+    which is all the evidence says (no code cites it, no live route serves it). The JSON
+    keeps the machine value."""
+    value = status.value if isinstance(status, ReqStatus) else status
+    return "untraced" if value == ReqStatus.UNIMPLEMENTED.value else value
+
+
 def findings_by_requirement(result: AuditResult) -> dict[str, list[Finding]]:
     """The findings that concern each requirement: about it, about an endpoint it
     declares (TA006-TA008, at the declaration), or about a route that serves it (TA009)."""

@@ -61,6 +61,7 @@ from traceaudit.report.common import (
     sorted_requirements,
     sorted_route_results,
     source_link,
+    status_label,
     summary_obj,
     symbol_name,
     worst,
@@ -539,7 +540,9 @@ def _html_context(result: AuditResult, options: ReportOptions) -> JsonObj:
             }
             for path, i in sorted(spec_index.items(), key=lambda item: item[1])
         ],
-        "status_filters": [(s.value, statuses[s.value]) for s in ReqStatus if statuses[s.value]],
+        "status_filters": [
+            (s.value, statuses[s.value], status_label(s)) for s in ReqStatus if statuses[s.value]
+        ],
         "requirements": len(req_rows),
         "requirement_rows": markupsafe.Markup("\n".join(_req_row_html(r) for r in req_rows)),
         "routes": len(route_rows),

@@ -43,6 +43,7 @@ from traceaudit.report.common import (
     sorted_requirements,
     sorted_route_results,
     source_link,
+    status_label,
     summary_obj,
     worst,
 )
@@ -309,7 +310,7 @@ _CLOSE = 20  # the characters that closing a <details> block needs
 
 
 def _status_cell(rr: RequirementResult, findings: Sequence[Finding]) -> str:
-    status = rr.status.value
+    status = status_label(rr.status)
     if rr.requirement.claimed_done:
         status += " (claimed done)"
     level = worst(findings)

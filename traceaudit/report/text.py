@@ -2,7 +2,7 @@
 
     app/main.py:14: TA002 [warning] GET /x is not documented (undocumented-endpoint)
     app/refs.py:3:12: TA003 [error] FR-099 names nothing (dangling-reference)
-    3 requirements: coverage 1/2 (50.0%), 1 unimplemented; 2 routes, ...
+    3 requirements: coverage 1/2 (50.0%), 1 untraced; 2 routes, ...
 
 ``file:line:col`` where the column is known. A suppressed or waived finding ends
 with its decision in brackets; with a comparison (``--baseline``, ``--base``) only
@@ -49,7 +49,7 @@ def summary_line(result: AuditResult) -> str:
     sev = s["findings"]
     line = (
         f"{plural(s['requirements'], 'requirement')}: coverage {coverage_text(result)}, "
-        f"{s['unimplemented']} unimplemented; "
+        f"{s['unimplemented']} untraced; "
         f"{plural(s['routes'], 'route')}, {s['undocumented_routes']} undocumented; "
         f"{plural(sev['error'], 'error')}, {plural(sev['warning'], 'warning')}, "
         f"{plural(sev['note'], 'note')}"

@@ -122,10 +122,42 @@ def new_router(
     if routes is not None:
         for item in interp.iterate(routes) or []:
             add_route_spec(interp, router, interp.force(item), frame)
+    if router.kind == "app":
+        router.docs = docs_paths(interp, kwargs)
     if "lifespan" in kwargs:
         router.lifespans.append(kwargs["lifespan"])
     for handler in interp.iterate(kwargs.get("on_startup", NONE)) or []:
         router.lifespans.append(handler)
+
+
+def docs_paths(interp: Machine, kwargs: dict[str, Value]) -> tuple[str, ...]:
+    """What FastAPI serves for an app beside its routes: ``/openapi.json``, ``/docs`` (with
+    ``/docs/oauth2-redirect``) and ``/redoc`` by default; a literal ``docs_url=None`` turns
+    one off, a literal path moves it, anything else leaves it unknown (not counted). No
+    schema, no docs."""
+
+    def url(key: str, default: str) -> str | None:
+        if key not in kwargs:
+            return default
+        value = interp.force(kwargs[key])
+        if isinstance(value, Str) and not value.holes:
+            return value.value or None
+        return None  # None itself, or only known at run time
+
+    openapi = url("openapi_url", "/openapi.json")
+    if openapi is None:
+        return ()
+    out = [openapi]
+    docs = url("docs_url", "/docs")
+    if docs is not None:
+        out.append(docs)
+        redirect = url("swagger_ui_oauth2_redirect_url", "/docs/oauth2-redirect")
+        if redirect is not None:
+            out.append(redirect)
+    redoc = url("redoc_url", "/redoc")
+    if redoc is not None:
+        out.append(redoc)
+    return tuple(out)
 
 
 def set_router_field(

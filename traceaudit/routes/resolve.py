@@ -349,6 +349,7 @@ class _Resolver:
             out[name] = AppInfo(
                 name, router.created, is_served, counts.get(name, 0),
                 tuple(dict.fromkeys(router.served_by)), router.made_by, why,
+                router.docs if is_served else (),
             )  # fmt: skip
         return tuple(sorted(out.values(), key=lambda a: (not a.served, a.name)))
 

@@ -485,9 +485,9 @@ class Router(Value):
     """A FastAPI app, APIRouter, Starlette app or Router (or a subclass instance)."""
 
     __slots__ = (
-        "attrs", "cls", "created", "dependencies", "deprecated", "entries", "include_in_schema",
-        "kind", "lifespans", "local_name", "made_by", "name", "opaque", "origin", "prefix",
-        "served_by", "tags",
+        "attrs", "cls", "created", "dependencies", "deprecated", "docs", "entries",
+        "include_in_schema", "kind", "lifespans", "local_name", "made_by", "name", "opaque",
+        "origin", "prefix", "served_by", "tags",
     )  # fmt: skip
 
     def __init__(self, kind: str, cls: ClassV | Ext, created: Location, origin: str) -> None:
@@ -510,6 +510,8 @@ class Router(Value):
         self.made_by: tuple[str, ...] = ()
         # each way it is served: the chain from an entry point to the server that runs it
         self.served_by: list[tuple[str, ...]] = []
+        # the paths FastAPI itself serves for an app: its docs and schema, when on
+        self.docs: tuple[str, ...] = ()
 
     @property
     def is_app(self) -> bool:

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, ReqStatus, Scope
 from traceaudit.trace.graph import EndpointMatch
+from traceaudit.trace.paths import moved_prefix
 from traceaudit.trace.rules import CheckContext, finding, route_name
 
 
@@ -31,7 +32,10 @@ def undocumented_endpoint(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _near_misses(
-    ctx: CheckContext, code: str, routes_of: Callable[[EndpointMatch], tuple[int, ...]], fix: str
+    ctx: CheckContext,
+    code: str,
+    routes_of: Callable[[EndpointMatch], tuple[int, ...]],
+    fix: str | Callable[[EndpointMatch], str],
 ) -> Iterator[Finding]:
     for m in ctx.graph.endpoint_matches:
         routes = routes_of(m)
@@ -41,7 +45,8 @@ def _near_misses(
         served = ", ".join(f"{route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in routes)
         yield finding(
             code,
-            f"the spec declares {ep.method} {ep.path} but the code serves {served}; {fix}",
+            f"the spec declares {ep.method} {ep.path} but the code serves {served}; "
+            f"{fix if isinstance(fix, str) else fix(m)}",
             ep.location,
             f"{ep.method} {ep.path}",
         )
@@ -53,7 +58,31 @@ def method_mismatch(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def path_mismatch(ctx: CheckContext) -> Iterator[Finding]:
-    fix = "write the full path in the spec (or fix the route's prefix)"
+    """One finding per declared endpoint, each with the prefix mapping to apply; when several
+    declared endpoints moved under the same other prefix (``/api/x`` -> ``/api/v1/x``,
+    ``/api/{user_id}/tasks/*`` -> ``/api/tasks/*``), each says how many share it."""
+    moves: dict[int, tuple[str, str]] = {}
+    for m in ctx.graph.endpoint_matches:
+        if m.path_mismatch:
+            served = ctx.graph.routes[m.path_mismatch[0]].path
+            moves[id(m)] = moved_prefix(m.endpoint.path, served)
+    counts: dict[tuple[str, str], int] = {}
+    for m in ctx.graph.endpoint_matches:
+        if id(m) in moves and m.owner is None and not _out_of_scope(ctx, m.endpoint):
+            counts[moves[id(m)]] = counts.get(moves[id(m)], 0) + 1
+
+    def fix(m: EndpointMatch) -> str:
+        old, new = moves[id(m)]
+        family = counts.get((old, new), 1)
+        shared = f", as for {family} declared endpoints" if family > 1 else ""
+        if old == "/":
+            mapping = f"the code adds the prefix `{new}`"
+        elif new == "/":
+            mapping = f"the code drops the prefix `{old}`"
+        else:
+            mapping = f"the spec's `{old}/…` is `{new}/…` in the code"
+        return f"{mapping}{shared}: write the full path in the spec (or fix the route's prefix)"
+
     return _near_misses(ctx, "TA007", lambda m: m.path_mismatch, fix)
 
 
@@ -74,6 +103,8 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if m.owner is not None:
             continue  # code outside Python serves it, or its contract is another component's
+        if m.framework:
+            continue  # FastAPI serves it itself: the app's /docs, /redoc or /openapi.json
         key = ep.requirement_key
         if key is not None and status.get(key) is not ReqStatus.IMPLEMENTED:
             continue  # TA001 (or the requirement's scope) already speaks for it

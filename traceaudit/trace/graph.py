@@ -92,6 +92,8 @@ class EndpointMatch:
     method_mismatch: tuple[int, ...]  # same path, other method
     path_mismatch: tuple[int, ...]  # same method, path differs only in version/api segments
     owner: Owner | None = None  # code outside Python owns it (no Python route serves it)
+    # FastAPI itself serves it for a served app: /docs, /redoc, /openapi.json
+    framework: bool = False
 
 
 class TraceGraph:
@@ -106,7 +108,9 @@ class TraceGraph:
         foreign_routes: Sequence[ForeignRoute] = (),
         source_files: Sequence[str] = (),
         other_suffixes: Sequence[str] = (),
+        framework_paths: Sequence[str] = (),
     ) -> None:
+        self._framework = {normalize_path(p) for p in framework_paths}
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
         # paths the spec writes relative to a base or a router, placed against the routes
@@ -556,7 +560,10 @@ class TraceGraph:
             # so one gap gives one finding, not an extra "unimplemented".
             for i in exact[ei] + method_mm + path_mm:
                 self.g.add_edge(f"route:{i}", node, rel="serves")
-            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm, owner))
+            framework = (
+                not exact[ei] and ep.method == "GET" and normalize_path(ep.path) in self._framework
+            )
+            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm, owner, framework))
         return tuple(matches)
 
     # -- queries ----------------------------------------------------------

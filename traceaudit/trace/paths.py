@@ -41,6 +41,21 @@ def method_affinity(declared: str, served: tuple[str, ...]) -> int:
 
 
 def loose_path(path: str) -> str:
-    """A path without version and ``api`` segments, for near-miss suggestions."""
+    """A path without version and ``api`` segments, for near-miss suggestions; a leading
+    parameter (an owner id: ``/api/{user_id}/tasks`` -> ``/tasks``) goes too, when a
+    literal segment follows it."""
     segs = [s for s in normalize_path(path).split("/") if s and not re.fullmatch(r"v\d+|api", s)]
+    while len(segs) > 1 and segs[0] == "{}" and segs[1] != "{}":
+        segs = segs[1:]
     return "/" + "/".join(segs)
+
+
+def moved_prefix(declared: str, served: str) -> tuple[str, str]:
+    """The prefixes that differ between a declared and a served path with the same tail:
+    ``/api/{user_id}/tasks/{id}`` and ``/api/tasks/{task_id}`` -> (``/api/{user_id}``,
+    ``/api``)."""
+    a = [s for s in declared.split("/") if s]
+    b = [s for s in served.split("/") if s]
+    while a and b and normalize_path("/" + a[-1]) == normalize_path("/" + b[-1]):
+        a, b = a[:-1], b[:-1]
+    return "/" + "/".join(a), "/" + "/".join(b)
