@@ -2,6 +2,7 @@
 
     python benchmarks/run.py TREE [TREE ...] [--repeat N] [--python PY] [--html [HTML_TREE]]
                              [--json OUT] [--skip CASES]
+    python benchmarks/run.py --render OUT [OUT ...]     # the tables of runs split over processes
 
 Everything runs in subprocesses through the command line (``PY -m traceaudit``), so
 the script keeps working whatever the package layout is. Flags that may not exist
@@ -638,16 +639,47 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="also measure the HTML report (a tree, or generate one)",
     )
-    parser.add_argument("--json", type=Path, help="write the raw numbers here")
+    parser.add_argument(
+        "--json", type=Path, help="write the raw numbers here (rewritten after each tree)"
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=["serial", "pss", "changed"])
+    parser.add_argument(
+        "--render",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print the tables of earlier --json files (runs split over "
+        "several processes), in the order given",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.render:
+        results = []
+        header = ""
+        for path in args.render:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            header = header or saved.get("header", "")
+            results += saved["results"]
+        print(render(header, results))
+        return 0
     bench = Bench(args)
-    results = []
+    results: list[dict[str, object]] = []
+    header = (
+        f"traceaudit: {bench.version}; flags: --no-cache {'yes' if bench.has_no_cache else 'no'}"
+        f", --cache-dir {'yes' if bench.has_cache_dir else 'no'}; {args.repeat} runs per case, "
+        "medians; CPU time summed over all processes"
+    )
+
+    def save() -> None:
+        if args.json:
+            data = {"header": header, "results": results}
+            args.json.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+
     try:
         for tree in args.trees:
             results.append(bench.measure(tree.resolve()))
+            save()
         if args.html:
             html_tree = Path(args.html) if args.html != "generate" else bench.tmp / "html-scale"
             if args.html == "generate":
@@ -657,29 +689,29 @@ def main(argv: list[str] | None = None) -> int:
                     stdout=subprocess.DEVNULL,
                 )
             results.append(bench.html(html_tree.resolve()))
+            save()
     finally:
         shutil.rmtree(bench.tmp, ignore_errors=True)
-    print(
-        f"traceaudit: {bench.version}; flags: --no-cache {'yes' if bench.has_no_cache else 'no'}"
-        f", --cache-dir {'yes' if bench.has_cache_dir else 'no'}; {args.repeat} runs per case, "
-        "medians; CPU time summed over all processes\n"
-    )
-    print(
+    print(render(header, results))
+    return 0
+
+
+def render(header: str, results: list[dict[str, object]]) -> str:
+    out = [
+        header + "\n",
         "Ratios to F (CPU of a plain `ast.parse` of the same files, same run); memory as a "
-        "ratio to the `ast` pass's peak RSS.\n"
-    )
-    print(summary(results) + "\n")
+        "ratio to the `ast` pass's peak RSS.\n",
+        summary(results) + "\n",
+    ]
     for res in results:
         extra = ""
         if "F_seconds" in res and "files" in res:
             extra = (
-                f" (F = {res['F_seconds']:.2f} s CPU, {res['files']} files, "
-                f"{int(res['bytes']) / 1e6:.1f} MB)"
+                f" (F = {float(str(res['F_seconds'])):.2f} s CPU, {res['files']} files, "
+                f"{int(str(res['bytes'])) / 1e6:.1f} MB)"
             )
-        print(f"### `{res['tree']}`{extra}\n\n{res['table']}\n")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    return 0
+        out.append(f"### `{res['tree']}`{extra}\n\n{res['table']}\n")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
