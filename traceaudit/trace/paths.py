@@ -7,6 +7,7 @@ anything. Near misses drop version and ``api`` segments.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _PARAM = re.compile(r"\{[^{}?]*\}|(?<=/):[A-Za-z_][\w]*")
@@ -24,8 +25,13 @@ def normalize_path(path: str) -> str:
     return path or "/"
 
 
+@functools.cache
 def route_pattern(path: str) -> re.Pattern[str]:
-    """A regex for a route path in which ``{?expr}`` placeholders match anything."""
+    """A regex for a route path in which ``{?expr}`` placeholders match anything.
+
+    Memoised: the graph, the declared-endpoint matcher and the reference rules each ask
+    for every route's pattern, and ``re``'s own cache (512 entries) does not hold the
+    routes of a large app, which made each ask a fresh compile."""
     norm = normalize_path(PLACEHOLDER.sub("\x00", path))
     parts = [re.escape(p) for p in norm.split("\x00")]
     body = ".*".join(parts)
