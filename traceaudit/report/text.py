@@ -161,12 +161,18 @@ def routes_text(
     return "\n".join(lines) + "\n"
 
 
+MOUNTED = "another served app mounts or includes it"  # AppInfo.why (routes/resolve.py)
+
+
 def _apps_line(apps: Sequence[AppInfo]) -> str:
     served = [a for a in apps if a.served]
-    others = [a for a in apps if not a.served]
+    inside = [a for a in apps if not a.served and a.why == MOUNTED]
+    others = [a for a in apps if not a.served and a.why != MOUNTED]
     text = f"{plural(len(apps), 'app')} built, {len(served)} served"
     if served:
         text += ": " + ", ".join(f"{a.name} ({plural(a.routes, 'route')})" for a in served)
+    if inside:
+        text += "; mounted or included in a served app: " + ", ".join(a.name for a in inside)
     if others:
         text += "; not served: " + ", ".join(a.name for a in others)
     return text
@@ -180,7 +186,7 @@ def explain_text(
     what it serves, and the commands whose trail was lost."""
     lines = [f"APPS ({_apps_line(apps)})" if apps else "APPS (none built)"]
     for app in apps:
-        state = "served" if app.served else "not served"
+        state = "served" if app.served else "mounted" if app.why == MOUNTED else "not served"
         lines.append(
             f"  {state}: {app.name} (built at {app.location}; {plural(app.routes, 'route')})"
         )
@@ -191,7 +197,7 @@ def explain_text(
             lines.append(f"    served by: {' -> '.join(steps)}{aux}")
         if app.made_by:
             lines.append(f"    built by: {' -> '.join(app.made_by)}")
-        if not app.served and not app.served_by:
+        if not app.served and not app.served_by and app.why != MOUNTED:
             lines.append(
                 f'    to count it, set apps = ["{_app_entry(app)}"] in [tool.traceaudit]'
             )

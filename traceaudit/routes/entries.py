@@ -383,6 +383,9 @@ class EntryRunner:
         self.result.entries.append(label)
         if isinstance(app, Router) and app.is_app:
             app.served_by.append((label,) + (("auxiliary",) if is_auxiliary(location.path) else ()))
+            loaded = self.module(target.partition(":")[0], base)
+            if loaded is not None:  # the server imports that module: what it imports counts
+                app.loaded_from.add(loaded.key)
         else:
             self.result.lost.append(
                 (location, f"`{target}` (from {label}) names no app the code builds; if it is "

@@ -145,6 +145,7 @@ class Evaluator:
         if isinstance(value, Router) and value.is_app and not frame.off:
             aux = ("auxiliary",) if self.aux_entry else ()
             value.served_by.append((*self.chain(), how, *aux))
+            value.loaded_from.update(self.running)
 
     def force(self, value: Value) -> Value:
         """Resolve a :class:`Lazy` name now that its module has (maybe) finished."""

@@ -116,6 +116,7 @@ class Caller(Evaluator):
         if key in self.call_stack or len(self.call_stack) >= MAX_DEPTH or self.steps > MAX_STEPS:
             return self.unknown(text)
         self.called.add(id(func.fact))
+        made = len(self.routers)
         local = self.bind(func, args, kwargs)
         body = Frame("function", local, func.module, func.closure, conditions, func)
         if frame is not None:
@@ -133,7 +134,11 @@ class Caller(Evaluator):
             self.call_stack.pop()
             self.trail.pop()
         result = self.pick_return(body.returns, text)
-        self.memo[key] = (result, log)
+        if len(self.routers) == made:
+            # A call that made an app or router is not replayed: each call makes a new
+            # one, registered by the code running then (two apps that each call
+            # get_system_router() get a router each).
+            self.memo[key] = (result, log)
         return result
 
     def pick_return(self, returns: list[tuple[Value, bool]], text: str) -> Value:

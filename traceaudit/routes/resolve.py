@@ -206,9 +206,7 @@ class _Resolver:
     def resolve(self) -> RouteResolution:
         served = self.served_apps()
         for app in served:
-            ctx = _Ctx(
-                app, EMPTY, (), (), (), True, False, (app.display,), self.closure(app.origin)
-            )
+            ctx = _Ctx(app, EMPTY, (), (), (), True, False, (app.display,), self.allowed(app))
             self.walk(app, ctx, ())
         apps = self.app_infos(served)
         if not self.routes:
@@ -419,6 +417,16 @@ class _Resolver:
             finally:
                 self.interp.running.pop()
         return self.interp.force(value)
+
+    def allowed(self, app: Router) -> frozenset[str]:
+        """The modules whose registrations on ``app`` exist when it is served: those that
+        importing its own module runs, and those that the modules an entry point loads to
+        serve it import (``svc/main.py`` importing ``svc/core.py``'s app and the
+        ``svc/routes.py`` that adds routes to it)."""
+        out = self.closure(app.origin)
+        for key in sorted(app.loaded_from):
+            out |= self.closure(key)
+        return out
 
     def closure(self, origin: str) -> frozenset[str]:
         """Modules that importing ``origin`` runs: only their registrations exist."""

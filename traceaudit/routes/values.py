@@ -486,8 +486,8 @@ class Router(Value):
 
     __slots__ = (
         "attrs", "cls", "created", "dependencies", "deprecated", "docs", "entries",
-        "include_in_schema", "kind", "lifespans", "local_name", "made_by", "name", "opaque",
-        "origin", "prefix", "served_by", "tags",
+        "include_in_schema", "kind", "lifespans", "loaded_from", "local_name", "made_by", "name",
+        "opaque", "origin", "prefix", "served_by", "tags",
     )  # fmt: skip
 
     def __init__(self, kind: str, cls: ClassV | Ext, created: Location, origin: str) -> None:
@@ -512,6 +512,9 @@ class Router(Value):
         self.served_by: list[tuple[str, ...]] = []
         # the paths FastAPI itself serves for an app: its docs and schema, when on
         self.docs: tuple[str, ...] = ()
+        # the modules an entry point that serves it imports (``uvicorn svc.main:app`` loads
+        # svc.main): registrations made by the modules they import count
+        self.loaded_from: set[str] = set()
 
     @property
     def is_app(self) -> bool:
