@@ -521,6 +521,7 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         source_files=project.code.source_files,
         other_suffixes=[suffix for suffix, _ in project.config.comment_syntax],
         framework_paths=sorted({p for app in project.code.apps for p in app.docs}),
+        base_paths={app.name: app.base_paths for app in project.code.apps if app.served},
     )
     requirements = graph.requirement_results()
     routes = graph.route_results()

@@ -342,6 +342,9 @@ class AppInfo:
     why: str = ""  # how it was chosen, or why it is not served
     # paths FastAPI itself serves for it when served (/openapi.json, /docs, /redoc ...)
     docs: tuple[str, ...] = ()
+    # base paths its deployment serves it under (``FastAPI(root_path="/api")``,
+    # ``Mangum(app, api_gateway_base_path="/api")``): its ``/x`` is reached as ``/api/x``
+    base_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

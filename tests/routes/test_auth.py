@@ -173,3 +173,35 @@ def test_fastapi_serves_its_own_docs_unless_turned_off(kwargs: str, docs: tuple[
         a for a in resolve({"main.py": main, "settings.py": "DOCS = None\n"}).apps if a.served
     ]
     assert app.docs == docs
+
+
+@pytest.mark.parametrize(
+    ("files", "bases"),
+    [
+        ({"main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}, ()),
+        ({"main.py": 'from fastapi import FastAPI\napp = FastAPI(root_path="/api/v1/")\n'},
+         ("/api/v1",)),
+        (
+            {
+                "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+                "handler.py": "from mangum import Mangum\nfrom main import app\n"
+                'handler = Mangum(app, api_gateway_base_path="/api")\n',
+            },
+            ("/api",),
+        ),
+        (  # only known at run time: not a base path
+            {
+                "main.py": "import os\nfrom fastapi import FastAPI\napp = FastAPI()\n",
+                "handler.py": "import os\nfrom mangum import Mangum\nfrom main import app\n"
+                'handler = Mangum(app, api_gateway_base_path=os.environ["BASE"])\n',
+            },
+            (),
+        ),
+    ],
+)
+def test_base_paths_a_deployment_strips(files: dict[str, str], bases: tuple[str, ...]) -> None:
+    from tests.routes.support import resolve
+
+    main = files["main.py"] + "@app.get('/x')\ndef x(): ...\n"
+    (app,) = [a for a in resolve({**files, "main.py": main}).apps if a.served]
+    assert app.base_paths == bases

@@ -343,6 +343,7 @@ def _app_obj(app: AppInfo) -> JsonObj:
         "why": app.why,
         "served_by": [list(chain) for chain in app.served_by],
         "made_by": list(app.made_by),
+        "base_paths": list(app.base_paths),
     }
 
 

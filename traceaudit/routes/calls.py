@@ -16,6 +16,7 @@ from traceaudit.routes.framework import (
     ENV_GETTERS,
     PLAIN_ROUTER_CLASSES,
     SECURITY_CLASSES,
+    add_base_path,
     add_route_spec,
     arg,
     endpoint_text,
@@ -93,6 +94,12 @@ def call_external(
         target = arg(args, kwargs, 0, "app")
         if target is not None:
             interp.serve(target, f"{qual} ({frame.module.path}:{call.line})", frame)
+        return Unknown(text, qual)
+    if top == "mangum" and name == "Mangum":
+        # AWS Lambda's ASGI adapter: API Gateway strips its base path before the app
+        target = arg(args, kwargs, 0, "app")
+        if target is not None:
+            add_base_path(interp, interp.force(target), kwargs.get("api_gateway_base_path"))
         return Unknown(text, qual)
     if qual in ENV_GETTERS or name == "getenv":
         # With default settings an environment variable is not set: its default (None

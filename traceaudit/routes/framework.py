@@ -124,6 +124,7 @@ def new_router(
             add_route_spec(interp, router, interp.force(item), frame)
     if router.kind == "app":
         router.docs = docs_paths(interp, kwargs)
+        add_base_path(interp, router, kwargs.get("root_path"))
     if "lifespan" in kwargs:
         router.lifespans.append(kwargs["lifespan"])
     for handler in interp.iterate(kwargs.get("on_startup", NONE)) or []:
@@ -158,6 +159,21 @@ def docs_paths(interp: Machine, kwargs: dict[str, Value]) -> tuple[str, ...]:
     if redoc is not None:
         out.append(redoc)
     return tuple(out)
+
+
+def add_base_path(interp: Machine, router: Value, value: Value | None) -> None:
+    """A literal base path a deployment serves an app under (``root_path="/api/v1"``,
+    Mangum's ``api_gateway_base_path="/api"``): the proxy in front strips it, so the
+    app's ``/x`` is reached as ``/api/v1/x``. Anything only known at run time is left out."""
+    if value is None:
+        return
+    value = interp.force(value)
+    if not isinstance(router, Router) or not router.is_app:
+        return
+    if isinstance(value, Str) and not value.holes:
+        base = "/" + value.value.strip("/")
+        if base != "/" and base not in router.base_paths:
+            router.base_paths = (*router.base_paths, base)
 
 
 def set_router_field(

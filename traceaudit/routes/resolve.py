@@ -347,7 +347,7 @@ class _Resolver:
             out[name] = AppInfo(
                 name, router.created, is_served, counts.get(name, 0),
                 tuple(dict.fromkeys(router.served_by)), router.made_by, why,
-                router.docs if is_served else (),
+                router.docs if is_served else (), router.base_paths,
             )  # fmt: skip
         return tuple(sorted(out.values(), key=lambda a: (not a.served, a.name)))
 

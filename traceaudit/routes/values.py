@@ -485,9 +485,9 @@ class Router(Value):
     """A FastAPI app, APIRouter, Starlette app or Router (or a subclass instance)."""
 
     __slots__ = (
-        "attrs", "cls", "created", "dependencies", "deprecated", "docs", "entries",
-        "include_in_schema", "kind", "lifespans", "loaded_from", "local_name", "made_by", "name",
-        "opaque", "origin", "prefix", "served_by", "tags",
+        "attrs", "base_paths", "cls", "created", "dependencies", "deprecated", "docs",
+        "entries", "include_in_schema", "kind", "lifespans", "loaded_from", "local_name",
+        "made_by", "name", "opaque", "origin", "prefix", "served_by", "tags",
     )  # fmt: skip
 
     def __init__(self, kind: str, cls: ClassV | Ext, created: Location, origin: str) -> None:
@@ -515,6 +515,9 @@ class Router(Value):
         # the modules an entry point that serves it imports (``uvicorn svc.main:app`` loads
         # svc.main): registrations made by the modules they import count
         self.loaded_from: set[str] = set()
+        # the base paths a deployment serves an app under (``root_path=``, Mangum's
+        # ``api_gateway_base_path=``): a proxy strips them before the app sees the path
+        self.base_paths: tuple[str, ...] = ()
 
     @property
     def is_app(self) -> bool:

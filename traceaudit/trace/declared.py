@@ -169,11 +169,18 @@ def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
 
 
 def resolve_declared(
-    endpoints: Sequence[DeclaredEndpoint], routes: Sequence[Route]
+    endpoints: Sequence[DeclaredEndpoint],
+    routes: Sequence[Route],
+    public_paths: Sequence[Sequence[str]] = (),
 ) -> tuple[tuple[DeclaredEndpoint, bool], ...]:
     """Each endpoint with its hints applied, and whether its path moved; relative ones
-    that nothing places are dropped."""
-    live = _Routes(routes)
+    that nothing places are dropped. ``public_paths`` are, per route, the other paths it
+    is reached as (under a base path its deployment strips)."""
+    reached = [
+        replace(r, path=p) for r, paths in zip(routes, public_paths, strict=False)
+        for p in paths if p != r.path
+    ]  # fmt: skip
+    live = _Routes([*routes, *reached])
     out: list[tuple[DeclaredEndpoint, bool]] = []
     for ep in endpoints:
         placed = _resolve(ep, live)

@@ -21,11 +21,14 @@ def undocumented_endpoint(ctx: CheckContext) -> Iterator[Finding]:
         if res.documented or i in mismatched or not route.include_in_schema:
             continue
         name = route_name(ctx, i)
+        # under a base path its deployment strips, the spec writes the path clients use
+        public = ctx.graph.public_paths[i][-1]
+        reached = f" (reached as {public})" if public != route.path else ""
         yield finding(
             "TA002",
-            f"{name} is served but no spec declares it and its handler cites no spec; document "
-            f"it in a spec (e.g. a heading `### {route.methods[0]} {route.path}`) or cite the "
-            f"spec section it implements in the docstring of {route.handler.split(':')[-1]}",
+            f"{name}{reached} is served but no spec declares it and its handler cites no spec; "
+            f"document it in a spec (e.g. a heading `### {route.methods[0]} {public}`) or cite "
+            f"the spec section it implements in the docstring of {route.handler.split(':')[-1]}",
             route.location,
             name,
         )

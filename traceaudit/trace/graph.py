@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
@@ -109,12 +109,24 @@ class TraceGraph:
         source_files: Sequence[str] = (),
         other_suffixes: Sequence[str] = (),
         framework_paths: Sequence[str] = (),
+        base_paths: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._framework = {normalize_path(p) for p in framework_paths}
+        # what each route is reached as: its path, and under each base path its app's
+        # deployment strips (``Mangum(app, api_gateway_base_path="/api")``: ``/api/x``)
+        bases = base_paths or {}
+        self.public_paths = tuple(
+            (r.path, *(_join_base(b, r.path) for b in bases.get(r.app, ()))) for r in routes
+        )
+        self.route_patterns = tuple(
+            tuple(route_pattern(p) for p in paths) for paths in self.public_paths
+        )
         self.index = SpecIndex(docs)
         self.docs = tuple(docs)
         # paths the spec writes relative to a base or a router, placed against the routes
-        placed = resolve_declared([ep for doc in self.docs for ep in doc.endpoints], routes)
+        placed = resolve_declared(
+            [ep for doc in self.docs for ep in doc.endpoints], routes, self.public_paths
+        )
         self.all_endpoints = tuple(ep for ep, _ in placed)
         self._placed = frozenset(i for i, (_, moved) in enumerate(placed) if moved)
         # Endpoints that reports and notes name: they document a route, declare nothing.
@@ -507,14 +519,14 @@ class TraceGraph:
         return out or (partial if len(partial) == 1 else set())
 
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
-        patterns = [route_pattern(r.path) for r in self.routes]
+        patterns = self.route_patterns
         endpoints = self.all_endpoints
         same_path: list[list[int]] = []
         exact: list[tuple[int, ...]] = []
         claimed: set[int] = set()  # routes that some declaration matches exactly
         for ep in endpoints:
             norm = normalize_path(ep.path)
-            same = [i for i, p in enumerate(patterns) if p.fullmatch(norm)]
+            same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             hits = tuple(i for i in same if ep.method in self.routes[i].methods)
             same_path.append(same)
             exact.append(hits)
@@ -567,6 +579,11 @@ class TraceGraph:
         return tuple(matches)
 
     # -- queries ----------------------------------------------------------
+
+    def reached_as(self, index: int, path: str) -> bool:
+        """Whether the route is reached at ``path`` (as written, or under a base path)."""
+        norm = normalize_path(path)
+        return any(p.fullmatch(norm) for p in self.route_patterns[index])
 
     def _evidence_sources(self, node: str) -> list[list[str]]:
         """Shortest evidence paths (source first) from code or routes to ``node``."""
@@ -748,11 +765,10 @@ class TraceGraph:
                 if ep.requirement_key:
                     reqs.add(ep.requirement_key)
             if not by:
-                norm = route_pattern(route.path)
                 by.update(
                     f"{ep.location} (mentioned)"
                     for ep in self.mentions
-                    if ep.method in route.methods and norm.fullmatch(normalize_path(ep.path))
+                    if ep.method in route.methods and self.reached_as(i, ep.path)
                 )
             sym = f"sym:{route.handler}"
             if sym in self.g:
@@ -814,6 +830,10 @@ def _story_file(req: Requirement) -> bool:
         return False
     name = PurePosixPath(req.spec_path).name.lower()
     return name.startswith((number + ".", number.replace(".", "-") + "-"))
+
+
+def _join_base(base: str, path: str) -> str:
+    return base.rstrip("/") + ("/" + path.lstrip("/") if path.strip("/") else "")
 
 
 def _folder(path: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
 from traceaudit.trace.graph import LinkedRef
-from traceaudit.trace.paths import normalize_path, route_pattern
+from traceaudit.trace.paths import normalize_path
 from traceaudit.trace.rules import CheckContext, finding, route_name
 
 SPEC_FILE_NAMES = frozenset(
@@ -136,7 +136,7 @@ def citation_mismatch(ctx: CheckContext) -> Iterator[Finding]:
         wanted = _wanted(ctx, req, declared.get(req.key, []), served_by)
         if not wanted:
             continue
-        own_paths = [route_pattern(graph.routes[i].path) for i in mine]
+        own_paths = [p for i in mine for p in graph.route_patterns[i]]
         # the handler's route is another item's declared endpoint: it implements that one
         theirs = any(
             i in m.exact
@@ -200,11 +200,10 @@ def _wanted(
         return out
     for m in _ROUTE_WRITTEN.finditer(f"{req.title}\n{req.text}"):
         method, path = m[1], m[2].rstrip(".:")
-        norm = normalize_path(path)
         routes = {
             i
             for i, r in enumerate(graph.routes)
-            if method in r.methods and route_pattern(r.path).fullmatch(norm)
+            if method in r.methods and graph.reached_as(i, path)
         }
         out.append((method, path, routes))
     return out
