@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from traceaudit.model import DeclaredEndpoint, Location, Route
 from traceaudit.trace.declared import resolve_declared
 
@@ -91,3 +93,17 @@ def test_an_api_base_is_used_only_when_exactly_one_serves_the_path() -> None:
     assert [(e.path, m) for e, m in resolve_declared([ep("POST", "/orgs")], routes)] == [
         ("/orgs", False)
     ]
+
+
+def test_put_or_patch_on_one_line_is_one_declaration_served_by_either() -> None:
+    # `PUT/PATCH /api/v1/categories/{id}/schedule` - Update: the code serves PATCH
+    path = "/api/v1/categories/{id}/schedule"
+    line = [ep("PUT", path), ep("PATCH", path)]
+    assert placed(*line) == [("PATCH", "/api/v1/categories/{id}/schedule", False)]
+    # written on two lines they are two declarations: the unserved PUT stays
+    apart = [line[0], replace(line[1], location=Location("specs/x/spec.md", 2))]
+    assert [m for m, _, _ in placed(*apart)] == ["PUT", "PATCH"]
+    # neither served: both stay (each is unserved)
+    both = [ep("PUT", "/tags/{id}"), ep("PATCH", "/tags/{id}")]
+    assert [m for m, _, _ in placed(*both)] == ["PUT", "PATCH"]
+

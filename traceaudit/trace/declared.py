@@ -186,4 +186,33 @@ def resolve_declared(
         placed = _resolve(ep, live)
         if placed is not None:
             out.append((placed, placed.path != ep.path))
-    return tuple(out)
+    return tuple(_without_unserved_alternatives(out, live))
+
+
+_ALTERNATIVES = frozenset({"PUT", "PATCH"})
+
+
+def _without_unserved_alternatives(
+    placed: list[tuple[DeclaredEndpoint, bool]], live: _Routes
+) -> list[tuple[DeclaredEndpoint, bool]]:
+    """``PUT/PATCH /categories/{id} - Update`` offers the two update methods as
+    alternatives: one declaration, served when either is. The unserved one of a pair
+    written on one line for one path is dropped when the other is served."""
+
+    def key(ep: DeclaredEndpoint) -> tuple[str, int, str]:
+        return (ep.location.path, ep.location.line, normalize_path(ep.path))
+
+    served = {
+        (key(ep), ep.method)
+        for ep, _ in placed
+        if ep.method in _ALTERNATIVES and live.serves(ep.method, ep.path)
+    }
+    if not served:
+        return placed
+    return [
+        (ep, moved)
+        for ep, moved in placed
+        if ep.method not in _ALTERNATIVES
+        or (key(ep), ep.method) in served
+        or not any((key(ep), other) in served for other in _ALTERNATIVES - {ep.method})
+    ]
