@@ -46,6 +46,13 @@ from traceaudit.specs.text import (
 )
 
 _AUTH_SECTION = re.compile(r"(?i)^(?:auth\w*|security|access(?:\s+control)?)\b")
+# A bold lead that is itself an auth statement about the endpoint of its section:
+# "**Public endpoint** - No authentication required", "**Requires authentication**".
+_AUTH_LEAD = re.compile(
+    r"(?i)^(?:(?:public|protected|private|authenticated|unauthenticated|anonymous)"
+    r"(?:\s+(?:endpoint|route|api|access))?|(?:no\s+)?auth(?:entication)?\s+required|"
+    r"requires?\s+auth(?:entication)?|login\s+required)[.!]?$"
+)
 _ALL_ENDPOINTS = re.compile(
     r"(?i)\ball\s+(?:(?:other|api|the|of\s+the|remaining|these|rest\s+of\s+the|http|rest)\s+)*"
     r"(?:endpoints|routes|requests|apis|operations)\b[^.!?\n]*"
@@ -274,6 +281,8 @@ def _line_endpoints(
         codes = statuses_of_field(label, value)
     else:
         found, codes = [], statuses_in(ln.plain)
+        if ln.lead_bold is not None and _AUTH_LEAD.match(ln.lead_bold.strip()):
+            evidence.auth.append((ln.line, ln.plain))
     if codes:
         evidence.statuses.append((ln.line, codes))
     if found:

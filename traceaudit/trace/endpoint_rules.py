@@ -127,6 +127,11 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
     # service's routes, and a service that another feature names is that feature's.
     features = sorted({_feature(d.path) for d in ctx.graph.docs}) if len(apps) > 1 else []
     claimed = {app: {f for f in features if _services_of(f, [app])} for app in apps}
+    # A route that a declaration explicitly calls public ("Public endpoint - No
+    # authentication required") is not held to another declaration's auth: the specs
+    # disagree, and "must require authentication" is not what they say.
+    public = {i for m in ctx.graph.endpoint_matches if m.endpoint.auth_required is False
+              for i in m.exact}  # fmt: skip
     for m in ctx.graph.endpoint_matches:
         ep = m.endpoint
         if ep.auth_required is not True:
@@ -134,6 +139,8 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
         services = _services_of(ep.location.path, apps) if len(apps) > 1 else set()
         mine = _feature(ep.location.path)
         for i in m.exact:
+            if i in public:
+                continue
             route = ctx.graph.routes[i]
             if services and route.app not in services:
                 continue
