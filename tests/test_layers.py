@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "directives": set(),
     "vcs": set(),
     "sandbox": set(),
+    "jsontext": set(),
     "refs": {"model"},
     "config": {"model", "globs"},
     "discover": {"model", "config", "globs"},
@@ -33,8 +34,8 @@ ALLOWED: dict[str, set[str]] = {
     "othercode": {"model", "refs", "config", "discover"},
     "routes": {"model", "pysource"},
     "trace": {"model", "refs"},
-    "policy": {"model", "globs", "trace"},
-    "report": {"model"},
+    "policy": {"model", "globs", "trace", "jsontext"},
+    "report": {"model", "jsontext"},
     "cache": {"__init__", "model", "config", "discover"},
     "audit": {
         "__init__", "model", "config", "discover", "specs", "pysource", "othercode", "routes",

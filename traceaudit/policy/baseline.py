@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from traceaudit.jsontext import dumps_indented
 from traceaudit.model import (
     AuditResult,
     Comparison,
@@ -98,7 +99,7 @@ def baseline_json(baseline: Baseline, version: str) -> str:
             for e in baseline.entries
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(data, 2) + "\n"
 
 
 def _field(item: dict[str, Any], key: str, kind: type, where: str) -> Any:
