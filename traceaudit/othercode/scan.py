@@ -20,7 +20,7 @@ from traceaudit.discover import is_other_test_path
 from traceaudit.model import CodeRef, Config, ForeignRoute, Location, RefSource
 from traceaudit.othercode.syntax import Comment, comments
 from traceaudit.othercode.webroutes import ServerFacts, next_route, server_facts
-from traceaudit.refs import code_refs, context_text
+from traceaudit.refs import code_refs, context_text, may_cite
 
 # Tool directives in comments are never spec references.
 _DIRECTIVE = re.compile(
@@ -71,13 +71,19 @@ def _symbol(path: str, lines: list[str], comment: Comment) -> str:
 
 
 def scan_other(source: str, path: str, style: str, config: Config) -> OtherFacts:
-    """The references in the comments of one file, and the endpoint or routes it serves."""
+    """The references in the comments of one file, and the endpoint or routes it serves.
+
+    With the prefilter on, a file whose text holds no reference form anywhere
+    (:func:`traceaudit.refs.may_cite`, literal searches) is not split into comments:
+    every comment line is a piece of one of its lines, so none could cite anything.
+    """
     regex = id_regex(config)
     language = language_of(path)
     is_test = is_other_test_path(path)
-    lines = source.splitlines()
+    read = not config.prefilter or may_cite(source, regex)
+    lines = source.splitlines() if read else []
     refs: list[CodeRef] = []
-    for comment in comments(source, style):
+    for comment in comments(source, style) if read else ():
         kept = [(ln, col, text) for ln, col, text in comment.lines if not _DIRECTIVE.match(text)]
         if not any(text.strip() for _, _, text in kept):
             continue
