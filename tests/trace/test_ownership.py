@@ -232,3 +232,54 @@ def test_outside_python_items_get_their_status_and_no_missing_findings() -> None
     _, findings = audit([tasks, spec], refs=[ts])
     # no TA001 for FR-001; T012 (Python, uncited) is the one TA020
     assert [(f[0], f[3]) for f in findings] == [("TA020", f"{TASKS}::T012")]
+
+
+def test_operations_hooks_ui_asks_manual_steps_and_documents() -> None:
+    # cluster operations and infrastructure configuration are not backend code items
+    assert owner_of("Install the Prometheus Helm chart") == (
+        NOT_CODE, "its work is infrastructure operations (“Helm”), not backend code"
+    )
+    assert owner_of("Calico CNI 설치 및 네트워크 정책 활성화")[0] == NOT_CODE  # type: ignore[index]
+    # ... but a task about the backend's routes is not operations, whatever it mentions
+    assert owner_of("Add the Kubernetes readiness endpoint in backend/app/main.py")[0] == PYTHON  # type: ignore[index]
+    assert owner_of("Add a readiness endpoint for Kubernetes probes") is None
+    # the steps of a task count when nothing in it names the backend's tools
+    assert owner_of("Add API Gateway integration", "Add API Gateway integration\n"
+                    "Create {proxy+} resource under /api")[0] == NOT_CODE  # type: ignore[index]
+    assert owner_of("Add API Gateway integration", "Add API Gateway integration\n"
+                    "Create {proxy+} resource in FastAPI") == (PYTHON, "names FastAPI")
+    # a React hook by its name, what only a browser UI has
+    assert owner_of("Implement task creation mutation in useTaskMutations hook") == (
+        OUTSIDE, "names useTaskMutations, a React hook"
+    )
+    assert owner_of("Implement save changes with toast success message") == (
+        OUTSIDE, "its work is user interface (“toast”)"
+    )
+    assert owner_of("Ensure touch-friendly controls (minimum 44px)")[0] == OUTSIDE  # type: ignore[index]
+    assert owner_of("Return 401 with a toast-friendly error message") is None
+    # a person's test steps; a document as the head noun (not "logging and documentation")
+    assert owner_of("Test user isolation: log in as User A, verify User B's tasks stay hidden")[
+        0
+    ] == NOT_CODE
+    assert owner_of("Test that isolation holds for every query") is None
+    assert owner_of("Schema registry usage guide")[0] == NOT_CODE  # type: ignore[index]
+    assert owner_of("Add logging and documentation") is None
+
+
+def test_cdk_work_follows_the_language_of_the_stack_files() -> None:
+    ts = Ownership([], (*FILES, "infra/app-stack.ts"), [])
+    found = ts.item(task("T001", "Update CDK stack for the FastAPI Lambda"))
+    assert found is not None and (found.owner, found.reason) == (
+        OUTSIDE, "its work is infrastructure code outside Python (“CDK”: infra/app-stack.ts)"
+    )
+    py = Ownership([], (*FILES, "infra/app_stack.py"), [])
+    assert py.item(task("T002", "Update CDK stack for the deploy")) is None  # a Python CDK app
+
+
+def test_bare_folder_names_pointing_both_ways_decide_nothing() -> None:
+    own = Ownership([], (*FILES, "backend/utils/dates.py"), [])
+    # "utils/" is the backend's, "components/" the frontend's: neither decides
+    found = own.item(task("T001", "Set up the layout", "Set up the layout\ncomponents/, utils/"))
+    assert found is None
+    found = own.item(task("T002", "Set up helpers", "Set up helpers\nutils/"))
+    assert found is not None and found.owner == PYTHON

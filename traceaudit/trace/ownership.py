@@ -113,6 +113,42 @@ _OTHER_TOOLS = re.compile(
     r"\btype\s*script\b|\bnode\.?js\b|\bnpm\b|\bnpx\b|\bsvelte\b|\bangular\b|\bjsx\b|"
     r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b"
 )
+# Cluster operations and infrastructure as code: what a deployment is made of, not the
+# backend's code ("Calico CNI 설치", "kube-prometheus-stack Helm 차트 설치", "Update CDK stack
+# for FastAPI Lambda", "Create CfnOutput with the health check URL").
+_OPS_TOOLS = re.compile(
+    r"(?i)\bkubernetes\b|\bk8s\b|\bhelm\b|\bkubectl\b|\betcd\b|\bcontrol\s+plane\b|"
+    r"\bcni\b|\bcalico\b|\bcsi\b|\bistio\b|\bkong\b|\bterraform\b|\bansible\b|"
+    r"\bpulumi\b|\bcloud\s*formation\b|\bcfn[A-Za-z]*|\bcdk\b|\bdaemon\s*sets?\b|"
+    r"\bstateful\s*sets?\b|\bconfig\s*maps?\b|\bcrds?\b|\bkube-[\w-]+|"
+    r"\bprometheus\s+operator\b|\beck\b|\bgrafana\b|\bkibana\b|\bfluentd\b|\bfilebeat\b|"
+    r"\blogstash\b|\bvelero\b|\bargo\s*cd\b|\bstack\s+outputs?\b|"
+    r"\bexecution\s+role\b|\{proxy\+\}|\blambda\s+(?:proxy\s+)?integration\b"
+)
+# Infrastructure written as code in a general-purpose language (the CDK, Pulumi): whose
+# it is follows the language of the stack files the repository holds.
+_IAC_CODE = re.compile(r"(?i)\bcdk\b|\bcfn[A-Za-z]*|\bpulumi\b|\bstack\s+outputs?\b")
+_IAC_FILE = re.compile(r"(?i)(?:^|[/_.-])(?:stack|cdk|infra)[\w.-]*\.[a-z]+$|(?:^|/)(?:cdk|infra)/")
+# The backend's own surface: a task or requirement about it is never only operations.
+_ROUTE_WORDS = re.compile(
+    r"(?i)\bend-?points?\b|\broutes?\b|\bhandlers?\b|\b(?:GET|POST|PUT|PATCH|DELETE)\s+/"
+)
+# A React hook as code names it: ``useTaskMutations``.
+_HOOK = re.compile(r"(?<![\w.])use[A-Z][A-Za-z0-9]+\b")
+# A test task that is a person's steps ("Test user isolation: create two users, log in as
+# User A, verify ..."): a manual run, not a test file.
+_USER_STEPS = re.compile(
+    r"(?i)\blog\s*in\s+as\b|\bsign\s*in\s+as\b|\bnavigate\s+to\b|\bopen\s+(?:the\s+)?"
+    r"browser\b|\bin\s+the\s+browser\b|\bclick\s+(?:on\s+)?(?:the\s+)?\w+"
+)
+# A task whose title's head noun is a document ("스키마 레지스트리 사용 가이드", "API usage
+# guide", "Update the README"): documentation work.
+_DOC_WORK = re.compile(
+    r"(?i)(?:\b(?:guide|guides|documentation|docs|readme|tutorial|runbook|handbook|"
+    r"changelog)|가이드|문서화?)\s*$"
+)
+_OPS_REASON = "its work is infrastructure operations"
+_CHECKBOX = re.compile(r"(?m)^\s*\[[ xX]\]\s*(.+)$")
 # A component or hook name as code writes it: ``TaskItem``, ``CategoryForm``, ``useTasks``.
 _IDENTIFIER = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+")
 _IDENTIFIER_IN_TEXT = re.compile(
@@ -162,7 +198,8 @@ _UI_ASK = re.compile(
     r"\bbrowser\b|\bviewport\b|\btextarea\b|\b(?:input|form)\s+fields?\b|\bfocus\s+states?\b|"
     r"\b(?:login|sign[\s-]?in|sign[\s-]?up|signup|landing|home|dashboard|settings|profile|"
     r"detail|error)\s+page\b|\b(?:on|to|in|from)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+page\b|"
-    r"\bpages\b|\baria\b|\baccessib\w*|\bwcag\b|\bcard\s+(?:format|layout|view)\b"
+    r"\bpages\b|\baria\b|\baccessib\w*|\bwcag\b|\bcard\s+(?:format|layout|view)\b|"
+    r"\btouch\b|\b\d+\s*px\b"
 )
 _SERVER_WORDS = re.compile(
     r"(?i)\bapis?\b|\bend-?points?\b|\bserver\b|\bback[\s-]?end\b|\bdatabase\b|\bdb\b|\bsql\b|"
@@ -342,16 +379,37 @@ class Ownership:
         """
         files = _FILES_LINE.findall(text)
         named = self.named_paths("\n".join(files)) if files else self.named_paths(text)
-        py = [p for p, k in named if k == PYTHON]
-        other = [p for p, k in named if k == OUTSIDE]
+        # A bare folder name ("utils/", "services/") is weak evidence: both sides of a
+        # full-stack repository have one. It decides only when no file or longer path does,
+        # and only when the bare folders all point one way.
+        strong = [(p, k) for p, k in named if not _bare_folder(p)]
+        py = [p for p, k in strong if k == PYTHON]
+        other = [p for p, k in strong if k == OUTSIDE]
+        if not py and not other:
+            weak_py = [p for p, k in named if k == PYTHON]
+            weak_other = [p for p, k in named if k == OUTSIDE]
+            if weak_py and not weak_other:
+                py = weak_py
+            elif weak_other and not weak_py:
+                other = weak_other
         made = self.named_paths("\n".join([title, *files]))
         support = [p for p, k in made if k in ("doc", "config")]
+        # sub-steps that each name only documents or configuration are what the task makes
+        steps = [self.named_paths(step) for step in _CHECKBOX.findall(text)]
+        if steps and all(st and all(k in ("doc", "config") for _, k in st) for st in steps):
+            support += [p for st in steps for p, _ in st if p not in support]
         if py:
             return Owner(PYTHON, f"names {_short(py)}")
         if other:
             return Owner(OUTSIDE, f"names only code outside Python: {_short(other)}")
+        ops = self._ops(text, title, task)
+        if ops is not None:
+            return ops
         if support:
             return Owner(NOT_CODE, f"names only documents or configuration: {_short(support)}")
+        hook = _HOOK.search(title)
+        if hook and not _SERVER_WORDS.search(text):
+            return Owner(OUTSIDE, f"names {hook.group(0)}, a React hook")
         tool = _PY_TOOLS.search(text)
         if tool:
             return Owner(PYTHON, f"names {tool.group(0)}")
@@ -368,7 +426,32 @@ class Ownership:
             ui = _ui_work(title, text)
             if ui:
                 return Owner(OUTSIDE, f"its work is user interface (“{ui}”)")
+            # what its title asks for only a browser UI has ("toast success message",
+            # "mobile-first design", "for authenticated pages"), nothing of the server
+            asked = _UI_ASK.search(_main_clause(_MARKERS.sub("", title)))
+            if asked and not _SERVER_WORDS.search(text):
+                return Owner(OUTSIDE, f"its work is user interface (“{asked.group(0)}”)")
         return None
+
+    def _ops(self, text: str, title: str, task: bool) -> Owner | None:
+        """Cluster operations or infrastructure as code, from the title's words (or, for a
+        task, its steps', when none names the backend's tools or routes; a requirement's
+        text holds all its criteria, and one of them says nothing of the others)."""
+        m = None if _ROUTE_WORDS.search(title) else _OPS_TOOLS.search(title)
+        if m is None and task and not (_PY_TOOLS.search(text) or _ROUTE_WORDS.search(text)):
+            m = _OPS_TOOLS.search(text)
+        if m is None:
+            return None
+        word = " ".join(m.group(0).split())
+        if _IAC_CODE.search(text):
+            stacks = [f for f in self.files if _IAC_FILE.search(f)]
+            if any(self._language(f) == PYTHON for f in stacks):
+                return None  # a CDK app in Python is Python code
+            outside = [f for f in stacks if self._language(f) == OUTSIDE]
+            if outside:
+                return Owner(OUTSIDE, f"its work is infrastructure code outside Python (“{word}”: "
+                                      f"{_short(outside, 1)})")  # fmt: skip
+        return Owner(NOT_CODE, f"{_OPS_REASON} (“{word}”), not backend code")
 
     def item(self, req: Requirement) -> Owner | None:
         """The owner an item's own text shows (rules 2 and 3), else None."""
@@ -382,6 +465,11 @@ class Ownership:
             running = bool(_TEST_RUN.search(head)) and not _MAKING.match(head)
             if _DECISIVE.match(head) or checking or (running and owner is None):
                 owner = Owner(NOT_CODE, f"a {_activity(head)}, not an implementation item")
+            elif owner is None and re.match(r"(?i)test\b", head) and _USER_STEPS.search(text):
+                owner = Owner(NOT_CODE, "a manual test run (a person's steps), not an "
+                                        "implementation item")  # fmt: skip
+            elif owner is None and _DOC_WORK.search(head) and not re.search(r"(?i)\band\b|&", head):
+                owner = Owner(NOT_CODE, "a documentation task, not an implementation item")
         self._item_cache[req.key] = owner
         return owner
 
@@ -466,18 +554,30 @@ class Ownership:
                 other.append(f"{PurePosixPath(doc.path).name}'s project structure lists only "
                              "code outside Python")  # fmt: skip
         task_paths: list[str] = []
+        ops: list[str] = []
+        tasks = 0
         for doc in docs:
             for req in doc.requirements:
                 if req.kind is not ReqKind.TASK:
                     continue
-                owner = self._named(f"{req.title}\n{req.text}", req.title, True)
+                tasks += 1
+                text = f"{req.title}\n{req.text}"
+                owner = self._named(text, req.title, True)
                 if owner is not None and owner.owner == PYTHON:
                     python.append(req.key)
                 elif owner is not None and owner.owner == OUTSIDE:
                     task_paths.append(req.id)
+                elif owner is not None and owner.reason.startswith(_OPS_REASON):
+                    ops.append(req.id)
         if len(task_paths) >= 2:
             other.append(f"its tasks name only code outside Python ({len(task_paths)} tasks)")
-        if python or not other:
+        if python:
+            return None
+        if not other and len(ops) >= 2 and 2 * len(ops) >= tasks:
+            # most of its tasks stand up a cluster or a pipeline, none names backend code
+            return Owner(NOT_CODE, f"its feature is infrastructure operations ({len(ops)} of its "
+                                   f"{tasks} tasks are)")  # fmt: skip
+        if not other:
             return None
         return Owner(OUTSIDE, f"its feature is outside Python: {other[0]}")
 
@@ -499,6 +599,17 @@ class Ownership:
         return self._contracts.get(ep.location.path)
 
 
+def _bare_folder(token: str) -> bool:
+    """A folder named by itself, with no parent and no file: ``utils/``."""
+    clean = token.strip("./")
+    return "/" not in clean and not _SUFFIX.search(clean)
+
+
+def _main_clause(line: str) -> str:
+    cut = _SUBORDINATE.search(line)
+    return line[: cut.start()] if cut else line
+
+
 _SUBORDINATE = re.compile(r"(?i)\s(?:so|so\s+that|when|if|because|which|that|after|once)\s")
 
 
@@ -507,12 +618,8 @@ def _ui_work(title: str, text: str) -> str | None:
     so, or two of its sub-steps do ("Return 401 so the app redirects to the login page"
     is not UI work)."""
 
-    def main_clause(line: str) -> str:
-        cut = _SUBORDINATE.search(line)
-        return line[: cut.start()] if cut else line
-
     def ui(line: str) -> str | None:
-        clause = _MARKERS.sub("", main_clause(line))
+        clause = _MARKERS.sub("", _main_clause(line))
         for m in _UI_PLACE.finditer(clause):
             if not (m["prep"].lower() == "to" and _DESTINATION.search(m.group(0).strip())):
                 return m.group(0).strip()

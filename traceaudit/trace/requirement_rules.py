@@ -47,8 +47,63 @@ _OBJECT_END = re.compile(
 
 
 _WRITES_TESTS = re.compile(
-    r"(?i)^(?:\W*)(?:write|create|add|implement|build)\b[^.;:]*?\b(?:tests?|test\s+suite|specs?)\b"
+    r"(?i)^(?:\W*)(?:(?:write|create|add|implement|build)\b[^.;:]*?\b(?:tests?|test\s+suite|specs?)"
+    r"\b|tests?\b)"
 )
+_TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test\.py|conftest\.py)$|(?:^|/)tests?/")
+# A class or function as a task names it: ``AnalysisResult``, ``calculate_job_match_score``.
+_SYMBOL_NAME = re.compile(
+    r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
+)
+
+
+def _writes_tests(title: str, named: list[tuple[str, bool]]) -> bool:
+    """Whether a task's work is tests: its title says so, or it names only test files."""
+    files = [t for t, _ in named]
+    return bool(_WRITES_TESTS.match(title)) or (
+        bool(files) and all(_TEST_FILE.search(t.lstrip("./")) for t in files)
+    )
+
+
+def _words(text: str) -> set[str]:
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower()
+    return {w[:-1] if w.endswith("s") else w for w in re.findall(r"[a-z]{4,}", split)}
+
+
+def _story_cited_at_work(ctx: CheckContext, story: str, task: Requirement) -> bool:
+    """Whether Python code cites the story at a class or function the task names, in words
+    that speak of the task's work (two content words in common: "# New skill scoring fields
+    (Story 5.3)" in class AnalysisResult, for "Update AnalysisResult Schema / Add
+    skill_breakdown field"), not in passing ("will be populated by Story 3.2")."""
+    text = f"{task.title}\n{task.text}"
+    symbols = set(_SYMBOL_NAME.findall(text))
+    words = _words(text) - _FILLER
+    for linked in ctx.graph.linked:
+        ref = linked.ref
+        if ref.is_test or ref.language != "python" or linked.resolution.status != "ok":
+            continue
+        if f"req:{story}" not in linked.resolution.nodes or _symbol_name(ref.symbol) not in symbols:
+            continue
+        if len((_words(ref.text) - _FILLER) & words) >= 2:
+            return True
+    return False
+
+
+_FILLER = frozenset(
+    {"story", "task", "with", "from", "this", "that", "will", "added", "when", "then",
+     "update", "create", "implement", "model", "schema", "should", "must"}
+)  # fmt: skip
+
+
+def _symbol_name(symbol: str) -> str:
+    """``backend/app/ai/schemas.py:AnalysisResult.validate`` -> ``AnalysisResult``."""
+    _, _, name = symbol.rpartition(":")
+    return name.split(".")[0] if name and "/" not in name else ""
+
+
+def short_list(items: list[str], limit: int = 2) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _makes_route(title: str) -> bool:
@@ -111,27 +166,39 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
         routes_vouch = _makes_route(req.title)
         if not (targets or unlinked):
             continue  # a task that names no requirement (setup, chores) traces nothing
-        # A task that writes tests is traced by a test citing its requirements ("Write
-        # property test for volume filter / Validates: Requirements 1.2" and the property
-        # test's "Validates: Requirements 1.2"); for other tasks a test shows the
-        # requirement checked, not their own code cited.
-        tested = _WRITES_TESTS.match(req.title) is not None and any(
-            e.location.path not in ctx.graph.check_scripts
-            for t in targets if t in by_key for e in by_key[t].verified_by
-        )  # fmt: skip
-        # the story it belongs to, cited in a file the task names ("In jobs/services.py,
-        # create ..." where jobs/services.py says "Story 5.7: ..."): the reviewer opens that
-        # file and finds the trace
-        opened = {
-            t.lstrip("./") for t, exists in ctx.graph.ownership.python_files_named(req) if exists
-        }
+        # A task that writes tests is traced by a test citing its requirements or its
+        # story ("Write property test for volume filter / Validates: Requirements 1.2" and
+        # the test's "Validates: Requirements 1.2"; "Test Dapr integration health check
+        # (test_basic.py)" where test_basic.py says "Test for US1"). For other tasks a test
+        # shows the requirement checked, not their own code cited: the message says so.
+        named = ctx.graph.ownership.python_files_named(req)
+        req_tests = [
+            e for t in targets if t in by_key for e in by_key[t].verified_by
+            if e.location.path not in ctx.graph.check_scripts
+        ]  # fmt: skip
         story = by_key.get(req.parent_key or "")
-        in_named = story is not None and any(
-            e.kind == "reference"
-            and any(e.location.path == n or e.location.path.endswith("/" + n) for n in opened)
-            for e in story.implemented_by
+        story_tests = [
+            e for e in (story.verified_by if story is not None else ())
+            if story is not None and story.requirement.kind is ReqKind.STORY
+            and e.location.path not in ctx.graph.check_scripts
+        ]  # fmt: skip
+        testing = req_tests + story_tests
+        if testing and _writes_tests(req.title, named):
+            continue
+        # the story it belongs to, cited in a file the task names ("In jobs/services.py,
+        # create ..." where jobs/services.py says "Story 5.7: ...") or at a class or function
+        # the task names ("Update AnalysisResult Schema" where class AnalysisResult holds
+        # "# New skill scoring fields (Story 5.3)"): the reviewer opens it and finds the trace
+        opened = {t.lstrip("./") for t, exists in named if exists}
+        in_named = story is not None and (
+            any(
+                e.kind == "reference"
+                and any(e.location.path == n or e.location.path.endswith("/" + n) for n in opened)
+                for e in story.implemented_by
+            )
+            or _story_cited_at_work(ctx, story.requirement.key, req)
         )
-        if tested or in_named or any(
+        if in_named or any(
             ctx.graph.cited_by_python(t)
             or (routes_vouch and any(e.kind == "endpoint" for e in by_key[t].implemented_by))
             for t in targets if t in by_key
@@ -142,8 +209,14 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
             + [f"{u}, which its feature does not define" for u in dict.fromkeys(unlinked)]
         )
         about = f" nor its requirements ({names})"
+        code = "code"
+        if testing:
+            # only tests cite them: say so, and where, rather than "no code cites it"
+            code = "implementing code"
+            where = sorted({str(e.location) for e in testing})
+            cited = "them" if req_tests else "its story"
+            about += f"; only tests cite {cited} ({short_list(where)})"
         # The files the task names are what a reviewer opens first: say what they show.
-        named = ctx.graph.ownership.python_files_named(req)
         there = [p for p, exists in named if exists]
         missing = [p for p, exists in named if not exists]
         if missing:
@@ -158,7 +231,8 @@ def claimed_but_untraced(ctx: CheckContext) -> Iterator[Finding]:
             what, fix = "", "cite the task or its requirement in the implementing code"
         yield finding(
             "TA020",
-            f"task {req.id} is marked done and {what}no code cites it{about}; {fix}, or untick it",
+            f"task {req.id} is marked done and {what}no {code} cites it{about}; {fix}, or untick "
+            "it",
             req.location,
             req.key,
         )
