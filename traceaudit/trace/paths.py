@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
+from typing import Protocol
 
 _PARAM = re.compile(r"\{[^{}?]*\}|(?<=/):[A-Za-z_][\w]*")
 
@@ -25,15 +27,35 @@ def normalize_path(path: str) -> str:
     return path or "/"
 
 
+class PathPattern(Protocol):
+    """What a route's pattern is asked: does a normalised path match it in full."""
+
+    def fullmatch(self, string: str) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    """The pattern of a path without placeholders: the path itself (what the regex of
+    its escaped text would match, without compiling one)."""
+
+    text: str
+
+    def fullmatch(self, string: str) -> bool:
+        return string == self.text
+
+
 @functools.cache
-def route_pattern(path: str) -> re.Pattern[str]:
-    """A regex for a route path in which ``{?expr}`` placeholders match anything.
+def route_pattern(path: str) -> PathPattern:
+    """A pattern for a route path in which ``{?expr}`` placeholders match anything.
 
     Memoised: the graph, the declared-endpoint matcher and the reference rules each ask
     for every route's pattern, and ``re``'s own cache (512 entries) does not hold the
-    routes of a large app, which made each ask a fresh compile."""
+    routes of a large app, which made each ask a fresh compile. A path without
+    placeholders (nearly every one) is compared as text: no regex at all."""
     norm = normalize_path(PLACEHOLDER.sub("\x00", path))
     parts = [re.escape(p) for p in norm.split("\x00")]
+    if len(parts) == 1:
+        return _Literal(norm)
     body = ".*".join(parts)
     return re.compile(body.rstrip("/") if len(body) > 1 else body)
 
