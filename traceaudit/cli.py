@@ -8,6 +8,7 @@ stderr, no traceback).
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import sys
 import time
@@ -807,8 +808,17 @@ def _usage_line(exc: click.UsageError) -> str:
     return f"traceaudit: error: {message} (see `{command} --help`)"
 
 
+# The cyclic collector's thresholds for a run (gen0 allocations, gen1 and gen2 passes). An
+# audit builds large trees of small objects that live to its end (facts, routes, findings,
+# report data) and almost no cycles; at the defaults (700, 10, 10) every 25 % of growth is
+# a full pass over all of them: a third of a 100,000-route audit's time, cache writes
+# included. The same results either way.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into an exit code."""
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         code = cli.main(args=argv, prog_name="traceaudit", standalone_mode=False)
     except click.exceptions.Abort:
