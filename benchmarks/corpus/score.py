@@ -105,12 +105,16 @@ def rejudge(
 
 
 def _moved(later: list[dict[str, Any]]) -> set[tuple[str, str, str, int]]:
-    """The earlier findings that later judgements say they re-express (``was``)."""
-    return {
-        (w["code"], w["file"], w["subject"], w.get("line", 0))
-        for j in later
-        if isinstance(w := j.get("was"), dict)
-    }
+    """The earlier findings that later judgements say they re-express (``was``: one, or a
+    list when one finding re-expresses several, say an unserved endpoint and the
+    undocumented route that serves it under another prefix)."""
+    out: set[tuple[str, str, str, int]] = set()
+    for j in later:
+        was = j.get("was")
+        for w in was if isinstance(was, list) else [was]:
+            if isinstance(w, dict):
+                out.add((w["code"], w["file"], w["subject"], w.get("line", 0)))
+    return out
 
 
 def checkout(entry: dict[str, Any], checkouts: Path, mirror: Path) -> Path:

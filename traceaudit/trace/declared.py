@@ -12,7 +12,9 @@ are applied, in the order a reviewer reads them:
 4. a Markdown path written below the API base (``POST /cvs`` where the app serves
    ``/api/v1/cvs``; a client's calls, a story's task), when its section states no
    base of its own: under the one API base of the routes (their leading ``api`` and
-   version segments) that serves it. A stated host without a path (``full``) means
+   version segments) that serves it; else, when it names two literal segments, below
+   the one router prefix that serves it (``GET /schedules/capacity`` as
+   ``/api/v1/categories/schedules/capacity``). A stated host without a path (``full``) means
    the paths are written in full, and an OpenAPI path is relative to its servers only;
 5. a path that is relative (``/``, ``/{id}/...``) and has no router to resolve it
    against: any one route whose path ends with it, when exactly one does.
@@ -115,7 +117,33 @@ def _under_api_base(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | N
     served = {
         _join(b, ep.path) for b in live.api_bases if live.serves(ep.method, _join(b, ep.path))
     }
+    if not served:
+        served = _under_a_router(ep, segs, live)
     return replace(ep, path=served.pop()) if len(served) == 1 else None
+
+
+def _under_a_router(ep: DeclaredEndpoint, segs: list[str], live: _Routes) -> set[str]:
+    """A Markdown path written below a router's prefix (``Create `GET /schedules/capacity`
+    endpoint`` of the categories router, served as ``/api/v1/categories/schedules/capacity``):
+    the routes whose path is the API base, one literal segment (the router's prefix) and
+    the declared path. Only a path that names enough to tell (two literal segments)."""
+    if sum(1 for s in segs if s != "{}") < 2:
+        return set()
+    out: set[str] = set()
+    for r in live.routes:
+        if ep.method not in r.methods:
+            continue
+        rsegs = _segments(r.path)
+        lead = rsegs[: len(rsegs) - len(segs)]
+        base = _segments(_api_base(r.path))
+        if (
+            len(lead) == len(base) + 1
+            and lead[: len(base)] == base
+            and lead[-1] != "{}"
+            and rsegs[len(lead) :] == segs
+        ):
+            out.add(r.path)
+    return out
 
 
 def _file(route: Route) -> str:

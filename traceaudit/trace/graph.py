@@ -548,7 +548,9 @@ class TraceGraph:
                     key=lambda ei: (method_affinity(endpoints[ei].method, route.methods), -ei),
                 )
                 near[best].append(i)
-        matches: list[EndpointMatch] = []
+        owners: list[Owner | None] = []
+        method_mms: list[tuple[int, ...]] = []
+        path_mms: list[tuple[int, ...]] = []
         for ei, ep in enumerate(endpoints):
             method_mm: tuple[int, ...] = ()
             path_mm: tuple[int, ...] = ()
@@ -564,6 +566,18 @@ class TraceGraph:
                         and ep.method in r.methods
                         and loose_path(r.path) == loose
                     )
+            owners.append(owner)
+            method_mms.append(method_mm)
+            path_mms.append(path_mm)
+        wanting = [
+            ei for ei in range(len(endpoints))
+            if not (exact[ei] or same_path[ei] or method_mms[ei] or path_mms[ei] or owners[ei])
+        ]  # fmt: skip
+        for ei, i in self._under_router_prefix(wanting).items():
+            path_mms[ei] = (i,)
+        matches: list[EndpointMatch] = []
+        for ei, ep in enumerate(endpoints):
+            owner, method_mm, path_mm = owners[ei], method_mms[ei], path_mms[ei]
             node = f"ep:{ei}"
             self.g.add_node(node, kind="endpoint")
             if ep.requirement_key is not None:
@@ -577,6 +591,49 @@ class TraceGraph:
             )
             matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm, owner, framework))
         return tuple(matches)
+
+    def _under_router_prefix(self, wanting: Sequence[int]) -> dict[int, int]:
+        """Declared endpoints that the code serves under one more prefix segment, a router's
+        (``/api/v1/conversations`` served as ``/api/v1/messages/conversations``,
+        ``/cvs/{id}/analysis`` as ``/api/v1/ai/cvs/{id}/analysis``): endpoint -> route.
+
+        Only for a path written from the API's root (``_written_in_full``), and only the one
+        route of that method whose path, without version and ``api`` segments, is the
+        declared one with one literal segment put in front; and only when
+        the declared path names enough to tell (two literal segments: ``/mastery/{id}`` is
+        not enough for ``/batch/mastery/{batch_id}``), or when the same segment moved two
+        or more endpoints of that spec file (a family)."""
+        loose_routes = [loose_path(r.path).split("/")[1:] for r in self.routes]
+        found: dict[int, tuple[int, tuple[str, ...]]] = {}
+        for ei in wanting:
+            ep = self.all_endpoints[ei]
+            tail = loose_path(ep.path).split("/")[1:]
+            if not any(s and s != "{}" for s in tail) or not _written_in_full(ep):
+                continue
+            hits: list[tuple[int, tuple[str, ...]]] = []
+            for i, r in enumerate(self.routes):
+                segs = loose_routes[i]
+                lead = segs[: len(segs) - len(tail)]
+                if (
+                    ep.method in r.methods
+                    and len(lead) == 1
+                    and segs[len(lead) :] == tail
+                    and all(s != "{}" for s in lead)
+                ):
+                    hits.append((i, tuple(lead)))
+            if len(hits) == 1:
+                found[ei] = hits[0]
+        family: dict[tuple[str, tuple[str, ...]], set[tuple[str, str]]] = defaultdict(set)
+        for ei, (_, extra) in found.items():
+            ep = self.all_endpoints[ei]
+            family[(ep.location.path, extra)].add((ep.method, normalize_path(ep.path)))
+        out: dict[int, int] = {}
+        for ei, (i, extra) in found.items():
+            ep = self.all_endpoints[ei]
+            literal = [s for s in loose_path(ep.path).split("/") if s and s != "{}"]
+            if len(literal) >= 2 or len(family[(ep.location.path, extra)]) >= 2:
+                out[ei] = i
+        return out
 
     # -- queries ----------------------------------------------------------
 
@@ -830,6 +887,16 @@ def _story_file(req: Requirement) -> bool:
         return False
     name = PurePosixPath(req.spec_path).name.lower()
     return name.startswith((number + ".", number.replace(".", "-") + "-"))
+
+
+def _written_in_full(ep: DeclaredEndpoint) -> bool:
+    """Whether a declared path is written from the API's root: it starts with an ``api``
+    or version segment, or an OpenAPI document or a stated base gives it its root. A
+    Markdown path below a router's prefix is relative (``trace/declared.py`` places it)."""
+    if ep.source == "openapi" or any(h.startswith("base:") for h in ep.hints):
+        return True
+    first = next((s for s in ep.path.split("/") if s), "")
+    return bool(re.fullmatch(r"v\d+|api", first))
 
 
 def _join_base(base: str, path: str) -> str:
