@@ -114,12 +114,20 @@ def split_lines(text: str) -> list[str]:
 
 def context_text(lines: Sequence[str], index: int, limit: int = 300) -> str:
     """The words around a reference on line ``index``: its block's first two lines (a
-    summary, often a name and then what it does) and its own line."""
-    head = [ln.strip() for ln in lines if ln.strip()][:2]
+    summary, often a name and then what it does) and its own line; then, after a line
+    break, the rest of the block when the whole is short (a JSDoc that says what the code
+    does before ``Requirements: 2.3, 6.2``), which a reader turns to when the summary does
+    not settle it."""
+    filled = [ln.strip() for ln in lines if ln.strip()]
+    head = filled[:2]
     own = lines[index].strip() if 0 <= index < len(lines) else ""
     if own and own not in head:
         head.append(own)
-    return " ".join(head)[:limit]
+    text = " ".join(head)[:limit]
+    rest = [ln for ln in filled if ln not in head]
+    if rest and len(" ".join(filled)) <= limit:
+        text += "\n" + " ".join(rest)
+    return text
 
 
 def id_prefix(identifier: str) -> str:

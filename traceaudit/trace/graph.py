@@ -458,6 +458,19 @@ class TraceGraph:
         return tasks if len(tasks) == 1 else list(nodes)
 
     def _said_by_text(self, text: str, nodes: Sequence[str], clearly: bool) -> str | None:
+        """What the words around a reference say: its summary lines; as the last evidence
+        before a tie (not ``clearly``), the whole of its short comment or docstring, read
+        against each candidate criterion with its requirement's user story."""
+        head, _, rest = text.partition("\n")
+        said = self._said_by_words(head, nodes, clearly)
+        if said is None and rest and not clearly:
+            # the whole comment, against each candidate's requirement with its user story
+            said = self._said_by_words(f"{head} {rest}", nodes, clearly, stories=True)
+        return said
+
+    def _said_by_words(
+        self, text: str, nodes: Sequence[str], clearly: bool, stories: bool = False
+    ) -> str | None:
         words = _content_words(text)
         if len(words) < 2:
             return None
@@ -470,6 +483,10 @@ class TraceGraph:
                 # ("Graceful Error Handling") is what a reader compares too
                 parent = self.index.by_key.get(req.parent_key)
                 title += f" {parent.title}" if parent is not None else ""
+                story = parent.text.split("\n", 1)[0] if parent is not None else ""
+                if stories and _USER_STORY.match(story):
+                    # a Kiro requirement says what it is about in its user story
+                    title += f" {story}"
             feature = PurePosixPath(node_spec(node)).parent.name
             scored.append((len(words & (_content_words(title) | _content_words(feature))), node))
         scored.sort(reverse=True)
@@ -851,6 +868,8 @@ _GENERIC_FOLDER_WORDS = frozenset(
 _ROUTE_IN_TEXT = re.compile(
     r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(/[^\s`'\"),;]*)"
 )
+
+_USER_STORY = re.compile(r"(?i)^\s*(?:\*\*)?user\s+story\b|^\s*as\s+an?\s")
 
 _VERIFY_LINE = re.compile(
     r"(?im)^\s*(?:\*\*)?(?:verify|verification|validate|validation|check)(?:\*\*)?\s*:\s*(.+)$"
