@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import ast
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from traceaudit import audit as pipeline
+from traceaudit import sandbox
 from traceaudit.audit import audit
 from traceaudit.config import load
 from traceaudit.model import AuditResult, Finding
@@ -120,3 +126,24 @@ def route_lines(result: AuditResult, rel: str) -> list[int]:
 def can_drop_privileges() -> bool:
     """Whether file modes bind this process (they do not bind root)."""
     return os.geteuid() != 0
+
+
+def stall(monkeypatch: pytest.MonkeyPatch, marker: Path, step: str, path: str) -> None:
+    """Make ``path``'s task in the pipeline's ``step`` (``_scan_file``,
+    ``_parse_contract_file``, ...) a stall that never answers, and the supervisor's clock
+    one that stands still until that task has started and then jumps past its deadline.
+
+    So a time-budget test depends on no machine's speed: every other file is answered
+    whatever the load (no deadline passes while the clock stands), and the stalled one is
+    over its budget by construction. Audit with ``jobs=1`` (one task in flight at a time:
+    the jump catches no other file); tasks sent after the jump get deadlines past it."""
+    real = getattr(pipeline, step)
+
+    def stalled(args: tuple[Any, ...]) -> Any:
+        if args[1] == path:  # in the (forked) worker
+            marker.touch()
+            threading.Event().wait()  # the parser never answers
+        return real(args)
+
+    monkeypatch.setattr(pipeline, step, stalled)
+    monkeypatch.setattr(sandbox, "CLOCK", lambda: 1e9 if marker.exists() else 0.0)

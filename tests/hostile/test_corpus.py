@@ -51,6 +51,9 @@ def test_every_corpus_input_is_audited_and_the_rest_too(tmp_path: Path) -> None:
     write(root, ".gitignore", "\n".join(lines) + "\n")  # three RE2 sets
     write(root, "ignored/x.py", router().replace("/hostile", "/ignored"))
     os.mkfifo(root / "app/fifo.py")
+    # a subprocess keeps real time: a budget no file reaches however busy the machine (the
+    # budget is tested on a clock the tests move, test_nesting and test_specs)
+    write(root, "pyproject.toml", "[tool.traceaudit]\nfile-time-budget = 3600\n")
     expected["app/fifo.py"] = ("TA013", None)
     out = tmp_path / "r.json"
     proc = run_cli("run", str(root), "--format", "json", "-o", str(out), timeout=300)

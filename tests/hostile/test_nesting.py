@@ -21,6 +21,7 @@ from tests.hostile.support import (
     run_audit,
     sentinel_audited,
     sentinel_project,
+    stall,
     write,
 )
 from traceaudit import sandbox
@@ -133,18 +134,44 @@ def _task(n: int) -> int:
     if n == 2:
         os.abort()
     if n == 3:
-        time.sleep(60)
+        while True:  # a stall: never answers (the supervisor kills the worker)
+            time.sleep(3600)
     if n == 4:
         raise RecursionError("deep")
     return n * 10
 
 
 def test_a_crash_or_stall_costs_one_task() -> None:
+    # The supervisor's clock stands still until the six other tasks have answered (so none
+    # of them is ever over its budget, however busy the machine), then jumps past every
+    # deadline: the stalled task, still running, is over its budget. No outcome depends on
+    # how fast anything runs.
+    answered = [0]
+
+    def done() -> None:
+        answered[0] += 1
+
     got = sandbox.run_tasks(
         _task, [0, 1, 5, 2, 3, 4, 6], workers=2, budget=2,
-        on_failure=lambda item, why: f"{item}:{why.kind}",
+        on_failure=lambda item, why: f"{item}:{why.kind}", done=done,
+        clock=lambda: 0.0 if answered[0] < 6 else 1e9,
     )  # fmt: skip
     assert got == [0, "1:crash", 50, "2:crash", "3:timeout", "4:error", 60]
+
+
+def test_the_budget_is_kept_on_the_supervisors_clock() -> None:
+    """With a clock that never moves, a task that takes longer than its budget in real
+    time is still answered: only the clock decides."""
+    got = sandbox.run_tasks(
+        _slow, [1, 2], workers=1, budget=0.05, on_failure=lambda item, why: why.kind,
+        clock=lambda: 0.0,
+    )  # fmt: skip
+    assert got == [10, 20]
+
+
+def _slow(n: int) -> int:
+    time.sleep(0.3)  # six times the budget, in real time
+    return n * 10
 
 
 def test_recursion_runs_with_the_known_stack_budget() -> None:
@@ -156,12 +183,19 @@ def test_recursion_runs_with_the_known_stack_budget() -> None:
         deep(20_000)
 
 
-def test_the_time_budget_makes_a_stalled_file_a_note(tmp_path: Path) -> None:
-    root = sentinel_project(tmp_path)
+def test_the_time_budget_makes_a_stalled_file_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose scan never answers (an id pattern that backtracks on a docstring:
+    made a stall that never ends, on a clock that jumps once it has started, so that
+    nothing depends on the machine's speed) is a TA013 note naming the configured
+    budget, and the rest is audited. How long real inputs take is benchmarks/hostile's."""
+    root = sentinel_project(tmp_path / "root")
     write(
         root, "pyproject.toml", '[tool.traceaudit]\nfile-time-budget = 2\nid-pattern = "(a|aa)+b"\n'
     )
     write(root, "app/redos.py", router(post='def g():\n    """' + "a" * 60 + '"""\n'))
+    stall(monkeypatch, tmp_path / "started", "_scan_file", "app/redos.py")
     result = run_audit(root)
     (found,) = findings_on(result, "app/redos.py")  # type: ignore[arg-type]
     assert found.rule.code == "TA013" and "time budget of 2 s" in found.message
