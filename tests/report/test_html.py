@@ -101,7 +101,7 @@ def test_status_and_findings_agree() -> None:
     delete = row_of(out, "req-specs-catalog-spec-md-delete-apiv1productsproduct_id")
     assert 'data-c="err"' in delete and 'data-r="TA009"' in delete
     assert '<span class="st st-err">implemented, with errors · 1 finding</span>' in delete
-    assert '<span class="chip sev-error" title="missing-auth: DELETE' in delete
+    assert '<span class="chip sev-error" title="missing-auth">TA009</span>' in delete
     put = row_of(out, "req-specs-catalog-spec-md-put-apiv1productsproduct_id")
     assert 'data-c="warn"' in put and ">TA006<" in put
     plain = row_of(out, "req-specs-auth-spec-md-REQ-AUTH-001")
@@ -236,7 +236,7 @@ def test_dismissed_findings_stay_visible_marked() -> None:
         Dismissal(Disposition.WAIVED, "probe", owner="@ops", expires="2030-01-01"),
     )
     out = html_report(dataclasses.replace(result, findings=(*result.findings, waived)))
-    row = re.search(r'<tr class="fd sev-warning dismissed".*?</tr>', out)
+    row = re.search(r'<tr class="fd dismissed" data-r="TA002" data-sv="warning".*?</tr>', out)
     assert row is not None
     assert "waived: probe; owner @ops; expires 2030-01-01" in row.group(0)
 
@@ -263,6 +263,29 @@ def test_html_empty_result() -> None:
     assert "No requirements were found in the specs." in out
     assert "No routes were found." in out
     assert "No findings." in out
+
+
+def test_a_rows_findings_are_written_once_in_all_findings() -> None:
+    """The details block names a row's findings by their row in "All findings" (data-i),
+    where each finding's message is written once; the chips carry the rule's name."""
+    result = audit(load(SHOP), jobs=1)
+    out = html_report(result)
+    block = out[out.index('<script type="application/json" id="details">') :]
+    details = json.loads(block[block.index(">") + 1 : block.index("</script>")])
+    rows = re.findall(r'<tr class="req" id="([^"]+)"(?: [^>]*?data-r="([^"]*)")?', out)
+    by_index = {int(i): code for code, i in re.findall(
+        r'<tr class="fd[^"]*" data-r="(TA\d+)"[^>]*data-i="(\d+)"', out)}  # fmt: skip
+    assert len(details) == len(rows) and by_index
+    cited = 0
+    for (_, codes), entry in zip(rows, details, strict=True):
+        refs = entry.get("f", [])
+        assert all(isinstance(i, int) for i in refs)
+        assert {by_index[i] for i in refs} == set(codes.split())
+        cited += len(refs)
+    assert cited >= 5
+    names = {f.rule.name for f in result.findings}
+    titles = re.findall(r'<span class="chip[^"]*" title="([^"]*)"', out)
+    assert titles and all(t.split(" (")[0] in names for t in titles)
 
 
 def test_large_report_stays_small() -> None:

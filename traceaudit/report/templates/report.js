@@ -193,6 +193,17 @@
     return details[index] || {};
   }
 
+  var findingRows = null;
+
+  function findingRow(index) {
+    // a row of "All findings" by its data-i: the one place a finding's text is written
+    if (findingRows === null) {
+      findingRows = {};
+      all("#t-fd tr.fd").forEach(function (tr) { findingRows[tr.getAttribute("data-i")] = tr; });
+    }
+    return findingRows[String(index)] || null;
+  }
+
   function buildDetail(row, cols) {
     var d = detailsOf(row.order);
     var reqId = row.tr.cells[0].textContent.trim();
@@ -203,14 +214,25 @@
     if (d.f && d.f.length) {
       td.appendChild(el("h4", "", "Findings"));
       var ul = el("ul");
-      d.f.forEach(function (f) {
+      d.f.forEach(function (i) {
+        var f = findingRow(i);
+        if (!f) { return; }
+        var sv = f.getAttribute("data-sv");
         var li = el("li");
-        li.appendChild(el("span", "sev sev-" + f[0], f[0]));
-        li.appendChild(doc.createTextNode(" " + f[1] + " " + f[2] + " "));
-        if (f[4]) { li.appendChild(link(f[4], f[5])); li.appendChild(doc.createTextNode(" ")); }
-        if (f[7]) { li.appendChild(el("b", "new", "new")); }
-        li.appendChild(el("div", "", f[3]));
-        if (f[6]) { li.appendChild(el("div", "decision", f[6])); }
+        li.appendChild(el("span", "sev sev-" + sv, sv));
+        li.appendChild(doc.createTextNode(" " + f.cells[1].textContent + " "));
+        var where = f.cells[2].firstChild;
+        if (where) { li.appendChild(where.cloneNode(true)); li.appendChild(doc.createTextNode(" ")); }
+        if (f.getAttribute("data-ne") === "1") { li.appendChild(el("b", "new", "new")); }
+        var message = el("div");
+        var decision = null;
+        Array.prototype.forEach.call(f.cells[3].childNodes, function (node) {
+          if (node.nodeName === "A" && (node.getAttribute("href") || "").charAt(0) === "#") { return; }
+          if (node.nodeName === "DIV") { decision = node.cloneNode(true); return; }
+          message.appendChild(node.cloneNode(true));
+        });
+        li.appendChild(message);
+        if (decision) { li.appendChild(decision); }
         ul.appendChild(li);
       });
       td.appendChild(ul);
