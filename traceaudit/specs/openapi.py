@@ -191,6 +191,7 @@ def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
     return True, ", ".join(names)
 
 
+_GATEWAY = re.compile(r"(?i)\b(?:api[\s_-]*)?gateway\b")
 _MCP = re.compile(r"(?i)\b(?:mcp|model\s+context\s+protocol)\b")
 
 
@@ -236,6 +237,12 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     if _models_tools(doc):
         return SpecDoc(path, title, (), (), (), role="not-http",
                        role_reason="an OpenAPI model of MCP tools, not HTTP routes")  # fmt: skip
+    if _GATEWAY.search(title):
+        # An API gateway's contract (info.title "Aegis API Gateway"): the surface the
+        # gateway exposes and routes to services, not one service's own routes.
+        hints_of_contract: tuple[str, ...] = (f"gateway:{title}",)
+    else:
+        hints_of_contract = ()
     prefixes = _server_prefixes(doc)
     # One server path prefixes every path; servers that disagree (a gateway's
     # /mastery/v1 and the service's own /api/v1) are each a base the routes may use.
@@ -277,7 +284,7 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                     auth_required=required,
                     statuses=tuple(statuses),
                     source="openapi",
-                    hints=hints,
+                    hints=hints + hints_of_contract,
                     auth_scheme=", ".join(kinds) if required and kinds else None,
                 )
             )

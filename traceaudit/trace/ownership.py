@@ -254,6 +254,7 @@ class Ownership:
         # every run of folders of every source file -> languages of the files under it
         self._folders: dict[str, Counter[str]] = defaultdict(Counter)
         self.files = sorted(set(source_files))
+        self._gateway_code: bool | None = None
         self._names = {PurePosixPath(p).name for p in self.files}
         # CamelCase file and folder stems (``TaskItem.tsx``, ``CategoryForm/index.vue``) by
         # language: a task that names ``TaskItem`` names that file
@@ -596,7 +597,21 @@ class Ownership:
         for route, pattern in self._foreign:
             if ("*" in route.methods or ep.method in route.methods) and pattern.fullmatch(norm):
                 return Owner(OUTSIDE, f"served by {route.location} ({route.framework})")
+        gateway = next((h[8:] for h in ep.hints if h.startswith("gateway:")), None)
+        if gateway is not None and not self._python_gateway():
+            # what an API gateway (Kong, Istio, a cloud gateway) exposes is the gateway's:
+            # no Python code in the project is a gateway
+            return Owner(OUTSIDE, f"its contract is an API gateway's ({gateway})")
         return self._contracts.get(ep.location.path)
+
+    def _python_gateway(self) -> bool:
+        """Whether the project holds Python code of a gateway (a folder named for one)."""
+        if self._gateway_code is None:
+            self._gateway_code = any(
+                f.endswith(".py") and any("gateway" in p.lower() for p in f.split("/")[:-1])
+                for f in self.files
+            )
+        return self._gateway_code
 
 
 def _bare_folder(token: str) -> bool:
