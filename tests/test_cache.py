@@ -352,7 +352,7 @@ def test_the_key_stays_outside_the_tree(tmp_path: Path) -> None:
 PROBE = """
 import atexit, json, sys
 def done():
-    heavy = [m for m in ("libcst", "markdown_it") if m in sys.modules]
+    heavy = [m for m in ("libcst", "markdown_it", "yaml", "jinja2") if m in sys.modules]
     sys.__stderr__.write("HEAVY " + json.dumps(heavy) + "\\n")
 atexit.register(done)
 from traceaudit.cli import main
@@ -363,6 +363,9 @@ main(["run", sys.argv[1], "--format", "json", "-o", sys.argv[2]])
 def test_a_warm_run_imports_neither_libcst_nor_markdown_it(tmp_path: Path) -> None:
     root = copy(FIXTURES / "shop", tmp_path / "shop")
     (root / "app" / "new_syntax.py").write_text("type Alias = int\n")  # LibCST reads it
+    contract = root / "specs" / "contracts" / "openapi.yaml"  # PyYAML reads it
+    contract.parent.mkdir(parents=True, exist_ok=True)
+    contract.write_text("openapi: 3.0.0\npaths:\n  /health:\n    get: {}\n")
     env = {**os.environ, "PYTHONSAFEPATH": "1"}
     env.pop("TRACEAUDIT_NO_CACHE", None)
     heavy = []
@@ -376,5 +379,7 @@ def test_a_warm_run_imports_neither_libcst_nor_markdown_it(tmp_path: Path) -> No
         assert done.returncode in (0, 1), done.stderr
         heavy.append(json.loads(done.stderr.split("HEAVY ", 1)[1].splitlines()[0]))
         reports.append(out.read_bytes())
+    # a warm run (JSON out) loads none of them in its process, nor PyYAML or jinja2, though
+    # the tree has a contract (the cold run parses files in worker processes)
     assert heavy[1] == heavy[2] == []
     assert reports[0] == reports[1] == reports[2]

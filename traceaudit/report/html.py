@@ -26,9 +26,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jinja2
 import markupsafe
+
+if TYPE_CHECKING:
+    import jinja2
 
 from traceaudit.model import (
     COUNTABLE,
@@ -74,6 +77,8 @@ _SEV_RANK = {sev.value: i for i, sev in enumerate(SEVERITIES)}
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    import jinja2  # here, not at the top: a run that writes no HTML never loads it
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("traceaudit.report", "templates"),
         autoescape=True,

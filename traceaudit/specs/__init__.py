@@ -10,8 +10,17 @@ restated in several files (an epic entry and its story file) is defined once.
 markdown-it-py and PyYAML are used here and nowhere else.
 """
 
+from traceaudit.model import Config, SpecDoc
 from traceaudit.specs.markdown import parse_spec
-from traceaudit.specs.openapi import parse_contract
 from traceaudit.specs.settle import settle_definitions
+
+
+def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
+    """:func:`traceaudit.specs.openapi.parse_contract`, imported when first called: a run
+    whose contracts all come from the cache never loads PyYAML."""
+    from traceaudit.specs.openapi import parse_contract as parse
+
+    return parse(text, path, config)
+
 
 __all__ = ["parse_contract", "parse_spec", "settle_definitions"]

@@ -54,7 +54,6 @@ from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements, table_ids
-from traceaudit.specs.openapi import parse_contract
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.stack import stack_statements, structure_files
@@ -382,6 +381,8 @@ def _fenced_contracts(blocks: Blocks, path: str, config: Config) -> list[Declare
         if not _OPENAPI_KEY.search(text):
             continue
         first = fence.lines[0][0]
+        from traceaudit.specs.openapi import parse_contract  # PyYAML only when needed
+
         for ep in parse_contract(text, path, config).endpoints:
             where = Location(path, first + ep.location.line - 1)
             out.append(replace(ep, location=where))
