@@ -137,6 +137,23 @@ def _scan(source: str) -> tuple[int, int, str] | None:
     return found if found is not None else (blocks[0] if blocks else None)
 
 
+def _string_at(source: str, at: int, c: str, depth: int) -> int:
+    """Where the string that quote ``c`` at ``at`` opens ends (``at + 1`` when the quote
+    opens no string), or -1 when the replacement fields of an f- or t-string take the
+    nesting, from ``depth``, past 200. Shared by :func:`_tokens` and :func:`_brackets`."""
+    quote = source[at : at + 3] if source.startswith(c * 3, at) else c
+    if _PREFIX.search(source, max(0, at - 3), at) is None and at > 0 and (
+        source[at - 1].isalnum() or source[at - 1] == "_"
+    ):
+        return at + 1  # not a string start (cannot happen in valid code)
+    end = _string_end(source, at + len(quote), quote)
+    prefix = source[max(0, at - 3) : at].lower()
+    fields = "f" in prefix or "t" in prefix  # brackets of the replacement fields count
+    if fields and depth + _fstring_depth(source, at + len(quote), end - len(quote)) > MAX_NESTING:
+        return -1
+    return end
+
+
 def _tokens(source: str, blocks: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
     depth = 0
     line = 1
@@ -179,20 +196,11 @@ def _tokens(source: str, blocks: list[tuple[int, int, str]]) -> tuple[int, int, 
             depth = max(0, depth - 1)
             pos = at + 1
         else:  # a quote: a string, with or without a prefix
-            quote = source[at : at + 3] if source.startswith(c * 3, at) else c
-            if _PREFIX.search(source, max(0, at - 3), at) is None and at > 0 and (
-                source[at - 1].isalnum() or source[at - 1] == "_"
-            ):
-                pos = at + 1  # not a string start (cannot happen in valid code)
-                continue
-            end = _string_end(source, at + len(quote), quote)
-            prefix = source[max(0, at - 3) : at].lower()
-            if "f" in prefix or "t" in prefix:  # brackets of the replacement fields count
-                inner = depth + _fstring_depth(source, at + len(quote), end - len(quote))
-                if inner > MAX_NESTING:
-                    return line, at - (source.rfind("\n", 0, at) + 1) + 1, (
-                        "too many nested parentheses"
-                    )
+            end = _string_at(source, at, c, depth)
+            if end < 0:
+                return line, at - (source.rfind("\n", 0, at) + 1) + 1, (
+                    "too many nested parentheses"
+                )
             line += source.count("\n", at, end)
             pos = end
     return None
@@ -223,18 +231,9 @@ def _brackets(source: str) -> tuple[int, int, str] | None:
         elif c == "\\":
             pos = at + 2
         else:  # a quote: a string, with or without a prefix
-            quote = source[at : at + 3] if source.startswith(c * 3, at) else c
-            if _PREFIX.search(source, max(0, at - 3), at) is None and at > 0 and (
-                source[at - 1].isalnum() or source[at - 1] == "_"
-            ):
-                pos = at + 1  # not a string start (cannot happen in valid code)
-                continue
-            end = _string_end(source, at + len(quote), quote)
-            prefix = source[max(0, at - 3) : at].lower()
-            if "f" in prefix or "t" in prefix:  # brackets of the replacement fields count
-                inner = depth + _fstring_depth(source, at + len(quote), end - len(quote))
-                if inner > MAX_NESTING:
-                    return _line(source, at), _col(source, at), "too many nested parentheses"
+            end = _string_at(source, at, c, depth)
+            if end < 0:
+                return _line(source, at), _col(source, at), "too many nested parentheses"
             pos = end
     return None
 

@@ -151,9 +151,7 @@ _OPS_REASON = "its work is infrastructure operations"
 _CHECKBOX = re.compile(r"(?m)^\s*\[[ xX]\]\s*(.+)$")
 # A component or hook name as code writes it: ``TaskItem``, ``CategoryForm``, ``useTasks``.
 _IDENTIFIER = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+")
-_IDENTIFIER_IN_TEXT = re.compile(
-    r"(?<![\w./-])(?:[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+)(?![\w./-])"
-)
+_IDENTIFIER_IN_TEXT = re.compile(rf"(?<![\w./-])(?:{_IDENTIFIER.pattern})(?![\w./-])")
 # Where a task's work goes, or what it makes, when that is a piece of user interface:
 # "in the chat UI", "in dashboard page", "to the dashboard layout/navigation", "Create
 # confirmation dialog component", "Add toggle switch/button for is_active". A bare
