@@ -44,6 +44,7 @@ from traceaudit.model import (
 )
 from traceaudit.trace.declared import resolve_declared
 from traceaudit.trace.index import Resolution, SpecIndex, node_spec
+from traceaudit.trace.nature import nature
 from traceaudit.trace.ownership import NOT_CODE, OUTSIDE, PYTHON, Owner, Ownership
 from traceaudit.trace.paths import (
     PLACEHOLDER,
@@ -68,6 +69,10 @@ INFORMATIONAL_KINDS = frozenset(
 
 
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
+# An endpoint a requirement's sentence names: "provide endpoint POST /api/{user_id}/tasks".
+_NAMED_ENDPOINT = re.compile(
+    r"\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?(?P<path>/[\w{}./:-]*)"
+)
 
 
 def _block(ref: CodeRef) -> tuple[str, ...]:
@@ -724,6 +729,8 @@ class TraceGraph:
                 )
                 impl = tuple(e for e in evidence if e.kind != "test")
                 tests = tuple(e for e in evidence if e.kind == "test")
+                if not any(e.kind != "outside-python" for e in impl):
+                    impl += self._named_routes(req)
                 served = [self.routes[int(p[0][6:])] for p in paths if p[0].startswith("route:")]
                 served += [r for e in impl for r in handlers.get(e.symbol, [])]
                 routes = sorted({f"{m} {r.path}" for r in served for m in r.methods})
@@ -736,6 +743,23 @@ class TraceGraph:
                     )
                 )  # fmt: skip
         return tuple(results)
+
+    def _named_routes(self, req: Requirement) -> tuple[Evidence, ...]:
+        """A live route serving the ``METHOD /path`` a requirement's own sentence names
+        (``API MUST provide endpoint POST /api/{user_id}/tasks to create new tasks``):
+        implementing evidence, as a declared endpoint's route is. Tasks and endpoint
+        headings are left out: a task's route vouches only for route work (TA020), and a
+        heading's endpoint is declared already."""
+        if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):
+            return ()
+        out: list[Evidence] = []
+        for m in _NAMED_ENDPOINT.finditer(req.title):
+            method, path = m["method"].upper(), m["path"].rstrip(".,;:`)'\"")
+            for i, route in enumerate(self.routes):
+                if method in route.methods and self.reached_as(i, path):
+                    via = f"endpoint {method} {route.path} (named in its text)"
+                    out.append(Evidence(route.location, route.handler, via, "endpoint"))
+        return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
 
     def _status(
         self, req: Requirement, impl: Sequence[Evidence]
@@ -752,7 +776,7 @@ class TraceGraph:
         python = [e for e in impl if e.kind != "outside-python"]
         if python:
             return ReqStatus.IMPLEMENTED, None
-        owner = self.ownership.item(req)
+        owner = nature(req) or self.ownership.item(req)
         if owner is None or owner.owner != PYTHON:
             other = [e for e in impl if e.kind == "outside-python"]
             if owner is None and other:
@@ -767,7 +791,7 @@ class TraceGraph:
         if owner is not None and owner.owner == OUTSIDE:
             return ReqStatus.OUTSIDE_PYTHON, owner
         if owner is not None and owner.owner == NOT_CODE:
-            if req.kind in INFORMATIONAL_KINDS:
+            if req.kind in INFORMATIONAL_KINDS or owner.informational:
                 return ReqStatus.INFORMATIONAL, owner
             return ReqStatus.NOT_BACKEND, owner
         return _status(req, False), None

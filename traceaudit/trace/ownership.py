@@ -207,6 +207,31 @@ _SERVER_WORDS = re.compile(
     r"\bservices?\b"
 )
 _LABEL = re.compile(r"^(?:[\w-]+\s+){0,3}[\w-]+\s*:\s+(?=\S)")
+_PAREN_LABEL = re.compile(r"^\([^()]{1,40}\)\s*:\s+(?=\S)")
+# A requirement's subject, its head noun phrase (before "at /signin", "for ..."), and the
+# pieces of user interface that make it the frontend's.
+_ANY_SUBJECT = re.compile(r"(?i)^(?:the\s+)?(?P<subject>[^,;:()]{1,60}?)\s+(?:MUST|SHALL|SHOULD)\b")
+_HEAD_CUT = re.compile(r"(?i)\s(?:at|for|of|in|on|with|from|that|which)\s")
+_UI_HEAD = re.compile(
+    r"(?i)\b(?:page|screen|modal|dialog|form|card|toast|navbar|sidebar|tooltip|dropdown|"
+    r"button|menu|ui|user\s+interface|view)s?$|\bfront-?end\b"
+)
+_UI_NAMED = re.compile(
+    r"(?i)\b(?:chat\s+|web\s+)?ui\b|\buser\s+interface\b|\bscreens?\b|\bsidebar\b|"
+    r"\bprogress\s+bar\b|\b(?:above|below|beneath)\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:list|"
+    r"table|header|heading|title|form|section|statistics|cards?)\b"
+)
+# The server side a UI sentence may still name: then it is (also) the backend's.
+_UI_SERVER = re.compile(
+    r"(?i)\bapis?\b|\bend-?points?\b|\bback[\s-]?end\b|\bserver\b|\bdatabase\b|\bdb\b|"
+    r"\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*|\bstor(?:e|es|ed|ing)\b|\bsav(?:e|es|ed|ing)\b|"
+    r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+/"
+)
+_ON_A_PAGE = re.compile(
+    r"(?i)\bwhen\s+I\s+(?:am\s+on|navigate\s+to|open|visit|go\s+to)\s+(?:the\s+|my\s+)?"
+    r"[^,.;\n]{0,60}?\b(?:page|screen|tab)\b"
+)
+_USER_SEES = re.compile(r"(?i)\bI\s+(?:should\s+|can\s+|will\s+)?see\b")
 _LAST_MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b")
 _CONDITION = re.compile(r"(?i)\b(?:when|whenever|if|while|once|after|before|unless)\b")
 # A "Files:" line lists what a task makes (other paths in it may be guides or checks).
@@ -231,6 +256,9 @@ class Owner:
 
     owner: str  # OUTSIDE, NOT_CODE or PYTHON
     reason: str
+    # NOT_CODE that frames the work rather than being out of the backend (a quality target,
+    # a tool constraint): the item is informational, not "not backend"
+    informational: bool = False
 
 
 def _short(paths: Sequence[str], limit: int = 2) -> str:
@@ -488,6 +516,11 @@ class Ownership:
         label = _LABEL.match(text)
         if label and not _LAST_MODAL.search(label.group(0)):
             text = text[label.end() :]
+        # "(Unified Flow): System MUST present a unified entry screen ..."
+        paren = _PAREN_LABEL.match(text)
+        shown = self._shown(req, text[paren.end() :] if paren else text)
+        if shown is not None:
+            return shown
         m = _SENTENCE_SUBJECT.search(text)
         if m is None or _SERVER_WORDS.search(f"{req.title} {req.text}"):
             return None
@@ -501,6 +534,35 @@ class Ownership:
         if not ui:
             return None
         return Owner(OUTSIDE, f"it asks only for browser user interface (“{ui.group(0)}”)")
+
+    def _shown(self, req: Requirement, text: str) -> Owner | None:
+        """Outside Python when a requirement's subject is a piece of user interface
+        (``Sign-in page at /signin MUST provide a form``, ``All frontend authentication
+        components MUST use authClient``), when what it asks for is placed in one (``System
+        MUST display streaming responses in the chat UI``, ``present a unified entry
+        screen``), or when a Given/When/Then criterion says what the user sees on a page
+        (``when I am on the CV Upload page, I should see a file input``); never when its
+        sentence names the server side (the API, an endpoint, the database, a status code,
+        storing or persisting)."""
+        if _UI_SERVER.search(text):
+            return None
+        m = _ANY_SUBJECT.match(text)
+        if m:
+            head = _HEAD_CUT.split(m["subject"].strip(), maxsplit=1)[0]
+            if _UI_HEAD.search(head):
+                return Owner(OUTSIDE, f"its subject is user interface (“{head}”)")
+        modal = list(_LAST_MODAL.finditer(text))
+        if modal or req.kind is ReqKind.CRITERION:  # a criterion may have no modal at all
+            after = text[modal[-1].end() :] if modal else text
+            asked = _CONDITION.split(after, maxsplit=1)[0]
+            placed = _UI_NAMED.search(asked)
+            if placed:
+                return Owner(OUTSIDE, f"what it asks for is user interface (“{placed.group(0)}”)")
+        whole = f"{req.title}\n{req.text}"
+        seen = _ON_A_PAGE.search(whole)
+        if seen and _USER_SEES.search(whole, seen.end()) and not _UI_SERVER.search(whole):
+            return Owner(OUTSIDE, f"it says what the user sees on a page (“{seen.group(0)}”)")
+        return None
 
     def feature(self, req: Requirement) -> Owner | None:
         """The owner of the feature the item belongs to (rule 5), else None.

@@ -53,9 +53,13 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "TA001", "unimplemented-requirement", E, "Untraced: no code cites it, no route serves it.",
         "No non-test code cites the requirement (docstring, comment or route metadata), no "
-        "live route serves an endpoint it declares, and no multi-hop path (code → task → "
-        "requirement) reaches it. This says the requirement is untraced, which is not proof "
-        "that it is unimplemented.",
+        "live route serves an endpoint it declares or names in its own sentence, and no "
+        "multi-hop path (code → task → requirement) reaches it. This says the requirement is "
+        "untraced, which is not proof that it is unimplemented. Only for a code item of the "
+        "Python backend: never for an item owned outside Python (user interface as its "
+        "subject or its place), an integration verification check, a requirement on "
+        "documentation, tests or the repository's layout, a quality target or a tool "
+        "constraint.",
         "Implement it and cite its id in the implementing code's docstring "
         "(`Implements FR-001`), or move it under an Out of Scope heading.",
         (_TRACE, _SPEC),
