@@ -184,22 +184,31 @@ def _map(
     on_failure: Callable[[T, Failure], R],
     progress: Progress | None = None,
     sizes: Sequence[int] = (),
+    took: list[float] | None = None,
 ) -> list[R]:
     """``func`` per file in supervised workers (a crash or a stall is that file's): as many
     as the work (``sizes``, bytes per item) pays for, up to ``jobs``, the biggest files
-    first; the results in the order of ``items`` either way."""
+    first; the results (and ``took``, each item's seconds) in the order of ``items``
+    either way."""
     workers = workers_for(jobs, sum(sizes))
     done = None if progress is None else lambda: progress(1)
     if workers == 1 or len(sizes) != len(items):
-        return run_tasks(func, items, workers=1, budget=budget, on_failure=on_failure, done=done)
+        return run_tasks(
+            func, items, workers=1, budget=budget, on_failure=on_failure, done=done, took=took
+        )
     order = sorted(range(len(items)), key=lambda i: (-sizes[i], i))
+    seconds: list[float] = []
     ran = run_tasks(
         func, [items[i] for i in order], workers=workers, budget=budget,
-        on_failure=on_failure, done=done,
+        on_failure=on_failure, done=done, took=seconds,
     )  # fmt: skip
     out: list[R | None] = [None] * len(items)
+    spent = [0.0] * len(items)
     for k, i in enumerate(order):
         out[i] = ran[k]
+        spent[i] = seconds[k] if k < len(seconds) else 0.0
+    if took is not None:
+        took.extend(spent)
     return out  # type: ignore[return-value]
 
 
@@ -270,13 +279,21 @@ def _cached_map(
     config: Config,
     on_failure: Callable[[T, Failure], tuple[R, Meta | None]],
     progress: Progress | None = None,
+    took: dict[str, float] | None = None,
 ) -> list[tuple[R, Meta | None]]:
     """:func:`_map` of ``func``, with each file's result taken from the cache when it
-    holds it, and stored there when it was computed."""
+    holds it, and stored there when it was computed. ``took`` gets the seconds reading
+    each file took this run (none for a file the cache held)."""
     root = str(Path(config.root).resolve())
+    seconds: list[float] = []
     if cache is None:
         sizes = _sizes(root, (rel_of(i) for i in items), jobs)
-        return _map(func, items, jobs, config.file_time_budget, on_failure, progress, sizes)
+        every = _map(
+            func, items, jobs, config.file_time_budget, on_failure, progress, sizes, seconds
+        )
+        if took is not None:
+            took.update(zip((rel_of(i) for i in items), seconds, strict=False))
+        return every
     codec = _codec()
     out: list[tuple[R, Meta | None] | None] = [None] * len(items)
     todo: list[int] = []
@@ -291,8 +308,10 @@ def _cached_map(
     sizes = _sizes(root, (rel_of(items[i]) for i in todo), jobs)
     ran = _map(
         func, [items[i] for i in todo], jobs, config.file_time_budget, on_failure, progress,
-        sizes,
+        sizes, seconds,
     )  # fmt: skip
+    if took is not None:
+        took.update(zip((rel_of(items[i]) for i in todo), seconds, strict=False))
     for i, (value, meta) in zip(todo, ran, strict=True):
         out[i] = (value, meta)
         if meta is not None and not isinstance(value, Skipped):
@@ -351,11 +370,12 @@ def load_project(
         cache, "contract", SpecDoc, _parse_contract_file, contracts, _rel, _no_inputs, jobs,
         config, _spec_failed, step,
     )  # fmt: skip
+    scan_seconds: dict[str, float] = {}  # what reading each file cost: its budget's start
     scanned = [
         value
         for value, _ in _cached_map(
             cache, "py", ModuleFacts, _scan_file, tasks, _rel, _code_inputs, jobs, config,
-            _code_failed, step,
+            _code_failed, step, scan_seconds,
         )
     ]  # fmt: skip
     docs = [d for d, _ in read if isinstance(d, SpecDoc)]
@@ -407,7 +427,7 @@ def load_project(
 
         served_by = tuple(commands)
         resolution = with_stack(
-            lambda: resolve_routes(app_modules, config, rescan, served_by)
+            lambda: resolve_routes(app_modules, config, rescan, served_by, scan_seconds)
         )
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     refs += [ref for o in others for ref in o.refs]
@@ -426,6 +446,7 @@ def load_project(
         apps=resolution.apps,
         entry_points=resolution.entry_points,
         lost_trails=resolution.lost,
+        over_budget=resolution.over_budget,
         foreign_routes=foreign_routes(others),
         source_files=tuple(sorted([p for p, _ in all_py] + list(other_files))),
     )

@@ -363,6 +363,8 @@ class CodeFacts:
     apps: tuple[AppInfo, ...] = ()  # every app the code builds, served or not
     entry_points: tuple[str, ...] = ()  # every entry point run or resolved
     lost_trails: tuple[tuple[Location, str], ...] = ()  # commands naming no app the code builds
+    # files left out of route resolution past file-time-budget: (where it stopped, why)
+    over_budget: tuple[tuple[Location, str], ...] = ()
     foreign_routes: tuple[ForeignRoute, ...] = ()  # endpoints non-Python code serves
     # every source file read (Python and other languages, tests included): which
     # language a folder a spec names is written in

@@ -221,17 +221,27 @@ class Workers(Generic[T, R]):
         self.slots[k] = _Slot(self.ctx, self.func)
         return self.slots[k]
 
-    def map(self, items: Sequence[T], done: Callable[[], None] | None = None) -> list[R]:
+    def map(
+        self,
+        items: Sequence[T],
+        done: Callable[[], None] | None = None,
+        took: list[float] | None = None,
+    ) -> list[R]:
         """``func`` over ``items``; results in the order of ``items``. ``done`` is called
-        after each item (a progress bar)."""
+        after each item (a progress bar); ``took`` gets the seconds each item took on
+        the clock, from its sending to its answer (or its failure), in the same order."""
         if self.ctx is None:
             out = []
             for item in items:
+                start = self.clock()
                 out.append(_in_process(self.func, item, self.on_failure))
+                if took is not None:
+                    took.append(self.clock() - start)
                 if done is not None:
                     done()
             return out
         results: list[Any] = [None] * len(items)
+        seconds = [0.0] * len(items)
         pending = list(range(len(items)))[::-1]
         slots, budget, clock = self.slots, self.budget, self.clock
         for slot in slots:
@@ -246,7 +256,7 @@ class Workers(Generic[T, R]):
             for k, slot in enumerate(slots):
                 if slot.index is None:
                     continue
-                index = slot.index
+                index, sent = slot.index, slot.deadline - budget
                 if slot.conn in ready:
                     try:
                         got, status, value = pickle.loads(slot.conn.recv_bytes())
@@ -271,12 +281,15 @@ class Workers(Generic[T, R]):
                     slot = self._replace(k)
                 else:
                     continue
+                seconds[index] = now - sent
                 slot.index = None
                 if done is not None:
                     done()
                 if pending:
                     i = pending.pop()
                     slot.send(i, items[i], budget, clock())
+        if took is not None:
+            took.extend(seconds)
         return results
 
 
@@ -289,14 +302,16 @@ def run_tasks(
     on_failure: Callable[[T, Failure], R],
     done: Callable[[], None] | None = None,
     clock: Clock | None = None,
+    took: list[float] | None = None,
 ) -> list[R]:
     """``func`` over ``items`` in worker processes; results in the order of ``items``;
-    ``done`` after each; budgets kept on ``clock`` (by default :data:`CLOCK`)."""
+    ``done`` after each; budgets kept on ``clock`` (by default :data:`CLOCK`); ``took``
+    gets each item's seconds on that clock (see :meth:`Workers.map`)."""
     if not items:
         return []
     n = max(1, min(workers, len(items)))
     with Workers(func, workers=n, budget=budget, on_failure=on_failure, clock=clock) as pool:
-        return pool.map(items, done)
+        return pool.map(items, done, took)
 
 
 def _in_process(func: Callable[[T], R], item: T, on_failure: Callable[[T, Failure], R]) -> R:

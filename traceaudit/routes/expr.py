@@ -16,6 +16,7 @@ from typing import Any
 from traceaudit.model import Location
 from traceaudit.pysource import facts as pf
 from traceaudit.routes import libraries
+from traceaudit.routes.budget import Meter
 from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
     EMPTY,
@@ -69,10 +70,12 @@ class Evaluator:
         project: Project,
         values: dict[str, str],
         rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
+        meter: Meter | None = None,
     ) -> None:
         self.project = project
         self.values = values
         self.rescan = rescan  # path -> full facts of a file the prefilter ruled out
+        self.meter = Meter() if meter is None else meter  # each file's time budget
         self.routers: list[Router] = []
         self.edges: dict[str, set[str]] = {}
         self.running: list[str] = []  # module keys being executed, innermost last
@@ -632,6 +635,7 @@ class Evaluator:
     # -- calls -------------------------------------------------------------------
 
     def eval_call(self, call: pf.Call, frame: Frame) -> Value:
+        self.meter.tick(frame.module.path, call.line)
         if self.values:
             supplied = self.values.get(pf.render(call))
             if supplied is not None:  # [tool.traceaudit.values] names this very call

@@ -126,6 +126,7 @@ class Interpreter(Caller):
 
     def stmt(self, stmt: pf.Stmt, frame: Frame) -> None:
         self.steps += 1
+        self.meter.tick(frame.module.path, getattr(stmt, "line", 0))
         if isinstance(stmt, pf.ExprStmt):
             self.eval(stmt.value, frame)
         elif isinstance(stmt, pf.Assign):

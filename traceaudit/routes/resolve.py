@@ -12,7 +12,7 @@ cannot be resolved are reported, never guessed.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from traceaudit.model import (
@@ -25,6 +25,7 @@ from traceaudit.model import (
 )
 from traceaudit.pysource import facts as pf
 from traceaudit.routes.auth import AuthAnalyzer
+from traceaudit.routes.budget import Meter, OverBudget
 from traceaudit.routes.calls import status_code_of
 from traceaudit.routes.entries import EntryRun, EntryRunner, is_auxiliary
 from traceaudit.routes.interp import Interpreter
@@ -103,6 +104,9 @@ class RouteResolution:
     entry_points: tuple[str, ...] = ()  # every entry point run or resolved (for --explain)
     # where a trail from an entry point was lost: a command naming no app the code builds
     lost: tuple[tuple[Location, str], ...] = ()
+    # files whose share of the resolution passed file-time-budget, and where: resolved
+    # without them (none of their routes is reported), their references still audited
+    over_budget: tuple[tuple[Location, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +128,20 @@ def resolve_routes(
     config: Config,
     rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
     commands: Sequence[pf.ServeCommand] = (),
+    spent: Mapping[str, float] | None = None,
 ) -> RouteResolution:
     """The routes every served app serves, plus dead routers and unresolved registrations.
 
     ``rescan(path)`` gives the full code facts of a file the text prefilter ruled
     out, when a value is needed from it (a table of objects a route loop iterates)
     or one of its functions is called. ``commands`` are the entry points deployment
-    files name (:func:`traceaudit.pysource.serve_commands`).
+    files name (:func:`traceaudit.pysource.serve_commands`). ``spent`` is what reading
+    each file already cost this run, in seconds of :data:`traceaudit.sandbox.CLOCK`: a
+    file whose scan and share of the resolution together pass ``file-time-budget`` is
+    left out (:mod:`traceaudit.routes.budget`).
     """
     with pf.memoised_renders():  # linear in a long chain's length, not quadratic
-        return _resolve_routes(facts, config, rescan, commands)
+        return _resolve_routes(facts, config, rescan, commands, spent or {})
 
 
 def _resolve_routes(
@@ -141,14 +149,32 @@ def _resolve_routes(
     config: Config,
     rescan: Callable[[str], pf.ModuleFacts | None] | None,
     commands: Sequence[pf.ServeCommand],
+    spent: Mapping[str, float],
 ) -> RouteResolution:
     modules = [f for f in facts if not f.is_test]
+    over: list[tuple[Location, str]] = []
     while True:
-        interp = Interpreter(Project(modules), dict(config.values), rescan)
-        interp.run_all()
-        entries = EntryRunner(interp, commands).run()
-        _run_startup_hooks(interp)
-        resolution = _Resolver(interp, config, entries).resolve()
+        # Each pass starts every file's account anew from its scan's cost (a pass
+        # stopped by one file is not charged to the others).
+        meter = Meter(config.file_time_budget, spent)
+        try:
+            interp = Interpreter(Project(modules), dict(config.values), _metered(rescan, meter),
+                                 meter)  # fmt: skip
+            interp.run_all()
+            entries = EntryRunner(interp, commands).run()
+            _run_startup_hooks(interp)
+            resolution = _Resolver(interp, config, entries).resolve()
+        except OverBudget as stop:
+            # The file is left out, as if its scan had overrun: no partial list of its
+            # routes passes for the whole, and what other files import from it is
+            # unknown, never half-built.
+            over.append((Location(stop.path, max(1, stop.line)),
+                         f"resolving its routes passed the time budget of {stop.budget:g} s "
+                         "(raise file-time-budget to audit them)"))  # fmt: skip
+            modules = [m for m in modules if m.path != stop.path]
+            continue
+        if over:
+            resolution = replace(resolution, over_budget=tuple(sorted(over)))
         # A function whose body the prefilter left unread was called: read its file in
         # full and resolve again, until nothing more is asked for (the result is then
         # what a full reading gives).
@@ -161,6 +187,16 @@ def _resolve_routes(
         if not fresh:
             return resolution
         modules = [fresh.get(m.path, m) for m in modules]
+
+
+def _metered(
+    rescan: Callable[[str], pf.ModuleFacts | None] | None, meter: Meter
+) -> Callable[[str], pf.ModuleFacts | None] | None:
+    """``rescan`` with the time it takes charged to the file it reads."""
+    if rescan is None:
+        return None
+    scan = rescan
+    return lambda path: meter.elsewhere(path, lambda: scan(path))
 
 
 def _run_startup_hooks(interp: Interpreter) -> None:
@@ -466,6 +502,8 @@ class _Resolver:
             conditions = ctx.conditions + entry.conditions
             entry_ctx = replace(ctx, off=True) if entry.off and not ctx.off else ctx
             if isinstance(entry, RouteEntry):
+                at = entry.registered_at
+                self.interp.meter.tick(at.path, at.line)  # a route is its file's work
                 self.emit(router, entry, entry_ctx, conditions)
             elif isinstance(entry, IncludeEntry):
                 self.include(router, entry, entry_ctx, conditions, stack)

@@ -87,3 +87,12 @@ def skipped_file(ctx: CheckContext) -> Iterator[Finding]:
             if partly else f"{path} was not read: {reason}; nothing in it is audited"
         )
         yield finding("TA013", message, Location(path, 1), path)
+    for location, reason in ctx.code.over_budget:
+        path = location.path
+        yield finding(
+            "TA013",
+            f"{path} was read in part: {reason}; none of its routes is audited (what other "
+            "files import from it is unknown), its references are",
+            location,
+            path,
+        )
