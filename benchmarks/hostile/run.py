@@ -612,6 +612,27 @@ def markdown(results: list[Result], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def closing_table(results: list[Result], title: str) -> str:
+    """The issue's closing table: every input tried -> exit code, time, rest audited,
+    TA000 reported, and the counts of crashes, aborts, hangs and wrong results."""
+    counts = {k: sum(1 for r in results if r.outcome == k)
+              for k in ("crash", "abort", "hang", "wrong", "executed", "unsafe-entry")}
+    ok = sum(1 for r in results if r.outcome == "ok")
+    lines = [f"# {title}", "",
+             f"{len(results)} inputs: {ok} ok; crashes {counts['crash']}, aborts "
+             f"{counts['abort']}, hangs {counts['hang']}, wrong results {counts['wrong']}, "
+             f"executed audited code {counts['executed']}"
+             + (f"; {counts['unsafe-entry']} the entry point the README documents as unsafe "
+                "(`python -m` inside the tree)" if counts["unsafe-entry"] else "") + ".", "",
+             "| input | exit code | time (s) | rest audited | TA000 reported | result |",
+             "| --- | --- | ---: | --- | --- | --- |"]
+    for r in results:
+        ta000 = "yes" if r.hostile.startswith("TA000") else "no"
+        lines.append(f"| {_cell(r.name)} | {r.exit} | {r.seconds:.1f} | {r.rest} | {ta000} "
+                     f"| {r.outcome} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", action="append", default=[], help="run cases whose name holds this")
@@ -631,7 +652,17 @@ def main() -> None:
     parser.add_argument("--json", help="write the raw results here")
     parser.add_argument("--merge", help="results JSON of an earlier run: keep its results for "
                         "the cases not run now (the table covers the union, catalogue order)")
+    parser.add_argument("--table", metavar="RESULTS_JSON",
+                        help="print the closing table (input -> exit, time, rest audited, "
+                        "TA000) of a results JSON and the counts; run nothing")
     args = parser.parse_args()
+    if args.table:
+        done = [Result(**d) for d in json.loads(Path(args.table).read_text())]
+        text = closing_table(done, f"Hostile inputs: {args.label or Path(args.table).name}")
+        print(text, end="")
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        return
     args.drop = args.drop and os.getuid() == 0
     args.strace = args.strace and shutil.which("strace") is not None
     cases = [c for c in hi.CASES  # -k and --group add up
