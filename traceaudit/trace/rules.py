@@ -149,8 +149,7 @@ RULES: tuple[Rule, ...] = (
         "A file that would be audited was not read: it is not a regular file (a FIFO, socket "
         "or device), a symbolic link loop, a dangling link or a link out of the root, a "
         "folder that cannot be read, or a file over `max-file-size` or `file-time-budget`; "
-        "or valid Python that LibCST cannot read, or a file whose route resolution passes "
-        "`file-time-budget` (its scan counted), whose references are audited but not its "
+        "or valid Python that LibCST cannot read, whose references are audited but not its "
         "routes.",
         "Replace it with a regular file inside the project, raise `max-file-size` or "
         "`file-time-budget` if a large file must be audited, or simplify code LibCST cannot "
