@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from traceaudit import __version__
+from traceaudit import __version__, sandbox
 from traceaudit.cache import Cache, Codec, Meta, meta_of
 from traceaudit.config import config_hash
 from traceaudit.discover import Discovery, Unreadable, discover, read_file_stat
@@ -427,7 +427,9 @@ def load_project(
 
         served_by = tuple(commands)
         resolution = with_stack(
-            lambda: resolve_routes(app_modules, config, rescan, served_by, scan_seconds)
+            lambda: resolve_routes(
+                app_modules, config, rescan, served_by, scan_seconds, sandbox.CLOCK
+            )
         )
     refs: list[CodeRef] = [ref for m in modules for ref in m.refs]
     refs += [ref for o in others for ref in o.refs]

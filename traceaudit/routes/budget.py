@@ -9,17 +9,17 @@ sandbox's supervisor): one budget covers all the time spent on a file. When a fi
 reaches a step past its budget, :class:`OverBudget` is raised; the resolution starts
 again without that file, as if its scan had overrun (:mod:`traceaudit.routes.resolve`).
 
-Time is read from :data:`traceaudit.sandbox.CLOCK` (the supervisor's clock), so the
-tests decide when a file is over its budget, never the machine's speed.
+Time is read from the clock the pipeline hands over: :data:`traceaudit.sandbox.CLOCK`
+(the supervisor's clock), so the tests decide when a file is over its budget, never the
+machine's speed.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping
 from typing import TypeVar
-
-from traceaudit import sandbox
 
 T = TypeVar("T")
 
@@ -40,9 +40,14 @@ class Meter:
 
     __slots__ = ("budget", "clock", "line", "path", "since", "spent")
 
-    def __init__(self, budget: float = math.inf, spent: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        budget: float = math.inf,
+        spent: Mapping[str, float] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.budget = budget
-        self.clock = sandbox.CLOCK
+        self.clock = time.monotonic if clock is None else clock
         self.spent: dict[str, float] = dict(spent or {})
         self.path, self.line = "", 0  # the step being charged
         self.since = self.clock()

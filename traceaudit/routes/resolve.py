@@ -129,6 +129,7 @@ def resolve_routes(
     rescan: Callable[[str], pf.ModuleFacts | None] | None = None,
     commands: Sequence[pf.ServeCommand] = (),
     spent: Mapping[str, float] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> RouteResolution:
     """The routes every served app serves, plus dead routers and unresolved registrations.
 
@@ -138,10 +139,11 @@ def resolve_routes(
     files name (:func:`traceaudit.pysource.serve_commands`). ``spent`` is what reading
     each file already cost this run, in seconds of :data:`traceaudit.sandbox.CLOCK`: a
     file whose scan and share of the resolution together pass ``file-time-budget`` is
-    left out (:mod:`traceaudit.routes.budget`).
+    left out (:mod:`traceaudit.routes.budget`); time is read from ``clock`` (the
+    pipeline hands the supervisor's; by default monotonic seconds).
     """
     with pf.memoised_renders():  # linear in a long chain's length, not quadratic
-        return _resolve_routes(facts, config, rescan, commands, spent or {})
+        return _resolve_routes(facts, config, rescan, commands, spent or {}, clock)
 
 
 def _resolve_routes(
@@ -150,13 +152,14 @@ def _resolve_routes(
     rescan: Callable[[str], pf.ModuleFacts | None] | None,
     commands: Sequence[pf.ServeCommand],
     spent: Mapping[str, float],
+    clock: Callable[[], float] | None,
 ) -> RouteResolution:
     modules = [f for f in facts if not f.is_test]
     over: list[tuple[Location, str]] = []
     while True:
         # Each pass starts every file's account anew from its scan's cost (a pass
         # stopped by one file is not charged to the others).
-        meter = Meter(config.file_time_budget, spent)
+        meter = Meter(config.file_time_budget, spent, clock)
         try:
             interp = Interpreter(Project(modules), dict(config.values), _metered(rescan, meter),
                                  meter)  # fmt: skip
