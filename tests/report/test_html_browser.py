@@ -214,6 +214,8 @@ def test_a_row_expands_to_its_evidence_chain(
     assert "TA009 missing-auth" in text and "must require authentication" in text
     assert "endpoint DELETE /api/v1/products/{product_id}" in text
     assert page.get_attribute(f"{row} button.x", "aria-expanded") == "true"
+    page.hover(f"{row} .chip")  # the chip's title, the rule's name, is set on hover
+    assert page.get_attribute(f"{row} .chip", "title") == "missing-auth"
     chain = detail.locator("li.chain").first.inner_text()
     assert chain.startswith("app/api/routes/products.py:82 delete_product")
     assert chain.endswith("delete-apiv1productsproduct_id")

@@ -180,9 +180,10 @@ def _chips(findings: Sequence[Finding], new: set[Finding]) -> list[JsonObj]:
                 "code": f.rule.code,
                 "sev": f.rule.severity.value,
                 "active": f.active,
-                # the rule's name: the message is the row's to show (expanded, and in
-                # "All findings"), not repeated in an attribute of every chip
-                "title": f.rule.name + (f" ({dismissal_text(f)})" if not f.active else ""),
+                # a dismissed chip's title says why; an active chip's title (the rule's
+                # name) is set by the script on hover, from the rule filter's names, not
+                # written into every chip of 10,000 rows
+                "title": "" if f.active else f"{f.rule.name} ({dismissal_text(f)})",
                 "n": 1,
                 "new": f in new,
             }
@@ -264,7 +265,7 @@ def _requirement_rows(
             }
         )
         entry: JsonObj = {}
-        if mine:  # rows of "All findings" (data-i), which the script shows
+        if mine:  # rows of "All findings" (their positions), which the script shows
             entry["f"] = [finding_index[id(f)] for f in mine]
         if impl:
             entry["e"] = [
@@ -418,7 +419,8 @@ def _chips_html(chips: Sequence[JsonObj]) -> str:
         cls = f"chip sev-{c['sev']}" + ("" if c["active"] else " dim")
         n = f" ×{c['n']}" if c["n"] > 1 else ""
         new = '<b class="new">new</b>' if c["new"] else ""
-        out.append(f'<span class="{cls}" title="{_e(c["title"])}">{_e(c["code"])}{n}{new}</span>')
+        title = _attr("title", c["title"])
+        out.append(f'<span class="{cls}"{title}>{_e(c["code"])}{n}{new}</span>')
     return "".join(out)
 
 
@@ -438,7 +440,8 @@ def _req_row_html(r: JsonObj) -> str:
     where = f'<div class="sub"><code>{_e(r["spec"])}:{r["line"]}</code>{section}</div>'
     title = f"<td>{_e(r['title'])}{where}</td>"
     claim = ' <span class="claim">claimed done</span>' if r["claimed"] else ""
-    status = f'<td><span class="st st-{r["state"]}">{_e(r["label"])}</span>{claim}</td>'
+    # the badge's colour comes from the row's data-c (the stylesheet), not a class of its own
+    status = f'<td><span class="st">{_e(r["label"])}</span>{claim}</td>'
     evidence = "".join(
         f'<div class="ev">{_link(e["loc"], e["href"])} <code>{_e(e["symbol"])}</code>'
         f" <small>{_e(e['via'])}</small></div>"
@@ -491,7 +494,9 @@ def _route_row_html(r: JsonObj) -> str:
 
 
 def _finding_row_html(f: JsonObj) -> str:
-    cls = "fd" + ("" if f["active"] else " dismissed")  # its severity is data-sv
+    # its severity is data-sv (which colours the badge); its index in the details block is
+    # its position in the table as written (the script takes the rows before any sorting)
+    cls = "fd" + ("" if f["active"] else " dismissed")
     new = ' <b class="new">new</b>' if f["new"] else ""
     where = _link(f["location"], f["href"]) if f["location"] else ""
     subject = (
@@ -503,7 +508,7 @@ def _finding_row_html(f: JsonObj) -> str:
     return _row(
         f'<tr class="{cls}" data-r="{_e(f["code"])}" data-sv="{f["sev"]}"'
         + _attr("data-ne", 1 if f["new"] else 0)
-        + f' data-i="{f["index"]}"><td><span class="sev sev-{f["sev"]}">{f["sev"]}</span>{new}</td>'
+        + f'><td><span class="sev">{f["sev"]}</span>{new}</td>'
         f"<td><code>{_e(f['code'])}</code> {_e(f['rule'])}</td><td>{where}</td>"
         f"<td>{_code_spans(f['message'])}{subject}{decision}</td></tr>"
     )

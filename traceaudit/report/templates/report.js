@@ -193,15 +193,11 @@
     return details[index] || {};
   }
 
-  var findingRows = null;
+  var findingRows = [];
 
   function findingRow(index) {
-    // a row of "All findings" by its data-i: the one place a finding's text is written
-    if (findingRows === null) {
-      findingRows = {};
-      all("#t-fd tr.fd").forEach(function (tr) { findingRows[tr.getAttribute("data-i")] = tr; });
-    }
-    return findingRows[String(index)] || null;
+    // a row of "All findings" by its position as written: the one place a finding's text is
+    return findingRows[index] || null;
   }
 
   function buildDetail(row, cols) {
@@ -351,7 +347,23 @@
     if (target && target.scrollIntoView) { target.scrollIntoView({ block: "start" }); }
   }
 
+  function chipTitles() {
+    // an active chip's title is its rule's name, set on hover from the rule filter
+    var names = {};
+    all("#f-rule option").forEach(function (o) {
+      if (o.value) { names[o.value] = o.textContent.slice(o.value.length + 1); }
+    });
+    doc.addEventListener("mouseover", function (ev) {
+      var t = ev.target;
+      if (!t || !t.classList || !t.classList.contains("chip") || t.title) { return; }
+      var code = (t.firstChild && t.firstChild.nodeValue || "").split(" ")[0];
+      if (names[code]) { t.title = names[code]; }
+    });
+  }
+
   function init() {
+    findingRows = all("#t-fd tr.fd");  // before any sorting: the order the details name
+    chipTitles();
     all("table.pg").forEach(function (t) { tables.push(new Table(t)); });
     var req = tables.filter(function (t) { return t.kind === "t-req"; })[0];
     if (controls) {
