@@ -227,6 +227,12 @@ class SpecDoc:
     stack: tuple[str, ...] = ()
     # the file names a plan's or design's project-structure tree lists ("AuthForm.tsx")
     structure: tuple[str, ...] = ()
+    # route paths the file names without a method (`/health`, "the /performance
+    # endpoint"), each with its first line: they document a route no one declares
+    named_paths: tuple[tuple[str, int], ...] = ()
+    # trees drawn under one root folder ("github-tracker/" then "├── main.py"): (line,
+    # root folder, the Python file names they list); where a service's code lives
+    layouts: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
 
 # --------------------------------------------------------------------------

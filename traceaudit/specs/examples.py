@@ -16,11 +16,16 @@ kept):
   feature **depends on** ("Dependencies & Integration Points": the backend's endpoints
   restated by the frontend's plan);
 - a **client's call**: the list item, its parent item or the paragraph that opens its
-  list names a client source file (``**Task API (`lib/api/tasks.ts`)**`` then
+  list names a client source file, or, for a field item (``- Endpoint: `GET /x```), a
+  sibling item under the same parent does (and none of them names a Python file)
+  (``**Task API (`lib/api/tasks.ts`)**`` then
   ``- `getTasks()`: GET /tasks``; "Dashboard Page (`app/dashboard/page.tsx`)" then
   "APIs: GET /tasks, POST /tasks"): the endpoint is what that file calls, declared
   where the backend is specified. A file that serves routes (Next.js ``route.ts``,
   ``pages/api/``, ``app/api/``, a ``routes``/``server`` folder) is not a client;
+- a **description of what exists now**: the sentence says so before the endpoint
+  ("(Currently only a placeholder `GET /api/v1/jobs/` returning ...)"), the state the
+  spec starts from;
 - labels of a **diagram** and rows of a **performance** or **other-service** table are
   marked by ``endpoints`` itself.
 
@@ -169,6 +174,37 @@ def _list_intro(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> st
     return ""
 
 
+def _siblings_text(
+    blocks: Blocks, line: int, at_line: dict[int, int | None], kids: dict[int, list[int]]
+) -> str:
+    """The first lines of the other items under the same parent item as the endpoint's
+    (``- Create API hook: `useMastery.ts``` beside ``- Endpoint: `GET /api/mastery```),
+    or "" when one of them names a Python file: then the work is the backend's too."""
+    item = at_line.get(line)
+    parent = blocks.items[item].parent if item is not None else None
+    if item is None or parent is None:
+        return ""
+    texts = [blocks.plain.get(blocks.items[k].start, "") for k in kids[parent] if k != item]
+    return "" if any(_PY_FILE.search(t) for t in texts) else " ".join(texts)
+
+
+# What the code does now, stated before the endpoint in its sentence: "(Currently only
+# a placeholder `GET /api/v1/jobs/` returning ...)". A reader takes it as the state the
+# spec starts from, not as a route to build.
+_NOW = re.compile(
+    r"(?i)\b(?:currently|presently|at\s+present|as\s+of\s+(?:now|today)|right\s+now|"
+    r"at\s+the\s+moment)\b"
+)
+
+
+def _current_state(text: str, path: str) -> bool:
+    at = text.find(path)
+    if at < 0:
+        return False
+    sentence = re.split(r"[.!?;](?:\s|$)", text[:at])[-1]
+    return bool(_NOW.search(sentence))
+
+
 def _client_file(text: str) -> str | None:
     for m in _CLIENT_FILE.finditer(text):
         if not _SERVES_ROUTES.search(m["file"]):
@@ -181,6 +217,10 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
     statements = _statements(blocks)
     at_line = {ln.line: ln.item for ln in blocks.lines}
     sections = SectionIndex(blocks.headings)
+    kids: dict[int, list[int]] = {}  # item -> the items right under it
+    for k, it in enumerate(blocks.items):
+        if it.parent is not None:
+            kids.setdefault(it.parent, []).append(k)
     for ep in eps:
         if ep.mention:
             continue
@@ -196,13 +236,22 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if ep.source in ("prose", "inline", "fence", "field") and ep.host is not None:
             ep.mention = f"an example call to {ep.host}"
             continue
+        if ep.source in ("prose", "inline", "field", "bullet") and _current_state(
+            blocks.plain.get(ep.line, ""), ep.path
+        ):
+            ep.mention = "a description of what exists now"
+            continue
         text = _item_text(blocks, ep.line, at_line)
+        siblings = _siblings_text(blocks, ep.line, at_line, kids) if ep.source == "field" else ""
         # (A task that names a client file is the front end's work: who owns it is
         # decided with the task, so its endpoints stay the task's evidence.)
         client = (
             not ep.in_task
             and ep.source in ("prose", "inline", "field", "bullet")
-            and _client_file(f"{text} {_list_intro(blocks, ep.line, at_line)}")
+            and _client_file(
+                f"{text} {_list_intro(blocks, ep.line, at_line)} "
+                f"{siblings}"
+            )
         )
         if client:
             ep.mention = f"a call made by the client {client}"

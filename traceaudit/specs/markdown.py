@@ -54,9 +54,10 @@ from traceaudit.refs import normalize_newlines
 from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, section_auth
 from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements, table_ids
+from traceaudit.specs.recognise import named_paths
 from traceaudit.specs.roles import Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
-from traceaudit.specs.stack import stack_statements, structure_files
+from traceaudit.specs.stack import service_layouts, stack_statements, structure_files
 from traceaudit.specs.suppressions import markdown_suppressions
 from traceaudit.specs.text import (
     Blocks,
@@ -473,7 +474,11 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         mentioned = sorted({r.id for r in found if id(r) not in kept} | table_ids(blocks, id_re))
         doc = _finish(path, blocks, reqs, eps, config, role, mentions, mentioned)
         doc = replace(
-            doc, stack=stack_statements(blocks, path), structure=structure_files(blocks, path)
+            doc,
+            stack=stack_statements(blocks, path),
+            structure=structure_files(blocks, path),
+            named_paths=tuple(named_paths(text)),
+            layouts=service_layouts(blocks),
         )
         fenced = _fenced_contracts(blocks, path, config)
         if not fenced:

@@ -222,3 +222,28 @@ def fence_endpoint(line: str) -> list[Found]:
     """``POST /api/stocks - create`` / ``WS /ws/x`` / ``GET /x HTTP/1.1`` in a code block."""
     m = _FENCE_LINE.match(line)
     return _found(m) if m else []
+
+
+# A route path written without a method: `/health`, "the /performance endpoint",
+# ``@app.get("/performance")``. Not part of a URL, a file system path or another path
+# (no host, word, dot or slash before it), and not a file (`/src/main.py`).
+_BARE_PATH = re.compile(r"(?<![\w/.:~%$@\\-])/[A-Za-z_{][\w.{}-]*(?:/[\w.{}-]+)*/?(?![\w/])")
+_FILE_SUFFIX = re.compile(
+    r"(?i)\.(?:py|pyi|md|mdx|rst|txt|ts|tsx|js|jsx|mjs|cjs|vue|css|scss|html?|ya?ml|toml|"
+    r"ini|cfg|conf|env|sh|lock|log|sql|png|jpe?g|svg|gif|ico|pdf|csv|db|sqlite|pem|key)$"
+)
+
+
+def named_paths(text: str) -> list[tuple[str, int]]:
+    """Route-like paths a text names, with or without a method, each once with its first
+    (1-based) line: what a reader looks for when a route is not declared."""
+    out: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if "/" not in line:
+            continue
+        for m in _BARE_PATH.finditer(line):
+            path = normalise_path(m.group(0))
+            if path is None or path == "/" or _FILE_SUFFIX.search(path):
+                continue
+            out.setdefault(path, n)
+    return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))

@@ -11,6 +11,11 @@ Two kinds of statement, both read only from plans and designs (``plan.md``,
   such as "Project Structure", "Source Code", "File Structure", "Directory Layout"
   (``├── AuthForm.tsx  # the form``  gives ``AuthForm.tsx``).
 
+- the *service layouts*: a tree in a code block whose first line is one folder
+  (``github-tracker/``) and whose lines below it draw its files (``├── main.py``): the
+  folder a service's code lives in and the Python files it names, wherever in the
+  document the tree is.
+
 Linking uses them to decide who owns a feature's items (a feature whose plan names
 only a TypeScript stack is the frontend's), never to define anything.
 """
@@ -22,7 +27,7 @@ from pathlib import PurePosixPath
 
 from traceaudit.specs.text import Blocks, heading_matches
 
-__all__ = ["stack_statements", "structure_files"]
+__all__ = ["service_layouts", "stack_statements", "structure_files"]
 
 _PLAN_NAME = re.compile(r"(?i)plan|design|architecture|tech[-_ ]?spec|technical|stack")
 _FIELD = re.compile(
@@ -73,3 +78,29 @@ def structure_files(blocks: Blocks, path: str) -> tuple[str, ...]:
             if _FILE_NAME.match(token):
                 names.append(token)
     return tuple(dict.fromkeys(names))
+
+
+_ROOT = re.compile(r"^(?P<root>[\w@.-]+(?:/[\w@.-]+)*)/\s*(?:#.*)?$")
+_DRAWN = re.compile(r"^\s*(?:[│|]\s*)*(?:[├└]──|[|`+]--)")
+
+
+def service_layouts(blocks: Blocks) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    """(line, root folder, Python file names) of each tree drawn in a code block under
+    one root folder (``github-tracker/`` then ``├── app/``, ``│   ├── main.py``)."""
+    out: list[tuple[int, str, tuple[str, ...]]] = []
+    for fence in blocks.fences:
+        rows = [(n, raw) for n, raw in fence.lines if raw.strip()]
+        if len(rows) < 4:
+            continue
+        head = _ROOT.match(rows[0][1].strip())
+        drawn = [raw for _, raw in rows[1:] if _DRAWN.match(raw)]
+        if head is None or len(drawn) < 3:
+            continue
+        names: list[str] = []
+        for raw in drawn:
+            text = _TREE_GLYPHS.sub("", raw.split("#", 1)[0]).strip()
+            token = text.split()[0] if text.split() else ""
+            if _FILE_NAME.match(token) and token.endswith(".py"):
+                names.append(token)
+        out.append((rows[0][0], head["root"], tuple(dict.fromkeys(names))))
+    return tuple(out)

@@ -840,6 +840,23 @@ class TraceGraph:
             if data.get("rel") == "implements" and v.startswith("req:")
         )
 
+    def _named_without_method(self) -> dict[str, str]:
+        """Normalised path -> where a spec first names it, for the paths the specs name
+        only without a method (`/health`, "from the /performance endpoint"): no spec
+        declares or mentions any method on them, so the name says which route it is. A
+        path that some declaration gives methods to documents only those methods, and a
+        path that declared paths lie below is their base, not a route."""
+        with_method = {normalize_path(ep.path) for ep in (*self.all_endpoints, *self.mentions)}
+        # a path that declared paths lie below is their base (`/api` of `POST /api/roast`)
+        bases = {p[:i] for p in with_method for i in range(1, len(p)) if p[i] == "/"}
+        out: dict[str, str] = {}
+        for doc in self.docs:
+            for path, line in doc.named_paths:
+                norm = normalize_path(path)
+                if norm not in with_method and norm not in bases and norm.strip("/") != "{}":
+                    out.setdefault(norm, f"{doc.path}:{line}")
+        return out
+
     def route_results(self) -> tuple[RouteResult, ...]:
         """Each route with whether the spec documents it and which requirements it serves.
 
@@ -849,6 +866,7 @@ class TraceGraph:
         a reader finds the route described there.
         """
         out: list[RouteResult] = []
+        named = self._named_without_method()
         for i, route in enumerate(self.routes):
             by: set[str] = set()
             reqs: set[str] = set()
@@ -867,6 +885,12 @@ class TraceGraph:
                     f"{ep.location} (mentioned)"
                     for ep in self.mentions
                     if ep.method in route.methods and self.reached_as(i, ep.path)
+                )
+            if not by:
+                by.update(
+                    f"{named[norm]} (its path, named without a method)"
+                    for norm in {normalize_path(p) for p in self.public_paths[i]}
+                    if norm in named
                 )
             sym = f"sym:{route.handler}"
             if sym in self.g:

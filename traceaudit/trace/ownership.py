@@ -32,7 +32,8 @@ this module, in this order (the first that applies decides):
 Endpoints: a declared endpoint that no Python route serves is outside Python when a
 non-Python route file serves it (Next.js, Express), or when the OpenAPI contract that
 declares it names another component as its server (``url: http://localhost:3000,
-description: Development frontend server``).
+description: Development frontend server``). It is a *planned* service's when the
+document lays out that service's code tree in a folder the repository does not hold.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from traceaudit.trace.paths import normalize_path
 OUTSIDE = "outside-python"
 NOT_CODE = "not-code"
 PYTHON = "python"
+PLANNED = "planned"  # a declared endpoint of a service the repository does not hold yet
 
 _PY_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
 # Front-end and other-language artefacts besides the comment-syntax table's suffixes.
@@ -254,7 +256,7 @@ _OTHER_SERVER = re.compile(
 class Owner:
     """Who owns an item, and the evidence, in words for the matrix and messages."""
 
-    owner: str  # OUTSIDE, NOT_CODE or PYTHON
+    owner: str  # OUTSIDE, NOT_CODE or PYTHON (PLANNED: only for a declared endpoint)
     reason: str
     # NOT_CODE that frames the work rather than being out of the backend (a quality target,
     # a tool constraint): the item is informational, not "not backend"
@@ -305,6 +307,7 @@ class Ownership:
         self._item_cache: dict[str, Owner | None] = {}
         self._features = self._feature_owners(docs)
         self._contracts = {doc.path: self._contract_owner(doc) for doc in docs if doc.servers}
+        self._layouts = {doc.path: doc.layouts for doc in docs if doc.layouts}
 
     # -- paths ------------------------------------------------------------
 
@@ -662,7 +665,25 @@ class Ownership:
             # what an API gateway (Kong, Istio, a cloud gateway) exposes is the gateway's:
             # no Python code in the project is a gateway
             return Owner(OUTSIDE, f"its contract is an API gateway's ({gateway})")
-        return self._contracts.get(ep.location.path)
+        return self._contracts.get(ep.location.path) or self._planned(ep)
+
+    def _planned(self, ep: DeclaredEndpoint) -> Owner | None:
+        """A service the document lays out but the repository does not hold: the tree
+        drawn last before the endpoint (or the document's only one) is rooted in a
+        folder under which no source file lies, and most Python files it lists exist
+        nowhere. Its endpoints are that service's, which is not built yet."""
+        layouts = self._layouts.get(ep.location.path, ())
+        before = [lay for lay in layouts if lay[0] < ep.location.line]
+        lay = before[-1] if before else (layouts[0] if len(layouts) == 1 else None)
+        if lay is None:
+            return None
+        line, root, names = lay
+        if len(names) < 3 or 2 * sum(n in self._names for n in names) >= len(names):
+            return None
+        if any(f"/{root}/" in f"/{f}" for f in self.files):
+            return None
+        return Owner(PLANNED, f"a service that {ep.location.path}:{line} lays out in "
+                              f"{root}/, which is not in the repository")  # fmt: skip
 
     def _python_gateway(self) -> bool:
         """Whether the project holds Python code of a gateway (a folder named for one)."""
