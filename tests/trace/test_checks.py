@@ -391,6 +391,37 @@ def test_missing_auth() -> None:
     assert findings == [("TA009", "app/api/orders.py", 40, "DELETE /api/orders/{order_id}")]
 
 
+def test_one_route_held_to_auth_by_two_declarations_is_one_finding() -> None:
+    # A contract and a spec both say the route needs auth: one unguarded route is one
+    # fact, so one TA009 that names both declarations, not two findings on one line.
+    eps_orders = [
+        DeclaredEndpoint("GET", "/api/orders", Location(ORDERS, 9), None, "Required", True),
+    ]
+    eps_catalog = [
+        DeclaredEndpoint("GET", "/api/orders", Location(CATALOG, 14), None, "Bearer", True),
+        DeclaredEndpoint("POST", "/api/orders", Location(CATALOG, 15), None, "Bearer", True),
+    ]
+    routes = [route("GET", "/api/orders", "app/api/orders.py:list_orders", 50)]
+    routes.append(route("POST", "/api/orders", "app/api/orders.py:create_order", 60))
+    graph = TraceGraph([doc(ORDERS, [], eps_orders), doc(CATALOG, [], eps_catalog)], [], routes)
+    ctx = CheckContext(
+        graph, CodeFacts((), tuple(routes)), graph.requirement_results(),
+        graph.route_results(), ("specs",),
+    )  # fmt: skip
+    found = [
+        (f.location.line, f.subject, f.message)
+        for f in run_checks(ctx, selected_rules(Config()))
+        if f.rule.code == "TA009"
+    ]
+    assert [(line, subject) for line, subject, _ in found] == [
+        (50, "GET /api/orders"),
+        (60, "POST /api/orders"),
+    ]
+    # the declarations in path order, the first one's auth words quoted
+    assert f"({CATALOG}:14: Bearer; also {ORDERS}:9)" in found[0][2]
+    assert "also" not in found[1][2]
+
+
 def test_parse_errors_unmounted_and_unresolved() -> None:
     code = CodeFacts(
         (),

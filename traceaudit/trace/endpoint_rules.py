@@ -132,6 +132,9 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
     # disagree, and "must require authentication" is not what they say.
     public = {i for m in ctx.graph.endpoint_matches if m.endpoint.auth_required is False
               for i in m.exact}  # fmt: skip
+    # One route that several declarations hold to auth (a contract and a spec, say) is
+    # one finding that names every declaration, not one finding per declaration.
+    held: dict[tuple[int, str], list[DeclaredEndpoint]] = {}
     for m in ctx.graph.endpoint_matches:
         ep = m.endpoint
         if ep.auth_required is not True:
@@ -148,25 +151,33 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if route.auth or _verifies_the_scheme(route.verified_credentials, ep.auth_scheme):
                 continue
-            name = f"{ep.method} {route.path}"
-            handler = route.handler.split(":")[-1]
-            if route.auth_condition:
-                guard = (
-                    f"{handler} is guarded only if `{route.auth_condition}`, which is false "
-                    "or unknown with default settings; make the auth dependency unconditional"
-                )
-            else:
-                guard = (
-                    f"no auth dependency guards {handler}; add one, e.g. "
-                    "`Depends(get_current_user)`"
-                )
-            yield finding(
-                "TA009",
-                f"{name} must require authentication ({ep.location}: {ep.auth or 'auth required'}) "
-                f"but {guard}, or correct the spec",
-                route.location,
-                name,
+            eps = held.setdefault((i, ep.method), [])
+            if all(other.location != ep.location for other in eps):
+                eps.append(ep)
+    for (i, method), eps in held.items():
+        route = ctx.graph.routes[i]
+        eps.sort(key=lambda e: (e.location.path, e.location.line))
+        ep = eps[0]
+        name = f"{method} {route.path}"
+        handler = route.handler.split(":")[-1]
+        if route.auth_condition:
+            guard = (
+                f"{handler} is guarded only if `{route.auth_condition}`, which is false "
+                "or unknown with default settings; make the auth dependency unconditional"
             )
+        else:
+            guard = (
+                f"no auth dependency guards {handler}; add one, e.g. "
+                "`Depends(get_current_user)`"
+            )
+        also = "".join(f"; also {other.location}" for other in eps[1:])
+        yield finding(
+            "TA009",
+            f"{name} must require authentication ({ep.location}: {ep.auth or 'auth required'}"
+            f"{also}) but {guard}, or correct the spec",
+            route.location,
+            name,
+        )
 
 
 def _verifies_the_scheme(credentials: tuple[str, ...], scheme: str | None) -> bool:
