@@ -96,12 +96,21 @@ def _same(judged: dict[str, Any]) -> tuple[str, str, str, int]:
 def rejudge(
     earlier: list[dict[str, Any]], later: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """``earlier`` with ``later`` added; a later judgement of the same finding (code, file,
-    subject and line) replaces the earlier one (a finding judged again after its message
-    or its evidence changed)."""
-    again = {_same(j): j for j in later}
-    kept = [again.pop(_same(j), j) for j in earlier]
-    return kept + [j for j in later if _same(j) in again]
+    """``earlier`` with ``later`` added; later judgements of a finding (code, file, subject
+    and line) replace every earlier judgement of it (a finding judged again after its
+    message or its evidence changed; two findings at one place that are now one)."""
+    again: dict[tuple[str, str, str, int], list[dict[str, Any]]] = {}
+    for j in later:
+        again.setdefault(_same(j), []).append(j)
+    kept: list[dict[str, Any]] = []
+    for j in earlier:
+        key = _same(j)
+        if key not in again:
+            kept.append(j)
+        elif again[key]:
+            kept.extend(again[key])
+            again[key] = []
+    return kept + [j for j in later if again.get(_same(j))]
 
 
 def _moved(later: list[dict[str, Any]]) -> set[tuple[str, str, str, int]]:
