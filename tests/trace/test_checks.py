@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from collections.abc import Sequence
 
 from traceaudit.model import (
@@ -420,6 +421,33 @@ def test_one_route_held_to_auth_by_two_declarations_is_one_finding() -> None:
     # the declarations in path order, the first one's auth words quoted
     assert f"({CATALOG}:14: Bearer; also {ORDERS}:9)" in found[0][2]
     assert "also" not in found[1][2]
+
+
+def test_a_path_named_without_a_method_is_a_route_unless_declared_paths_lie_below() -> None:
+    # `/health` names a route; `/api` is the base of `POST /api/roast`, not a route. A
+    # declared path of many segments (a hostile server URL) costs linear memory: the bases
+    # are looked up, never listed (listing every prefix of 20,000 segments takes 400 MB; of
+    # the 500,000 of benchmarks/hostile's yaml-server-huge, over 4 GiB).
+    deep = "/a" * 20_000 + "/x"
+    eps = [
+        DeclaredEndpoint("POST", "/api/roast", Location(ORDERS, 8), None),
+        DeclaredEndpoint("GET", deep, Location(ORDERS, 9), None),
+    ]
+    named = (("/health", 20), ("/api", 21), ("/a/a", 22))
+    routes = [
+        route("GET", "/health", "app/main.py:health", 5),
+        route("GET", "/api", "app/main.py:index", 9),
+        route("GET", "/a/a", "app/main.py:aa", 12),
+    ]
+    tracemalloc.start()
+    _, findings = audit([doc(ORDERS, [], eps, named_paths=named)], routes=routes)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [f for f in findings if f[0] == "TA002"] == [
+        ("TA002", "app/main.py", 9, "GET /api"),
+        ("TA002", "app/main.py", 12, "GET /a/a"),
+    ]
+    assert peak < 64 * 2**20
 
 
 def test_parse_errors_unmounted_and_unresolved() -> None:

@@ -18,6 +18,7 @@ matched by :mod:`traceaudit.trace.paths`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -847,13 +848,21 @@ class TraceGraph:
         path that some declaration gives methods to documents only those methods, and a
         path that declared paths lie below is their base, not a route."""
         with_method = {normalize_path(ep.path) for ep in (*self.all_endpoints, *self.mentions)}
-        # a path that declared paths lie below is their base (`/api` of `POST /api/roast`)
-        bases = {p[:i] for p in with_method for i in range(1, len(p)) if p[i] == "/"}
+        # A path that declared paths lie below is their base (`/api` of `POST /api/roast`):
+        # looked up in the sorted paths, never by listing every prefix of every path (a
+        # server URL of 500,000 segments would make that quadratic in memory).
+        ordered = sorted(with_method)
+
+        def is_base(norm: str) -> bool:
+            below = norm + "/"
+            at = bisect.bisect_left(ordered, below)
+            return at < len(ordered) and ordered[at].startswith(below)
+
         out: dict[str, str] = {}
         for doc in self.docs:
             for path, line in doc.named_paths:
                 norm = normalize_path(path)
-                if norm not in with_method and norm not in bases and norm.strip("/") != "{}":
+                if norm not in with_method and norm.strip("/") != "{}" and not is_base(norm):
                     out.setdefault(norm, f"{doc.path}:{line}")
         return out
 
