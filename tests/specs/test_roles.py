@@ -185,6 +185,30 @@ def test_a_risk_register_is_a_record_and_a_risk_feature_is_not() -> None:
     ]  # fmt: skip
 
 
+def test_a_risk_register_with_one_subsection_per_risk_is_a_record() -> None:
+    # BMAD's QA risk profile: "## Detailed Risk Analysis" over one "### OPS-001: ..."
+    # section per risk, each with its mitigation under a label of its own.
+    assert kinds(
+        (1, "Risk Profile: Story 5.3"), (2, "Executive Summary"), (2, "Detailed Risk Analysis"),
+        (3, "OPS-001: Migration Ordering Conflicts"), (3, "DATA-001: Rollback With Data"),
+        bodies={3: "**Mitigation Strategy:** Preventive", 4: "Mitigation: back up first"},
+    ) == ["", "", "record", "record", "record"]  # fmt: skip
+
+
+def test_a_risk_feature_whose_sentences_mitigate_is_not_a_register() -> None:
+    assert kinds(
+        (1, "Risk Management"), (2, "Requirement 1: Position Limits"),
+        (3, "Acceptance Criteria"), (2, "Requirement 2: Drawdown"), (3, "Acceptance Criteria"),
+        bodies={2: "1. WHEN exposure passes 5% THEN the system SHALL reject the order",
+                4: "1. THE system SHALL mitigate a drawdown by halving position sizes"},
+    ) == ["", "", "", "", ""]  # fmt: skip
+    # one of two subsections with a mitigation is not most of them
+    assert kinds(
+        (2, "Risk Limits"), (3, "Acceptance Criteria"), (3, "Notes"),
+        bodies={1: "1. THE system SHALL cap exposure", 2: "Mitigation: the trader's job"},
+    ) == ["", "", ""]  # fmt: skip
+
+
 def test_a_title_never_restates_and_feature_names_are_not_sections() -> None:
     titles = ((1, "Notes"), (2, "Functional Requirements"), (2, "Search Results"))
     assert kinds(*titles) == ["", "", ""]

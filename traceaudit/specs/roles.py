@@ -341,6 +341,11 @@ _RESTATING_SECTION = re.compile(
 )
 _RISK_HEADING = re.compile(r"(?i)\brisks?\b")
 _MITIGATION = re.compile(r"(?i)\bmitigat")
+# A risk's mitigation as a label of its own ("**Mitigation Strategy:** Preventive"), not
+# the verb in a sentence ("mitigating losses is the trader's job").
+_MITIGATION_LABEL = re.compile(
+    r"(?im)^\W*mitigations?(?:\s+(?:strategy|strategies|plan|actions?|steps))?\s*\**\s*:"
+)
 _LEAD_MARKS = re.compile(r"^[\W\d_]*?(?=[^\W\d_])")
 
 
@@ -350,11 +355,18 @@ def section_kinds(
     """For each heading of a file: ``record``, ``restating`` or ``""`` (specifies).
 
     A heading is a record when it (or the last part of it) names one (QA Results,
-    Dev Agent Record, Change Log, Progress Summary ...), or when it names risks and its
-    body gives their mitigations (a risk register: "R2: ... Risk: ... Mitigation: ...").
+    Dev Agent Record, Change Log, Progress Summary ...), or when it names risks and gives
+    their mitigations (a risk register): in its own body ("R2: ... Risk: ... Mitigation:
+    ..."), or in most of its subsections, one per risk ("## Detailed Risk Analysis" over
+    "### OPS-001: Migration Ordering Conflicts" ... "**Mitigation Strategy:**").
     Sections inherit the kind of the section they sit in; a record inside a
     restating section is a record. A document's title (level 1) never restates.
     """
+    mitigated = _mitigated_sections(parents, bodies)
+    children: list[list[int]] = [[] for _ in titles]
+    for k, parent in enumerate(parents):
+        if parent is not None:
+            children[parent].append(k)
     kinds: list[str] = []
     for k, title in enumerate(titles):
         parent = parents[k]
@@ -363,10 +375,31 @@ def section_kinds(
         last = _SEGMENT_SPLIT.split(clean)[-1].strip() if clean else ""
         if inherited == "record" or any(
             _RECORD_SECTION.search(part.strip()) for part in (clean, last) if part
-        ) or (_RISK_HEADING.search(clean) and _MITIGATION.search(bodies[k])):
+        ) or (_RISK_HEADING.search(clean) and _gives_mitigations(k, bodies, children, mitigated)):
             kinds.append("record")
         elif inherited == "restating" or (levels[k] > 1 and _RESTATING_SECTION.match(clean)):
             kinds.append("restating")
         else:
             kinds.append("")
     return kinds
+
+
+def _mitigated_sections(parents: list[int | None], bodies: list[str]) -> list[bool]:
+    """Whether each section, with its subsections, gives a mitigation under its label."""
+    out = [bool(_MITIGATION_LABEL.search(body)) for body in bodies]
+    for k in range(len(parents) - 1, -1, -1):  # a subsection comes after its parent
+        parent = parents[k]
+        if out[k] and parent is not None:
+            out[parent] = True
+    return out
+
+
+def _gives_mitigations(
+    k: int, bodies: list[str], children: list[list[int]], mitigated: list[bool]
+) -> bool:
+    """A section naming risks gives their mitigations: in its own body, or under a
+    Mitigation label in most of its subsections (one per risk)."""
+    if _MITIGATION.search(bodies[k]):
+        return True
+    subs = children[k]
+    return bool(subs) and 2 * sum(mitigated[j] for j in subs) > len(subs)
