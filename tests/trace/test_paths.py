@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from traceaudit.trace.paths import PLACEHOLDER, normalize_path, route_pattern
+from traceaudit.trace.paths import PLACEHOLDER, normalize_path, route_pattern, routes_written
 
 
 def regex_of(path: str) -> re.Pattern[str]:
@@ -36,3 +36,18 @@ def test_literal_paths_compile_no_regex_and_placeholders_still_do() -> None:
     assert not route_pattern("/items/{id}").fullmatch("/items/x")
     placeholder = route_pattern("/{?prefix}/items")
     assert isinstance(placeholder, re.Pattern) and placeholder.fullmatch("/v2/x/items")
+
+
+def test_routes_written_in_prose_comments_and_code_spans() -> None:
+    """One reading of ``METHOD /path`` for requirements, comments and tasks: a backtick may
+    open the path, the sentence's closing punctuation and a query string are not part of it."""
+    text = (
+        "API MUST provide endpoint POST /api/{user_id}/tasks. add GET `/health`; "
+        "# PUT /api/tasks/{id} (T040): and DELETE /api/x?force=1, not XGET /y"
+    )
+    assert routes_written(text) == [
+        ("POST", "/api/{user_id}/tasks"),
+        ("GET", "/health"),
+        ("PUT", "/api/tasks/{id}"),
+        ("DELETE", "/api/x"),
+    ]

@@ -53,6 +53,7 @@ from traceaudit.trace.paths import (
     method_affinity,
     normalize_path,
     route_pattern,
+    routes_written,
 )
 
 # Relations along which implementation evidence travels towards a requirement.
@@ -70,10 +71,6 @@ INFORMATIONAL_KINDS = frozenset(
 
 
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
-# An endpoint a requirement's sentence names: "provide endpoint POST /api/{user_id}/tasks".
-_NAMED_ENDPOINT = re.compile(
-    r"\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?(?P<path>/[\w{}./:-]*)"
-)
 
 
 def _block(ref: CodeRef) -> tuple[str, ...]:
@@ -430,7 +427,7 @@ class TraceGraph:
 
     def _naming_route_of(self, text: str, nodes: Sequence[str]) -> list[str]:
         """The candidates that declare, or whose text names, a route the citing text names."""
-        written = {(m[1], normalize_path(m[2])) for m in _ROUTE_IN_TEXT.finditer(text)}
+        written = {(method, normalize_path(path)) for method, path in routes_written(text)}
         if not written:
             return []
         if self._declared_routes is None:
@@ -446,8 +443,8 @@ class TraceGraph:
             if req is None:
                 continue
             named = {
-                (m[1], normalize_path(m[2]))
-                for m in _ROUTE_IN_TEXT.finditer(f"{req.title}\n{req.text}")
+                (method, normalize_path(path))
+                for method, path in routes_written(f"{req.title}\n{req.text}")
             } | self._declared_routes.get(req.key, set())
             if named & written:
                 out.append(node)
@@ -754,8 +751,7 @@ class TraceGraph:
         if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):
             return ()
         out: list[Evidence] = []
-        for m in _NAMED_ENDPOINT.finditer(req.title):
-            method, path = m["method"].upper(), m["path"].rstrip(".,;:`)'\"")
+        for method, path in routes_written(req.title):
             for i, route in enumerate(self.routes):
                 if method in route.methods and self.reached_as(i, path):
                     via = f"endpoint {method} {route.path} (named in its text)"
@@ -921,10 +917,6 @@ _GENERIC_FOLDER_WORDS = frozenset(
      "model", "routes", "routers", "router", "services", "service", "server", "backend",
      "web", "py", "index", "spec", "specs", "docs", "v1", "v2", "and", "the", "of"}
 )  # fmt: skip
-
-_ROUTE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(/[^\s`'\"),;]*)"
-)
 
 _USER_STORY = re.compile(r"(?i)^\s*(?:\*\*)?user\s+story\b|^\s*as\s+an?\s")
 

@@ -97,10 +97,13 @@ _MAKING = re.compile(
     r"extend|integrate|wire|define|design|generate|migrate|fix|enhance|modify|replace)\b"
 )
 # A requirement that names the server side is not the frontend's, whatever its feature.
-_SERVER_SIDE = re.compile(
-    r"(?i)\bback[\s-]?end\b|\bapis?\b|\bserver\b|\bdatabase\b|\bendpoints?\b|\bjwt\b|"
-    r"\btokens?\b|\bservices?\b"
-)
+# The words of the server side, one core that every check below builds on: the API and its
+# endpoints, the backend, the server, the database; what is stored and the status codes a
+# reply carries; the credentials and services a backend holds.
+_SERVER_CORE = r"\bapis?\b|\bend-?points?\b|\bback[\s-]?end\b|\bserver\b|\bdatabase\b"
+_SERVER_STORAGE = r"\bdb\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*"
+_SERVER_HELD = r"\bjwt\b|\btokens?\b|\bservices?\b"
+_SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
 _MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
 
 # Stack statements and the languages they name.
@@ -202,11 +205,9 @@ _UI_ASK = re.compile(
     r"\btouch\b|\b\d+\s*px\b"
 )
 _SERVER_WORDS = re.compile(
-    r"(?i)\bapis?\b|\bend-?points?\b|\bserver\b|\bback[\s-]?end\b|\bdatabase\b|\bdb\b|\bsql\b|"
-    r"\bhttp\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bjwt\b|\btokens?\b|\bpersist\w*|\bwebhooks?\b|"
+    rf"(?i){_SERVER_CORE}|{_SERVER_STORAGE}|{_SERVER_HELD}|\bsql\b|\bhttp\b|\bwebhooks?\b|"
     r"\bqueues?\b|\bworkers?\b|\bcron\b|\bsend\w*\s+(?:an?\s+)?e-?mails?\b|"
-    r"\be-?mail\s+(?:delivery|notifications?|service|verification)\b|\bhash\w*|\bencrypt\w*|"
-    r"\bservices?\b"
+    r"\be-?mail\s+(?:delivery|notifications?|service|verification)\b|\bhash\w*|\bencrypt\w*"
 )
 _LABEL = re.compile(r"^(?:[\w-]+\s+){0,3}[\w-]+\s*:\s+(?=\S)")
 _PAREN_LABEL = re.compile(r"^\([^()]{1,40}\)\s*:\s+(?=\S)")
@@ -225,8 +226,7 @@ _UI_NAMED = re.compile(
 )
 # The server side a UI sentence may still name: then it is (also) the backend's.
 _UI_SERVER = re.compile(
-    r"(?i)\bapis?\b|\bend-?points?\b|\bback[\s-]?end\b|\bserver\b|\bdatabase\b|\bdb\b|"
-    r"\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*|\bstor(?:e|es|ed|ing)\b|\bsav(?:e|es|ed|ing)\b|"
+    rf"(?i){_SERVER_CORE}|{_SERVER_STORAGE}|\bstor(?:e|es|ed|ing)\b|\bsav(?:e|es|ed|ing)\b|"
     r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+/"
 )
 _ON_A_PAGE = re.compile(

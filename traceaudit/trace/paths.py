@@ -17,6 +17,19 @@ _PARAM = re.compile(r"\{[^{}?]*\}|(?<=/):[A-Za-z_][\w]*")
 
 PLACEHOLDER = re.compile(r"\{\?[^{}]*\}")
 
+# ``METHOD /path`` written in prose, a comment or a task (``provide endpoint POST
+# /api/{user_id}/tasks``, ``# PUT /api/tasks/{id} (T040)``, ``add `GET `/health` ``): the path
+# runs to a space, quote, bracket, comma, semicolon or query string.
+_ROUTE_WRITTEN = re.compile(
+    r"(?<![A-Za-z])(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?(?P<path>/[^\s`'\"),;?#]*)"
+)
+
+
+def routes_written(text: str) -> list[tuple[str, str]]:
+    """Every ``(METHOD, /path)`` a text writes, in order, the sentence's closing ``.`` or
+    ``:`` trimmed from the path."""
+    return [(m["method"], m["path"].rstrip(".:") or "/") for m in _ROUTE_WRITTEN.finditer(text)]
+
 
 def normalize_path(path: str) -> str:
     """Compare paths with parameter names ignored and trailing slashes tolerated."""

@@ -4,14 +4,13 @@ TA024 a citation of an item the citing handler does not implement.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
 from traceaudit.trace.graph import LinkedRef
-from traceaudit.trace.paths import normalize_path
+from traceaudit.trace.paths import normalize_path, routes_written
 from traceaudit.trace.rules import CheckContext, finding, route_name
 
 SPEC_FILE_NAMES = frozenset(
@@ -94,9 +93,6 @@ def duplicate_requirement_id(ctx: CheckContext) -> Iterator[Finding]:
                 location,
                 f"{doc.path}::{ident}",
             )
-
-
-_ROUTE_WRITTEN = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE)\s+(/[^\s`'\"),;]*)")
 
 
 def citation_mismatch(ctx: CheckContext) -> Iterator[Finding]:
@@ -198,8 +194,7 @@ def _wanted(
     ]  # fmt: skip
     if out or req.kind is not ReqKind.TASK:
         return out
-    for m in _ROUTE_WRITTEN.finditer(f"{req.title}\n{req.text}"):
-        method, path = m[1], m[2].rstrip(".:")
+    for method, path in routes_written(f"{req.title}\n{req.text}"):
         routes = {
             i
             for i, r in enumerate(graph.routes)
