@@ -27,6 +27,7 @@ from traceaudit.model import (
     SpecLink,
     SpecSummary,
 )
+from traceaudit.report.html import requirement_anchor
 
 PARSE_ERROR = Rule("TA000", "parse-error", Severity.ERROR, "A file could not be parsed")
 UNIMPLEMENTED = Rule(
@@ -43,6 +44,11 @@ RULES = (PARSE_ERROR, UNIMPLEMENTED, UNDOCUMENTED, DANGLING, AMBIGUOUS)
 
 ORDERS = "specs/orders/spec.md"
 AUTH = "specs/auth.md"
+
+
+def row_anchor(key: str) -> str:
+    """The element id of the HTML report's row of the requirement with this key."""
+    return requirement_anchor(key, re.split(r"::|#", key, maxsplit=1)[1])
 
 
 def slug(title: str) -> str:

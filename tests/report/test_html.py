@@ -11,7 +11,13 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
-from tests.report.samples import UNDOCUMENTED, big_result, empty_result, sample_result
+from tests.report.samples import (
+    UNDOCUMENTED,
+    big_result,
+    empty_result,
+    row_anchor,
+    sample_result,
+)
 from traceaudit.audit import audit
 from traceaudit.config import load
 from traceaudit.model import Dismissal, Disposition, Finding, Location, Provenance, ReqStatus
@@ -98,16 +104,16 @@ def test_status_and_findings_agree() -> None:
     """A requirement whose endpoint misses auth (TA009) or whose method differs (TA006)
     is not plain green: its row carries the finding and says so."""
     out = shop_html()
-    delete = row_of(out, "req-specs-catalog-spec-md-delete-apiv1productsproduct_id")
+    delete = row_of(out, row_anchor("specs/catalog/spec.md#delete-apiv1productsproduct_id"))
     assert 'data-c="err"' in delete and 'data-r="TA009"' in delete
     assert '<span class="st">implemented, with errors · 1 finding</span>' in delete
     assert '<span class="chip sev-error">TA009</span>' in delete  # its title: on hover
-    put = row_of(out, "req-specs-catalog-spec-md-put-apiv1productsproduct_id")
+    put = row_of(out, row_anchor("specs/catalog/spec.md#put-apiv1productsproduct_id"))
     assert 'data-c="warn"' in put and ">TA006<" in put
-    plain = row_of(out, "req-specs-auth-spec-md-REQ-AUTH-001")
+    plain = row_of(out, row_anchor("specs/auth/spec.md::REQ-AUTH-001"))
     assert 'data-c="ok"' in plain and '<span class="st">implemented</span>' in plain
     assert "chip" not in plain
-    untraced = row_of(out, "req-specs-orders-spec-md-FR-007")
+    untraced = row_of(out, row_anchor("specs/orders/spec.md::FR-007"))
     assert 'data-c="bad"' in untraced
     assert '<span class="st">untraced · 1 finding</span>' in untraced
 
@@ -187,6 +193,53 @@ def test_source_links() -> None:
     assert 'href="https://github.com/o/r/blob/abc123/shop/app/api/routes/products.py#L82"' in out
     relative = html_report(result, ReportOptions(link_base="../.."))
     assert 'href="../../app/api/routes/products.py"' in relative
+
+
+def test_row_links_leave_their_href_to_the_script_only_when_it_rebuilds_it() -> None:
+    """A table row's source link is ``<a>TEXT</a>`` when the page's rule (``data-link``,
+    ``data-head``) gives its href from the location it shows; any other link is written
+    in full (the browser tests check what the script makes of them)."""
+    result = audit(load(SHOP), jobs=1)
+    result = dataclasses.replace(
+        result, provenance=Provenance("0.1.0", "0" * 64, (), commit="abc123", dirty=False)
+    )
+    template = "https://github.com/o/r/blob/{commit}/{path}#L{line}"
+    out = html_report(result, ReportOptions(source_url=template, path_prefix="shop"))
+    assert '<body data-link="https://github.com/o/r/blob/abc123/{path}#L{line}"' in out
+    assert 'data-head="shop/">' in out
+    assert "<a>app/api/routes/products.py:82</a> delete_product" in out
+    tables = out[out.index('id="t-req"') : out.index('id="provenance"')]
+    assert '<a href="https:' not in tables  # every row link is left to the rule
+    assert 'href="https://github.com/o/r/blob/abc123/shop/app/api/routes/products.py#L82"' in out
+    # "{line}" in a path and a line number ending a path with no line are not the rule's
+    odd = (
+        Location("app/{line}/odd.py", 7),
+        Location("app/x.py:12", 0),
+    )
+    routes = tuple(
+        dataclasses.replace(rr, route=dataclasses.replace(rr.route, location=loc))
+        for rr, loc in zip(result.routes, odd, strict=False)
+    )
+    result = dataclasses.replace(result, routes=routes + result.routes[len(odd) :])
+    relative = html_report(result, ReportOptions(link_base="../.."))
+    assert '<body data-link="{path}" data-head="../../">' in relative
+    assert '<a href="../../app/{line}/odd.py">app/{line}/odd.py:7</a>' in relative
+    assert '<a href="../../app/x.py:12">app/x.py:12</a>' in relative
+    assert "<a>app/api/routes/products.py:82</a>" in relative
+
+
+def test_requirement_row_ids_are_short_readable_and_stable() -> None:
+    result = audit(load(SHOP), jobs=1)
+    out = html_report(result)
+    anchor = row_anchor("specs/orders/spec.md::FR-007")
+    assert re.fullmatch(r"req-FR-007-[0-9a-f]{6}", anchor)
+    assert f'<tr class="req" id="{anchor}"' in out
+    # the same id in another spec file is another row id; a row's id does not depend on
+    # the other requirements
+    assert row_anchor("specs/other/spec.md::FR-007") != anchor
+    fewer = dataclasses.replace(result, requirements=result.requirements[-3:])
+    keys = [rr.requirement.key for rr in result.requirements[-3:]]
+    assert all(f'id="{row_anchor(k)}"' in html_report(fewer) for k in keys)
 
 
 def test_html_csp_forbids_network_and_pins_inline_code() -> None:

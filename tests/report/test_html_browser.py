@@ -13,6 +13,7 @@ Runs only when playwright is importable and a system Chromium exists at
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterator
@@ -21,10 +22,11 @@ from typing import Any
 
 import pytest
 
-from tests.report.samples import big_result, sample_result
+from tests.report.samples import big_result, row_anchor, sample_result
 from traceaudit.audit import audit
 from traceaudit.config import load
-from traceaudit.report.common import ReportOptions
+from traceaudit.model import Provenance
+from traceaudit.report.common import ReportOptions, source_link
 from traceaudit.report.html import html_report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -120,7 +122,7 @@ def test_search_hides_rows(page: Any, tmp_path: Path, problems: list[str]) -> No
     assert page.inner_text("#shown").startswith("6 of 6 requirements")
     page.fill("#q", "refund")
     wait_for(page, VISIBLE_REQS, 1)
-    assert visible_ids(page, "tr.req") == ["req-specs-orders-spec-md-FR-002"]
+    assert visible_ids(page, "tr.req") == [row_anchor("specs/orders/spec.md::FR-002")]
     assert page.inner_text("#shown").startswith("1 of 6 requirements")
     assert len(visible_ids(page, "tr.fd")) == 1  # search covers the findings too
     page.fill("#q", "")
@@ -134,7 +136,7 @@ def test_search_matches_escaped_text_without_running_it(
     open_report(page, tmp_path, html_report(sample_result()))
     page.fill("#q", "<script>alert(1)")
     wait_for(page, VISIBLE_REQS, 1)
-    assert visible_ids(page, "tr.req") == ["req-specs-auth-md-REQ-AUTH-001"]
+    assert visible_ids(page, "tr.req") == [row_anchor("specs/auth.md::REQ-AUTH-001")]
     assert page.evaluate("document.querySelectorAll('tr.req script, tr.req b').length") == 0
     assert problems == []
 
@@ -155,7 +157,7 @@ def test_status_spec_rule_and_severity_filters(
     page.click("button.count[data-rule='TA009']")
     wait_for(page, VISIBLE_REQS, 1)
     assert visible_ids(page, "tr.req") == [
-        "req-specs-catalog-spec-md-delete-apiv1productsproduct_id"
+        row_anchor("specs/catalog/spec.md#delete-apiv1productsproduct_id")
     ]
     assert len(visible_ids(page, "tr.rt")) == 1
     assert page.evaluate(f"({VISIBLE})('tr.fd').length") == 1
@@ -207,7 +209,7 @@ def test_a_row_expands_to_its_evidence_chain(
     page: Any, tmp_path: Path, shop_html: str, problems: list[str]
 ) -> None:
     open_report(page, tmp_path, shop_html)
-    row = "#req-specs-catalog-spec-md-delete-apiv1productsproduct_id"
+    row = "#" + row_anchor("specs/catalog/spec.md#delete-apiv1productsproduct_id")
     page.click(f"{row} button.x")
     detail = page.locator(f"{row} + tr.dt")
     text = detail.inner_text()
@@ -220,7 +222,7 @@ def test_a_row_expands_to_its_evidence_chain(
     assert chain.startswith("app/api/routes/products.py:82 delete_product")
     assert chain.endswith("delete-apiv1productsproduct_id")
     # a task-mediated link shows each hop: code -> task -> requirement
-    page.click("#req-specs-orders-spec-md-FR-010 button.x")
+    page.click("#" + row_anchor("specs/orders/spec.md::FR-010") + " button.x")
     page.click(f"{row} button.x")
     assert page.locator(f"{row} + tr.dt").count() == 0
     assert problems == []
@@ -234,7 +236,7 @@ def test_pages_of_a_large_report(page: Any, tmp_path: Path, problems: list[str])
     wait_for(page, VISIBLE_REQS, 200)
     page.fill("#q", "FR-1234")
     wait_for(page, VISIBLE_REQS, 1)
-    assert visible_ids(page, "tr.req") == ["req-specs-feature-14-spec-md-FR-1234"]
+    assert visible_ids(page, "tr.req") == [row_anchor("specs/feature-14/spec.md::FR-1234")]
     page.fill("#q", "")
     page.click("button[data-st='unimplemented']")
     wait_for(page, VISIBLE_REQS, 100)
@@ -243,13 +245,61 @@ def test_pages_of_a_large_report(page: Any, tmp_path: Path, problems: list[str])
     wait_for(page, VISIBLE_REQS, 500)
     # a link to a row on a later page brings it into view
     page.click("#clear")
-    page.evaluate("location.hash = '#req-specs-feature-19-spec-md-FR-1999'")
-    wait_for(
-        page,
-        "() => document.getElementById('req-specs-feature-19-spec-md-FR-1999')"
-        ".offsetParent !== null",
-        True,
+    later = row_anchor("specs/feature-19/spec.md::FR-1999")
+    page.evaluate(f"location.hash = '#{later}'")
+    wait_for(page, f"() => document.getElementById('{later}').offsetParent !== null", True)
+    assert problems == []
+
+
+LINKS = """() => Array.from(document.querySelectorAll('tbody tr'))
+  .filter(r => r.offsetParent !== null)
+  .flatMap(r => Array.from(r.querySelectorAll('a')))
+  .map(a => [a.textContent, a.getAttribute('href')])"""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ReportOptions(
+            source_url="https://x.test/o/r/blob/{commit}/{path}#L{line}", path_prefix="shop"
+        ),
+        ReportOptions(link_base="../.."),
+    ],
+    ids=["source-url", "relative"],
+)
+def test_the_script_gives_every_shown_row_link_the_href_of_its_location(
+    page: Any, tmp_path: Path, problems: list[str], options: ReportOptions
+) -> None:
+    """Row links are written without their href (html.py, _Links); every one that is shown
+    gets exactly the href ``source_link`` gives its location, and so do the findings a
+    row's evidence chain copies from "All findings"."""
+    result = dataclasses.replace(
+        audit(load(SHOP), jobs=1),
+        provenance=Provenance("0.1.0", "0" * 64, (), commit="abc123", dirty=False),
     )
+    commit = "abc123"
+    expected: set[tuple[str, str | None]] = set()
+    for rr in result.requirements:
+        expected.add((rr.requirement.id, source_link(rr.requirement.location, options, commit)))
+        for ev in (*rr.implemented_by, *rr.verified_by):
+            expected.add((ev.location.full, source_link(ev.location, options, commit)))
+    for rt in result.routes:
+        expected.add((rt.route.location.full, source_link(rt.route.location, options, commit)))
+    for f in result.findings:
+        if f.location.path:
+            expected.add((f.location.full, source_link(f.location, options, commit)))
+    open_report(page, tmp_path, html_report(result, options))
+    got = [tuple(pair) for pair in page.evaluate(LINKS)]
+    sources = [(text, href) for text, href in got if href is None or not href.startswith("#")]
+    assert len(sources) > 100 and all(href for _, href in sources)
+    assert set(sources) <= expected
+    row = "#" + row_anchor("specs/catalog/spec.md#delete-apiv1productsproduct_id")
+    page.click(f"{row} button.x")
+    copied = page.evaluate(
+        f"() => Array.from(document.querySelectorAll('{row} + tr.dt a'))"
+        ".map(a => [a.textContent, a.getAttribute('href')])"
+    )
+    assert copied and {tuple(pair) for pair in copied} <= expected
     assert problems == []
 
 
@@ -311,7 +361,7 @@ def test_no_horizontal_scroll_and_no_collapsed_column(
     narrow = [c for c in pg.evaluate(COLUMNS) if c["width"] < 56]
     assert narrow == []
     assert pg.evaluate(OVERFLOW) == []
-    pg.click("#req-specs-catalog-spec-md-delete-apiv1productsproduct_id button.x")
+    pg.click("#" + row_anchor("specs/catalog/spec.md#delete-apiv1productsproduct_id") + " button.x")
     pg.evaluate("document.getElementById('matrix').scrollIntoView()")
     pg.screenshot(path=str(shots / f"shop-{width}-matrix.png"))
     assert pg.evaluate("document.documentElement.scrollWidth") <= width

@@ -11,8 +11,9 @@ requirement whose endpoint misses auth is not plain green). Locations link to th
 source: ``--source-url`` filled in, else the file relative to the report. Filters (spec
 file, status, rule, severity, text), sortable columns, rows that expand to their
 evidence chain and pagination run client-side; the details of each row travel as one
-JSON block, so that a page of 10,000 requirements stays small and opens fast. With
-JavaScript off every row is shown. Inline CSS and JS only, pinned by a
+JSON block, and a row's source links get their href from the script when the row is
+shown (``_Links``), so that a page of 10,000 requirements stays small and opens fast. With
+JavaScript off every row is shown, its locations as text. Inline CSS and JS only, pinned by a
 Content-Security-Policy that forbids every network request; everything is escaped
 by the template engine (the JSON block is escaped for a ``<script>`` element).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -70,6 +72,7 @@ from traceaudit.report.common import (
     worst,
 )
 
+_e = markupsafe.escape
 PAGE_SIZE = 100  # rows a table shows at first (and per "show more")
 TOP_FINDINGS = 10
 _SEV_RANK = {sev.value: i for i, sev in enumerate(SEVERITIES)}
@@ -117,14 +120,24 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _anchor_ids(keys: Iterable[str], prefix: str) -> dict[str, str]:
-    """Readable, unique, URL-safe element ids for requirement keys."""
+def requirement_anchor(key: str, ident: str) -> str:
+    """A requirement row's element id: ``req-`` + its id, readable in a URL (``FR-001``),
+    + 6 hex digits of the blake2b of its key, which tells apart the same id in two spec
+    files. It depends on the requirement alone, so a link to a row survives other
+    requirements being added (a rare clash of both is numbered by ``_anchor_ids``)."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", ident).strip("-")[:40].rstrip("-") or "x"
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+    return f"req-{slug}-{digest}"
+
+
+def _anchor_ids(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Unique element ids for requirement keys (``(key, id)`` pairs, in row order)."""
     ids: dict[str, str] = {}
     used: set[str] = set()
-    for key in keys:
+    for key, ident in items:
         if key in ids:
             continue
-        base = prefix + (re.sub(r"[^A-Za-z0-9_-]+", "-", key).strip("-") or "x")
+        base = requirement_anchor(key, ident)
         candidate, n = base, 1
         while candidate in used:
             candidate = f"{base}-{n}"
@@ -140,13 +153,54 @@ def _json_for_script(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# A source link in a table row is written as ``<a>TEXT</a>`` when the script can give it
+# its href from what the page shows: the location ``PATH:LINE[:COLUMN]`` (its own text,
+# or for a requirement's id the ``<code>`` of its row's spec location) put into the page's
+# link rule (``<body data-link=TEMPLATE data-head=PREFIX>``). The script links the rows it
+# shows, so 28,000 rows do not each carry an href of 60 bytes; without JavaScript the
+# locations read the same, as text. Every link the rule would not give byte for byte is
+# written in full. The same pattern is in report.js (``[0-9]``, not ``\d``, and no line
+# terminator in the text: the two regex dialects agree on those), and neither the text
+# nor the rule holds what an HTML parser would not hand back as written (a carriage
+# return, a NUL, a lone surrogate).
+_AT = re.compile(r"(.+?):([0-9]+)(?::[0-9]+)?")
+_UNSAFE = re.compile("[\x00\r\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\n\u2028\u2029]")
+
+
 class _Links:
     def __init__(self, options: ReportOptions, commit: str | None) -> None:
         self.options = options
         self.commit = commit
+        if options.source_url:
+            self.template = options.source_url.replace("{commit}", commit or "HEAD")
+            prefix = posixpath.normpath(options.path_prefix) if options.path_prefix else ""
+            prefix = "" if prefix == "." else prefix
+        else:
+            self.template = "{path}"
+            prefix = options.link_base
+        self.head = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        self.compact = not _UNSAFE.search(self.template + self.head)
 
     def href(self, loc: Location) -> str | None:
         return source_link(loc, self.options, self.commit)
+
+    def scripted(self, at: str) -> str | None:
+        """The href the script gives a link whose location reads ``at``."""
+        if not at or not self.compact or _UNSAFE.search(at) or _LINE_BREAKS.search(at):
+            return None
+        match = _AT.fullmatch(at)
+        path, line = (match[1], match[2]) if match else (at, "1")
+        return self.template.replace("{path}", self.head + path).replace("{line}", line)
+
+    def anchor(self, text: str, loc: Location, at: str | None = None) -> str:
+        """A location's link in a table row: compact when the script rebuilds its href."""
+        href = self.href(loc)
+        if not href:
+            return f"<code>{_e(text)}</code>"
+        if self.scripted(text if at is None else at) == href:
+            return f"<a>{_e(text)}</a>"
+        return f'<a href="{_e(href)}">{_e(text)}</a>'
 
 
 def _loc_text(loc: Location) -> str:
@@ -197,6 +251,7 @@ def _evidence(ev: Evidence, links: _Links) -> JsonObj:
     return {
         "loc": _loc_text(ev.location),
         "href": links.href(ev.location),
+        "a": links.anchor(_loc_text(ev.location), ev.location),
         "symbol": symbol_name(ev.symbol, ev.location.path),
         "via": ev.via,
         "kind": ev.kind,
@@ -250,6 +305,7 @@ def _requirement_rows(
                 "spec_i": spec_index.get(req.spec_path, 0),
                 "line": req.location.line,
                 "href": links.href(req.location),
+                "a": links.anchor(req.id, req.location, f"{req.spec_path}:{req.location.line}"),
                 "status": rr.status.value,
                 "claimed": req.claimed_done,
                 "state": css,
@@ -305,6 +361,7 @@ def _route_rows(
                 "path": rt.route.path,
                 "location": _loc_text(rt.route.location),
                 "href": links.href(rt.route.location),
+                "a": links.anchor(_loc_text(rt.route.location), rt.route.location),
                 "handler": handler_name(rt.route),
                 "app": rt.route.app,
                 "documented": rt.documented,
@@ -350,6 +407,7 @@ def _finding_rows(
             "rule": f.rule.name,
             "location": _loc_text(f.location) if f.location.path else "",
             "href": links.href(f.location) if f.location.path else None,
+            "a": links.anchor(_loc_text(f.location), f.location) if f.location.path else "",
             "message": f.message,
             "subject": _subject_text(f),
             "subject_anchor": req_ids.get(f.subject) or route_ids.get(f.subject),
@@ -394,8 +452,6 @@ def _not_counted(result: AuditResult) -> list[tuple[str, int]]:
 # and small. Everything goes through ``_e`` (markupsafe.escape).
 # --------------------------------------------------------------------------
 
-_e = markupsafe.escape
-
 
 def _row(html: str) -> str:
     """A table row without its ``</td>`` end tags, which HTML lets a cell omit before the
@@ -407,10 +463,6 @@ def _row(html: str) -> str:
 
 def _attr(name: str, value: object) -> str:
     return f' {name}="{_e(value)}"' if value not in ("", None, 0, False) else ""
-
-
-def _link(text: str, href: str | None) -> str:
-    return f'<a href="{_e(href)}">{_e(text)}</a>' if href else f"<code>{_e(text)}</code>"
 
 
 def _chips_html(chips: Sequence[JsonObj]) -> str:
@@ -435,7 +487,7 @@ def _req_row_html(r: JsonObj) -> str:
         + _attr("data-rt", len(r["routes"]))
         + ">"
     )
-    ident = f"<td>{_link(r['id'], r['href'])}</td>"  # the expand button comes from the script
+    ident = f"<td>{r['a']}</td>"  # the expand button comes from the script
     section = f" · {_e(r['section'])}" if r["section"] else ""
     where = f'<div class="sub"><code>{_e(r["spec"])}:{r["line"]}</code>{section}</div>'
     title = f"<td>{_e(r['title'])}{where}</td>"
@@ -443,7 +495,7 @@ def _req_row_html(r: JsonObj) -> str:
     # the badge's colour comes from the row's data-c (the stylesheet), not a class of its own
     status = f'<td><span class="st">{_e(r["label"])}</span>{claim}</td>'
     evidence = "".join(
-        f'<div class="ev">{_link(e["loc"], e["href"])} <code>{_e(e["symbol"])}</code>'
+        f'<div class="ev">{e["a"]} <code>{_e(e["symbol"])}</code>'
         f" <small>{_e(e['via'])}</small></div>"
         for e in r["impl"]
     )
@@ -486,7 +538,7 @@ def _route_row_html(r: JsonObj) -> str:
     return _row(
         f'{attrs}<td class="mono">{_e(r["methods"])}</td>'
         f'<td class="mono">{_e(r["path"])}{flags}</td>'
-        f"<td>{_link(r['location'], r['href'])} {_e(r['handler'])}"
+        f"<td>{r['a']} {_e(r['handler'])}"
         f'<div class="sub">{_e(r["app"])}</div></td>'
         f"<td>{doc}</td><td>{_e(r['auth_text'])}</td><td>{_chips_html(r['chips'])}</td>"
         f"<td>{reqs}</td></tr>"
@@ -498,7 +550,7 @@ def _finding_row_html(f: JsonObj) -> str:
     # its position in the table as written (the script takes the rows before any sorting)
     cls = "fd" + ("" if f["active"] else " dismissed")
     new = ' <b class="new">new</b>' if f["new"] else ""
-    where = _link(f["location"], f["href"]) if f["location"] else ""
+    where = f["a"]
     subject = (
         f' <a href="#{_e(f["subject_anchor"])}">{_e(f["subject"])}</a>'
         if f["subject_anchor"]
@@ -521,7 +573,7 @@ def _html_context(result: AuditResult, options: ReportOptions) -> JsonObj:
     comparison = result.comparison
     new = set(comparison.new) if comparison is not None else set()
     reqs = sorted_requirements(result.requirements)
-    req_ids = _anchor_ids((rr.requirement.key for rr in reqs), "req-")
+    req_ids = _anchor_ids((rr.requirement.key, rr.requirement.id) for rr in reqs)
     specs = sorted(result.spec_files, key=lambda s: s.path)
     spec_index = {s.path: i for i, s in enumerate(specs)}
     for rr in reqs:  # requirements of a spec file that has no summary still get a filter
@@ -573,6 +625,8 @@ def _html_context(result: AuditResult, options: ReportOptions) -> JsonObj:
         "page_size": PAGE_SIZE,
         "plural": plural,
         "details_json": _json_for_script(details),
+        "link_template": links.template,
+        "link_head": links.head,
         "css": css,
         "early": early,
         "js": js,

@@ -18,6 +18,32 @@
 
   var STATE_RANK = { bad: 0, err: 1, warn: 2, ok: 3, na: 4 };
 
+  // -- source links written without their href (html.py, _Links) ---------------------
+  // Each gets it when its row is shown, from the location it reads (a requirement's id:
+  // its row's spec location) put into the page's rule; html.py writes in full every
+  // href this would not give byte for byte.
+  var LINK = doc.body.getAttribute("data-link") || "{path}";
+  var HEAD = doc.body.getAttribute("data-head") || "";
+  var AT = /^(.+?):([0-9]+)(?::[0-9]+)?$/;
+
+  function linkify(node) {
+    var anchors = node.getElementsByTagName("a");
+    for (var i = 0; i < anchors.length; i++) {
+      var a = anchors[i];
+      if (a.hasAttribute("href")) { continue; }
+      var at = a.textContent;
+      var cell = a.parentNode;
+      if (cell.tagName === "TD" && cell.cellIndex === 0 && cell.parentNode.classList.contains("req")) {
+        var code = cell.parentNode.cells[1].querySelector(".sub > code");
+        at = code ? code.textContent : "";
+      }
+      if (!at) { continue; }
+      var m = AT.exec(at);
+      var path = m ? m[1] : at;
+      a.setAttribute("href", LINK.split("{path}").join(HEAD + path).split("{line}").join(m ? m[2] : "1"));
+    }
+  }
+
   function Table(el) {
     this.el = el;
     this.body = el.tBodies[0];
@@ -28,7 +54,7 @@
     this.cols = el.tHead.rows[0].cells.length;
     this.expandable = el.id === "t-req";
     this.rows = Array.prototype.map.call(this.body.rows, function (tr, i) {
-      return { tr: tr, order: i, text: null, off: false, hide: false, detail: null, ds: tr.dataset, button: null };
+      return { tr: tr, order: i, text: null, off: false, hide: false, detail: null, ds: tr.dataset, button: null, linked: false };
     });
     this.matching = this.rows.length;
     var self = this;
@@ -93,7 +119,10 @@
       if (cls.contains("off") !== row.off) { cls.toggle("off", row.off); }
       if (cls.contains("pg-hide") !== hide) { cls.toggle("pg-hide", hide); }
       if (row.detail) { row.detail.classList.toggle("off", row.off || hide); }
-      if (this.expandable && !row.button && !row.off && !hide) { addButton(row); }
+      if (!row.off && !hide) {
+        if (!row.linked) { linkify(row.tr); row.linked = true; }
+        if (this.expandable && !row.button) { addButton(row); }
+      }
     }
     if (this.pager) {
       var shown = Math.min(this.limit, this.matching);
@@ -218,7 +247,7 @@
         li.appendChild(el("span", "sev sev-" + sv, sv));
         li.appendChild(doc.createTextNode(" " + f.cells[1].textContent + " "));
         var where = f.cells[2].firstChild;
-        if (where) { li.appendChild(where.cloneNode(true)); li.appendChild(doc.createTextNode(" ")); }
+        if (where) { li.appendChild(where.cloneNode(true)); li.appendChild(doc.createTextNode(" ")); linkify(li); }
         if (f.getAttribute("data-ne") === "1") { li.appendChild(el("b", "new", "new")); }
         var message = el("div");
         var decision = null;
