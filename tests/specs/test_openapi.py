@@ -61,6 +61,22 @@ def test_json_contract_and_swagger_base_path() -> None:
     ]
 
 
+def test_tab_indented_json_contract_is_read() -> None:
+    """JSON allows tabs between tokens (editors and exporters indent with them); YAML's
+    scanner refuses them, so a valid JSON contract must not come out as unparseable."""
+    text = (
+        '{\n\t"openapi": "3.0.1",\n\t"info": {\n\t\t"title": "Notes"\n\t},\n\t"paths": {\n'
+        '\t\t"/notes/{id}": {\n\t\t\t"get": {"responses": {"200": {}}}\n\t\t}\n\t}\n}\n'
+    )
+    doc = parse_contract(text, "docs/openapi.json", Config())
+    assert doc.error is None
+    assert [(e.method, e.path, e.location.line) for e in doc.endpoints] == [
+        ("GET", "/notes/{id}", 8)
+    ]
+    # the same text as YAML is YAML's to refuse
+    assert parse_contract(text, "docs/openapi.yaml", Config()).error is not None
+
+
 def test_non_openapi_yaml_is_ignored_and_broken_yaml_is_an_error() -> None:
     assert parse_contract("name: ci\non: push\n", "contracts/ci.yaml", Config()).endpoints == ()
     broken = parse_contract("openapi: 3.0.0\npaths: [\n", "contracts/x.yaml", Config())

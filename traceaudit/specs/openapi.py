@@ -221,6 +221,11 @@ def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
 
 def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     title = PurePosixPath(path).stem
+    if path.lower().endswith(".json"):
+        # JSON allows a tab wherever it allows a space and nowhere else (never raw inside a
+        # string), YAML's scanner refuses tabs that indent: a tab-indented JSON contract
+        # (mem0's docs/openapi.json) is read as the same text with spaces, lines unchanged.
+        text = text.replace("\t", " ")
     try:
         doc = compose(text)
     except yaml.YAMLError as exc:
