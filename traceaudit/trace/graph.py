@@ -73,6 +73,16 @@ INFORMATIONAL_KINDS = frozenset(
 _NUMBERED = re.compile(r"\d+(?:\.\d+)*")
 
 
+def _other_version(declared: str, served: str) -> bool:
+    """Whether two paths name different API versions (``/v2/models``, ``/v1/models``)."""
+    a = [s for s in declared.split("/") if _VERSION.fullmatch(s)]
+    b = [s for s in served.split("/") if _VERSION.fullmatch(s)]
+    return bool(a) and bool(b) and a != b
+
+
+_VERSION = re.compile(r"v\d+")
+
+
 def _block(ref: CodeRef) -> tuple[str, ...]:
     """The text a reference was written in: its docstring, else its line."""
     if ref.source is RefSource.DOCSTRING:
@@ -595,6 +605,22 @@ class TraceGraph:
         ]  # fmt: skip
         for ei, i in self._under_router_prefix(wanting).items():
             path_mms[ei] = (i,)
+        # Last, a route that another declaration matches exactly: two specs that write one
+        # endpoint under different prefixes (a contract's ``/api/v1/models``, the spec's
+        # ``/v1/models``, served) are one stale path, never an unserved endpoint; not across
+        # API versions (``/v2/models`` beside a served ``/v1/models`` is not built yet).
+        for ei in wanting:
+            ep = endpoints[ei]
+            loose = loose_path(ep.path)
+            if path_mms[ei] or loose == "/":
+                continue
+            path_mms[ei] = tuple(
+                i
+                for i in sorted(claimed)
+                if ep.method in self.routes[i].methods
+                and loose_path(self.routes[i].path) == loose
+                and not _other_version(ep.path, self.routes[i].path)
+            )
         matches: list[EndpointMatch] = []
         for ei, ep in enumerate(endpoints):
             owner, method_mm, path_mm = owners[ei], method_mms[ei], path_mms[ei]
