@@ -351,3 +351,24 @@ def test_code_span_mention_of_an_endpoint_declared_elsewhere_is_dropped() -> Non
         """
     )
     assert eps(doc) == [("POST", "/auth/login", 5, "table")]
+
+
+def test_a_remark_on_what_an_endpoint_does_with_credentials_states_no_guard() -> None:
+    doc = parse(
+        """
+        - `POST /auth/signup` (email validation, password hashing, JWT issuance)
+        - `POST /auth/login` (user authentication)
+        - `POST /auth/token` (requires auth)
+        - `POST /sessions` (returns a JWT)
+        - `GET /orders` (pagination; JWT)
+        - `POST /auth/register` (public)
+        """
+    )
+    assert [(e.path, e.auth, e.auth_required) for e in doc.endpoints] == [
+        ("/auth/signup", None, None),
+        ("/auth/login", None, None),
+        ("/auth/token", "requires auth", True),
+        ("/sessions", None, None),
+        ("/orders", "JWT", True),
+        ("/auth/register", "public", False),
+    ]

@@ -162,7 +162,7 @@ def find_endpoints(
             ep = _add(eps, seen, draft)
             if ep:
                 ep.heading = k
-                ep.set_auth(auth_parenthetical(head.title[f.end :]))
+                ep.set_auth(auth_parenthetical(head.title[f.end :], ep.path))
 
     for table in blocks.tables:
         roles = table_roles(table.header)
@@ -185,7 +185,7 @@ def find_endpoints(
                 if roles.auth is not None and roles.auth < len(cells):
                     ep.set_auth(cells[roles.auth])
                 path_cell = cells[roles.path] if roles.path is not None else ""
-                ep.set_auth(auth_parenthetical(path_cell))
+                ep.set_auth(auth_parenthetical(path_cell, ep.path))
 
     fields: list[tuple[Line, Found, str, str]] = []
     for ln in blocks.lines:
@@ -201,7 +201,7 @@ def find_endpoints(
                 draft = _draft(f, line, "fence", (line, line))
                 ep = _add(eps, seen, draft)
                 if ep:
-                    ep.set_auth(auth_parenthetical(text[f.end :]))
+                    ep.set_auth(auth_parenthetical(text[f.end :], ep.path))
                     if diagram:
                         ep.mention = "a label in a diagram"
         if len(eps) - start == 1 and fence.lines:
@@ -292,7 +292,7 @@ def _line_endpoints(
         ep = _add(eps, seen, _draft(f, ln.line, source, scope))
         if ep:
             ep.in_task = task
-            ep.set_auth(auth_parenthetical(ln.plain[f.end :]))
+            ep.set_auth(auth_parenthetical(ln.plain[f.end :], ep.path))
         found.append(f)
 
     if task and ln.item is not None:
@@ -345,7 +345,7 @@ def _scope_fields(
         scope = (item.start, item.end) if item is not None else (ln.line, ln.line)
         ep = _add(eps, seen, _draft(f, ln.line, "field", scope))
         if ep is not None:
-            ep.set_auth(auth_parenthetical(tail))
+            ep.set_auth(auth_parenthetical(tail, ep.path))
     for sec, group in by_section.items():
         head = blocks.headings[sec] if sec is not None else None
         first = head.line if head else 1
@@ -363,7 +363,7 @@ def _scope_fields(
                 continue
             if len(distinct) == 1 and sec is not None:
                 ep.heading = sec
-            ep.set_auth(auth_parenthetical(tail))
+            ep.set_auth(auth_parenthetical(tail, ep.path))
 
 
 _ROUTE_LABEL = re.compile(

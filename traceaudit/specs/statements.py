@@ -62,12 +62,45 @@ def auth_required(text: str) -> bool | None:
     return None
 
 
-def auth_parenthetical(text: str) -> str | None:
-    """An auth remark in parentheses beside an endpoint: ``(no auth required)``, ``(public)``."""
+# A remark that says what the endpoint does with credentials ("JWT issuance", "returns
+# a token") describes its job, not a guard in front of it.
+_ISSUES = re.compile(
+    r"(?i)\b(?:issu\w*|generat\w*|mint\w*|refresh\w*|obtain\w*|exchang\w*|creat\w*|"
+    r"returns?\s+(?:an?\s+|the\s+|new\s+)?(?:jwts?|access|refresh|bearer|session|tokens?))\b"
+)
+# What a remark must say for an endpoint that hands out credentials to need them itself.
+_EXPLICIT = re.compile(
+    r"(?i)\b(?:requires?|required|protected|authenticated|private|logged[\s-]in|"
+    r"auth(?:entication)?\s+only)\b|🔒"
+)
+# Endpoints that hand out credentials (sign-up, login, token, password reset, OAuth
+# callback) are public by nature: "/auth/login (user authentication)" names their job.
+CREDENTIAL_ENTRY = re.compile(
+    r"(?i)/(?:login|sign-?in|sign-?up|register|registration|tokens?|refresh|forgot[\w-]*|"
+    r"reset[\w-]*|callback)(?![\w-])"
+)
+
+
+def auth_parenthetical(text: str, path: str = "") -> str | None:
+    """An auth remark in parentheses beside an endpoint: ``(no auth required)``, ``(public)``.
+
+    A remark is a list of parts (``(email validation, password hashing, JWT issuance)``);
+    the first part that states access is the remark. A part that names issuing
+    credentials states nothing about access, and beside an endpoint of ``path`` that
+    hands out credentials only an explicit ``required``/``protected`` says it needs them.
+    """
+    entry = bool(CREDENTIAL_ENTRY.search(path))
     for m in _PAREN.finditer(text):
-        inner = m.group(1).strip()
-        if _AUTH_WORD.search(inner) and auth_required(inner) is not None:
-            return inner
+        for part in re.split(r"[,;]", m.group(1)):
+            part = part.strip()
+            if not _AUTH_WORD.search(part):
+                continue
+            required = auth_required(part)
+            if required is None:
+                continue
+            if required and (_ISSUES.search(part) or (entry and not _EXPLICIT.search(part))):
+                continue
+            return part
     if "🔒" in text:
         return "🔒"
     return None
