@@ -357,6 +357,44 @@ def test_other_languages_are_listed_without_vendored_built_and_tooling_files(
     assert found.python_files == ("backend/app/main.py",)
 
 
+def test_deployment_files_are_the_projects_not_templates_for_other_projects(
+    tmp_path: Path,
+) -> None:
+    tree(
+        tmp_path,
+        [
+            "backend/Dockerfile",
+            "backend/Dockerfile.worker",
+            "docker-compose.yml",
+            "deploy/run.sh",
+            ".claude/skills/docker-fastapi/assets/Dockerfile.prod",
+            ".claude/skills/docker-fastapi/assets/docker-compose.dev.yml",
+            ".claude/skills/fetch-docs/scripts/start-server.sh",
+            ".specify/scripts/bash/setup-plan.sh",
+            "templates/service/Dockerfile",
+            "tools/Template/run.sh",
+            "{{cookiecutter.project_slug}}/Dockerfile",
+            "docs/dockerfile-patterns.md",
+        ],
+    )
+    found = discover(load(tmp_path))
+    assert found.deploy_files == (
+        "backend/Dockerfile",
+        "backend/Dockerfile.worker",
+        "deploy/run.sh",
+        "docker-compose.yml",
+    )
+
+
+def test_a_code_root_in_a_hidden_folder_reads_its_deployment_files(tmp_path: Path) -> None:
+    # as for its Python files: the user named the folder
+    tree(tmp_path, [".service/app/main.py", ".service/Dockerfile"])
+    (tmp_path / "traceaudit.toml").write_text('code = [".service"]\n', encoding="utf-8")
+    found = discover(load(tmp_path))
+    assert found.deploy_files == (".service/Dockerfile",)
+    assert found.python_files == (".service/app/main.py",)
+
+
 def test_comment_syntax_configuration_adds_and_removes_suffixes(tmp_path: Path) -> None:
     tree(tmp_path, ["web/a.astro", "svc/main.go", "web/b.ts"])
     (tmp_path / "traceaudit.toml").write_text(

@@ -88,13 +88,30 @@ class Discovery:
     other_files: tuple[str, ...] = ()  # other languages' sources (tests included)
 
 
+# The last suffix of a file named like a Dockerfile that makes it another kind of file: a
+# document about Dockerfiles (``dockerfile-patterns.md``), code, or a template that a
+# generator fills in (``Dockerfile.j2``, ``Dockerfile.example``): none is a deployment.
+_NOT_A_DOCKERFILE = frozenset(
+    {"md", "markdown", "rst", "txt", "adoc", "html", "htm", "ipynb", "py", "json", "toml",
+     "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "example", "sample"}
+)  # fmt: skip
+# Folders whose files are templates for other projects (a generator's or a coding agent's
+# skill templates), not this project's deployment: ``templates/``, a cookiecutter or
+# copier folder (``{{cookiecutter.project_slug}}/``).
+_TEMPLATE_DIRS = frozenset({"templates", "template"})
+
+
 def is_deploy_file(rel: str) -> bool:
     """Whether a project file can name what is served: Dockerfiles, compose files, a
-    Procfile, shell scripts, packaging metadata (read by ``pysource.deploy``)."""
+    Procfile, shell scripts, packaging metadata (read by ``pysource.deploy``). A file named
+    like a Dockerfile with the suffix of a document, code or a template is not one."""
     name = PurePosixPath(rel).name
     low = name.lower()
+    dockerfile = low.startswith(("dockerfile", "containerfile")) and (
+        "." not in low or low.rsplit(".", 1)[1] not in _NOT_A_DOCKERFILE
+    )
     return (
-        low.startswith(("dockerfile", "containerfile"))
+        dockerfile
         or low.endswith((".dockerfile", ".containerfile"))
         or (low.startswith(("docker-compose", "compose")) and low.endswith((".yml", ".yaml")))
         or low == "procfile"
@@ -512,7 +529,11 @@ def discover(config: Config) -> Discovery:
         for rel in files:
             if rel.endswith(".py") and (code_root or not _in_hidden_folder(rel)):
                 (test_files if is_test_path(rel) else python_files).add(rel)
-            if is_deploy_file(rel) and not is_test_path(rel):
+            if (
+                is_deploy_file(rel)
+                and not is_test_path(rel)
+                and not _template_deploy(rel, code_root)
+            ):
                 deploy_files.add(rel)
             if (
                 not rel.endswith(".py")
@@ -651,6 +672,18 @@ def _in_hidden_folder(rel: str) -> bool:
     """Under a folder whose name starts with a dot (.claude/, .github/, .kiro/ ...): the
     tooling's files, not the project's code or documents."""
     return any(p.startswith(".") for p in PurePosixPath(rel).parts[:-1])
+
+
+def _template_deploy(rel: str, code_root: str) -> bool:
+    """A deployment file that is a template for other projects, not this project's
+    deployment: under a hidden folder (``.claude/skills/docker/assets/Dockerfile.prod``, a
+    tool's templates, whose Python is not read either unless a code root names the folder),
+    a ``templates/`` folder, or a folder whose name a generator fills in (``{{...}}``)."""
+    folders = PurePosixPath(rel).parts[:-1]
+    return (
+        (not code_root and _in_hidden_folder(rel))
+        or any(p.lower() in _TEMPLATE_DIRS or "{{" in p for p in folders)
+    )
 
 
 def _names_contract(rel: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,32 @@ def test_which_files_are_read() -> None:
              "a.dist-info/entry_points.txt"]  # fmt: skip
     assert all(is_deploy_file(n) for n in names)
     assert not any(is_deploy_file(n) for n in ["README.md", "config.yml", "main.py"])
+
+
+def test_a_document_or_template_named_like_a_dockerfile_is_not_one() -> None:
+    # a reference document about Dockerfiles, code, a template a generator fills in
+    names = ["docs/dockerfile-patterns.md", "Dockerfile.md", "dockerfile_gen.py",
+             "Dockerfile.j2", "Dockerfile.template", "Dockerfile.example", "Containerfile.tmpl",
+             "dockerfile-notes.txt"]  # fmt: skip
+    assert not any(is_deploy_file(n) for n in names)
+    variants = ["Dockerfile.prod", "Dockerfile.optimized-alpine", "Dockerfile-dev",
+                "dockerfile.worker", "Containerfile.api"]  # fmt: skip
+    assert all(is_deploy_file(n) for n in variants)
+
+
+def test_templates_for_other_projects_serve_no_app() -> None:
+    # fixtures/patterns/deployment-templates: a coding agent's skill assets and a templates/
+    # folder start `main:app`, which would be taken for backend/app/main.py:app
+    from traceaudit.audit import load_project
+    from traceaudit.config import load
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures/patterns/deployment-templates"
+    read = load_project(load(fixture), jobs=1)
+    (app,) = read.code.apps
+    assert [chain[0] for chain in app.served_by] == [
+        "backend/Dockerfile:6 `uvicorn app.main:app --host 0.0.0.0 --port 8000`",
+        "docker-compose.yml:4 `uvicorn app.main:app --host 0.0.0.0 --port 8000`",
+    ]
+    assert [loc.path for loc, _ in read.code.lost_trails] == ["backend/Dockerfile.worker"]
+    templates = (".claude/", "templates/", "docs/")
+    assert not any(e.startswith(templates) for e in read.code.entry_points)
