@@ -6,10 +6,25 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
-from traceaudit.model import DeclaredEndpoint, Finding, ReqStatus, Scope
+from traceaudit.model import DeclaredEndpoint, Finding, ReqStatus, Route, Scope
 from traceaudit.trace.graph import EndpointMatch
 from traceaudit.trace.paths import moved_prefix
 from traceaudit.trace.rules import CheckContext, finding, route_name
+
+# The methods FastAPI's own pages answer (Starlette adds HEAD to a GET route).
+_PAGE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def shadowed_by_docs(ctx: CheckContext, route: Route) -> bool:
+    """Whether FastAPI's own page on the route's path answers every method of the route:
+    FastAPI registers ``/openapi.json``, ``/docs`` (and ``/docs/oauth2-redirect``) and
+    ``/redoc`` when the app is built, before any route of the code, and Starlette runs the
+    first route that matches, so a ``GET /docs`` handler of an app that keeps its default
+    ``docs_url`` never runs. Only the app's own paths (``docs_url=None`` turns one off, a
+    literal path moves it; a value known only at run time counts as none)."""
+    if not set(route.methods) <= _PAGE_METHODS:
+        return False
+    return any(a.name == route.app and route.path in a.docs for a in ctx.code.apps if a.served)
 
 
 def undocumented_endpoint(ctx: CheckContext) -> Iterator[Finding]:
@@ -20,6 +35,8 @@ def undocumented_endpoint(ctx: CheckContext) -> Iterator[Finding]:
         route = res.route
         if res.documented or i in mismatched or not route.include_in_schema:
             continue
+        if shadowed_by_docs(ctx, route):
+            continue  # what clients reach there is FastAPI's own page, not this handler
         name = route_name(ctx, i)
         # under a base path its deployment strips, the spec writes the path clients use
         public = ctx.graph.public_paths[i][-1]
