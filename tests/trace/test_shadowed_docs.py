@@ -2,7 +2,8 @@
 ``/openapi.json``) never runs for GET: FastAPI adds its pages when the app is built,
 before any route of the code, and Starlette runs the first route that matches. The
 fixture ``patterns/shadowed-docs`` is checked against FastAPI itself: a handler is reported
-undocumented (TA002) exactly when Starlette would run it."""
+undocumented (TA002) only when Starlette would run it, and shadowed (TA014) exactly when
+Starlette never runs it."""
 
 from __future__ import annotations
 
@@ -45,14 +46,24 @@ def _runs(app: Any, method: str, path: str) -> str:
 def test_undocumented_exactly_when_the_handler_runs() -> None:
     result = audit(load(FIXTURE), jobs=1)
     reported = {(f.location.path, f.subject) for f in result.findings if f.rule.code == "TA002"}
-    expected = set()
+    shadowed = {(f.location.path, f.subject) for f in result.findings if f.rule.code == "TA014"}
+    expected, never_runs = set(), set()
     for res in result.routes:
         route = res.route
         rel, _, handler = route.handler.partition(":")
         app = _app(rel)
-        if any(_runs(app, m, route.path) == handler for m in route.methods) and not res.documented:
-            expected.add((rel, f"{'/'.join(route.methods)} {route.path}"))
+        name = (rel, f"{'/'.join(route.methods)} {route.path}")
+        if any(_runs(app, m, route.path) == handler for m in route.methods):
+            if not res.documented:
+                expected.add(name)
+        else:
+            never_runs.add(name)
     assert reported == expected
+    assert shadowed == never_runs == {
+        ("services/concepts/main.py", "GET /reference"),
+        ("services/triage/main.py", "GET /docs"),
+        ("services/triage/main.py", "GET /openapi.json"),
+    }
     assert reported == {
         ("services/concepts/main.py", "GET /docs"),
         ("services/concepts/main.py", "GET /redoc"),

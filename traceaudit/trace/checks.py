@@ -17,6 +17,7 @@ from traceaudit.trace.endpoint_rules import (
     method_mismatch,
     missing_auth,
     path_mismatch,
+    shadowed_route,
     undocumented_endpoint,
     unserved_endpoint,
 )
@@ -57,6 +58,7 @@ CHECKS: dict[str, Callable[[CheckContext], Iterator[Finding]]] = {
     "TA011": unmounted_router,
     "TA012": unresolved_route,
     "TA013": skipped_file,
+    "TA014": shadowed_route,
     "TA020": claimed_but_untraced,
     "TA021": implements_out_of_scope,
     "TA022": needs_clarification,

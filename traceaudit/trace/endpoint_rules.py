@@ -1,4 +1,4 @@
-"""Rules about declared endpoints and live routes: TA002, TA006, TA007, TA008, TA009."""
+"""Rules about declared endpoints and live routes: TA002, TA006, TA007, TA008, TA009, TA014."""
 
 from __future__ import annotations
 
@@ -6,13 +6,60 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
-from traceaudit.model import DeclaredEndpoint, Finding, ReqStatus, Route, Scope
+from traceaudit.model import AppInfo, DeclaredEndpoint, Finding, ReqStatus, Route, Scope
 from traceaudit.trace.graph import EndpointMatch
 from traceaudit.trace.paths import moved_prefix
 from traceaudit.trace.rules import CheckContext, finding, route_name
 
 # The methods FastAPI's own pages answer (Starlette adds HEAD to a GET route).
 _PAGE_METHODS = frozenset({"GET", "HEAD"})
+
+
+# FastAPI's own pages at their default paths, and how to turn each off or move it.
+_PAGES = {
+    "/openapi.json": (
+        "OpenAPI schema",
+        'move the schema (`FastAPI(openapi_url="/api/openapi.json")`; `openapi_url=None` '
+        "turns off the docs pages too)",
+    ),
+    "/docs": (
+        "Swagger UI page",
+        "turn the page off or move it (`FastAPI(docs_url=None)` or another path)",
+    ),
+    "/docs/oauth2-redirect": (
+        "Swagger UI OAuth2 redirect",
+        "turn the redirect off or move it (`FastAPI(swagger_ui_oauth2_redirect_url=None)` or "
+        "another path)",
+    ),
+    "/redoc": (
+        "ReDoc page",
+        "turn the page off or move it (`FastAPI(redoc_url=None)` or another path)",
+    ),
+}
+
+
+_MOVED = ("page", "move the page (the `docs_url`, `redoc_url` or `openapi_url` that puts it there)")
+
+
+def _at_defaults(paths: tuple[str, ...]) -> bool:
+    """Whether the app's pages are where FastAPI puts them by default, so that each path
+    names its page: the schema first, then Swagger UI (and its redirect), then ReDoc."""
+    order = list(_PAGES)
+    if not paths or paths[0] != order[0] or not set(paths) <= set(order):
+        return False
+    if "/docs/oauth2-redirect" in paths and "/docs" not in paths:
+        return False
+    return list(paths) == [p for p in order if p in paths]
+
+
+def _docs_app(ctx: CheckContext, route: Route) -> AppInfo | None:
+    """The served app whose own FastAPI page answers every method of the route."""
+    if not set(route.methods) <= _PAGE_METHODS:
+        return None
+    for app in ctx.code.apps:
+        if app.served and app.name == route.app and route.path in app.docs:
+            return app
+    return None
 
 
 def shadowed_by_docs(ctx: CheckContext, route: Route) -> bool:
@@ -22,9 +69,27 @@ def shadowed_by_docs(ctx: CheckContext, route: Route) -> bool:
     first route that matches, so a ``GET /docs`` handler of an app that keeps its default
     ``docs_url`` never runs. Only the app's own paths (``docs_url=None`` turns one off, a
     literal path moves it; a value known only at run time counts as none)."""
-    if not set(route.methods) <= _PAGE_METHODS:
-        return False
-    return any(a.name == route.app and route.path in a.docs for a in ctx.code.apps if a.served)
+    return _docs_app(ctx, route) is not None
+
+
+def shadowed_route(ctx: CheckContext) -> Iterator[Finding]:
+    """TA014: a handler that FastAPI's own page on its path keeps from ever running."""
+    for i, res in enumerate(ctx.routes):
+        route = res.route
+        app = _docs_app(ctx, route)
+        if app is None:
+            continue
+        page, fix = _PAGES[route.path] if _at_defaults(app.docs) else _MOVED
+        handler = route.handler.split(":")[-1]
+        yield finding(
+            "TA014",
+            f"{handler} ({route_name(ctx, i)}) never runs: FastAPI serves its own {page} at "
+            f"{route.path} for the app built at {app.location}, added before any route of the "
+            f"code, and Starlette runs the first route that matches; if {handler} should "
+            f"answer there, {fix}, else delete the handler",
+            route.location,
+            route_name(ctx, i),
+        )
 
 
 def undocumented_endpoint(ctx: CheckContext) -> Iterator[Finding]:

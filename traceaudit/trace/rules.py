@@ -157,6 +157,18 @@ RULES: tuple[Rule, ...] = (
         (_READ,),
     ),
     _rule(
+        "TA014", "shadowed-route", W, "A route whose handler never runs: FastAPI's page is first.",
+        "A GET route on the path of one of FastAPI's own pages of its app (`/openapi.json`, "
+        "`/docs`, `/docs/oauth2-redirect`, `/redoc`, where `openapi_url`, `docs_url` and "
+        "`redoc_url` put them): FastAPI adds its pages when the app is built, before any "
+        "route of the code, and Starlette runs the first route that matches, so clients get "
+        "FastAPI's page and the handler never runs.",
+        "Turn FastAPI's page off or move it (`FastAPI(docs_url=None)`, "
+        "`FastAPI(docs_url=\"/api/docs\")`) if the handler should answer there, or delete "
+        "the handler.",
+        (_API,),
+    ),
+    _rule(
         "TA020", "claimed-but-untraced", W, "A task marked done that no code traces to.",
         "A task ticked done (`[x]`) that names requirements, none of which any code cites, "
         "nor the task itself. A ticked box is a claim, never evidence.",
