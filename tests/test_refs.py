@@ -203,3 +203,33 @@ def test_code_refs_read_standards_and_verbs_as_a_reviewer_does() -> None:
     ]  # fmt: skip
     assert found("Covers: Requirement FR-7") == [("FR-7", True)]
     assert found("Implements FR-1; validate input against M2") == [("FR-1", True), ("M2", True)]
+
+
+def test_a_letter_that_closes_a_number_belongs_to_the_id() -> None:
+    """Story 2.1 split into 2.1a, 2.1b: each part is cited by its own id, and a number
+    that runs on into a word, or a letter set apart by a space, is not a part."""
+    from traceaudit.refs import code_refs
+
+    def found(text: str) -> list[tuple[str, bool]]:
+        return [(f.target.value, f.explicit) for f in code_refs(text, ID)]
+
+    assert found("Implements Story 2.1b.") == [("Story 2.1b", True)]
+    assert found("Implements Story 2.1b and Story 2.1") == [
+        ("Story 2.1b", True),
+        ("Story 2.1", True),
+    ]
+    assert found("Implements Story 2.1 a first part") == [("Story 2.1", True)]
+    assert found("Implements Story 2.1ab") == []  # not Story 2.1 with a word run on
+    assert found("User Story 3a: reminders") == [("US3a", True)]
+    assert found("Requirements: 2.1a.3, 2.1a.4") == [("2.1a.3", True), ("2.1a.4", True)]
+    assert found("Story 2.1a (AC: #2)") == [("2.1a.2", True), ("Story 2.1a", True)]
+    assert found("Implements T012a and T012 and FR-001a, US-3a, NFR2b") == [
+        ("T012a", True),
+        ("T012", True),
+        ("FR-001a", True),
+        ("US-3a", True),
+        ("NFR2b", True),
+    ]
+    # numeronyms, plurals and short numbers with a letter are words, not ids
+    assert found("Implements I18n, A11y and K8s support for MP3s, T12a") == []
+    assert (id_prefix("Story 2.1a"), id_prefix("T012a"), id_prefix("2.1a.3")) == ("Story ", "T", "")

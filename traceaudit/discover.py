@@ -634,7 +634,7 @@ def _looks_like_contract(rel: str) -> bool:
 _METHOD_WORD = r"(?:GET|POST|PUT|PATCH|DELETE)"
 _SIGNATURES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     # (what the file is, a pattern of its lines, how many lines it takes)
-    ("BMAD story file", re.compile(r"(?m)^#\s+Story\s+\d+(?:\.\d+)+\b"), 1),
+    ("BMAD story file", re.compile(r"(?m)^#\s+Story\s+\d+(?:\.\d+)+[a-z]?\b"), 1),
     ("spec-kit feature spec", re.compile(r"(?m)^\*\*Feature Branch\*\*\s*:"), 1),
     (
         "EARS requirements",
@@ -646,7 +646,7 @@ _SIGNATURES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         re.compile(r"(?m)^\s*(?:[-*]\s+)?\**(?:FR|NFR)-?\d+(?:\.\d+)?\**\s*[:：]"),
         3,
     ),
-    ("epic with stories", re.compile(r"(?m)^#{2,4}\s+Story\s+\d+\.\d+\b"), 2),
+    ("epic with stories", re.compile(r"(?m)^#{2,4}\s+Story\s+\d+\.\d+[a-z]?\b"), 2),
     (
         "API reference",
         re.compile(

@@ -61,21 +61,28 @@ _OFT_TAG = re.compile(
     r"(?:>>[\w,\s]+)?\s*\]"
 )
 _OFT_ID = re.compile(r"(?<![\w~])(?P<id>[a-z]+~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*~\d+)(?![\w~])")
+# A letter that closes a number is part of it: a story split in parts is Story 2.1a,
+# 2.1b, 2.1c, and its criteria 2.1a.1, 2.1a.2 ("2.1 a", "2.1and" and "2.1ab" are not;
+# a named story whose number runs on into a word is no citation of a shorter one; the
+# full stop of a sentence does not belong to the number: "Implements Story 2.1b.").
+SUFFIX = r"(?:[a-z](?![A-Za-z0-9]))"
+_CRITERION = rf"\d+(?:\.\d+)+(?:{SUFFIX}(?:\.\d+)*)?"
 _SEP = r"\s*(?:,|、|/|and|&|-|–|—|to)\s*"
 _CRITERIA_LIST = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求|要件|要求)\s*[:：]?\s*_?\s*"
-    rf"(?P<list>\d+(?:\.\d+)+(?:{_SEP}\d+(?:\.\d+)+)*)"
+    rf"(?P<list>{_CRITERION}(?:{_SEP}{_CRITERION})*)"
 )
-_NUMBER_IN_LIST = re.compile(r"(?P<num>\d+(?:\.\d+)+)(?:\s*(?P<range>-|–|—|to)\s*)?")
+_NUMBER_IN_LIST = re.compile(rf"(?P<num>{_CRITERION})(?:\s*(?P<range>-|–|—|to)\s*)?")
 # "Requirements:" alone on a line, then one criterion per bullet: "- 1.5: Validate ...".
 _CRITERIA_HEADER = re.compile(
     r"(?i)^\s*[#*_\s]*(?:requirements?|reqs?|需求|要件|要求)\s*[:：]\s*[*_]*\s*$"
 )
-_CRITERIA_BULLET = re.compile(r"^\s*[-*+]\s+(?P<num>\d+(?:\.\d+)+)(?=[:.)\s]|$)")
+_CRITERIA_BULLET = re.compile(rf"^\s*[-*+]\s+(?P<num>{_CRITERION})(?=[:.)\s]|$)")
 # Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
 _NAMED_ITEM = re.compile(
-    r"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+)(?![\d.])"
-    r"|(?P<word>Story|Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
+    rf"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+{SUFFIX}?)(?![\da-z]|\.\d)"
+    rf"|(?P<story>Story)\s*(?P<snum>\d+(?:\.\d+)*{SUFFIX}?)(?![\da-z]|\.\d)"
+    r"|(?P<word>Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
@@ -131,11 +138,12 @@ def context_text(lines: Sequence[str], index: int, limit: int = 300) -> str:
 
 
 def id_prefix(identifier: str) -> str:
-    """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-020a`` -> ``FR-``."""
-    return re.sub(r"\d+[a-z]?(?:\.\d+)*$", "", identifier)
+    """The prefix of an id: ``FR-001`` -> ``FR-``, ``T012`` -> ``T``, ``FR-020a`` -> ``FR-``,
+    ``Story 2.1a`` -> ``Story ``."""
+    return re.sub(r"\d+(?:\.\d+)*(?:[a-z](?:\.\d+)*)?$", "", identifier)
 
 
-_STORY_NUMBER = re.compile(r"(?<![\w.])Story\s+(\d+\.\d+)(?![\d.])")
+_STORY_NUMBER = re.compile(rf"(?<![\w.])Story\s+(\d+\.\d+{SUFFIX}?)(?![\da-z]|\.\d)")
 _AC_LIST = re.compile(r"\bAC\s*:?\s*(?P<list>#?\d+(?:\s*,\s*#?\d+)*)")
 
 
@@ -297,8 +305,8 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
             continue
         if m["user"]:
             ident, hint = f"US{m['us']}", "story"
-        elif m["word"] == "Story":
-            ident, hint = f"Story {m['num']}", "story"
+        elif m["story"]:
+            ident, hint = f"Story {m['snum']}", "story"
         elif m["word"] == "Task":
             ident, hint = m["num"], "task"  # Kiro tasks are numbered: "Task 8.2"
         elif "." in m["num"]:

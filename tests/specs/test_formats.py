@@ -434,3 +434,44 @@ def test_several_ownerless_criteria_sections_give_no_criteria() -> None:
         """
     )
     assert doc.requirements == ()
+
+
+def test_a_story_split_in_lettered_parts_defines_each_part() -> None:
+    """``Story 2.1a`` / ``2.1b`` / ``2.1c`` are three stories (no id defined twice); the
+    criteria of a part are numbered under it (``2.1a.1``); tasks ``T012a`` and
+    requirements ``FR-001a`` beside ``T012`` and ``FR-001`` are their own."""
+    doc = parse(
+        """
+        ## Story 2.1a: Essential setup
+
+        **Acceptance Criteria:**
+
+        1. Records the user's details.
+
+        ## Story 2.1b: Profile discovery
+
+        ## Story 2.1c: Completion state
+
+        ## Acceptance Criteria
+
+        ### Story 2.1b
+
+        1. Saves the preferences.
+
+        - **FR-001**: Create a reminder.
+        - **FR-001a**: Reject a past date.
+        - [x] T012 Create the reminder endpoint
+        - [ ] T012a Reject past dates
+        """
+    )
+    assert [(r.id, r.kind) for r in doc.requirements] == [
+        ("Story 2.1a", ReqKind.STORY),
+        ("Story 2.1b", ReqKind.STORY),
+        ("Story 2.1c", ReqKind.STORY),
+        ("2.1b.1", ReqKind.CRITERION),
+        ("FR-001", ReqKind.REQUIREMENT),
+        ("FR-001a", ReqKind.REQUIREMENT),
+        ("T012", ReqKind.TASK),
+        ("T012a", ReqKind.TASK),
+    ]
+    assert doc.requirements[0].title == "Essential setup"

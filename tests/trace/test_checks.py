@@ -263,6 +263,16 @@ def test_dangling_id_with_suggestion_and_unknown_family_ignored() -> None:
     assert graph.linked[0].resolution.suggestion == "FR-001"
 
 
+def test_a_citation_of_a_number_split_into_parts_matches_none_of_them() -> None:
+    parts = [req(ORDERS, f"Story 2.1{x}", 5, kind=ReqKind.STORY) for x in "abc"]
+    graph, findings = audit(
+        [doc(ORDERS, parts)], refs=[ref("Story 2.1", hint="story"), ref("Story 2.1b", line=6)]
+    )
+    assert graph.linked[0].resolution.parts == ("Story 2.1a", "Story 2.1b", "Story 2.1c")
+    assert graph.linked[1].resolution.status == "ok"
+    assert ("TA003", "app/api/orders.py", 5, "Story 2.1") in findings
+
+
 def test_dangling_anchor_suggests_nearest_anchor() -> None:
     graph, findings = audit(
         [doc(ORDERS, [])], refs=[ref("refund-windw", RefKind.ANCHOR, "orders/spec.md")]

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from traceaudit.model import RefKind, RefTarget, ReqKind
-from traceaudit.refs import NON_ID_PREFIXES, extract_refs, id_prefix
+from traceaudit.refs import NON_ID_PREFIXES, SUFFIX, extract_refs, id_prefix
 from traceaudit.specs.text import (
     Blocks,
     Heading,
@@ -467,7 +467,7 @@ _TASK = re.compile(
     # A bare whole number is a task number only when a "." or ":" closes it ("1. Set
     # up", "2.1 Write"): "- [ ] 1000 concurrent students" is a checklist target.
     r"^\s*\[(?P<mark>[ xX])\]\s*\*?\s*"
-    r"(?P<open>\[)?(?P<id>T\d{2,}|\d+(?:\.\d+)+|\d+(?=\.\s|:|\])|Task\s+\d+(?:\.\d+)*)"
+    r"(?P<open>\[)?(?P<id>T\d{2,}[a-z]?|\d+(?:\.\d+)+|\d+(?=\.\s|:|\])|Task\s+\d+(?:\.\d+)*)"
     r"(?(open)\])"
     r"(?:\.(?=\s)|:)?"
     r"\s+(?P<rest>\S.*)$"
@@ -477,7 +477,7 @@ _AC_REF = re.compile(
     r"\(\s*ACs?\s*:?\s*(?P<list>#?\d+(?:\.\d+)*(?:\s*(?:,|;|and|&|[-–—])\s*#?\d+(?:\.\d+)*)*)\s*\)"
 )
 _TASK_MARKERS = re.compile(r"^\s*(?:\[[^\]\s]{1,12}\]\s*)+")
-_STORY_MARKER = re.compile(r"\[(?P<id>US\d+|Story\s*\d+(?:\.\d+)*)\]")
+_STORY_MARKER = re.compile(r"\[(?P<id>US\d+[a-z]?|Story\s*\d+(?:\.\d+)*[a-z]?)\]")
 _VALIDATES = re.compile(r"(?i)\bvalidates?\b")
 # "(depends on T012, T013)", "_Depends: 1.2_", "blocked by T3": an order, not an implementation.
 _DEPENDS = re.compile(r"(?i)\b(?:depends?(?:\s+on)?|blocked\s+by|after)\s*:?\s*_?[^()]*$")
@@ -487,7 +487,7 @@ _KIRO_WORDS = (
 )
 _KIRO_ID = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)$", re.IGNORECASE)
 _KIRO_OWNER = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)(?![\d.])", re.IGNORECASE)
-_STORY_OWNER = re.compile(r"^Story\s+(?P<num>\d+(?:\.\d+)+)(?![\d.])")
+_STORY_OWNER = re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+{SUFFIX}?)(?![\d.a-z])")
 _AC_HEADING = re.compile(
     r"(?i)^(?:acceptance\s+criteria|驗收標準|验收标准|受け入れ基準|인수\s*기준|"
     r"akzeptanzkriterien|crit[èe]res\s+d'acceptation|criterios\s+de\s+aceptaci[óo]n)\b"
@@ -534,11 +534,15 @@ _HEADING_FORMATS: tuple[tuple[re.Pattern[str], ReqKind, Callable[[re.Match[str]]
         lambda m: f"{m['word']} {m['num']}",
     ),
     (
-        re.compile(rf"^User\s+Story\s+(?P<num>\d+)(?![\d.]){_TITLE}", re.IGNORECASE),
+        re.compile(rf"^User\s+Story\s+(?P<num>\d+{SUFFIX}?)(?![\d.a-z]){_TITLE}", re.IGNORECASE),
         ReqKind.STORY,
         lambda m: f"US{m['num']}",
     ),
-    (re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+){_TITLE}"), ReqKind.STORY, _named("Story")),
+    (
+        re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+{SUFFIX}?){_TITLE}"),
+        ReqKind.STORY,
+        _named("Story"),
+    ),
     (
         re.compile(rf"^Property\s+(?P<num>\d+)(?![\d.]){_TITLE}"),
         ReqKind.PROPERTY,

@@ -70,7 +70,7 @@ INFORMATIONAL_KINDS = frozenset(
 )
 
 
-_NUMBERED = re.compile(r"\d+(?:\.\d+)*")
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*(?:[a-z](?:\.\d+)*)?")  # 1.2, 2.1a, 2.1a.3
 
 
 def _other_version(declared: str, served: str) -> bool:

@@ -27,6 +27,7 @@ class Resolution:
     nodes: tuple[str, ...] = ()  # graph nodes (req:..., sec:..., spec:...)
     candidates: tuple[str, ...] = ()  # for ambiguous: the candidate keys
     suggestion: str | None = None  # for dangling: the nearest real id or anchor
+    parts: tuple[str, ...] = ()  # for dangling: the lettered parts the id was split into
 
 
 # "Requirement 3" or a localised "需求 3" (Kiro numbers requirements, not ids).
@@ -253,6 +254,14 @@ class SpecIndex:
                     if scope is None or any(r.spec_path in scope for r in self.by_id[i])
                 )
             same_family = self._pools[key]
+            # "Story 2.1" when the spec has only Story 2.1a, 2.1b, 2.1c: no part is meant
+            # more than another, so the citation matches none of them (and names them).
+            parts = tuple(
+                i for i in same_family if len(i) == len(target.value) + 1
+                and i.startswith(target.value) and i[-1].islower() and i[-2].isdigit()
+            )
+            if parts:
+                return Resolution("dangling", parts=parts)
             return Resolution("dangling", suggestion=self._close(target.value, same_family, 0.5))
         nodes = [f"req:{r.key}" for r in reqs]
         if len(nodes) == 1:
@@ -269,7 +278,7 @@ class SpecIndex:
         found = self.by_id.get(ident, [])
         if found:
             return found
-        m = re.fullmatch(r"([A-Z]{1,6})(-?)(\d+)", ident)
+        m = re.fullmatch(r"([A-Z]{1,6})(-?)(\d+[a-z]?)", ident)
         if m is None:
             return []
         other = f"{m[1]}{'' if m[2] else '-'}{m[3]}"

@@ -54,6 +54,9 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         if ref.target.spec is not None and not ctx.graph.index.files_matching(ref.target.spec):
             what = f"no spec file matches {ref.target.spec}"
         hint = f"; did you mean `{res.suggestion}`?" if res.suggestion else ""
+        if res.parts:
+            listed = ", ".join(f"`{p}`" for p in res.parts)
+            hint = f"; the spec splits it into {listed}: cite the part this code implements."
         yield finding(
             "TA003",
             f"`{text}` in {ref.symbol} is a dangling reference: {what}{hint} Fix the reference "
