@@ -468,7 +468,8 @@ class Evidence:
     location: Location
     symbol: str
     via: str  # "docstring", "comment", "route-metadata", "endpoint GET /x", "via T012"
-    # reference, endpoint, transitive, test; "outside-python" for a citation in another
+    # reference, endpoint, transitive, test, named-path (a live route on a path the sentence
+    # names without a method); "outside-python" for a citation in another
     # language's comment (implementing evidence, but not Python's)
     kind: str = "reference"
 

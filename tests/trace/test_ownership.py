@@ -283,3 +283,36 @@ def test_bare_folder_names_pointing_both_ways_decide_nothing() -> None:
     assert found is None
     found = own.item(task("T002", "Set up helpers", "Set up helpers\nutils/"))
     assert found is not None and found.owner == PYTHON
+
+
+def test_a_task_that_only_lays_out_folders_or_edits_the_manifest_is_not_code() -> None:
+    scaffold = (
+        "Create Monorepo Structure (AC: 1)\n[x] Create frontend/ directory for React\n"
+        "[x] Create backend/ directory for the FastAPI application\n"
+        "[x] Create root-level configuration files (.gitignore, README.md)\n"
+        "[x] Set up docs/ directory structure"
+    )
+    assert owner_of("Create Monorepo Structure (AC: 1)", scaffold) == (
+        NOT_CODE, "scaffolding: it lays out folders and root files, not an implementation item"
+    )  # fmt: skip
+    # a step that makes a Python file is code work, whatever the title says
+    assert owner_of(
+        "Set up project structure and core interfaces",
+        "Set up project structure and core interfaces\nCreate directory lib/api/\n"
+        "Create `main.py` with the Lambda handler",
+    ) == (PYTHON, "names main.py")  # fmt: skip
+    deps = (
+        "Update backend dependencies\nAdd `aiofiles` for async file I/O\n"
+        "Add `pyyaml` for frontmatter parsing\nUpdate `requirements.txt`\n_Requirements: 2.4_"
+    )
+    assert owner_of("Update backend dependencies", deps) == (
+        NOT_CODE, "a dependency update (the toolchain's manifest), not an implementation item"
+    )  # fmt: skip
+    assert owner_of("Set up project structure and dependencies",
+                    "Set up project structure and dependencies\nCreate `agent/__init__.py`") == (
+        PYTHON, "names agent/__init__.py"
+    )  # fmt: skip
+    # frontend state tools make a task the frontend's
+    assert owner_of("Frontend-Backend Integration",
+                    "Frontend-Backend Integration\n[x] Configure RTK Query baseQuery")[0] == OUTSIDE  # type: ignore[index]
+

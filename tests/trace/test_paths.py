@@ -51,3 +51,14 @@ def test_routes_written_in_prose_comments_and_code_spans() -> None:
         ("PUT", "/api/tasks/{id}"),
         ("DELETE", "/api/x"),
     ]
+
+
+def test_paths_written_with_and_without_a_method() -> None:
+    from traceaudit.trace.paths import paths_written
+
+    assert paths_written(
+        "Integration with existing conversation API (/conversation/send), see backend/app/x.py"
+    ) == [(None, "/conversation/send")]
+    assert paths_written("Expose GET /auth/sso and /auth/sso/callback in /src/main.py") == [
+        ("GET", "/auth/sso"), (None, "/auth/sso/callback")
+    ]  # fmt: skip

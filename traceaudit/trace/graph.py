@@ -52,8 +52,15 @@ from traceaudit.trace.paths import (
     loose_path,
     method_affinity,
     normalize_path,
+    paths_written,
     route_pattern,
     routes_written,
+)
+
+# What a served route says nothing of: who may call it.
+_ACCESS = re.compile(
+    r"(?i)\bprotect\w*|\brestrict\w*|\bauthori[sz]\w*|\bpermission\w*|\broles?\b|"
+    r"\bauthenticated\b|\baccess\b|\bguard\w*"
 )
 
 # Relations along which implementation evidence travels towards a requirement.
@@ -759,6 +766,13 @@ class TraceGraph:
                 served += [r for e in impl for r in handlers.get(e.symbol, [])]
                 routes = sorted({f"{m} {r.path}" for r in served for m in r.methods})
                 status, owner = self._status(req, impl)
+                if status is ReqStatus.UNIMPLEMENTED:
+                    named = self._paths_named_served(req)
+                    if named:
+                        impl += named
+                        served += [r for e in named for r in handlers.get(e.symbol, [])]
+                        routes = sorted({f"{m} {r.path}" for r in served for m in r.methods})
+                        status = ReqStatus.IMPLEMENTED
                 results.append(
                     RequirementResult(
                         req, status, impl, tests, tuple(routes),
@@ -782,6 +796,26 @@ class TraceGraph:
                 if method in route.methods and self.reached_as(i, path):
                     via = f"endpoint {method} {route.path} (named in its text)"
                     out.append(Evidence(route.location, route.handler, via, "endpoint"))
+        return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
+
+    def _paths_named_served(self, req: Requirement) -> tuple[Evidence, ...]:
+        """Live routes on the paths a requirement's sentence names without a method
+        (``Integration with existing conversation API (/conversation/send)``, ``Backend API
+        responds to health check endpoint (/health)``): evidence of kind ``named-path``,
+        asked only of an item no other evidence owns. A family (``/api/v1/cvs/*``) names no
+        one route, and a route being served says nothing of who may call it (``Protect
+        /api/v1/cvs endpoints``); nor does it vouch for a task's route work (TA020)."""
+        if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION) or _ACCESS.search(req.title):
+            return ()
+        out: list[Evidence] = []
+        for method, path in paths_written(req.title):
+            if method is not None or path.endswith("/") or not re.search(r"/[A-Za-z]", path):
+                continue
+            for i, route in enumerate(self.routes):
+                if self.reached_as(i, path):
+                    methods = "/".join(route.methods)
+                    via = f"endpoint {methods} {route.path} (its path named in its text)"
+                    out.append(Evidence(route.location, route.handler, via, "named-path"))
         return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
 
     def _status(

@@ -12,6 +12,13 @@ for. Some requirements are not items any code implements, whoever owns the code:
   tests MUST mock the dependency``, ``WHEN the test suite runs THEN the test suite
   SHALL verify ...``, ``Directory structure MUST follow ...``: a document, a test (which
   verifies, never implements) or the folders meet them, not backend code;
+- **a non-regression check, a test item, documentation or the layout written without a
+  modal**: BMAD acceptance criteria are noun phrases (``Existing authentication and
+  navigation systems continue to work unchanged``, ``No regression in existing
+  functionality``, ``Chat interface is covered by component tests``, ``Integration testing
+  with the MCP server``, ``Dual storage testing: ...``, ``README with setup instructions``,
+  ``Monorepo structure with clear backend/frontend separation``): their head noun, or what
+  they say is done to the rest, says what meets them, as a subject before a modal does;
 - **a quality target**: a level the running system is measured against, not a
   behaviour (``The system shall aim for a minimum uptime of 99%``, ``Batch memory
   operations maintain sub-100ms per-operation performance``, an NFR titled just
@@ -78,6 +85,42 @@ _WORK_VERB = re.compile(
     r"(?i)^(?:tune|optimi[sz]e|improve|implement|add|reduce|refactor|build|create|make)\b"
 )
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
+_MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b", re.I)
+# What exists keeps working: "Existing authentication and navigation systems continue to work
+# unchanged", "All existing CV analysis functionality continues to work without regression",
+# "No regression in existing functionality is introduced". A check run on what exists, like
+# BMAD's Integration Verification; "The API SHALL continue to accept v1 payloads" is not one.
+_NON_REGRESSION = re.compile(
+    r"(?i)^(?:all\s+)?(?:the\s+)?existing\b[^.;:]*?\bcontinues?\s+(?:to\s+)?"
+    r"(?:work|function|operate|run)\w*\b|^no\s+regressions?\b"
+)
+# A criterion written without a modal, by its head noun phrase: the words before its first
+# preposition, verb or punctuation ("Unit tests for the service layer", "Integration testing
+# with X", "Development documentation for using X"; a label is the head when there is no
+# modal: "Dual storage testing: SQLite retrieval and Graphiti storage validation").
+_HEAD_END = re.compile(
+    r"(?i)\s*[:,;(\u2014]|\s+(?:-|for|with|of|on|in|at|against|covering|using|via|to|from|"
+    r"is|are|cho|của)\s"
+)
+_TEST_HEAD = re.compile(
+    r"(?i)^(?:[\w/-]+\s+(?:and\s+)?){0,4}?(?:tests?|testing|test\s+suites?|test\s+cases?|"
+    r"test\s+coverage)$"
+)
+# "Chat interface is covered by component tests", "Conversation API is verified by tests".
+_COVERED_BY_TESTS = re.compile(
+    r"(?i)\b(?:is|are)\s+(?:fully\s+|thoroughly\s+)?(?:covered|verified|validated|tested)\s+"
+    r"(?:by|with|through|via|in)\s+(?:[\w-]+\s+){0,3}?tests?\b"
+)
+# A document as the head ("README with setup instructions", "Development documentation for
+# ..."); the API's own reference is not one (FastAPI serves OpenAPI documentation itself).
+_DOC_HEAD = re.compile(
+    r"(?i)^(?:[\w/-]+\s+){0,3}?(?:documentation|docs|readme(?:\.md)?|guides?|runbooks?)$"
+)
+_API_DOCS = re.compile(r"(?i)\b(?:api|openapi|swagger|endpoints?)\b")
+_LAYOUT_HEAD = re.compile(
+    r"(?i)^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:monorepo|mono-repo|repository|repo|project|"
+    r"directory|folder)\s+(?:directory\s+|folder\s+)?(?:structure|layout|organi[sz]ation)$"
+)
 
 
 def nature(req: Requirement) -> Owner | None:
@@ -101,6 +144,13 @@ def nature(req: Requirement) -> Owner | None:
         return Owner(NOT_CODE, f"a quality target (“{level.group(0).strip()}”), measured on the "
                                "running system, not an item code implements",
                      informational=True)  # fmt: skip
+    if _NON_REGRESSION.search(body):
+        return Owner(NOT_CODE, f"a non-regression check (“{sentence[:60]}”): it is verified on "
+                               "what exists, not an implementation item")  # fmt: skip
+    if not _MODAL.search(sentence):
+        owner = _written_without_modal(sentence, label.group(0) if label else None)
+        if owner is not None:
+            return owner
     m = _SUBJECT.search(body)
     if m:
         subject = m["subject"].strip()
@@ -112,5 +162,27 @@ def nature(req: Requirement) -> Owner | None:
                                    "they implement nothing")  # fmt: skip
         if _LAYOUT_SUBJECT.match(head):
             return Owner(NOT_CODE, f"its subject is the repository's layout (“{subject}”), "
+                                   "not code")  # fmt: skip
+    return None
+
+
+def _written_without_modal(sentence: str, label: str | None) -> Owner | None:
+    """A criterion with no modal: what its head noun phrase (or its label) is, or that it
+    says the rest is covered by tests."""
+    covered = _COVERED_BY_TESTS.search(sentence)
+    if covered:
+        return Owner(NOT_CODE, f"it asks for tests (“{covered.group(0).strip()}”): tests "
+                               "verify, they implement nothing")  # fmt: skip
+    heads = [_HEAD_END.split(sentence, maxsplit=1)[0].strip().strip("*").strip()]
+    if label:
+        heads.insert(0, label.strip().rstrip(":").strip().strip("()").strip())
+    for head in heads:
+        if _TEST_HEAD.match(head):
+            return Owner(NOT_CODE, f"its subject is the tests (“{head}”): tests verify, "
+                                   "they implement nothing")  # fmt: skip
+        if _DOC_HEAD.match(head) and not _API_DOCS.search(head):
+            return Owner(NOT_CODE, f"its subject is documentation (“{head}”), not code")
+        if _LAYOUT_HEAD.match(head):
+            return Owner(NOT_CODE, f"its subject is the repository's layout (“{head}”), "
                                    "not code")  # fmt: skip
     return None

@@ -116,7 +116,8 @@ _PY_TOOLS = re.compile(
 _OTHER_TOOLS = re.compile(
     r"(?i)\breact\b|\bnext\.?js\b|\bvue(?:\.?js)?\b|\bnuxt\b|\bvite\b|\btailwind(?:css)?\b|"
     r"\btype\s*script\b|\bnode\.?js\b|\bnpm\b|\bnpx\b|\bsvelte\b|\bangular\b|\bjsx\b|"
-    r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b"
+    r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b|\bredux\b|\brtk\s+query\b|\bzustand\b|"
+    r"\breact[\s-]query\b|\btanstack\b|\bstyled[\s-]components\b|\baxios\b"
 )
 # Cluster operations and infrastructure as code: what a deployment is made of, not the
 # backend's code ("Calico CNI 설치", "kube-prometheus-stack Helm 차트 설치", "Update CDK stack
@@ -153,6 +154,22 @@ _DOC_WORK = re.compile(
     r"changelog)|가이드|문서화?)\s*$"
 )
 _OPS_REASON = "its work is infrastructure operations"
+# A task that lays out the repository: its title sets up a structure and each of its steps
+# makes a folder or a root file ("Create Monorepo Structure" / "Create `frontend/` directory",
+# "Create root-level configuration files (.gitignore, README.md)"). No code is written.
+_SCAFFOLD_TITLE = re.compile(
+    r"(?i)^(?:create|set\s*up|setup|initiali[sz]e|scaffold|establish|prepare)\b[^.;]*?"
+    r"\b(?:structure|layout|skeleton|scaffold(?:ing)?|director(?:y|ies)|folders?)\b"
+)
+_FOLDER_STEP = re.compile(r"(?i)\b(?:sub-?)?(?:director(?:y|ies)|folders?)\b")
+# A task that edits the dependency manifest ("Update backend dependencies", "Install
+# scikit-opt and hypothesis dependencies", "Add packages to requirements.txt"): toolchain.
+_DEPENDENCY_TITLE = re.compile(
+    r"(?i)^(?:update|add|install|upgrade|bump|pin|declare|configure|manage)\s+(?:the\s+)?"
+    r"(?:[\w.-]+\s+(?:and\s+)?){0,3}?(?:dependencies|dependency|packages|libraries)\s*$"
+)
+_TASK_LABEL = re.compile(r"(?i)^(?:task|subtask)\s+[\d.]+[a-z]?\s*[:.)-]\s*")
+_REF_STEP = re.compile(r"(?i)^_?(?:requirements?|reqs?|ac|refs?|depends\s+on)\b")
 _CHECKBOX = re.compile(r"(?m)^\s*\[[ xX]\]\s*(.+)$")
 # A component or hook name as code writes it: ``TaskItem``, ``CategoryForm``, ``useTasks``.
 _IDENTIFIER = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|use[A-Z][A-Za-z0-9]+")
@@ -500,8 +517,34 @@ class Ownership:
                                         "implementation item")  # fmt: skip
             elif owner is None and _DOC_WORK.search(head) and not re.search(r"(?i)\band\b|&", head):
                 owner = Owner(NOT_CODE, "a documentation task, not an implementation item")
+            elif owner is None or owner.owner != OUTSIDE:
+                owner = self._toolchain(req, _TASK_LABEL.sub("", head)) or owner
         self._item_cache[req.key] = owner
         return owner
+
+    def _toolchain(self, req: Requirement, head: str) -> Owner | None:
+        """Not a code item when a task only lays out folders and root files, or only
+        edits the dependency manifest, and names no Python file."""
+        if any(True for _ in self.python_files_named(req)):
+            return None
+        steps = [
+            line
+            for raw in req.text.splitlines()[1:]
+            if (line := _MARKERS.sub("", raw).strip()) and not _REF_STEP.match(line)
+        ] or [head]
+        if _SCAFFOLD_TITLE.match(head) and all(
+            _FOLDER_STEP.search(step)
+            or ((named := self.named_paths(step)) and all(k in ("doc", "config") for _, k in named))
+            for step in steps
+        ):
+            return Owner(NOT_CODE, "scaffolding: it lays out folders and root files, not an "
+                                   "implementation item")  # fmt: skip
+        if _DEPENDENCY_TITLE.match(head):
+            named = self.named_paths(req.text)
+            if all(k == "config" for _, k in named):
+                return Owner(NOT_CODE, "a dependency update (the toolchain's manifest), not an "
+                                       "implementation item")  # fmt: skip
+        return None
 
     def sentence(self, req: Requirement) -> Owner | None:
         """Outside Python when a requirement's sentence asks only for browser UI.

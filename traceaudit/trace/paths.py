@@ -31,6 +31,26 @@ def routes_written(text: str) -> list[tuple[str, str]]:
     return [(m["method"], m["path"].rstrip(".:") or "/") for m in _ROUTE_WRITTEN.finditer(text)]
 
 
+# A route path written with or without its method ("Expose Google SSO routes /auth/sso/google
+# and /auth/sso/google/callback", "Integration with existing conversation API
+# (/conversation/send)"): not a file path's tail (no word, dot, colon or slash before it).
+_PATH_WRITTEN = re.compile(
+    r"(?:\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?)?"
+    r"(?<![\w.:/\\-])(?P<path>/[A-Za-z0-9_{}.-]+(?:/[A-Za-z0-9_{}.-]+)*/?)(?![\w/])"
+)
+_FILE_TAIL = (".py", ".ts", ".tsx", ".md")
+
+
+def paths_written(text: str) -> list[tuple[str | None, str]]:
+    """Every ``(METHOD or None, /path)`` a text writes, a method only where it is written
+    just before the path; file paths (``/src/main.py``) are left out."""
+    return [
+        (m["method"], m["path"])
+        for m in _PATH_WRITTEN.finditer(text)
+        if not m["path"].endswith(_FILE_TAIL)
+    ]
+
+
 def normalize_path(path: str) -> str:
     """Compare paths with parameter names ignored and trailing slashes tolerated."""
     path = _PARAM.sub("{}", path.strip())

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from traceaudit.model import CodeRef, Finding, ReqKind, ReqStatus, Requirement, Scope
-from traceaudit.trace.paths import normalize_path
+from traceaudit.trace.paths import normalize_path, paths_written
 from traceaudit.trace.rules import CheckContext, finding, route_name, short
 
 
@@ -111,23 +111,11 @@ def _makes_route(title: str) -> bool:
     return bool(_ROUTE_WORK.search(title[: cut.start()] if cut else title))
 
 
-# A route path written without its method in a task ("Expose Google SSO routes
-# /auth/sso/google and /auth/sso/google/callback in backend/app/api/v1/auth.py").
-_BARE_PATH = re.compile(
-    r"(?:\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+`?)?"
-    r"(?<![\w.:/\\-])(?P<path>/[A-Za-z0-9_{}.-]+(?:/[A-Za-z0-9_{}.-]+)*/?)(?![\w/])"
-)
-
-
 def _serves_named_paths(ctx: CheckContext, req: Requirement) -> bool:
     """Whether every route path a task's title writes is served, by any method, by a
     live route (the full route path ends with it: the task writes it below the app's
     prefix), in the Python file the task names when it names one."""
-    paths = [
-        (m["method"], normalize_path(m["path"]))
-        for m in _BARE_PATH.finditer(req.title)
-        if not m["path"].endswith((".py", ".ts", ".tsx", ".md"))
-    ]
+    paths = [(method, normalize_path(path)) for method, path in paths_written(req.title)]
     paths = [(method, p) for method, p in paths if p != "/"]
     if not paths:
         return False

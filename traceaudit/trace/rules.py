@@ -57,9 +57,10 @@ RULES: tuple[Rule, ...] = (
         "multi-hop path (code → task → requirement) reaches it. This says the requirement is "
         "untraced, which is not proof that it is unimplemented. Only for a code item of the "
         "Python backend: never for an item owned outside Python (user interface as its "
-        "subject or its place), an integration verification check, a requirement on "
-        "documentation, tests or the repository's layout, a quality target or a tool "
-        "constraint.",
+        "subject or its place), an integration verification check or a non-regression "
+        "check, a requirement on documentation, tests or the repository's layout (its "
+        "subject, or for a criterion without a modal its head noun), a quality target or a "
+        "tool constraint.",
         "Implement it and cite its id in the implementing code's docstring "
         "(`Implements FR-001`), or move it under an Out of Scope heading.",
         (_TRACE, _SPEC),
