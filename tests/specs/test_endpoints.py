@@ -372,3 +372,14 @@ def test_a_remark_on_what_an_endpoint_does_with_credentials_states_no_guard() ->
         ("/orders", "JWT", True),
         ("/auth/register", "public", False),
     ]
+
+
+def test_a_family_written_with_a_wildcard_keeps_its_wildcard() -> None:
+    from traceaudit.specs.recognise import endpoints_anywhere, normalise_path
+
+    assert [f.path for f in endpoints_anywhere("- `GET /api/mcp/*` — MCP endpoints")] == [
+        "/api/mcp/*"
+    ]
+    assert normalise_path("/api/mcp/**") == "/api/mcp/*"
+    assert normalise_path("/*") == "/"  # no literal segment: no family
+    assert normalise_path("/api/x*") == "/api/x"

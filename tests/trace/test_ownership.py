@@ -316,3 +316,21 @@ def test_a_task_that_only_lays_out_folders_or_edits_the_manifest_is_not_code() -
     assert owner_of("Frontend-Backend Integration",
                     "Frontend-Backend Integration\n[x] Configure RTK Query baseQuery")[0] == OUTSIDE  # type: ignore[index]
 
+
+def test_a_mock_service_s_endpoints_are_the_test_double_s() -> None:
+    def endpoint_owner(title: str, text: str) -> str | None:
+        item = task("11.3", title, text)
+        spec = doc(TASKS, [item])
+        ep = DeclaredEndpoint("GET", "/domain-model", Location(TASKS, 7), requirement_key=item.key)
+        found = Ownership([spec], FILES, []).endpoint(ep)
+        return found.owner if found else None
+
+    mock = "Create `backend/tests/mocks/mock_reasoning_service.py`\nImplement GET /domain-model"
+    assert endpoint_owner("Create mock reasoning service for testing", mock) == "test-double"
+    # a task that tests the backend's own endpoint declares the backend's endpoint
+    tests = "Create `backend/tests/test_models.py`\nTest GET /domain-model"
+    assert endpoint_owner("Write tests for the domain model API", tests) is None
+    # a mock service whose code is not a test file is a service of the project
+    plain = "Create `backend/mock_service.py`"
+    assert endpoint_owner("Create mock reasoning service", plain) is None
+

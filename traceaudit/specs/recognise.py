@@ -55,6 +55,13 @@ def normalise_path(raw: str) -> str | None:
         path = path[:-1]
     if not path.startswith("/") or path.startswith("//"):
         return None
+    # A family written with a wildcard (`GET /api/mcp/*` — MCP endpoints): the prefix and
+    # "/*", never the prefix as a literal path; a prefix with no literal segment is no family.
+    wild = re.match(r"(/[^*\s]*?)/\*{1,2}[.,:;!?'\"`]*$", re.split(r"[?#]", raw, maxsplit=1)[0])
+    if wild:
+        if not re.search(r"[A-Za-z]", wild.group(1)):
+            return None
+        path = wild.group(1) + "/*"
     path = re.sub(r"(?<=/):([A-Za-z_]\w*)", r"{\1}", path)
     if path.count("{") != path.count("}"):
         return None

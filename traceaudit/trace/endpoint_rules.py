@@ -186,6 +186,8 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
         ep = m.endpoint
         if m.exact or m.method_mismatch or m.path_mismatch or _out_of_scope(ctx, ep):
             continue
+        if m.under:
+            continue  # a family (`GET /api/mcp/*`): a route of its method lies under it
         if m.owner is not None:
             continue  # code outside Python serves it, or its contract is another component's
         if m.framework:
@@ -193,9 +195,14 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
         key = ep.requirement_key
         if key is not None and status.get(key) is not ReqStatus.IMPLEMENTED:
             continue  # TA001 (or the requirement's scope) already speaks for it
+        served = (
+            f"no live route of that method lies under {ep.path[:-2]}"
+            if ep.path.endswith("/*")
+            else "no live route serves it"
+        )
         yield finding(
             "TA008",
-            f"the spec declares {ep.method} {ep.path} but no live route serves it; add the route, "
+            f"the spec declares {ep.method} {ep.path} but {served}; add the route, "
             "or correct or remove the declaration",
             ep.location,
             f"{ep.method} {ep.path}",

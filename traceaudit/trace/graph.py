@@ -114,6 +114,9 @@ class EndpointMatch:
     owner: Owner | None = None  # code outside Python owns it (no Python route serves it)
     # FastAPI itself serves it for a served app: /docs, /redoc, /openapi.json
     framework: bool = False
+    # a family written with a wildcard (`GET /api/mcp/*`): the routes of its method under
+    # the prefix serve it; they are not each documented by it
+    under: tuple[int, ...] = ()
 
 
 class TraceGraph:
@@ -561,8 +564,21 @@ class TraceGraph:
         same_path: list[list[int]] = []
         exact: list[tuple[int, ...]] = []
         claimed: set[int] = set()  # routes that some declaration matches exactly
+        under: dict[int, tuple[int, ...]] = {}
         for ep in endpoints:
             norm = normalize_path(ep.path)
+            if norm.endswith("/*"):
+                # a family: served by any route of its method under the prefix; it matches
+                # no route exactly and is no route's near miss
+                below = norm[:-1]
+                under[len(exact)] = tuple(
+                    i for i, paths in enumerate(self.public_paths)
+                    if ep.method in self.routes[i].methods
+                    and any(normalize_path(q).startswith(below) for q in paths)
+                )  # fmt: skip
+                same_path.append([])
+                exact.append(())
+                continue
             same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             hits = tuple(i for i in same if ep.method in self.routes[i].methods)
             same_path.append(same)
@@ -591,8 +607,10 @@ class TraceGraph:
         for ei, ep in enumerate(endpoints):
             method_mm: tuple[int, ...] = ()
             path_mm: tuple[int, ...] = ()
-            owner = None if exact[ei] else self.ownership.endpoint(ep)
-            if not exact[ei] and owner is None:
+            owner = None if exact[ei] or under.get(ei) else self.ownership.endpoint(ep)
+            if ei in under:
+                pass  # a family has no near miss
+            elif not exact[ei] and owner is None:
                 method_mm = tuple(near.get(ei, ()))
                 loose = loose_path(ep.path)
                 if not same_path[ei] and loose != "/":
@@ -609,6 +627,7 @@ class TraceGraph:
         wanting = [
             ei for ei in range(len(endpoints))
             if not (exact[ei] or same_path[ei] or method_mms[ei] or path_mms[ei] or owners[ei])
+            and ei not in under
         ]  # fmt: skip
         for ei, i in self._under_router_prefix(wanting).items():
             path_mms[ei] = (i,)
@@ -637,12 +656,16 @@ class TraceGraph:
                 self.g.add_edge(node, f"req:{ep.requirement_key}", rel="declares")
             # A near miss still serves the endpoint (TA006/TA007 report the difference),
             # so one gap gives one finding, not an extra "unimplemented".
-            for i in exact[ei] + method_mm + path_mm:
+            for i in exact[ei] + method_mm + path_mm + under.get(ei, ()):
                 self.g.add_edge(f"route:{i}", node, rel="serves")
             framework = (
                 not exact[ei] and ep.method == "GET" and normalize_path(ep.path) in self._framework
             )
-            matches.append(EndpointMatch(ep, exact[ei], method_mm, path_mm, owner, framework))
+            matches.append(
+                EndpointMatch(
+                    ep, exact[ei], method_mm, path_mm, owner, framework, under.get(ei, ())
+                )
+            )
         return tuple(matches)
 
     def _under_router_prefix(self, wanting: Sequence[int]) -> dict[int, int]:

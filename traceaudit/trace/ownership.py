@@ -51,6 +51,7 @@ OUTSIDE = "outside-python"
 NOT_CODE = "not-code"
 PYTHON = "python"
 PLANNED = "planned"  # a declared endpoint of a service the repository does not hold yet
+TEST_DOUBLE = "test-double"  # a declared endpoint of a mock service that tests stand up
 
 _PY_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
 # Front-end and other-language artefacts besides the comment-syntax table's suffixes.
@@ -167,6 +168,14 @@ _FOLDER_STEP = re.compile(r"(?i)\b(?:sub-?)?(?:director(?:y|ies)|folders?)\b")
 _DEPENDENCY_TITLE = re.compile(
     r"(?i)^(?:update|add|install|upgrade|bump|pin|declare|configure|manage)\s+(?:the\s+)?"
     r"(?:[\w.-]+\s+(?:and\s+)?){0,3}?(?:dependencies|dependency|packages|libraries)\s*$"
+)
+_TEST_DOUBLE_WORK = re.compile(
+    r"(?i)\b(?:mock|stub|fake|dummy|simulated)\s+(?:[\w-]+\s+){0,2}?(?:services?|servers?|"
+    r"apis?|apps?|backends?)\b"
+)
+_TEST_FILE = re.compile(
+    r"(?i)(?:^|/)(?:tests?|__tests__|mocks?|fakes?|stubs?)/|(?:^|/)test_[\w.-]+$|"
+    r"_test\.py$|(?:^|/)conftest\.py$"
 )
 _TASK_LABEL = re.compile(r"(?i)^(?:task|subtask)\s+[\d.]+[a-z]?\s*[:.)-]\s*")
 _REF_STEP = re.compile(r"(?i)^_?(?:requirements?|reqs?|ac|refs?|depends\s+on)\b")
@@ -325,6 +334,7 @@ class Ownership:
         self._features = self._feature_owners(docs)
         self._contracts = {doc.path: self._contract_owner(doc) for doc in docs if doc.servers}
         self._layouts = {doc.path: doc.layouts for doc in docs if doc.layouts}
+        self._tasks = {r.key: r for doc in docs for r in doc.requirements if r.kind is ReqKind.TASK}
 
     # -- paths ------------------------------------------------------------
 
@@ -708,7 +718,21 @@ class Ownership:
             # what an API gateway (Kong, Istio, a cloud gateway) exposes is the gateway's:
             # no Python code in the project is a gateway
             return Owner(OUTSIDE, f"its contract is an API gateway's ({gateway})")
-        return self._contracts.get(ep.location.path) or self._planned(ep)
+        return self._contracts.get(ep.location.path) or self._planned(ep) or self._test_double(ep)
+
+    def _test_double(self, ep: DeclaredEndpoint) -> Owner | None:
+        """A mock service the tests stand up: the task that declares the endpoint makes a
+        mock, stub or fake service (``Create mock reasoning service for testing``) and every
+        Python file it names is a test file (``backend/tests/mocks/mock_service.py``). Its
+        endpoints are that test double's, not this backend's."""
+        task = self._tasks.get(ep.requirement_key or "")
+        if task is None or not _TEST_DOUBLE_WORK.search(task.title):
+            return None
+        files = [name for name, _ in self.python_files_named(task)]
+        if not files or not all(_TEST_FILE.search(name) for name in files):
+            return None
+        return Owner(TEST_DOUBLE, f"an endpoint of the test double that {task.id} makes "
+                                  f"({_short(files, 1)}), not of this backend")  # fmt: skip
 
     def _planned(self, ep: DeclaredEndpoint) -> Owner | None:
         """A service the document lays out but the repository does not hold: the tree
