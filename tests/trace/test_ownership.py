@@ -334,3 +334,27 @@ def test_a_mock_service_s_endpoints_are_the_test_double_s() -> None:
     plain = "Create `backend/mock_service.py`"
     assert endpoint_owner("Create mock reasoning service", plain) is None
 
+
+def test_what_only_the_api_s_client_does_is_outside_python_when_there_is_one() -> None:
+    def of(files: tuple[str, ...], text: str) -> str | None:
+        item = dataclasses.replace(req("specs/002-web/spec.md", "FR-006", 3), title=text, text=text)
+        found = Ownership([], files, []).sentence(item)
+        return found.owner if found else None
+
+    for text in [
+        "System MUST automatically attach JWT tokens to all API requests requiring authentication",
+        "System MUST display appropriate error messages for failed operations (login failures, "
+        "network errors, validation errors)",
+        "System MUST display error messages when API operations fail",
+        "WHEN THE Backend is disconnected, THE System SHALL display a message",
+    ]:
+        assert of(FILES, text) == OUTSIDE, text
+        # no code outside Python: nothing else can be the client
+        assert of(("backend/app/main.py",), text) is None, text
+    for text in [
+        "System MUST attach the service token to requests to the Billing service",
+        "System MUST send API keys with requests to external providers",
+        "System MUST verify JWT tokens and reject requests with invalid tokens",
+        "System MUST display informative error messages for invalid operations",
+    ]:
+        assert of(FILES, text) is None, text

@@ -235,6 +235,27 @@ _SERVER_WORDS = re.compile(
     r"\bqueues?\b|\bworkers?\b|\bcron\b|\bsend\w*\s+(?:an?\s+)?e-?mails?\b|"
     r"\be-?mail\s+(?:delivery|notifications?|service|verification)\b|\bhash\w*|\bencrypt\w*"
 )
+# What only the API's caller does: it puts credentials on the requests it sends ("attach JWT
+# tokens to all API requests requiring authentication"), and it alone sees its own requests
+# fail ("display ... network errors", "display error messages when API operations fail",
+# "WHEN THE Backend is disconnected, THE System SHALL display ..."). Requests to a named
+# service ("to requests to the Payments service") are the backend's own calls.
+_CLIENT_SENDS = re.compile(
+    r"(?i)\b(?:attach|add|include|send|inject|set)(?:es|s|ed|ing)?\s+(?:(?:the|an?|its|their|"
+    r"user'?s?)\s+)?(?:[\w-]+\s+){0,2}?(?:jwts?|tokens?|credentials?|(?:authorization|auth)\s+"
+    r"headers?|api\s+keys?)\s+(?:to|in|with|on|into)\s+(?:(?:all|every|each|outgoing|"
+    r"subsequent|the|its|their)\s+)*(?:[\w-]+\s+){0,2}?(?:requests?|calls?)\b"
+    r"(?!\s+(?:to|for)\s+(?:the\s+|an?\s+)?(?!(?:api|backend|server)\b)(?:(?-i:[A-Z])|"
+    r"external\b|third[\s-]party\b|upstream\b|downstream\b|remote\b|providers?\b))"
+)
+_CLIENT_SEES = re.compile(
+    r"(?i)\b(?:display|show|render|present)(?:s|ed|ing)?\b[^.;]*?(?:\bnetwork\s+(?:errors?|"
+    r"failures?)|\b(?:when|if)\s+(?:the\s+)?(?:api|backend|server)\s+(?:calls?\s+|requests?\s+|"
+    r"operations?\s+)?(?:fails?|is\s+(?:unreachable|unavailable|down|disconnected|offline))|"
+    r"\b(?:during|while)\s+(?:the\s+)?api\s+(?:calls?|requests?|operations?))|"
+    r"\b(?:when|if|while)\s+(?:the\s+)?(?:api|backend|server)\s+is\s+(?:unreachable|"
+    r"unavailable|down|disconnected|offline)\b[^.;]*?\b(?:display|show|render)"
+)
 _LABEL = re.compile(r"^(?:[\w-]+\s+){0,3}[\w-]+\s*:\s+(?=\S)")
 _PAREN_LABEL = re.compile(r"^\([^()]{1,40}\)\s*:\s+(?=\S)")
 # A requirement's subject, its head noun phrase (before "at /signin", "for ..."), and the
@@ -309,6 +330,7 @@ class Ownership:
         self._folders: dict[str, Counter[str]] = defaultdict(Counter)
         self.files = sorted(set(source_files))
         self._gateway_code: bool | None = None
+        self._client_code: str | None = None  # a source file outside Python, "" when none
         self._names = {PurePosixPath(p).name for p in self.files}
         # CamelCase file and folder stems (``TaskItem.tsx``, ``CategoryForm/index.vue``) by
         # language: a task that names ``TaskItem`` names that file
@@ -567,6 +589,9 @@ class Ownership:
         """
         if req.kind in (ReqKind.TASK, ReqKind.SECTION):
             return None
+        client = self._client(req)
+        if client is not None:
+            return client
         # "Frontend Display: Job Articles Modal MUST show ...": the label is not the subject
         text = " ".join(req.title.split())
         label = _LABEL.match(text)
@@ -590,6 +615,23 @@ class Ownership:
         if not ui:
             return None
         return Owner(OUTSIDE, f"it asks only for browser user interface (“{ui.group(0)}”)")
+
+    def _client(self, req: Requirement) -> Owner | None:
+        """Outside Python when the sentence says what the API's caller does (puts
+        credentials on its requests, shows its own requests failing) and the repository
+        holds code outside Python to be that caller."""
+        text = " ".join(req.title.split())
+        m = _CLIENT_SENDS.search(text) or _CLIENT_SEES.search(text)
+        if m is None:
+            return None
+        if self._client_code is None:
+            self._client_code = next((f for f in self.files if self._language(f) == OUTSIDE), "")
+        if not self._client_code:
+            return None
+        said = m.group(0) if len(m.group(0)) <= 60 else m.group(0)[:57].rstrip() + "…"
+        return Owner(OUTSIDE, f"it says what the API's client does (“{said}”): the "
+                              "client sends the requests and sees them fail, the backend "
+                              "receives them")  # fmt: skip
 
     def _shown(self, req: Requirement, text: str) -> Owner | None:
         """Outside Python when a requirement's subject is a piece of user interface
