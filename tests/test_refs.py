@@ -233,3 +233,23 @@ def test_a_letter_that_closes_a_number_belongs_to_the_id() -> None:
     # numeronyms, plurals and short numbers with a letter are words, not ids
     assert found("Implements I18n, A11y and K8s support for MP3s, T12a") == []
     assert (id_prefix("Story 2.1a"), id_prefix("T012a"), id_prefix("2.1a.3")) == ("Story ", "T", "")
+
+
+def test_a_calendar_quarter_is_no_explicit_citation() -> None:
+    """Q1-Q4 beside a year, beside another quarter or with the word quarter is a quarter,
+    even after a citation keyword; linking still takes it where a spec uses a Q family."""
+    from traceaudit.refs import code_refs
+
+    def found(text: str) -> list[tuple[str, bool]]:
+        return [(f.target.value, f.explicit) for f in code_refs(text, ID)]
+
+    assert found("Parse specific quarter references (Q3 2025, Q1, etc.).") == [
+        ("Q3", False),
+        ("Q1", False),
+    ]
+    assert found("Implements the 2025-Q3 report") == [("Q3", False)]
+    assert found("Covers Q3'25 and Q4") == [("Q3", False), ("Q4", False)]
+    assert found("Implements Q3 for the first quarter") == [("Q3", False)]
+    # a Q id alone, or one that is no quarter, is cited as any id is
+    assert found("Implements Q3") == [("Q3", True)]
+    assert found("Implements Q5 2025") == [("Q5", True)]

@@ -404,6 +404,12 @@ _CITED_OBJECT = re.compile(
 _DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?:\s|$)")
 _METRIC_AFTER = re.compile(r"^[\s-]*(?:scores?|latency|percentile)\b", re.I)
 _PERCENTILE = re.compile(r"P\d{2}(?:\.\d+)?")
+# Calendar quarters: "Q3 2025", "2025-Q3", "FY25 Q1", "Q3'25", "Q1, Q2", "the Q4 quarter".
+_QUARTER = re.compile(r"Q[1-4]")
+_YEAR_AFTER = re.compile(r"^\s*[-/]?\s*(?:(?:19|20)\d{2}|'\d{2}|FY\s*\d{2,4})\b")
+_YEAR_BEFORE = re.compile(r"\b(?:(?:19|20)\d{2}|FY\s*'?\d{2,4})\s*[-/]?\s*$")
+_QUARTERS_IN_LINE = re.compile(r"(?<!\w)Q[1-4](?!\w)")
+_QUARTER_WORD = re.compile(r"(?i)\bquarter(?:s|ly)?\b")
 
 
 def code_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
@@ -412,7 +418,8 @@ def code_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     Left out: an id that a checkbox introduces (``# Match task lines like - [ ] T001 ...``
     shows the format of a task line, it cites no task); ids in doctest lines and their
     output; metric names (``F1 score``, ``R2 score``, ``P99`` latency) unless the text says
-    it cites the spec.
+    it cites the spec. A calendar quarter (``Q3 2025``, ``Q1, Q2``) is never an explicit
+    citation: it cites only where the specs use a ``Q`` id family (linking decides).
     """
     lines = text.splitlines()
     doctest: set[int] = set()
@@ -437,11 +444,25 @@ def code_refs(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
             continue  # "per RFC 7636 §4.1": the standard's section, not the spec's
         if f.explicit and f.target.kind is RefKind.ID and f.target.hint is None:
             f = _verb_checked(f, before)
+        quarter = _is_quarter(f.target.value, line, before, after)
+        if quarter and f.explicit and f.target.hint is None:
+            f = FoundRef(f.target, f.line, f.column, False)
         metric = _METRIC_AFTER.match(after) or _PERCENTILE.fullmatch(f.target.value)
         if metric and f.target.kind is RefKind.ID and f.target.hint is None and not f.explicit:
             continue
         out.append(f)
     return out
+
+
+def _is_quarter(value: str, line: str, before: str, after: str) -> bool:
+    """``Q1``..``Q4`` written as a calendar quarter: beside a year (``Q3 2025``, ``2025-Q3``,
+    ``FY25 Q1``), beside another quarter on its line (``Q3 2025, Q1``) or with the word
+    quarter."""
+    if not _QUARTER.fullmatch(value):
+        return False
+    if _YEAR_AFTER.match(after) or _YEAR_BEFORE.search(before):
+        return True
+    return len(_QUARTERS_IN_LINE.findall(line)) >= 2 or bool(_QUARTER_WORD.search(line))
 
 
 def _verb_checked(found: FoundRef, before: str) -> FoundRef:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from collections.abc import Sequence
 
@@ -261,6 +262,23 @@ def test_dangling_id_with_suggestion_and_unknown_family_ignored() -> None:
         ("TA003", "app/api/orders.py", 5, "SEC-001"),
     ]
     assert graph.linked[0].resolution.suggestion == "FR-001"
+
+
+def test_a_quarter_cites_only_where_a_spec_uses_a_q_family() -> None:
+    """code_refs leaves "Q3 2025" unexplicit: no finding where no spec uses a Q family;
+    where one does (research questions Q1..Q3), it links, and a missing Q4 is dangling."""
+    from traceaudit.model import DEFAULT_ID_PATTERN
+    from traceaudit.refs import code_refs
+
+    found = code_refs("Parse quarter references (Q2 2025, Q4).", re.compile(DEFAULT_ID_PATTERN))
+    refs = [ref(f.target.value, line=3 + k, explicit=f.explicit) for k, f in enumerate(found)]
+    assert [(r.target.value, r.explicit) for r in refs] == [("Q2", False), ("Q4", False)]
+    _, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)])], refs=refs)
+    assert findings == [("TA001", ORDERS, 5, f"{ORDERS}::FR-001")]
+    questions = [req(ORDERS, f"Q{n}", 5 + n) for n in (1, 2, 3)]
+    graph, findings = audit([doc(ORDERS, questions)], refs=refs)
+    assert statuses(graph)["Q2"] == "implemented"
+    assert [f for f in findings if f[0] == "TA003"] == [("TA003", "app/api/orders.py", 4, "Q4")]
 
 
 def test_a_citation_of_a_number_split_into_parts_matches_none_of_them() -> None:
