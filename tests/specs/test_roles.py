@@ -420,3 +420,66 @@ def test_a_bracketed_task_number_is_a_task_and_a_table_rows_id_is_known() -> Non
     doc = parse(text)
     assert [r[0] for r in reqs(doc)] == ["1.6"]
     assert doc.mentioned_ids == ("CV-E2E-003",)
+
+
+COVERAGE_LIST = """
+    # cc-sdd Coverage — cicd-pipeline
+
+    ## Requirements Covered
+    - 1
+    - 5.1
+    - CI-REQ-010
+    - CI-REQ-011
+    - 1.1–1.5 (config infrastructure, schema) — partial
+
+    ## Notes
+    - Coverage derived from the tasks' requirement annotations.
+    """
+MAPPING_TABLE = """
+    # Requirements Traceability Matrix: CV Analysis
+
+    | Requirement ID | Spec Section | Artifact/Code |
+    | --- | --- | --- |
+    | MCP-REQ-001 | requirements.md | backend/mcp/manager.py |
+    | MCP-REQ-002 | requirements.md | backend/mcp/config.py |
+    | MCP-REQ-003 | design.md | backend/mcp/router.py |
+    """
+
+
+def test_a_coverage_report_is_a_report_by_its_name_and_its_listing() -> None:
+    """Named, titled or filed as coverage/traceability/mapping, and a listing of ids with
+    their coverage that states no requirement: a report on work, not a spec."""
+    assert role(".kiro/specs/traceability/cicd-pipeline.coverage.md", COVERAGE_LIST) == "report"
+    assert role("docs/qa/cv-analysis-trace-matrix.md", MAPPING_TABLE) == "report"
+    assert role("specs/traceability/notes.md", COVERAGE_LIST) == "report"  # by its folder
+    # the same listing under another name and place is not taken for a report
+    plain = COVERAGE_LIST.replace("Coverage", "Pipeline").replace("Covered", "Listed")
+    assert role("specs/001-ci/requirements-list.md", plain) == "spec"
+
+
+def test_a_coverage_named_spec_that_states_requirements_is_a_spec() -> None:
+    feature = """
+        # Requirements Document: Policy Coverage
+
+        ### Requirement 1: Coverage summary
+
+        #### Acceptance Criteria
+
+        1. WHEN a holder asks for the summary THEN the system SHALL return the covered perils.
+        """
+    assert role(".kiro/specs/policy-coverage/coverage.md", feature) == "spec"
+    bare = """
+        # Coverage
+
+        - CV-1: Fire damage
+        - CV-2: Theft
+        - CV-3: Flood
+        """
+    assert role("docs/coverage.md", bare) == "spec"  # ids and labels, no status: a list of perils
+
+
+def test_a_coverage_reports_ids_are_mentions_not_definitions() -> None:
+    text = dedent(COVERAGE_LIST + "    - CI-REQ-010 (again) — done\n").lstrip("\n")
+    doc = parse_spec(text, ".kiro/specs/traceability/cicd.coverage.md", Config())
+    assert doc.requirements == ()
+    assert {"CI-REQ-010", "CI-REQ-011"} <= set(doc.mentioned_ids)

@@ -24,6 +24,7 @@ role                    defines ids     declares endpoints  recognised by
                                                             ``command:`` or ``model:``
                                                             and Prompt/Response sections
 ``report``              no              no                  reports on work (see below)
+                                                            or on coverage (below)
 ``conventions``         no              tables only         a constitution or convention
                                                             guide (name or content)
 ======================  ==============  =================  ===========================
@@ -43,6 +44,18 @@ Steps", "Expected Result"). Against: requirement statements (``MUST``,
 evidence for reporting outweighs the evidence for specifying by a clear margin
 is a report.
 
+A **coverage report** (a traceability matrix, a requirement-to-code mapping, a
+"Requirements Covered" list) reports how far the specs are implemented: its ids are
+defined in the specs it reports on. It is one when its name, title or folder is headed
+by a coverage noun (coverage, traceability, mapping, matrix) *and* its content is a
+listing of ids: most of its list items and table rows open with an id, a number or a
+range of them (``- 1.1–1.5 (config) — partial``, ``- CI-REQ-010``, ``| MCP-REQ-001 |
+requirements.md | backend/mcp/config.py |``), with a status or coverage word beside them
+(a "Covered" heading or label, a Status/Coverage/Code/Test column, partial/pending/✅),
+and it states no requirement (no ``MUST``/``SHALL``, no user story). A feature spec
+called "Coverage" states requirements; a PRD that only lists ids under a coverage title
+without any status is not taken for a report.
+
 A **conventions** document (a spec-kit constitution, a coding-standards or API
 design guide) states rules and shows examples: its endpoints in prose, bullets,
 code spans and fences are examples (``GET /api/resource``). Only an endpoint
@@ -54,6 +67,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import PurePosixPath
 
 __all__ = ["Role", "document_role", "file_role", "section_kinds"]
@@ -104,6 +118,31 @@ _REPORT_HEADS = frozenset(
     }
 )  # fmt: skip
 _GUIDE_HEADS = frozenset({"guide", "procedures", "runbook", "runbooks", "checklist"})
+# Nouns that name a report on how far the specs are covered ("mcp.coverage.md",
+# "Requirements Traceability Matrix", "Spec Coverage Mapping", a traceability/ folder).
+_COVERAGE_HEADS = frozenset({"coverage", "traceability", "mapping", "mappings", "matrix"})
+# A list item or a table row that opens with an id, a number, a named item or a range of
+# them: "- CI-REQ-010", "- 1.1–1.5 (config) — partial", "- Req 7 (MCP):", "| FR-001 |".
+_LISTED_ID = (
+    r"(?:(?i:req(?:uirement)?s?|story|task)\s*)?"
+    r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-?\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)*[a-z]?)"
+)
+_RANGE_TAIL = r"(?:\s*(?:[-–—]|\.\.|to|through)\s*[A-Z0-9][A-Z0-9.-]*)?"
+_ID_ITEM = re.compile(
+    rf"(?m)^\s*[-*+]\s+(?:\[[ xX]\]\s*)?[*_`]*{_LISTED_ID}{_RANGE_TAIL}[*_`]*(?=[\s:,;().]|$)"
+)
+_ID_ROW = re.compile(rf"(?m)^\s*\|\s*[*_`]*{_LISTED_ID}{_RANGE_TAIL}[*_`]*\s*\|")
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_COVERAGE_WORDS = re.compile(
+    r"(?i)\b(?:covered|coverage|status|traced|implemented|partial(?:ly)?|pending|missing|"
+    r"verified|tested|done|complete[d]?|not\s+started|n/a|artifact|code|tests?)\b|✅|❌|⚠️|☐"
+)
+_COVERAGE_LABEL = re.compile(
+    r"(?im)^\s*(?:#{1,6}\s*|\*\*)?[^\n|]{0,40}\b(?:covered|traced|mapped|status)\b"
+    r"[^\n|]{0,40}(?:\*\*)?\s*:?\s*$"
+)
+_EARS = re.compile(r"\b(?:WHEN|IF|WHILE|WHERE)\b[^\n]*\bSHALL\b")
+
 _TEST_WORDS = frozenset({"test", "testing", "tests", "qa", "manual", "validation", "e2e"})
 _H1 = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 _RECORD_KEYS = re.compile(r"(?im)^(?:stage|command|model|surface|prompt_text|response_text)\s*:")
@@ -225,6 +264,52 @@ def _names_report(title: str) -> bool:
     return False
 
 
+def _names_coverage(title: str) -> bool:
+    """Whether a name or title is headed by a coverage noun ("mcp.coverage",
+    "cc-sdd Coverage — backend-api", "Requirements Traceability Matrix")."""
+    text = title.replace("_", " ").replace(".", " ")
+    for segment in _SEGMENT_SPLIT.split(text):
+        if len(segment.split()) == 1:
+            segment = segment.replace("-", " ")
+        words = [w.strip("*`'\",.!?").lower() for w in segment.split()]
+        words = [w for w in words if _WORD.fullmatch(w)]
+        if words and words[-1] in _COVERAGE_HEADS:
+            return True
+    return False
+
+
+def _coverage_report(path: str, text: str) -> str | None:
+    """Why the file reports on coverage, or None (see the module docstring)."""
+    parts = PurePosixPath(path).parts
+    stem = PurePosixPath(parts[-1]).stem
+    h1 = re.search(r"(?m)^#{1,3}\s+(?P<title>.+?)\s*#*\s*$", text[:3000])
+    folder = next((p for p in parts[:-1] if _names_coverage(p.strip("_-."))), None)
+    if not (_names_coverage(stem) or (h1 and _names_coverage(h1["title"])) or folder):
+        return None
+    if _MODAL.search(text) or _USER_STORY.search(text) or _EARS.search(text):
+        return None  # it states requirements
+    lines = text.splitlines()
+    items = [ln for ln in lines if _LIST_ITEM.match(ln)]
+    # a table's header is the row its rule line follows
+    headers = [ln for ln, nxt in pairwise(lines) if _TABLE_RULE.match(nxt)]
+    rows = [
+        ln for ln in lines
+        if ln.lstrip().startswith("|") and not _TABLE_RULE.match(ln) and ln not in headers
+    ]
+    listed = [ln for ln in items if _ID_ITEM.match(ln)] + [ln for ln in rows if _ID_ROW.match(ln)]
+    if len(listed) < 3 or 2 * len(listed) < len(items) + len(rows):
+        return None
+    statused = sum(1 for ln in listed if _COVERAGE_WORDS.search(ln))
+    if not (
+        _COVERAGE_LABEL.search(text)
+        or any(_COVERAGE_WORDS.search(h) for h in headers)
+        or 2 * statused >= len(listed)
+    ):
+        return None
+    where = f"in a {folder}/ folder" if folder and not _names_coverage(stem) else "by its name"
+    return f"a coverage report ({where}): lists ids with their coverage, states no requirement"
+
+
 def _report_evidence(path: str, text: str) -> tuple[int, list[str]]:
     """Points for "this reports on work" minus points for "this specifies work"."""
     parts = PurePosixPath(path).parts
@@ -295,6 +380,9 @@ def document_role(path: str, text: str) -> Role:
     retired = next((p for p in parts[:-1] if p.lower() in _RETIRED_DIRS), None)
     if retired is not None:
         return Role("report", f"kept in a folder of retired documents ({retired}/)")
+    coverage = _coverage_report(path, text)
+    if coverage is not None:
+        return Role("report", coverage)
     if "task" in stem.lower() and not _names_report(stem):
         return Role("tasks", "a task list")
     score, why = _report_evidence(path, text)
