@@ -153,6 +153,30 @@ def test_no_specs_exits_before_any_python_file_is_read(
     assert err.startswith("traceaudit: error: no spec files found") and err.count("\n") == 1
 
 
+def test_no_specs_exits_before_the_audit_is_imported(tmp_path: Path) -> None:
+    """The no-spec exit costs the imports of configuration and discovery only: no parser,
+    no route resolution, no trace graph, no report."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text("from fastapi import FastAPI\n", "utf-8")
+    probe = (
+        "import sys\n"
+        "from traceaudit.cli import main\n"
+        "try:\n"
+        "    main(['run', sys.argv[1]])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = ['traceaudit.audit', 'traceaudit.cache', 'traceaudit.pysource',\n"
+        "         'traceaudit.specs', 'traceaudit.routes', 'traceaudit.trace',\n"
+        "         'traceaudit.report', 'traceaudit.policy', 'libcst', 'markdown_it', 'networkx']\n"
+        "print(code, [m for m in heavy if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "2 []\n"
+    assert done.stderr.startswith("traceaudit: error: no spec files found")
+
+
 def test_spec_outside_root_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy("rules/TA001-unimplemented-requirement", tmp_path)
     code, _, err = run(["run", str(project), "--spec", "../../etc"], capsys)

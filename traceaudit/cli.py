@@ -14,42 +14,24 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from traceaudit import __version__
-from traceaudit.audit import Project, audit_project, load_project
-from traceaudit.cache import Cache, cache_disabled_by_env
 from traceaudit.config import ConfigError, load
 from traceaudit.discover import Discovery, DiscoveryError, discover, relative_root
 from traceaudit.model import AuditResult, Config, ExitCode, Provenance, Severity
-from traceaudit.policy import (
-    BaselineError,
-    Gates,
-    apply_baseline,
-    baseline_json,
-    compare,
-    failures,
-    make_baseline,
-    read_baseline,
-)
-from traceaudit.report import (
-    REPORTERS,
-    ReportOptions,
-    explain_text,
-    requirements_json,
-    requirements_text,
-    routes_json,
-    routes_text,
-    rules_json,
-    statistics_text,
-    summary_line,
-    visible,
-)
-from traceaudit.routes import AppNotFound
-from traceaudit.trace import RULES, unknown_rule_names
 from traceaudit.vcs import GitState, VcsError, describe, merge_base, worktree
+
+if TYPE_CHECKING:
+    from traceaudit.audit import Project
+    from traceaudit.cache import Cache
+    from traceaudit.report import ReportOptions
+
+# The audit itself (parsers, routes, the trace graph, the reports) is imported when a
+# command first needs it: a project without spec files is told so, exit 2, after the
+# imports of the configuration and discovery alone.
 
 FORMATS = ("text", "json", "html", "markdown", "sarif", "github", "junit", "csv")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -81,7 +63,7 @@ def _config(
         config = replace(config, fail_on=None if fail_on == "never" else Severity(fail_on))
     if not prefilter:
         config = replace(config, prefilter=False)
-    unknown = unknown_rule_names(config)
+    unknown = _unknown_rule_names(config)
     if unknown:
         name = unknown[0]
         field = next(
@@ -103,6 +85,29 @@ def _config(
             "rule code or name that `traceaudit rules` lists)"
         )
     return config
+
+
+def _unknown_rule_names(config: Config) -> list[str]:
+    """Rule names in the configuration that no rule has (the rules are imported only when
+    the configuration names one)."""
+    if not (
+        config.disable
+        or config.severity
+        or config.per_file_ignores
+        or config.per_file_severity
+        or config.waivers
+    ):
+        return []
+    from traceaudit.trace import unknown_rule_names
+
+    return unknown_rule_names(config)
+
+
+def load_project(config: Config, jobs: int | None = None, **kwargs: Any) -> Project:
+    """:func:`traceaudit.audit.load_project`, imported on first use."""
+    from traceaudit.audit import load_project as load_it
+
+    return load_it(config, jobs, **kwargs)
 
 
 def _origin(config: Config, field: str, origin: str) -> tuple[tuple[str, str], ...]:
@@ -166,6 +171,8 @@ def _check_specs(config: Config) -> Discovery:
 
 def _open_cache(config: Config, no_cache: bool) -> Cache | None:
     """The run's cache, unless turned off; a cache that cannot be used is one warning."""
+    from traceaudit.cache import Cache, cache_disabled_by_env
+
     if no_cache or cache_disabled_by_env():
         return None
     cache, why = Cache.open(config)
@@ -255,6 +262,8 @@ def _baseline_path(config: Config, given: str | None) -> tuple[Path, str] | None
 
 
 def _with_baseline(result: AuditResult, path: Path, label: str) -> AuditResult:
+    from traceaudit.policy import apply_baseline, read_baseline
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -301,6 +310,9 @@ def _with_base(
 ) -> AuditResult:
     """``result`` compared with the audit of the merge base of ``ref`` and HEAD, checked
     out in a temporary worktree and audited with the same configuration."""
+    from traceaudit.audit import audit_project
+    from traceaudit.policy import compare
+
     root = Path(config.root)
     state = describe(root)
     if state is None:
@@ -433,6 +445,8 @@ def _options_for(
     show_all: bool,
     color: bool,
 ) -> ReportOptions:
+    from traceaudit.report import ReportOptions
+
     link_base = ""
     if output not in (None, "-"):
         folder = Path(output).resolve().parent
@@ -619,6 +633,10 @@ def run(
         raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
     day = today or datetime.date.today()
     found = _check_specs(config)
+    from traceaudit.audit import audit_project
+    from traceaudit.policy import Gates, failures
+    from traceaudit.report import REPORTERS, statistics_text, summary_line
+
     project = _load(config, jobs, found, _open_cache(config, no_cache), quiet)
     result = audit_project(project, day)
     kinds = {fmt, *(kind for kind, _ in writes)}
@@ -705,6 +723,9 @@ def baseline_command(
     """
     config = _config(root, config_file, specs, code)
     found = _check_specs(config)
+    from traceaudit.audit import audit_project
+    from traceaudit.policy import baseline_json, make_baseline
+
     project = _load(config, jobs, found, _open_cache(config, no_cache))
     result = audit_project(project, today)
     baseline = make_baseline(result)
@@ -750,6 +771,8 @@ def routes(
       traceaudit routes backend --explain    which apps are served, and through what
     Exit codes: 0 listed; 2 usage or configuration error.
     """
+    from traceaudit.report import explain_text, routes_json, routes_text, visible
+
     config = _config(root, config_file, code=code, prefilter=not no_prefilter)
     project = load_project(config, jobs, with_specs=False)
     facts = project.code
@@ -777,6 +800,8 @@ def requirements(root: str, specs: tuple[str, ...], fmt: str, config_file: str |
       traceaudit requirements --spec docs/specs --format json
     Exit codes: 0 listed; 2 usage or configuration error.
     """
+    from traceaudit.report import requirements_json, requirements_text, visible
+
     config = _config(root, config_file, specs)
     project = load_project(config, jobs=1, with_code=False)
     docs = project.docs
@@ -794,6 +819,9 @@ def list_rules(fmt: str) -> int:
     Example:
       traceaudit rules --format json    the full documentation of every rule
     """
+    from traceaudit.report import rules_json
+    from traceaudit.trace import RULES
+
     if fmt == "json":
         _emit(rules_json(RULES), None)
         return ExitCode.CLEAN
@@ -816,6 +844,15 @@ def _usage_line(exc: click.UsageError) -> str:
 GC_THRESHOLDS = (200_000, 30, 30)
 
 
+def _late_user_errors() -> tuple[type[Exception], ...]:
+    """The user errors of the modules imported on demand (a baseline that cannot be
+    read, an app that is not there), asked for only once something went wrong."""
+    from traceaudit.policy import BaselineError
+    from traceaudit.routes import AppNotFound
+
+    return (BaselineError, AppNotFound)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into an exit code."""
     gc.set_threshold(*GC_THRESHOLDS)
@@ -835,7 +872,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"traceaudit: error: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(ExitCode.ERROR)
-    except (ConfigError, DiscoveryError, UserError, BaselineError, VcsError, AppNotFound) as exc:
+    except (ConfigError, DiscoveryError, UserError, VcsError) as exc:
         click.echo(f"traceaudit: error: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
     except KeyboardInterrupt:
@@ -846,6 +883,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"traceaudit: error: {exc.strerror or exc}{where}", err=True)
         sys.exit(ExitCode.ERROR)
     except Exception as exc:  # an internal error must still be one line and exit 2
+        if isinstance(exc, _late_user_errors()):
+            click.echo(f"traceaudit: error: {exc}", err=True)
+            sys.exit(ExitCode.ERROR)
         click.echo(
             f"traceaudit: internal error: {type(exc).__name__}: {exc} (please report this)",
             err=True,
