@@ -170,3 +170,25 @@ def test_one_features_item_written_in_two_of_its_files_is_no_ambiguity() -> None
     ]
     graph = TraceGraph(docs, [ref("1.6", symbol="app/main.py", hint="task")], [])
     assert resolved(graph) == [("ok", (f"req:{b}::1.6", f"req:{a}::1.6"))]
+
+
+def test_closest_is_difflibs_one_close_match() -> None:
+    """The suggestion for a dangling reference is the match difflib gives (highest ratio,
+    ties to the greatest string), found with fewer full ratios."""
+    import difflib
+    import random
+
+    from traceaudit.trace.index import closest
+
+    rng = random.Random(11)
+    letters = "FRT-0123456789ab"
+    for _ in range(1500):
+        pool = [
+            "".join(rng.choice(letters) for _ in range(rng.randint(1, 8)))
+            for _ in range(rng.randint(0, 40))
+        ]
+        pool += pool[: rng.randint(0, 3)]  # repeated candidates
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(1, 8)))
+        for cutoff in (0.0, 0.5, 0.6, 0.9):
+            want = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+            assert closest(word, pool, cutoff) == (want[0] if want else None)

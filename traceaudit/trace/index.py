@@ -98,8 +98,7 @@ class SpecIndex:
         """difflib's nearest match, computed once per word and pool."""
         key = (word, tuple(pool), cutoff)
         if key not in self._near:
-            near = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
-            self._near[key] = near[0] if near else None
+            self._near[key] = closest(word, pool, cutoff)
         return self._near[key]
 
     @property
@@ -302,6 +301,30 @@ class SpecIndex:
     def is_reference_family(self, target: RefTarget) -> bool:
         """Whether a bare id belongs to an id family the specs use (``FR-``, ``T``)."""
         return id_prefix(target.value) in self.prefixes
+
+
+def closest(word: str, pool: Sequence[str], cutoff: float) -> str | None:
+    """``difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)``'s one match, or None.
+
+    The same answer (the highest ratio, the greatest string among equal ratios), found
+    without the full ratio of every candidate: a candidate whose cheap upper bounds
+    (``real_quick_ratio``, ``quick_ratio``) are below the best ratio so far cannot win.
+    """
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    floor = cutoff
+    for x in pool:
+        matcher.set_seq1(x)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        score = matcher.ratio()
+        if score < floor:
+            continue
+        if best is None or (score, x) > best:
+            best = (score, x)
+            floor = max(cutoff, score)
+    return None if best is None else best[1]
 
 
 def node_spec(node: str) -> str:
