@@ -98,7 +98,7 @@ class Codec:
         self._ns: dict[str, Any] = {
             "_bad": _bad, "_badf": _badf, "_float": _float, "_list": _list, "L": INT_LIMIT,
             "tuple": tuple, "list": list, "str": str, "int": int, "bool": bool, "float": float,
-            "len": len, "type": type,
+            "len": len, "type": type, "_new": object.__new__, "_set": object.__setattr__,
         }  # fmt: skip
         self._names: dict[Any, str] = {}
         self._source: list[str] = []
@@ -138,14 +138,20 @@ class Codec:
         name = self._names[cls]
         hints = typing.get_type_hints(cls)
         names = self.fields[cls]
-        args = ", ".join(self._expr(hints[f], f"v[{i + 1}]") for i, f in enumerate(names))
-        self._source.append(
+        exprs = [self._expr(hints[f], f"v[{i + 1}]") for i, f in enumerate(names)]
+        head = (
             f"def {name}(v):\n"
             f"    if v.__class__ is not list or len(v) != {len(names) + 1} "
             f"or v[0] != {self.tags[cls]!r}:\n"
             f"        _bad()\n"
-            f"    return C{name}({args})\n"
         )
+        if not _plain_init(cls):
+            self._source.append(head + f"    return C{name}({', '.join(exprs)})\n")
+            return
+        # What the generated __init__ does (each field set in turn, nothing else), without
+        # the call and its per-field global look-ups: a warm run builds every node so.
+        sets = "".join(f"    _set(o, {f!r}, {e})\n" for f, e in zip(names, exprs, strict=True))
+        self._source.append(head + f"    o = _new(C{name})\n" + sets + "    return o\n")
 
     def _expr(self, tp: Any, x: str) -> str:
         """An expression that decodes ``x`` (a simple expression, evaluated more than once)."""
@@ -275,6 +281,19 @@ class Codec:
                 return str(value)
             raise Unencodable(kind.__name__)
         return [tag, *[self.encode(getattr(value, name), depth + 1) for name in self.fields[kind]]]
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether ``cls``'s ``__init__`` is the one dataclasses wrote and only sets each field:
+    no ``__post_init__``, no field left out of it, no ``InitVar``, no ``__init__`` of its own."""
+    init = cls.__dict__.get("__init__")
+    return (
+        init is not None
+        and getattr(init, "__qualname__", "") == f"{cls.__qualname__}.__init__"
+        and getattr(getattr(init, "__code__", None), "co_filename", "") == "<string>"
+        and not hasattr(cls, "__post_init__")
+        and all(f.init for f in dataclasses.fields(cls))
+    )
 
 
 def _bad() -> Any:
