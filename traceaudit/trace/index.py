@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from traceaudit.model import RefKind, RefTarget, ReqKind, Requirement, Section, SpecDoc
@@ -290,10 +291,11 @@ class SpecIndex:
         if len(nodes) == 1:
             return Resolution("ok", tuple(nodes))
         if context:
-            folders = {str(PurePosixPath(c).parent) for c in context}
-            near = [n for n in nodes if node_spec(n) in context]
+            named = set(context)
+            near = [n for n in nodes if node_spec(n) in named]
             if not near:
-                near = [n for n in nodes if str(PurePosixPath(node_spec(n)).parent) in folders]
+                folders = {_parent(c) for c in context}
+                near = [n for n in nodes if _parent(node_spec(n)) in folders]
             if len(near) == 1:
                 return Resolution("ok", (near[0],))
         return Resolution("ambiguous", candidates=tuple(sorted(nodes)))
@@ -325,6 +327,13 @@ def closest(word: str, pool: Sequence[str], cutoff: float) -> str | None:
             best = (score, x)
             floor = max(cutoff, score)
     return None if best is None else best[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _parent(path: str) -> str:
+    """``str(PurePosixPath(path).parent)``, computed once per path (a project's spec files
+    are few; their candidates many)."""
+    return str(PurePosixPath(path).parent)
 
 
 def node_spec(node: str) -> str:
