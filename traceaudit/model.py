@@ -8,7 +8,10 @@ the import graph.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -706,3 +709,39 @@ class Waiver:
     owner: str | None = None
     expires: str | None = None  # ISO date: from that day on it waives nothing
     location: Location | None = None  # where it is written
+
+
+def pickle_by_position(namespace: Iterable[object]) -> None:
+    """Give the frozen, slotted dataclasses among ``namespace`` a pickled state that is
+    their field values by position, read and written through a tuple of names computed
+    once: the state ``dataclass`` generates calls ``dataclasses.fields()`` for every object,
+    and a worker's facts (hundreds of thousands of objects) cross the process pipe this way
+    (``sandbox``). Same objects after the round trip; pickles are never stored."""
+    set_field = object.__setattr__
+    for cls in namespace:
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+            continue
+        if "__setstate__" not in cls.__dict__ or "__slots__" not in cls.__dict__:
+            continue  # not frozen and slotted: pickle's own default handles it
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        if not names:
+            continue
+        read = operator.attrgetter(*names)
+
+        def getstate(
+            self: object, _read: operator.attrgetter[object] = read, _one: bool = len(names) == 1
+        ) -> object:
+            value = _read(self)
+            return (value,) if _one else value
+
+        def setstate(
+            self: object, state: Iterable[object], _names: tuple[str, ...] = names
+        ) -> None:
+            for name, value in zip(_names, state, strict=True):
+                set_field(self, name, value)
+
+        setattr(cls, "__getstate__", getstate)  # noqa: B010 (assigning a method to a class)
+        setattr(cls, "__setstate__", setstate)  # noqa: B010
+
+
+pickle_by_position(list(globals().values()))

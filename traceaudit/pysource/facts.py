@@ -19,7 +19,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from traceaudit.model import CodeRef, Location, Suppression
+from traceaudit.model import CodeRef, Location, Suppression, pickle_by_position
 
 # --------------------------------------------------------------------------
 # Expressions
@@ -631,3 +631,6 @@ def _render(expr: Expr) -> str:
             parts += [op, render(right)]
         return " ".join(parts)
     return expr.text
+
+
+pickle_by_position(list(globals().values()))
