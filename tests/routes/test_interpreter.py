@@ -243,6 +243,50 @@ app = FastAPI(lifespan=lifespan)
     assert rows == [("GET", "/core", "main.py:core_route", "7")]
 
 
+def test_startup_handlers_that_register_routes_run_and_others_need_not() -> None:
+    """A startup hook runs when what it calls can add a route: here through a method of
+    an object it made, and through ``.routes.append``; a hook that only opens a
+    connection adds none either way."""
+    rows = table(
+        {
+            "main.py": """
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+extra = APIRouter()
+
+@extra.get("/extra")
+def extra_route(): ...
+
+def ping(): ...
+
+class Registry:
+    def install(self, app):
+        app.include_router(extra)
+
+app = FastAPI()
+
+@app.on_event("startup")
+def install_extra():
+    registry = Registry()
+    registry.install(app)
+
+def add_ping():
+    app.routes.append(APIRoute("/ping", ping))
+
+def connect():
+    pool = open("db")
+    pool.run()
+
+app.add_event_handler("startup", add_ping)
+app.add_event_handler("startup", connect)
+"""
+        }
+    )
+    assert rows == [("GET", "/extra", "main.py:extra_route", "7"),
+                    ("GET", "/ping", "main.py:ping", "10")]  # fmt: skip
+
+
 def test_values_computed_by_project_code() -> None:
     rows = table(
         {

@@ -246,3 +246,63 @@ def test_the_app_handed_to_uvicorn_is_the_served_one() -> None:
 )
 def test_serve_hints(source: str, hints: tuple[str, ...]) -> None:
     assert serve_hints(source) == hints
+
+
+def test_entry_points_are_the_functions_that_can_reach_a_server() -> None:
+    """A function nothing calls runs as an entry point only when it can build or serve an
+    app. A method call is followed to the class its receiver was made from: ``sandbox.run()``
+    on a ``Sandbox`` is not ``Server.run``, and ``asyncio.run``/``sbx.commands.run`` on
+    another package's object is no call of the project, so neither makes its caller an entry
+    point; ``server = Server(); server.run()`` does."""
+    files = {
+        "svc/__init__.py": "",
+        "svc/server.py": """
+            import asyncio
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            @app.get("/ping")
+            def ping(): ...
+
+            class Server:
+                def run(self):
+                    uvicorn.run(app)
+
+            def serve():
+                server = Server()
+                server.run()
+""",
+        "svc/jobs.py": """
+            import asyncio
+            from svc import sandboxes
+
+            class Sandbox:
+                def run(self):
+                    return 1
+
+            def make():
+                return sandboxes.Remote()
+
+            def execute():
+                sandbox = Sandbox()
+                sandbox.run()
+
+            def drain():
+                asyncio.run(execute())
+
+            def remote():
+                sbx = make()
+                sbx.commands.run("pip install x")
+""",
+        "svc/sandboxes.py": """
+            class Remote:
+                pass
+""",
+    }
+    resolution = resolve(files)
+    assert [(r.path, r.app) for r in resolution.routes] == [("/ping", "svc/server.py:app")]
+    assert [e for e in resolution.entry_points if "called by nothing" in e] == [
+        "svc/server.py:15 serve (called by nothing in the project)"
+    ]

@@ -24,7 +24,7 @@ every uncalled function would cost much and find nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from traceaudit.model import Location
@@ -33,6 +33,7 @@ from traceaudit.pysource import facts as pf
 from traceaudit.routes.interp import Interpreter
 from traceaudit.routes.values import (
     BoundMethod,
+    Ext,
     Frame,
     Function,
     ModuleState,
@@ -96,26 +97,80 @@ class _Class:
 class StaticIndex:
     """Every function and class of the project with the names it calls."""
 
-    def __init__(self, modules: Sequence[ModuleState]) -> None:
+    def __init__(self, modules: Sequence[ModuleState], cache: IndexCache | None = None) -> None:
         self.defs: list[_Def] = []
         self.classes: dict[str, list[_Class]] = {}
         self.called: set[str] = set()  # every name called anywhere
         self.cli_names: set[str] = set()  # functions named as CLI commands
         # the ``if __name__ == "__main__":`` blocks, with the names they call
         self.mains: list[tuple[ModuleState, pf.If, set[str]]] = []
+        # (class or factory name, method name) of method calls on what a call made
+        self.qualified: set[tuple[str, str]] = set()
+        # per enclosing function, its locals bound to what a call returned: local ->
+        # the names called (none when not all calls are of plain names)
+        self._made: list[dict[str, frozenset[str]]] = []
+        # the module being walked: its names, and how each name looked up was bound
+        self._ns: dict[str, Value] = {}
+        self._kinds: dict[str, int] = {}
         for state in modules:
             if state.facts is None or not state.facts.scanned:
                 continue
-            self._module(state)
+            self._module(state, cache)
+        self._registrars: set[str] | None = None
+        self._by_fact: dict[int, _Def] | None = None
         self.builders = self._builders()
 
     # -- walking the facts -------------------------------------------------------
 
-    def _module(self, state: ModuleState) -> None:
+    def _module(self, state: ModuleState, cache: IndexCache | None) -> None:
+        facts = state.facts
+        assert facts is not None
+        cached = cache.get(id(facts)) if cache is not None else None
+        if cached is not None and cached[0] is facts and all(
+            _kind_of(state.ns.get(name)) == kind for name, kind in cached[1].kinds.items()
+        ):
+            part = cached[1]  # the same facts, and every name it looked up bound alike
+        else:
+            part = self._walk_module(state)
+            if cache is not None:
+                cache[id(facts)] = (facts, part)
+        self.defs.extend(part.defs)
+        for cls in part.classes:
+            self.classes.setdefault(cls.name, []).append(cls)
+        self.called |= part.called
+        self.cli_names |= part.cli_names
+        self.mains.extend((state, block, calls) for block, calls in part.mains)
+        self.qualified |= part.qualified
+
+    def _walk_module(self, state: ModuleState) -> _ModuleIndex:
+        """What one module adds to the index (walked with the index's own containers
+        swapped for the module's)."""
         assert state.facts is not None
-        top: set[str] = set()
-        self._block(state.facts.body, state, None, top, top_level=True)
-        self.called |= top
+        outer = (self.defs, self.classes, self.called, self.cli_names, self.mains,
+                 self.qualified)  # fmt: skip
+        self.defs, self.classes, self.called, self.cli_names = [], {}, set(), set()
+        self.mains, self.qualified = [], set()
+        self._ns, self._kinds = state.ns, {}
+        try:
+            top: set[str] = set()
+            self._block(state.facts.body, state, None, top, top_level=True)
+            self.called |= top
+            return _ModuleIndex(
+                self.defs, [c for group in self.classes.values() for c in group], self.called,
+                self.cli_names, [(block, calls) for _, block, calls in self.mains],
+                self.qualified, self._kinds,
+            )  # fmt: skip
+        finally:
+            (self.defs, self.classes, self.called, self.cli_names, self.mains,
+             self.qualified) = outer  # fmt: skip
+
+    def _kind(self, name: str) -> int:
+        """How the module being walked binds ``name`` (recorded: a cached walk holds
+        while every name it looked up is bound alike)."""
+        kind = self._kinds.get(name)
+        if kind is None:
+            kind = self._kinds[name] = _kind_of(self._ns.get(name))
+        return kind
 
     def _block(
         self,
@@ -130,12 +185,16 @@ class StaticIndex:
                 d = _Def(stmt, state.key, state.path, owner)
                 d.cli = any(_is_cli_decorator(dec.expr) for dec in stmt.decorators)
                 for dec in stmt.decorators:
-                    self._expr(dec.expr, calls)
+                    self._expr(dec.expr, calls, state)
+                    if _is_route_decorator(dec.expr):
+                        calls.add("<register>")
                 for param in stmt.params:
                     if param.default is not None:
-                        self._expr(param.default, d.calls)
+                        self._expr(param.default, d.calls, state)
                 inner: set[str] = set()
+                self._made.append(_made_by_calls(stmt.body, self._kind))
                 self._block(stmt.body, state, None, inner, top_level=False)
+                self._made.pop()
                 d.calls |= inner
                 self.called |= inner
                 if top_level or owner is not None:
@@ -144,7 +203,9 @@ class StaticIndex:
                     calls |= inner  # a nested function: part of what its parent does
             elif isinstance(stmt, pf.If) and stmt.static is False and "__main__" in stmt.test:
                 main_calls: set[str] = set()
+                self._made.append(_made_by_calls(stmt.body, self._kind))
                 self._block(stmt.body, state, None, main_calls, top_level=False)
+                self._made.pop()
                 calls |= main_calls
                 if top_level:
                     self.mains.append((state, stmt, main_calls))
@@ -163,21 +224,71 @@ class StaticIndex:
                 self.called |= body_calls
             else:
                 for expr in _stmt_exprs(stmt):
-                    self._expr(expr, calls)
+                    self._expr(expr, calls, state)
                 for sub in _sub_blocks(stmt):
                     self._block(sub, state, owner, calls, top_level=False)
 
-    def _expr(self, expr: pf.Expr, calls: set[str]) -> None:
+    def _known_receiver(self, func: pf.Attr, root: str, state: ModuleState) -> bool:
+        """Whether a method call ``func`` on ``root`` can be told to call the project's
+        code: on ``self``/``cls``, on a local bound to what a call returned (``server =
+        Server(config)``, but not an attribute of it: ``sbx.commands.run()``), or on a
+        module-level name that is not imported from another package. Not on a
+        parameter or on ``asyncio``/``subprocess``/``httpx``."""
+        if root in ("self", "cls"):
+            return True
+        if any(root in made for made in self._made):
+            return isinstance(func.value, pf.Name)
+        return self._kind(root) == _OTHER
+
+    def _made_by(self, func: pf.Expr, state: ModuleState) -> frozenset[str]:
+        """For a method call on what a named call made (``x.run`` after ``x = X()``, or
+        ``X().run``), the names called (``X``); else none."""
+        if not isinstance(func, pf.Attr):
+            return frozenset()
+        value = func.value
+        if isinstance(value, pf.Call) and isinstance(value.func, pf.Name):
+            if self._kind(value.func.id) in (_EXT, _UNKNOWN):
+                return frozenset()
+            return frozenset({value.func.id})
+        if isinstance(value, pf.Name):
+            for bound in reversed(self._made):
+                if value.id in bound:
+                    return bound[value.id]
+        return frozenset()
+
+    def _expr(self, expr: pf.Expr, calls: set[str], state: ModuleState) -> None:
         roots: dict[int, str] = {}  # a chain's calls share its root: found once (linear)
         for node in pf.walk(expr):
             if not isinstance(node, pf.Call):
                 continue
             name = _last_name(node.func)
-            if name:
-                calls.add(name)
             root = _root_name(node.func, roots)
+            if name:
+                made = self._made_by(node.func, state)
+                if made:
+                    # ``server = Server(config); server.run()``: ``Server``'s ``run`` (or
+                    # a base's), not every ``run`` of the project (see ``_builders``).
+                    self.called.add(name)  # still called: not an entry point
+                    for maker in made:
+                        calls.add(f"{maker}.{name}")
+                        self.qualified.add((maker, name))
+                elif isinstance(node.func, pf.Attr) and not self._known_receiver(
+                    node.func, root, state
+                ):
+                    # ``asyncio.run(...)``, ``result.execute()``: a method of an object of
+                    # another package, or of one this function was handed, is not known
+                    # to be the project's ``run`` (which would make everything that calls
+                    # ``asyncio.run`` build an app). Still a name called.
+                    self.called.add(name)
+                else:
+                    calls.add(name)
             if root in _SERVER_MODULES:
                 calls.add("<serve>")
+            if name in _REGISTER_CALLS or (
+                name in _LIST_ADDS and isinstance(node.func, pf.Attr)
+                and isinstance(node.func.value, pf.Attr) and node.func.value.attr == "routes"
+            ):  # fmt: skip
+                calls.add("<register>")
             if name == "set_defaults" or name == "add_command":
                 for a in node.args:
                     if a.name in (None, "func") and not a.star:
@@ -199,19 +310,82 @@ class StaticIndex:
                     apps.add(name)
                     changed = True
         self.app_classes = apps
-        names = set(apps) | {"<serve>"}
+        return self._closure(set(apps) | {"<serve>"})
+
+    def registrars(self) -> set[str]:
+        """Names of functions and classes that can add a route to a router, through calls
+        (``include_router``, ``add_api_route``, ``mount``, a route decorator, ``.routes
+        .append``): a startup hook that can reach none of them adds no route."""
+        if self._registrars is None:
+            self._registrars = self._closure({"<register>"})
+        return self._registrars
+
+    def can_register(self, fact: pf.FuncDef) -> bool:
+        """Whether running the function ``fact`` can add a route. A function the index
+        does not hold (a nested one) is assumed to."""
+        if self._by_fact is None:
+            self._by_fact = {id(d.fact): d for d in self.defs}
+        d = self._by_fact.get(id(fact))
+        return d is None or bool(d.calls & self.registrars())
+
+    def _closure(self, names: set[str]) -> set[str]:
+        """``names`` and the names of the functions and classes that call one of them,
+        through calls, to a fixed point."""
+        methods: dict[str, set[str]] = {}  # builder method name -> the classes defining it
+        done: set[int] = set()
         changed = True
         while changed:
             changed = False
             for d in self.defs:
-                if d.fact.name not in names and (d.calls & names):
-                    names.add(d.fact.name)
-                    changed = True
+                if id(d) in done or not (d.calls & names):
+                    continue
+                done.add(id(d))
+                changed = True
+                if _is_dunder(d.fact.name):
+                    # Nothing calls ``__init__`` by name but ``super().__init__()``: what
+                    # it does counts for its class (``_Class.calls``), and a subclass
+                    # inherits it (below). Let the name through, and every class whose
+                    # ``__init__`` calls ``super().__init__()`` builds.
+                    continue
+                names.add(d.fact.name)
+                if d.owner is not None:
+                    methods.setdefault(d.fact.name, set()).add(d.owner)
             for name, classes in self.classes.items():
-                if name not in names and any(c.calls & names for c in classes):
+                if name not in names and any(
+                    (c.calls & names) or (c.bases & names) for c in classes
+                ):
                     names.add(name)
                     changed = True
+            for made, method in self.qualified:
+                token = f"{made}.{method}"
+                if token not in names and self._method_builds(made, method, names, methods):
+                    names.add(token)
+                    changed = True
         return names
+
+    def _method_builds(
+        self, made: str, method: str, names: set[str], methods: dict[str, set[str]]
+    ) -> bool:
+        """Whether ``made(...).method()`` can build or serve an app: when ``made`` is a
+        class of the project, its own or a base's ``method`` is a builder; when it is a
+        function (a factory whose return is not followed here), any ``method`` is."""
+        if made not in self.classes:
+            return method in names
+        owners = methods.get(method)
+        if not owners:
+            return False
+        seen: set[str] = set()
+        todo = [made]
+        while todo:  # the class and its bases, by name
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in owners:
+                return True
+            for c in self.classes.get(name, ()):
+                todo.extend(c.bases)
+        return False
 
     def is_builder(self, d: _Def) -> bool:
         return bool(d.calls & self.builders)
@@ -232,6 +406,89 @@ class StaticIndex:
 
 
 _INIT_NAMES = frozenset({"__init__", "__post_init__", "__attrs_post_init__", "__new__"})
+
+
+# calls that add a route to the router they are called on (route decorators aside)
+_REGISTER_CALLS = frozenset(
+    {"include_router", "add_api_route", "add_api_websocket_route", "add_route",
+     "add_websocket_route", "mount", "host", "generate_and_include_versioned_routers"}
+)  # fmt: skip
+_LIST_ADDS = frozenset({"append", "extend", "insert"})  # on a router's ``.routes``
+_ROUTE_VERBS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
+     "websocket", "route", "websocket_route"}
+)  # fmt: skip
+
+
+def _is_route_decorator(expr: pf.Expr) -> bool:
+    """``@router.get("/x")``, ``@app.websocket(...)``: a decorator that registers."""
+    return (
+        isinstance(expr, pf.Call) and isinstance(expr.func, pf.Attr)
+        and expr.func.attr in _ROUTE_VERBS
+    )  # fmt: skip
+
+
+_MISSING, _EXT, _UNKNOWN, _OTHER = range(4)  # how a module binds a name
+
+
+def _kind_of(value: Value | None) -> int:
+    if value is None:
+        return _MISSING
+    if isinstance(value, Ext):
+        return _EXT
+    return _UNKNOWN if isinstance(value, Unknown) else _OTHER
+
+
+@dataclass(slots=True)
+class _ModuleIndex:
+    """One module's part of the index, kept across resolution rounds while its facts
+    and the bindings it looked up stay the same."""
+
+    defs: list[_Def]
+    classes: list[_Class]
+    called: set[str]
+    cli_names: set[str]
+    mains: list[tuple[pf.If, set[str]]]
+    qualified: set[tuple[str, str]]
+    kinds: dict[str, int]  # name -> how the module bound it when walked
+
+
+# module facts id -> (the facts, their part of the index), for one resolution
+IndexCache = dict[int, tuple[pf.ModuleFacts, _ModuleIndex]]
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _made_by_calls(
+    body: Sequence[pf.Stmt], kind: Callable[[str], int]
+) -> dict[str, frozenset[str]]:
+    """The local names a function binds to what a call of the project returned
+    (``server = Server(config)``, ``app = create_app()``), in any of its blocks, with the
+    names called (none when a name is also bound from a call of another form or by
+    another statement)."""
+    out: dict[str, set[str]] = {}
+    mixed: set[str] = set()
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, pf.Assign):
+            names = [t.id for t in stmt.targets if isinstance(t, pf.Name)]
+            value = stmt.value
+            if isinstance(value, pf.Call) and kind(_root_name(value.func)) != _EXT:
+                for name in names:
+                    out.setdefault(name, set())
+                    if isinstance(value.func, pf.Name):
+                        out[name].add(value.func.id)
+                    else:
+                        mixed.add(name)
+            else:
+                mixed.update(names)
+        for sub in _sub_blocks(stmt):
+            stack.extend(sub)
+    return {name: frozenset() if name in mixed else frozenset(called)
+            for name, called in out.items()}  # fmt: skip
 
 
 def _last_name(expr: pf.Expr) -> str:
@@ -311,8 +568,14 @@ def _sub_blocks(stmt: pf.Stmt) -> Iterator[tuple[pf.Stmt, ...]]:
 
 
 class EntryRunner:
-    def __init__(self, interp: Interpreter, commands: Sequence[ServeCommand]) -> None:
+    def __init__(
+        self,
+        interp: Interpreter,
+        commands: Sequence[ServeCommand],
+        cache: IndexCache | None = None,
+    ) -> None:
         self.interp = interp
+        self._cache = cache
         self.commands = commands
         self.result = EntryRun()
         self._done: set[object] = set()
@@ -320,7 +583,7 @@ class EntryRunner:
             (m for m in interp.project.modules.values() if m.facts is not None),
             key=lambda m: m.key,
         )
-        self.index = StaticIndex(self.modules)
+        self.index = StaticIndex(self.modules, cache)
         self._read_reaching_files()
 
     def _read_reaching_files(self) -> None:
@@ -347,7 +610,7 @@ class EntryRunner:
                     state.facts = full
                     state.status = 0
                     interp.execute(state)
-            self.index = StaticIndex(self.modules)
+            self.index = StaticIndex(self.modules, self._cache)
 
     def run(self) -> EntryRun:
         interp = self.interp

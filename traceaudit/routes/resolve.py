@@ -27,7 +27,13 @@ from traceaudit.pysource import facts as pf
 from traceaudit.routes.auth import AuthAnalyzer
 from traceaudit.routes.budget import Meter, OverBudget
 from traceaudit.routes.calls import status_code_of
-from traceaudit.routes.entries import EntryRun, EntryRunner, is_auxiliary
+from traceaudit.routes.entries import (
+    EntryRun,
+    EntryRunner,
+    IndexCache,
+    StaticIndex,
+    is_auxiliary,
+)
 from traceaudit.routes.interp import Interpreter
 from traceaudit.routes.modules import Project
 from traceaudit.routes.values import (
@@ -156,6 +162,7 @@ def _resolve_routes(
 ) -> RouteResolution:
     modules = [f for f in facts if not f.is_test]
     over: list[tuple[Location, str]] = []
+    index_cache: IndexCache = {}  # each module's part of the call index, across passes
     while True:
         # Each pass starts every file's account anew from its scan's cost (a pass
         # stopped by one file is not charged to the others).
@@ -164,8 +171,9 @@ def _resolve_routes(
             interp = Interpreter(Project(modules), dict(config.values), _metered(rescan, meter),
                                  meter)  # fmt: skip
             interp.run_all()
-            entries = EntryRunner(interp, commands).run()
-            _run_startup_hooks(interp)
+            runner = EntryRunner(interp, commands, index_cache)
+            entries = runner.run()
+            _run_startup_hooks(interp, runner.index)
             resolution = _Resolver(interp, config, entries).resolve()
         except OverBudget as stop:
             # The file is left out, as if its scan had overrun: no partial list of its
@@ -202,13 +210,18 @@ def _metered(
     return lambda path: meter.elsewhere(path, lambda: scan(path))
 
 
-def _run_startup_hooks(interp: Interpreter) -> None:
-    """Run lifespan functions and startup handlers of every app (they may add routes)."""
+def _run_startup_hooks(interp: Interpreter, index: StaticIndex) -> None:
+    """Run lifespan functions and startup handlers of every app that can add a route
+    (``include_router`` in a lifespan); one that cannot, by what it calls, is not run:
+    it would change nothing."""
     done: set[int] = set()
     for router in list(interp.routers):
         for hook in router.lifespans:
             hook = interp.force(hook)
             if id(hook) in done or not isinstance(hook, Function | BoundMethod):
+                continue
+            fact = hook.fact if isinstance(hook, Function) else hook.func.fact
+            if not index.can_register(fact):
                 continue
             done.add(id(hook))
             module = hook.module if isinstance(hook, Function) else hook.func.module
