@@ -401,6 +401,33 @@ def test_unserved_endpoint_only_when_requirement_otherwise_implemented() -> None
     ]
 
 
+def test_unserved_endpoint_names_the_setting_that_would_serve_it() -> None:
+    """A declared endpoint that only a route off by default would serve (``if ENABLE_MCP:``
+    whose default is false) is unserved with the default settings; the message says which
+    route and which setting, not 'add the route'."""
+    eps = [
+        DeclaredEndpoint("GET", "/api/mcp/*", Location(ORDERS, 8), None),
+        DeclaredEndpoint("GET", "/api/mcp/health", Location(ORDERS, 9), None),
+        DeclaredEndpoint("GET", "/api/other", Location(ORDERS, 10), None),
+    ]
+    off = route("GET", "/api/mcp/health/", "app/mcp.py:health", 12, conditional=True,
+                condition="ENABLE_MCP")  # fmt: skip
+    code = CodeFacts((), (), inactive_routes=(off,))
+    graph = TraceGraph([doc(ORDERS, [], eps)], [], [])
+    ctx = CheckContext(graph, code, graph.requirement_results(), graph.route_results(), ("specs",))
+    found = run_checks(ctx, selected_rules(Config()))
+    messages = [(f.rule.code, f.subject, f.message) for f in found]
+    setting = ("serves it only when `ENABLE_MCP`, which is false by default; if the deployment "
+               "sets it, say so in [tool.traceaudit.values]")  # fmt: skip
+    assert [(code, subject) for code, subject, _ in messages] == [
+        ("TA008", "GET /api/mcp/*"), ("TA008", "GET /api/mcp/health"), ("TA008", "GET /api/other")
+    ]
+    assert "with the default settings: app/mcp.py:12 " + setting in messages[0][2]
+    assert "with the default settings: app/mcp.py:12 " + setting in messages[1][2]
+    assert messages[2][2].endswith("no live route serves it; add the route, or correct or "
+                                   "remove the declaration")  # fmt: skip
+
+
 def test_missing_auth() -> None:
     eps = [
         DeclaredEndpoint(

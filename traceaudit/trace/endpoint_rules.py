@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from traceaudit.model import AppInfo, DeclaredEndpoint, Finding, ReqStatus, Route, Scope
 from traceaudit.trace.graph import EndpointMatch
-from traceaudit.trace.paths import moved_prefix
+from traceaudit.trace.paths import moved_prefix, normalize_path
 from traceaudit.trace.rules import CheckContext, finding, route_name
 
 # The methods FastAPI's own pages answer (Starlette adds HEAD to a GET route).
@@ -200,6 +200,19 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
             if ep.path.endswith("/*")
             else "no live route serves it"
         )
+        off = _served_when_set(ctx, ep)
+        if off is not None:
+            route, condition = off
+            yield finding(
+                "TA008",
+                f"the spec declares {ep.method} {ep.path} but {served} with the default "
+                f"settings: {route.location} serves it only when `{condition}`, which is "
+                "false by default; if the deployment sets it, say so in [tool.traceaudit."
+                "values], else declare the endpoint as optional or remove it",
+                ep.location,
+                f"{ep.method} {ep.path}",
+            )
+            continue
         yield finding(
             "TA008",
             f"the spec declares {ep.method} {ep.path} but {served}; add the route, "
@@ -207,6 +220,23 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
             ep.location,
             f"{ep.method} {ep.path}",
         )
+
+
+def _served_when_set(ctx: CheckContext, ep: DeclaredEndpoint) -> tuple[Route, str] | None:
+    """The first route, in file order, that would serve ``ep`` but is off with the
+    default settings (``if ENABLE_MCP:`` whose default is false), with its condition."""
+    want = normalize_path(ep.path[:-2] if ep.path.endswith("/*") else ep.path)
+    for route in sorted(ctx.code.inactive_routes, key=lambda r: (r.location.path,
+                                                                 r.location.line)):  # fmt: skip
+        if ep.method not in route.methods or not route.condition:
+            continue
+        path = normalize_path(route.path)
+        if ep.path.endswith("/*"):
+            if path.startswith(want.rstrip("/") + "/"):
+                return route, route.condition
+        elif path == want:
+            return route, route.condition
+    return None
 
 
 def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
