@@ -185,12 +185,12 @@ class StaticIndex:
                 d = _Def(stmt, state.key, state.path, owner)
                 d.cli = any(_is_cli_decorator(dec.expr) for dec in stmt.decorators)
                 for dec in stmt.decorators:
-                    self._expr(dec.expr, calls, state)
+                    self._expr(dec.expr, calls)
                     if _is_route_decorator(dec.expr):
                         calls.add("<register>")
                 for param in stmt.params:
                     if param.default is not None:
-                        self._expr(param.default, d.calls, state)
+                        self._expr(param.default, d.calls)
                 inner: set[str] = set()
                 self._made.append(_made_by_calls(stmt.body, self._kind))
                 self._block(stmt.body, state, None, inner, top_level=False)
@@ -224,11 +224,11 @@ class StaticIndex:
                 self.called |= body_calls
             else:
                 for expr in _stmt_exprs(stmt):
-                    self._expr(expr, calls, state)
+                    self._expr(expr, calls)
                 for sub in _sub_blocks(stmt):
                     self._block(sub, state, owner, calls, top_level=False)
 
-    def _known_receiver(self, func: pf.Attr, root: str, state: ModuleState) -> bool:
+    def _known_receiver(self, func: pf.Attr, root: str) -> bool:
         """Whether a method call ``func`` on ``root`` can be told to call the project's
         code: on ``self``/``cls``, on a local bound to what a call returned (``server =
         Server(config)``, but not an attribute of it: ``sbx.commands.run()``), or on a
@@ -240,7 +240,7 @@ class StaticIndex:
             return isinstance(func.value, pf.Name)
         return self._kind(root) == _OTHER
 
-    def _made_by(self, func: pf.Expr, state: ModuleState) -> frozenset[str]:
+    def _made_by(self, func: pf.Expr) -> frozenset[str]:
         """For a method call on what a named call made (``x.run`` after ``x = X()``, or
         ``X().run``), the names called (``X``); else none."""
         if not isinstance(func, pf.Attr):
@@ -256,7 +256,7 @@ class StaticIndex:
                     return bound[value.id]
         return frozenset()
 
-    def _expr(self, expr: pf.Expr, calls: set[str], state: ModuleState) -> None:
+    def _expr(self, expr: pf.Expr, calls: set[str]) -> None:
         roots: dict[int, str] = {}  # a chain's calls share its root: found once (linear)
         for node in pf.walk(expr):
             if not isinstance(node, pf.Call):
@@ -264,7 +264,7 @@ class StaticIndex:
             name = _last_name(node.func)
             root = _root_name(node.func, roots)
             if name:
-                made = self._made_by(node.func, state)
+                made = self._made_by(node.func)
                 if made:
                     # ``server = Server(config); server.run()``: ``Server``'s ``run`` (or
                     # a base's), not every ``run`` of the project (see ``_builders``).
@@ -272,9 +272,7 @@ class StaticIndex:
                     for maker in made:
                         calls.add(f"{maker}.{name}")
                         self.qualified.add((maker, name))
-                elif isinstance(node.func, pf.Attr) and not self._known_receiver(
-                    node.func, root, state
-                ):
+                elif isinstance(node.func, pf.Attr) and not self._known_receiver(node.func, root):
                     # ``asyncio.run(...)``, ``result.execute()``: a method of an object of
                     # another package, or of one this function was handed, is not known
                     # to be the project's ``run`` (which would make everything that calls
