@@ -334,7 +334,8 @@ def test_every_fact_class_round_trips() -> None:
     )
     monorepo = generated_corpus()
     config = load(monorepo)
-    project = load_project(config, jobs=1)
+    project = load_project(config, jobs=1, keep_modules=True)
+    assert project.modules
     for value in [*project.modules, *project.docs, *project.others]:
         data = json.loads(json.dumps(codec.encode(value)))
         assert codec.decode(type(value), data) == value

@@ -8,6 +8,7 @@ trace graph -> checks -> AuditResult.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -332,10 +333,15 @@ def load_project(
     found: Discovery | None = None,
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep_modules: bool = False,
 ) -> Project:
     """Discover (unless ``found`` is the discovery already made), parse and scan every
     file (through ``cache`` when given), and resolve the routes. ``progress(done, total)``
-    is told of every file read or taken from the cache."""
+    is told of every file read or taken from the cache.
+
+    Once their references and routes are taken, the modules' facts are released (the
+    project's ``modules`` is empty) unless ``keep_modules``: linking and reporting never
+    read them, and they are the biggest thing an audit holds."""
     jobs = default_jobs() if jobs is None else jobs
     found = discover(config) if found is None else found
     root = str(Path(config.root).resolve())
@@ -458,8 +464,15 @@ def load_project(
         if with_specs
         else ()
     )
+    kept = tuple(modules) if keep_modules else ()
+    del modules, scanned, resolution
+    app_modules = []  # the resolution's closure holds this name
+    # Route resolution leaves cycles behind (its interpreter's states point at each other);
+    # the command line's raised collector thresholds would keep them to the end. Collecting
+    # once here, with the facts released, lets linking and reporting reuse that memory.
+    gc.collect()
     return Project(
-        config, found, settle_definitions(docs), tuple(modules), code,
+        config, found, settle_definitions(docs), kept, code,
         tuple(sorted(set(skipped))), hashes, others
     )
 

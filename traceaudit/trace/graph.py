@@ -24,8 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from traceaudit.model import (
     CodeRef,
@@ -56,6 +55,9 @@ from traceaudit.trace.paths import (
     route_pattern,
     routes_written,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # What a served route says nothing of: who may call it.
 _ACCESS = re.compile(
@@ -156,6 +158,10 @@ class TraceGraph:
         self.mentions = tuple(ep for doc in self.docs for ep in doc.mentions)
         self.routes = tuple(routes)
         self.ownership = Ownership(self.docs, source_files, foreign_routes, other_suffixes)
+        # networkx (about 20 MB and 400 modules) is imported when the first graph is built,
+        # after route resolution has released the modules' facts, not with the tool.
+        import networkx as nx
+
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
         self._declared_by: dict[str, list[Owner | None]] | None = None
@@ -720,6 +726,8 @@ class TraceGraph:
 
     def _evidence_sources(self, node: str) -> list[list[str]]:
         """Shortest evidence paths (source first) from code or routes to ``node``."""
+        import networkx as nx
+
         if self._evidence_view is None:
             evidence: nx.DiGraph[str] = nx.DiGraph()
             evidence.add_edges_from(
