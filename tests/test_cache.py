@@ -1,9 +1,12 @@
-"""The per-file cache never changes a result, and never trusts what it did not write.
+"""The cache never changes a result, and never trusts what it did not write.
 
 Every fixture project gives byte-identical JSON cold (writing the cache), warm (reading
 it) and without it; one changed file is read again and nothing else; corrupt,
 truncated, foreign and forged entries, a linked cache folder and a read-only root each
-give one warning and the right result; ``--no-cache`` writes nothing.
+give one warning and the right result; ``--no-cache`` writes nothing. A whole run is
+replayed (the same exit code, stdout, stderr and files) only while nothing it depends
+on changed: edits, touches, new and deleted files, configuration, options, the day,
+the baseline and the git state each make it audit again.
 """
 
 from __future__ import annotations
@@ -249,6 +252,8 @@ def test_a_broken_or_forged_entry_is_one_warning_and_the_right_result(
     root = copy(FIXTURES / "shop", tmp_path / "shop")
     expected, _ = cli(root, capsys, "--no-cache")
     cli(root, capsys)
+    for path in run_entries(root):  # the run replayed would read no file's entry
+        path.unlink()
     mutate(root, how)
     out, err = cli(root, capsys)
     assert out == expected
@@ -384,3 +389,386 @@ def test_a_warm_run_imports_neither_libcst_nor_markdown_it(tmp_path: Path) -> No
     # the tree has a contract (the cold run parses files in worker processes)
     assert heavy[1] == heavy[2] == []
     assert reports[0] == reports[1] == reports[2]
+
+
+# -- the run cache: a whole run replayed while nothing it depends on changed -------------
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run happens a minute after the copy: no file is modified "just now" (a copied
+    file's change time is the copy's, and cannot be set back)."""
+    monkeypatch.setattr(cache_module, "_now", lambda: time.time_ns() + 60 * 10**9)
+
+
+class Runs:
+    """``traceaudit run`` in this process, counting the runs that audited (a replayed run
+    loads no project)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+        import traceaudit.cli as cli_module
+
+        self.capsys = capsys
+        self.loaded = 0
+        real = cli_module.load_project
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.loaded += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(cli_module, "load_project", counted)
+
+    def __call__(self, *argv: str, files: tuple[Path, ...] = ()) -> tuple[Any, ...]:
+        """(exit code, stdout, stderr, each file's bytes) of one run; whether it audited."""
+        for path in files:
+            path.unlink(missing_ok=True)
+        before = self.loaded
+        with pytest.raises(SystemExit) as exc:
+            main(["run", *argv, "--jobs", "1"])
+        got = self.capsys.readouterr()
+        written = [p.read_bytes() if p.exists() else None for p in files]
+        out = (exc.value.code, got.out, got.err, *written)
+        self.audited = self.loaded > before
+        return out
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], later: None) -> Runs:
+    return Runs(monkeypatch, capsys)
+
+
+def run_entries(root: Path) -> list[Path]:
+    return sorted((root / ".traceaudit_cache").glob("v1/*/run-*.json"))
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_gives_the_same_run_uncached_cold_and_replayed(
+    project: Path, tmp_path: Path, runs: Runs
+) -> None:
+    """Exit code, stdout, stderr and every file written: byte for byte the same."""
+    root = copy(project, tmp_path / project.name)
+    out = tmp_path / "out"
+    files = (out / "a.json", out / "b.md", out / "c.sarif")
+    argv = (
+        str(root), "--write", f"json={files[0]}", "--write", f"markdown={files[1]}",
+        "--write", f"sarif={files[2]}",
+    )  # fmt: skip
+    plain = runs(*argv, "--no-cache", files=files)
+    assert not run_entries(root)
+    cold = runs(*argv, files=files)
+    if plain[0] == 2:  # no spec files: nothing is audited, nothing stored
+        assert cold == plain and "no spec files" in plain[2] and not run_entries(root)
+        return
+    assert runs.audited and len(run_entries(root)) == 1
+    warm = runs(*argv, files=files)
+    assert not runs.audited  # replayed
+    assert warm == cold == plain
+    assert plain[0] in (0, 1) and plain[1] and None not in plain
+
+
+def shop(tmp_path: Path) -> Path:
+    return copy(FIXTURES / "shop", tmp_path / "shop")
+
+
+def check_change(
+    runs: Runs, root: Path, change: Any, *argv: str, files: tuple[Path, ...] = ()
+) -> None:
+    """After ``change``, the run audits again and gives what an uncached run gives."""
+    args = (str(root), "--format", "json", *argv)
+    first = runs(*args, files=files)
+    assert runs.audited
+    assert runs(*args, files=files) == first and not runs.audited
+    change()
+    after = runs(*args, files=files)
+    assert runs.audited, "a stale run was replayed"
+    assert after == runs(*args, "--no-cache", files=files)
+    assert runs(*args, files=files) == after and not runs.audited  # stored again
+
+
+def edit(path: Path, old: str, new: str, keep_stat: bool = True) -> None:
+    """Replace ``old`` by ``new`` (same length: same size), modification time kept."""
+    info = path.stat()
+    text = path.read_text()
+    assert old in text and len(old) == len(new)
+    path.write_text(text.replace(old, new))
+    if keep_stat:
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+ORDERS = "app/api/routes/orders.py"
+
+
+@pytest.mark.parametrize(
+    "how", ["edit-same-size-same-mtime", "touch", "add-code", "delete-code", "add-spec",
+            "edit-spec", "config", "new-config-file", "gitignore", "delete-spec"],
+)  # fmt: skip
+def test_a_changed_tree_is_audited_again(how: str, tmp_path: Path, runs: Runs) -> None:
+    root = shop(tmp_path)
+    target = root / ORDERS
+    spec = next(p for p in sorted((root / "specs").rglob("*.md")))
+
+    def change() -> None:
+        if how == "edit-same-size-same-mtime":
+            edit(target, "FR-", "XR-")
+        elif how == "touch":
+            os.utime(target, ns=(OLD + 7 * 10**9, OLD + 7 * 10**9))
+        elif how == "add-code":
+            (root / "app" / "extra.py").write_text('"""Implements FR-001."""\n')
+        elif how == "delete-code":
+            target.unlink()
+        elif how == "add-spec":
+            (spec.parent / "more.md").write_text("# More\n\n- **FR-900**: System MUST go.\n")
+        elif how == "edit-spec":
+            text = spec.read_text()
+            spec.write_text(text + "\n- **FR-901**: System MUST also go.\n")
+        elif how == "config":
+            pyproject = root / "pyproject.toml"
+            pyproject.write_text(pyproject.read_text() + '\n[tool.traceaudit]\nfail-on = "note"\n')
+        elif how == "new-config-file":
+            (root / "traceaudit.toml").write_text('disable = ["TA002"]\n')
+        elif how == "gitignore":
+            (root / ".gitignore").write_text("app/api/routes/\n")
+        elif how == "delete-spec":
+            spec.unlink()
+        else:
+            raise AssertionError(how)
+
+    check_change(runs, root, change)
+
+
+def test_a_file_modified_within_two_seconds_stores_no_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stat taken right after an edit may not show the next edit in the same clock
+    tick: such a run is audited every time (the per-file cache still serves it)."""
+    root = shop(tmp_path)
+    runs = Runs(monkeypatch, capsys)
+    target = root / ORDERS
+    target.write_text(target.read_text())  # modified just now
+    first = runs(str(root), "--format", "json")
+    assert not run_entries(root)
+    edit(target, "FR-", "XR-")
+    again = runs(str(root), "--format", "json")
+    assert runs.audited and again != first
+    assert again == runs(str(root), "--format", "json", "--no-cache")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("--fail-on", "never"), ("--fail-on", "note"), ("--quiet",), ("--statistics",),
+     ("--min-coverage", "99"), ("--exit-zero",), ("--all",), ("--format", "text"),
+     ("--format", "markdown"), ("--format", "sarif"), ("--format", "csv"),
+     ("--format", "junit"), ("--format", "github"), ("--format", "html"),
+     ("--source-url", "https://x.test/{commit}/{path}#L{line}"), ("--no-prefilter",),
+     ("--today", "2020-01-01"), ("--color", "always"), ("--project-root", "..")],
+)  # fmt: skip
+def test_every_option_that_changes_the_output_is_its_own_run(
+    extra: tuple[str, ...], tmp_path: Path, runs: Runs
+) -> None:
+    root = shop(tmp_path)
+    base = runs(str(root), "--format", "json")
+    if extra == ("--project-root", ".."):
+        extra = ("--project-root", str(tmp_path), "--format", "sarif")
+    if extra[0] == "--color":
+        extra = (*extra, "--format", "text")
+    got = runs(str(root), "--format", "json", *extra)
+    assert runs.audited
+    assert got == runs(str(root), "--format", "json", *extra, "--no-cache")
+    assert runs(str(root), "--format", "json", *extra) == got and not runs.audited
+    assert runs(str(root), "--format", "json") == base
+    # the day is part of what a run depends on, not of its name: one stored run per day
+    assert not runs.audited or extra[0] == "--today"
+
+
+def test_another_output_file_is_another_run(tmp_path: Path, runs: Runs) -> None:
+    root = shop(tmp_path)
+    one, two = tmp_path / "one" / "r.md", tmp_path / "two" / "deeper" / "r.md"
+    a = runs(str(root), "--format", "markdown", "-o", str(one), files=(one,))
+    b = runs(str(root), "--format", "markdown", "-o", str(two), files=(two,))
+    assert runs.audited  # links from the report are relative to its folder
+    assert b == runs(str(root), "--format", "markdown", "-o", str(two), "--no-cache", files=(two,))
+    assert runs(str(root), "--format", "markdown", "-o", str(one), files=(one,)) == a
+    assert not runs.audited
+
+
+def test_a_waiver_expires_on_its_day_not_on_the_cache(tmp_path: Path, runs: Runs) -> None:
+    root = shop(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[[tool.traceaudit.waivers]]\nrule = "TA002"\nsubject = "*"\n'
+        'reason = "later"\nowner = "@us"\nexpires = 2030-06-30\n'
+    )
+    before = runs(str(root), "--format", "json", "--today", "2030-06-30")
+    assert runs(str(root), "--format", "json", "--today", "2030-06-30") == before
+    assert not runs.audited
+    after = runs(str(root), "--format", "json", "--today", "2030-07-01")
+    assert runs.audited and after != before
+    assert after[1].count("TA032") > before[1].count("TA032")
+    assert after == runs(str(root), "--format", "json", "--today", "2030-07-01", "--no-cache")
+
+
+def test_a_changed_baseline_is_read_again(tmp_path: Path, runs: Runs) -> None:
+    root = shop(tmp_path)
+    baseline = root / ".traceaudit-baseline.json"
+    with pytest.raises(SystemExit):
+        main(["baseline", str(root), "-o", str(baseline), "--no-cache"])
+    runs.capsys.readouterr()
+    data = json.loads(baseline.read_text())
+    os.utime(baseline, ns=(OLD, OLD))
+
+    def change() -> None:
+        data["findings"] = data["findings"][1:]
+        info = baseline.stat()
+        baseline.write_text(json.dumps(data))
+        os.utime(baseline, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+    assert data["findings"]
+    check_change(runs, root, change, "--baseline", str(baseline))
+
+
+def test_timestamped_and_base_runs_are_never_replayed(tmp_path: Path, runs: Runs) -> None:
+    root = shop(tmp_path)
+    runs(str(root), "--format", "json", "--timestamp")
+    runs(str(root), "--format", "json", "--timestamp")
+    assert runs.audited and not run_entries(root)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def test_a_new_commit_or_a_dirty_tree_is_audited_again(tmp_path: Path, runs: Runs) -> None:
+    """JSON shows the commit and whether the tree is dirty: both are part of the run."""
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    root = shop(tmp_path)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    first = runs(str(root), "--format", "json")
+    assert runs(str(root), "--format", "json") == first and not runs.audited
+    git(root, "commit", "-q", "--allow-empty", "-m", "two")  # not one file changed
+    second = runs(str(root), "--format", "json")
+    assert runs.audited and second != first
+    assert second == runs(str(root), "--format", "json", "--no-cache")
+    (root / "notes.txt").write_text("untracked\n")  # dirty, and no audited file changed
+    third = runs(str(root), "--format", "json")
+    assert runs.audited and third != second and '"dirty": true' in third[1]
+
+
+@pytest.mark.parametrize(
+    "how", ["truncated", "garbage", "foreign-key", "other-name", "bad-effect", "bad-code",
+            "a-folder"],
+)  # fmt: skip
+def test_a_broken_or_forged_run_is_one_warning_and_a_normal_run(
+    how: str, tmp_path: Path, runs: Runs
+) -> None:
+    root = shop(tmp_path)
+    expected = runs(str(root), "--format", "json", "--no-cache")
+    runs(str(root), "--format", "json")
+    (path,) = run_entries(root)
+    raw = path.read_bytes()
+    _, _, payload = raw.partition(b"\n")
+    entry = json.loads(payload)
+    cache = the_cache(root)
+    if how == "truncated":
+        path.write_bytes(raw[: len(raw) // 2])
+    elif how == "garbage":
+        path.write_bytes(b"\xff\x00" * 50)
+    elif how == "foreign-key":
+        other = Cache(cache.root, cache.directory, "x", b"k" * 32)
+        path.write_bytes(other._mac(payload).encode() + b"\n" + payload)
+    elif how == "other-name":
+        entry["name"] = "0" * 40
+        forge(cache, path, entry)
+    elif how == "bad-effect":
+        entry["effects"][0] = ["out", 3, None, False]
+        forge(cache, path, entry)
+    elif how == "bad-code":
+        entry["code"] = "1"
+        forge(cache, path, entry)
+    elif how == "a-folder":
+        path.unlink()
+        path.mkdir()
+    got = runs(str(root), "--format", "json")
+    assert runs.audited
+    assert got[:2] == expected[:2]
+    warnings = [line for line in got[2].splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "cache" in warnings[0], got[2]
+    again = runs(str(root), "--format", "json")
+    assert again == expected and not runs.audited  # rebuilt
+
+
+def test_a_forged_run_with_this_tools_key_replays_only_what_it_says(
+    tmp_path: Path, runs: Runs
+) -> None:
+    """The MAC's key is outside the tree: an entry that passes it was written by this
+    tool here. What it can hold is text for stdout, files and stderr, and a code."""
+    root = shop(tmp_path)
+    runs(str(root), "--format", "json")
+    (path,) = run_entries(root)
+    entry = json.loads(path.read_bytes().partition(b"\n")[2])
+    assert [e[0] for e in entry["effects"]] == ["out"]
+    assert entry["code"] in (0, 1) and type(entry["state"]) is str
+
+
+ORACLE = r"""
+import json, os, sys
+log = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+def hook(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes)):
+        os.write(log, ("open " + os.path.realpath(os.fsdecode(args[0])) + "\n").encode())
+import traceaudit.audit as audit_module
+import traceaudit.cli as cli_module
+from traceaudit.config import load
+from traceaudit.discover import discover
+real = cli_module.load_project
+def begin(config, *args, **kwargs):
+    os.write(log, b"BEGIN\n")
+    return real(config, *args, **kwargs)
+cli_module.load_project = begin
+sys.addaudithook(hook)
+for root in sys.argv[2:]:
+    found = discover(load(__import__("pathlib").Path(root)))
+    files = sorted({*found.spec_files, *found.contract_files, *found.python_files,
+                    *found.test_files, *found.other_files, *found.deploy_files})
+    os.write(log, ("ROOT " + json.dumps([os.path.realpath(root), files]) + "\n").encode())
+    try:
+        cli_module.main(["run", root, "--no-cache", "--format", "json", "-o", os.devnull])
+    except SystemExit:
+        pass
+    os.write(log, b"END\n")
+"""
+
+
+def test_what_a_run_reads_is_what_its_state_names(tmp_path: Path) -> None:
+    """Every file the audit opens (in this process or a worker), on every fixture, is one
+    whose stat the run's state holds: what it reads before (configuration, discovery) is
+    read again by every run, replayed or not."""
+    roots = [str(copy(p, tmp_path / f"{p.parent.name}-{p.name}")) for p in PROJECTS]
+    log = tmp_path / "opened.log"
+    env = {**os.environ, "PYTHONSAFEPATH": "1", "TRACEAUDIT_NO_CACHE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", ORACLE, str(log), *roots],
+        env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    root, files, reading, checked = "", set(), False, 0
+    for line in log.read_text().splitlines():
+        if line.startswith("ROOT "):
+            top, names = json.loads(line[5:])
+            root, files, reading = top, {os.path.join(top, n) for n in names}, False
+        elif line == "BEGIN":
+            reading = True
+        elif line == "END":
+            reading = False
+        elif reading and line.startswith("open "):
+            path = line[5:]
+            if path.startswith(root + os.sep):
+                assert path in files, f"{path} is read by the audit but not in its run's state"
+                checked += 1
+    assert checked > len(PROJECTS)

@@ -70,6 +70,10 @@ class Project:
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): files not read at all
     spec_hashes: tuple[tuple[str, str], ...] = ()  # (spec or contract path, sha256)
     others: tuple[OtherFacts, ...] = ()
+    # False when a result came from a failure that may not recur (a file's worker crashed,
+    # stalled or raised; route resolution ran past its time budget): a run-level cache
+    # keeps no such result
+    settled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +362,15 @@ def load_project(
     other_args = [
         (root, p, styles[Path(p).suffix.lower()], config, with_meta) for p in other_files
     ]
+    failures: list[str] = []
+
+    def noted(on_failure: Callable[[T, Failure], R]) -> Callable[[T, Failure], R]:
+        def note(item: T, why: Failure) -> R:
+            failures.append(why.kind)
+            return on_failure(item, why)
+
+        return note
+
     step: Progress | None = None
     if progress is not None:
         total = len(specs) + len(contracts) + len(tasks) + len(other_args)
@@ -370,18 +383,18 @@ def load_project(
     read: list[tuple[SpecDoc | Skipped, Meta | None]] = []
     read += _cached_map(
         cache, "spec", SpecDoc, _parse_spec_file, specs, _rel, _no_inputs, jobs, config,
-        _spec_failed, step,
+        noted(_spec_failed), step,
     )  # fmt: skip
     read += _cached_map(
         cache, "contract", SpecDoc, _parse_contract_file, contracts, _rel, _no_inputs, jobs,
-        config, _spec_failed, step,
+        config, noted(_spec_failed), step,
     )  # fmt: skip
     scan_seconds: dict[str, float] = {}  # what reading each file cost: its budget's start
     scanned = [
         value
         for value, _ in _cached_map(
             cache, "py", ModuleFacts, _scan_file, tasks, _rel, _code_inputs, jobs, config,
-            _code_failed, step, scan_seconds,
+            noted(_code_failed), step, scan_seconds,
         )
     ]  # fmt: skip
     docs = [d for d, _ in read if isinstance(d, SpecDoc)]
@@ -394,7 +407,7 @@ def load_project(
         o
         for o, _ in _cached_map(
             cache, "other", OtherFacts | None, _scan_other_file, other_args, _rel, _style_input,
-            jobs, config, _other_failed, step,
+            jobs, config, noted(_other_failed), step,
         )
         if o is not None
     )  # fmt: skip
@@ -409,7 +422,7 @@ def load_project(
     # A file the prefilter ruled out is read in full on demand, in a worker like the rest
     # (started when first needed); the whole resolution walks deep facts (a 3,000-term
     # prefix) with the known stack budget.
-    with _Lazy(_scan_file_in_full, config.file_time_budget, _code_failed) as rescanner:
+    with _Lazy(_scan_file_in_full, config.file_time_budget, noted(_code_failed)) as rescanner:
 
         def rescan(path: str) -> ModuleFacts | None:
             task = (root, path, names[path], False, config, with_meta)
@@ -465,6 +478,7 @@ def load_project(
         else ()
     )
     kept = tuple(modules) if keep_modules else ()
+    settled = not failures and not resolution.over_budget
     del modules, scanned, resolution
     app_modules = []  # the resolution's closure holds this name
     # Route resolution leaves cycles behind (its interpreter's states point at each other);
@@ -473,7 +487,7 @@ def load_project(
     gc.collect()
     return Project(
         config, found, settle_definitions(docs), kept, code,
-        tuple(sorted(set(skipped))), hashes, others
+        tuple(sorted(set(skipped))), hashes, others, settled=settled,
     )
 
 

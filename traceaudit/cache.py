@@ -1,7 +1,12 @@
-"""The per-file cache: what parsing and scanning one file gave, kept by content hash.
+"""The cache: what parsing and scanning one file gave, kept by content hash; and what a
+whole ``run`` wrote, kept while nothing it depends on changes.
 
 A warm run reads each file's facts back instead of parsing the file again; route
-resolution, the trace graph and the checks always run anew on those facts.
+resolution, the trace graph and the checks run anew on those facts. A run whose name
+(the command and its options) and state (the tool, the configuration, the day, the
+baseline, the git state, the discovery and every file's stat: see ``cli._run_keys``)
+are those of a stored run writes that run's reports and lines again instead
+(``run-<name>.json``, checked field by field, MAC'd like the file entries).
 
 Layout (``cache-dir``, default ``.traceaudit_cache`` in the project root)::
 
@@ -347,6 +352,10 @@ class Meta:
     size: int
     blake2b: str
     sha256: str
+    # the change time and inode: an edit that sets the modification time back (same
+    # size) changes both, as does a file replaced by another
+    ctime_ns: int = -1
+    ino: int = -1
 
 
 def meta_of(data: bytes, info: os.stat_result) -> Meta:
@@ -355,7 +364,7 @@ def meta_of(data: bytes, info: os.stat_result) -> Meta:
         mtime = -1
     return Meta(
         mtime, info.st_size, hashlib.blake2b(data, digest_size=20).hexdigest(),
-        hashlib.sha256(data).hexdigest(),
+        hashlib.sha256(data).hexdigest(), info.st_ctime_ns, info.st_ino,
     )  # fmt: skip
 
 
@@ -519,8 +528,11 @@ class Cache:
                 return None  # the same file read differently (a new module name): stale
             mtime, size = entry.get("mtime_ns"), entry.get("size")
             digest, sha = entry.get("blake2b"), entry.get("sha256")
+            ctime, ino = entry.get("ctime_ns", -1), entry.get("ino", -1)
             if not (type(mtime) is int and type(size) is int and type(digest) is str
-                    and type(sha) is str and abs(mtime) < INT_LIMIT and 0 <= size < INT_LIMIT):
+                    and type(sha) is str and abs(mtime) < INT_LIMIT and 0 <= size < INT_LIMIT
+                    and type(ctime) is int and type(ino) is int and abs(ctime) < INT_LIMIT
+                    and abs(ino) < INT_LIMIT):
                 raise CacheError("a malformed header")  # fmt: skip
         except CacheError:
             self.invalid += 1
@@ -529,9 +541,15 @@ class Cache:
             info = probe_file(self.root, rel, limit)
         except Unreadable:
             return None  # the file is not read at all now: computed anew, never from here
-        meta = Meta(mtime, size, digest, sha)
+        meta = Meta(mtime, size, digest, sha, ctime, ino)
         rewrite = False
-        if not (mtime >= 0 and info.st_mtime_ns == mtime and info.st_size == size):
+        if not (
+            mtime >= 0
+            and info.st_mtime_ns == mtime
+            and info.st_size == size
+            and info.st_ctime_ns == ctime
+            and info.st_ino == ino
+        ):
             try:
                 data, info = read_file_stat(self.root, rel, limit)
             except Unreadable:
@@ -539,7 +557,7 @@ class Cache:
             now = meta_of(data, info)
             if now.blake2b != digest or now.sha256 != sha:
                 return None  # changed
-            meta, rewrite = now, now.mtime_ns != mtime
+            meta, rewrite = now, (now.mtime_ns, now.ctime_ns, now.ino) != (mtime, ctime, ino)
         try:
             value = codec.decode(root_type, entry.get("data"))
         except CacheError:
@@ -587,13 +605,16 @@ class Cache:
     def _write(
         self, path: Path, kind: str, rel: str, inputs: list[Any], meta: Meta, data: Any
     ) -> None:
-        if self.write_error is not None or not self._prepare():
-            return
         entry = {
             "format": FORMAT, "kind": kind, "path": rel, "inputs": inputs,
             "mtime_ns": meta.mtime_ns, "size": meta.size, "blake2b": meta.blake2b,
-            "sha256": meta.sha256, "data": data,
+            "sha256": meta.sha256, "ctime_ns": meta.ctime_ns, "ino": meta.ino, "data": data,
         }  # fmt: skip
+        self._write_entry(path, entry)
+
+    def _write_entry(self, path: Path, entry: dict[str, Any]) -> None:
+        if self.write_error is not None or not self._prepare():
+            return
         try:
             payload = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode()
         except (ValueError, RecursionError):
@@ -609,6 +630,39 @@ class Cache:
             self.write_error = exc.strerror or str(exc)
             return
         self.written += 1
+
+    # -- whole runs --
+
+    def _run_path(self, name: str) -> Path:
+        return self.folder / f"run-{name}.json"
+
+    def get_run(self, name: str, state: str) -> RunResult | None:
+        """The run stored under ``name`` (a digest of the command and its options) when
+        it was made from ``state`` (a digest of everything else it depends on), else None."""
+        try:
+            entry = self._read_entry(self._run_path(name))
+            if entry is None:
+                return None
+            if entry.get("format") != FORMAT or entry.get("kind") != "run":
+                raise CacheError("another format")
+            if entry.get("name") != name or type(entry.get("state")) is not str:
+                raise CacheError("for another run")
+            if entry["state"] != state:
+                return None  # something it depends on changed: stale
+            return _run_result(entry.get("effects"), entry.get("code"))
+        except CacheError:
+            self.invalid += 1
+            return None
+
+    def put_run(self, name: str, state: str, result: RunResult) -> None:
+        """Store what a run printed, wrote and exited with, for the same ``name`` and
+        ``state`` (replacing the run stored under ``name`` before)."""
+        effects = [[e.stream, e.text, e.path, e.color] for e in result.effects]
+        entry = {
+            "format": FORMAT, "kind": "run", "name": name, "state": state,
+            "effects": effects, "code": result.code,
+        }  # fmt: skip
+        self._write_entry(self._run_path(name), entry)
 
     def warnings(self) -> list[str]:
         """One line each: what went wrong with the cache in this run."""
@@ -630,6 +684,109 @@ class Cache:
             return self.directory.relative_to(self.root).as_posix()
         except ValueError:
             return str(self.directory)
+
+
+# --------------------------------------------------------------------------
+# Whole runs: what a run printed and wrote, kept while nothing it depends on changes
+# --------------------------------------------------------------------------
+
+STREAMS = ("out", "err")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Effect:
+    """One thing a run wrote: ``text`` to standard output (``stream`` "out", ``path``
+    None; ``color``: as a coloured terminal report), to the file ``path`` ("out"), or to
+    standard error ("err", ``path`` None)."""
+
+    stream: str
+    text: str
+    path: str | None = None
+    color: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunResult:
+    """Everything a ``run`` wrote, in order, and its exit code."""
+
+    effects: tuple[Effect, ...]
+    code: int
+
+
+def _run_result(effects: Any, code: Any) -> RunResult:
+    """A stored run checked field by field (anything else: CacheError)."""
+    if type(effects) is not list or type(code) is not int or not 0 <= code <= 255:
+        raise CacheError("a malformed run")
+    out = []
+    for item in effects:
+        if type(item) is not list or len(item) != 4:
+            raise CacheError("a malformed run")
+        stream, text, path, color = item
+        if (
+            stream not in STREAMS
+            or type(text) is not str
+            or not (path is None or (type(path) is str and path and stream == "out"))
+            or type(color) is not bool
+        ):
+            raise CacheError("a malformed run")
+        out.append(Effect(stream, text, path, color))
+    return RunResult(tuple(out), code)
+
+
+def file_states(root: Path, rels: Iterable[str]) -> tuple[list[list[int]], bool]:
+    """What each file looks like, for a run's state: ``[device, inode, size, mtime_ns,
+    ctime_ns]`` of the file it names (links followed), ``[errno]`` when it cannot be looked
+    at; and whether one of them was modified (or its inode changed) within
+    :data:`RACY_NS` of now, when its stat cannot be trusted to show a later edit."""
+    now = _now()
+    out: list[list[int]] = []
+    racy = False
+    for rel in rels:
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except OSError as exc:
+            out.append([exc.errno or -1])
+            continue
+        except ValueError:  # a NUL in the name
+            out.append([-1])
+            continue
+        mtime, ctime = info.st_mtime_ns, info.st_ctime_ns
+        if now - mtime < RACY_NS or now - ctime < RACY_NS:
+            racy = True
+        out.append([info.st_dev, info.st_ino, info.st_size, mtime, ctime])
+    return out, racy
+
+
+def _now() -> int:
+    return time.time_ns()
+
+
+def package_state() -> list[str]:
+    """What the tool's output depends on beyond the fingerprint of its Python source:
+    its other files (the HTML report's template, script and style) and the versions of
+    the libraries that build or write reports."""
+    from importlib import metadata
+
+    h = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".pyc") or "__pycache__" in path.parts or not path.is_file():
+            continue
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    out = [h.hexdigest()]
+    for dist in ("click", "jinja2", "markupsafe", "networkx", "mdurl"):
+        try:
+            out.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{dist}=none")
+    return out
+
+
+def digest(value: Any) -> str:
+    """The blake2b of ``value`` (plain JSON data) written canonically."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def _atomic(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import hashlib
 import os
 import sys
 import time
@@ -26,7 +27,7 @@ from traceaudit.vcs import GitState, VcsError, describe, merge_base, worktree
 
 if TYPE_CHECKING:
     from traceaudit.audit import Project
-    from traceaudit.cache import Cache
+    from traceaudit.cache import Cache, Effect
     from traceaudit.report import ReportOptions
 
 # The audit itself (parsers, routes, the trace graph, the reports) is imported when a
@@ -261,15 +262,23 @@ def _baseline_path(config: Config, given: str | None) -> tuple[Path, str] | None
     return None
 
 
-def _with_baseline(result: AuditResult, path: Path, label: str) -> AuditResult:
+def _read_baseline(path: Path, label: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the baseline {label}: {exc.strerror or exc}") from None
+
+
+def _with_baseline(result: AuditResult, data: bytes, label: str) -> AuditResult:
+    """``result`` against the baseline file ``label`` whose bytes are ``data`` (read
+    once: what the run's cache state hashes is what is applied)."""
     from traceaudit.policy import apply_baseline, read_baseline
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read the baseline {label}: {exc.strerror or exc}") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{label}: not valid UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
     return apply_baseline(result, read_baseline(text, label))
 
 
@@ -357,8 +366,8 @@ cache_option = click.option(
     "--no-cache",
     "no_cache",
     is_flag=True,
-    help="Neither read nor write the per-file cache (`cache-dir`, default .traceaudit_cache; "
-    "also TRACEAUDIT_NO_CACHE=1). The same results.",
+    help="Neither read nor write the cache of files and runs (`cache-dir`, default "
+    ".traceaudit_cache; also TRACEAUDIT_NO_CACHE=1). The same results.",
 )
 prefilter_option = click.option(
     "--no-prefilter",
@@ -633,26 +642,42 @@ def run(
         raise UserError("--fail-on-new needs --base REF or --baseline FILE to know what is new")
     day = today or datetime.date.today()
     found = _check_specs(config)
-    from traceaudit.audit import audit_project
-    from traceaudit.policy import Gates, failures
-    from traceaudit.report import REPORTERS, statistics_text, summary_line
+    from traceaudit.cache import Effect
 
-    project = _load(config, jobs, found, _open_cache(config, no_cache), quiet)
-    result = audit_project(project, day)
+    baseline_data = None if baseline is None else _read_baseline(*baseline)
+    cache = _open_cache(config, no_cache)
     kinds = {fmt, *(kind for kind, _ in writes)}
     root_path = Path(config.root)
     state: GitState | None = None  # git runs only for the formats that use what it says
     if kinds & _SHOW_PROVENANCE or (project_root is None and kinds & _REPO_PATHS):
         paths = {"."} | {relative_root(root_path, p) or "." for p in config.spec_roots}
         state = describe(root_path, tuple(sorted(paths)))
-    result = _provenance(result, config, timestamp, state)
-    if baseline is not None:
-        result = _with_baseline(result, *baseline)
-    if base_ref is not None:
-        result = _with_base(result, config, base_ref, jobs, day)
-
     prefix = _prefix(root_path, project_root, state.toplevel if state else None)
     paint = fmt == "text" and (output in (None, "-")) and _use_color(color)
+    keys: tuple[str, str, bool] | None = None
+    if cache is not None and base_ref is None and not timestamp:
+        asked = {
+            "fmt": fmt, "output": output, "writes": writes, "fail_on_new": fail_on_new,
+            "min_coverage": min_coverage, "exit_zero": exit_zero, "show_all": show_all,
+            "source_url": source_url, "project_root": project_root, "quiet": quiet,
+            "statistics": statistics, "paint": paint, "prefix": prefix,
+        }  # fmt: skip
+        keys = _run_keys(cache, config, found, asked, baseline, baseline_data, day, state)
+        stored = cache.get_run(keys[0], keys[1])
+        if stored is not None:
+            _replay(stored.effects)
+            return stored.code
+    from traceaudit.audit import audit_project
+    from traceaudit.policy import Gates, failures
+    from traceaudit.report import REPORTERS, statistics_text, summary_line
+
+    project = _load(config, jobs, found, cache, quiet)
+    result = audit_project(project, day)
+    result = _provenance(result, config, timestamp, state)
+    if baseline is not None and baseline_data is not None:
+        result = _with_baseline(result, baseline_data, baseline[1])
+    if base_ref is not None:
+        result = _with_base(result, config, base_ref, jobs, day)
 
     def render(kind: str, where: str | None, colored: bool = False) -> str:
         options = _options_for(where, root_path, prefix, source_url, show_all, colored)
@@ -661,29 +686,100 @@ def run(
             return text if quiet else text + summary_line(result) + "\n"
         return REPORTERS[kind](result, replace(options, quiet=quiet))
 
-    _emit(render(fmt, output, paint), output, paint)
+    said: list[Effect] = []
+    _do(said, Effect("out", render(fmt, output, paint), output, paint))
     for kind, path in writes:
-        _emit(render(kind, path), path)
+        _do(said, Effect("out", render(kind, path), path))
     if statistics and fmt != "text":
-        click.echo(statistics_text(result, _options_for(None, root_path, prefix, None, show_all,
-                                                        False)), err=True, nl=False)  # fmt: skip
+        options = _options_for(None, root_path, prefix, None, show_all, False)
+        _do(said, Effect("err", statistics_text(result, options)))
     gates = Gates(config.fail_on, fail_on_new, min_coverage)
     reasons = failures(result, gates)
     written = [p for p in (output, *(p for _, p in writes)) if p not in (None, "-")]
     if written and not quiet:
-        click.echo(f"traceaudit: {summary_line(result)} -> {', '.join(written)}", err=True)
+        _do(said, Effect("err", f"traceaudit: {summary_line(result)} -> {', '.join(written)}\n"))
         if any(not why.startswith("named ") for _, why in result.spec_roots):
             # roots found by their content: say which and why
             roots = "; ".join(f"{p} ({why})" for p, why in result.spec_roots)
-            click.echo(f"traceaudit: spec roots: {roots}", err=True)
+            _do(said, Effect("err", f"traceaudit: spec roots: {roots}\n"))
     coverage_gate = [r for r in reasons if r.startswith("coverage ")]
     if coverage_gate and not exit_zero:
-        click.echo(f"traceaudit: failing: {coverage_gate[0]}", err=True)
-    if exit_zero or not reasons:
-        return ExitCode.CLEAN
-    return ExitCode.FINDINGS
+        _do(said, Effect("err", f"traceaudit: failing: {coverage_gate[0]}\n"))
+    exit_code = ExitCode.CLEAN if exit_zero or not reasons else ExitCode.FINDINGS
+    if cache is not None and keys is not None and keys[2] and project.settled:
+        failed = cache.write_error
+        from traceaudit.cache import RunResult
+
+        cache.put_run(keys[0], keys[1], RunResult(tuple(said), int(exit_code)))
+        if failed is None and cache.write_error is not None:
+            _warn(f"cannot write the cache in {cache.shown()} ({cache.write_error}); not cached")
+    return exit_code
 
 
+def _do(said: list[Effect], effect: Effect) -> None:
+    """Write ``effect`` (a report to stdout or a file, a line on stderr) and note it."""
+    if effect.stream == "err":
+        click.echo(effect.text, err=True, nl=False)
+    else:
+        _emit(effect.text, effect.path, effect.color)
+    said.append(effect)
+
+
+def _replay(effects: tuple[Effect, ...]) -> None:
+    """What a stored run wrote, written again the same way."""
+    said: list[Effect] = []
+    for effect in effects:
+        _do(said, effect)
+
+
+def _run_keys(
+    cache: Cache,
+    config: Config,
+    found: Discovery,
+    options: dict[str, Any],
+    baseline: tuple[Path, str] | None,
+    baseline_data: bytes | None,
+    day: datetime.date,
+    state: GitState | None,
+) -> tuple[str, str, bool]:
+    """(the run's name, the digest of everything its output depends on, whether it may
+    be stored).
+
+    The name is the command and every option that changes what it writes (and where);
+    the state is the tool (its source, its other files, the Python, the libraries' versions),
+    the configuration, the day (waivers expire), the baseline's bytes, the git commit
+    and dirty flag the report shows, the discovery (every file, spec root and reason)
+    and each file's device, inode, size, modification and change time. A file modified
+    within two seconds cannot be trusted by its stat: then the run is not stored."""
+    from traceaudit.cache import digest, file_states, package_state
+
+    root = Path(config.root).resolve()
+    outputs = [options["output"], *(p for _, p in options["writes"])]
+    top = options["project_root"]
+    name = digest(
+        [
+            "run", str(root), os.getcwd(), repr(config), sorted(options.items()),
+            [None if p in (None, "-") else str(Path(p).resolve()) for p in outputs],
+            None if baseline is None else [str(baseline[0]), baseline[1]],
+            None if top is None else str(Path(top).resolve()),
+        ]
+    )  # fmt: skip
+    baseline_hash = None
+    if baseline_data is not None:
+        baseline_hash = hashlib.blake2b(baseline_data, digest_size=20).hexdigest()
+    files = sorted(
+        {
+            *found.spec_files, *found.contract_files, *found.python_files, *found.test_files,
+            *found.other_files, *found.deploy_files,
+        }
+    )  # fmt: skip
+    stats, racy = file_states(root, files)
+    where = None if state is None else [str(state.toplevel), state.commit, state.dirty]
+    parts = [
+        cache.folder.name, package_state(), __version__, day.isoformat(), baseline_hash,
+        where, repr(found), files, stats,
+    ]  # fmt: skip
+    return name, digest(parts), not racy
 @cli.command(name="baseline")
 @root_argument
 @spec_option
