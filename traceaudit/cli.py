@@ -780,6 +780,8 @@ def _run_keys(
         where, repr(found), files, stats,
     ]  # fmt: skip
     return name, digest(parts), not racy
+
+
 @cli.command(name="baseline")
 @root_argument
 @spec_option
