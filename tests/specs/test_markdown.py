@@ -245,6 +245,22 @@ def test_a_file_line_heading_a_block_of_tasks_names_their_file() -> None:
     }
 
 
+def test_a_dunder_file_name_is_not_bold_text() -> None:
+    doc = parse(
+        """
+        # Tasks
+
+        - [x] T013 Create api __init__.py in backend/src/api/__init__.py
+        - [ ] T014 Run pkg/__main__ as a module, then _really_ __check__ it
+        """
+    )
+    titles = {r.id: r.title for r in doc.requirements}
+    assert titles == {
+        "T013": "Create api __init__.py in backend/src/api/__init__.py",
+        "T014": "Run pkg/__main__ as a module, then really check it",  # emphasis stays markup
+    }
+
+
 def test_decision_records_and_inventories_define_no_requirements() -> None:
     doc = parse(
         """

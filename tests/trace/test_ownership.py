@@ -80,6 +80,25 @@ def test_what_a_task_names_decides_who_owns_it() -> None:
     assert owner_of("Implement the burn-plan endpoint in FastAPI") == (PYTHON, "names FastAPI")
 
 
+def test_a_file_written_from_the_repository_root_is_that_file_not_a_route() -> None:
+    assert owner_of("Add port cleanup logic in `/Makefile`") == (
+        NOT_CODE, "names only documents or configuration: Makefile"
+    )  # fmt: skip
+    assert owner_of("Add the users route in /backend/app/api/users.py") == (
+        PYTHON, "names backend/app/api/users.py"
+    )  # fmt: skip
+    # a route that ends like a file is still a route: no path named
+    assert owner_of("Serve /openapi.json and /index.html") is None
+
+
+def test_a_file_named_by_its_name_and_its_path_is_one_file() -> None:
+    own = Ownership([], (*FILES, "backend/app/api/__init__.py"), [])
+    item = task("T013", "Create api __init__.py in backend/app/api/__init__.py")
+    assert own.python_files_named(item) == [("backend/app/api/__init__.py", True)]
+    # a bare name alone is kept, and looked up by name
+    assert own.python_files_named(task("T014", "Create __init__.py")) == [("__init__.py", True)]
+
+
 def test_components_and_user_interface_a_task_names_without_a_path() -> None:
     files = (*FILES, "frontend/src/components/TaskItem.tsx", "frontend/src/hooks/useTasks.ts",
              "backend/app/services/task_sorter.py")  # fmt: skip

@@ -8,6 +8,7 @@ small records, never on tokens.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -34,6 +35,42 @@ def _span(tok: Token, default: int) -> tuple[int, int]:
     return start, max(start, tok.map[1])
 
 
+_WORD = re.compile(r"\w+")
+_SUFFIX_AFTER = re.compile(r"\.[A-Za-z]")
+
+
+def _file_name_emphasis(children: Sequence[Token], k: int) -> int | None:
+    """The index of the closing token when the underscore emphasis opened at ``k`` is
+    part of a file name, not emphasis: ``__init__.py``, ``pkg/__main__.py``. CommonMark
+    reads ``__init__`` there as bold "init"; a reader reads a dunder file. The emphasis
+    holds one word and is followed by a file suffix or follows a slash."""
+    tok = children[k]
+    if tok.markup not in ("_", "__"):
+        return None
+    close = tok.type.replace("_open", "_close")
+    depth = 0
+    for j in range(k + 1, len(children)):
+        kind = children[j].type
+        if kind == tok.type:
+            depth += 1
+        elif kind == close:
+            if depth:
+                depth -= 1
+                continue
+            inner = children[k + 1 : j]
+            if not (inner and all(t.type == "text" for t in inner)):
+                return None
+            if not _WORD.fullmatch("".join(t.content for t in inner)):
+                return None
+            before = children[k - 1].content if k and children[k - 1].type == "text" else ""
+            after = children[j + 1] if j + 1 < len(children) else None
+            follows = after is not None and after.type == "text"
+            if before.endswith("/") or (follows and _SUFFIX_AFTER.match(after.content)):
+                return j
+            return None
+    return None
+
+
 def _split_lines(children: Sequence[Token]) -> list[tuple[str, str | None, tuple[str, ...]]]:
     """Inline tokens -> one (plain text, leading bold text, code spans) per source line."""
     out: list[tuple[str, str | None, tuple[str, ...]]] = []
@@ -49,11 +86,17 @@ def _split_lines(children: Sequence[Token]) -> list[tuple[str, str | None, tuple
         out.append(("".join(parts), lead_text, tuple(codes)))
         parts, codes, lead, lead_text, started, depth = [], [], None, None, False, 0
 
-    for child in children:
+    literal: set[int] = set()  # underscore "emphasis" that is part of a file name
+    for k, child in enumerate(children):
         kind = child.type
         if kind in ("softbreak", "hardbreak"):
             flush()
             continue
+        if kind in ("strong_open", "em_open") and (end := _file_name_emphasis(children, k)):
+            literal.add(end)
+            kind = "text"
+        if k in literal:
+            kind = "text"
         if kind == "strong_open":
             if not started:
                 started, lead, depth = True, [], 1
@@ -67,7 +110,7 @@ def _split_lines(children: Sequence[Token]) -> list[tuple[str, str | None, tuple
                     lead_text = "".join(lead)
             continue
         if kind == "text":
-            text = child.content
+            text = child.content or child.markup
         elif kind == "code_inline":
             text = child.content
             codes.append(text)

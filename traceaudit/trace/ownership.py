@@ -60,6 +60,7 @@ _OTHER_SUFFIXES = frozenset(
      ".css", ".scss", ".sass", ".less", ".html", ".htm", ".go", ".java", ".kt", ".rs", ".cs",
      ".swift", ".dart", ".scala", ".rb", ".php"}
 )  # fmt: skip
+_WEB_PAGES = frozenset({".html", ".htm", ".css"})  # what a server serves under a route
 _DOC_SUFFIXES = frozenset({".md", ".mdx", ".rst", ".txt", ".adoc"})
 _CONFIG_SUFFIXES = frozenset(
     {".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".json", ".env", ".lock", ".tf",
@@ -405,6 +406,8 @@ class Ownership:
         out: list[tuple[str, str]] = []
         for m in _PATH_TOKEN.finditer(text):
             token = m.group(0).strip("().:[]{}")
+            if token.startswith("/") and self._rooted_file(token):
+                token = token.lstrip("/")  # `/Makefile`, `/backend/app/main.py`: the repo's
             if (
                 not token
                 or token.startswith(("/", "http", "#", "@", "~"))
@@ -419,6 +422,16 @@ class Ownership:
             if kind is not None and (token, kind) not in out:
                 out.append((token, kind))
         return out
+
+    def _rooted_file(self, token: str) -> bool:
+        """A path written from the repository's root (``/Makefile``, ``/src/app/main.py``),
+        not a route: a build or deploy file's name, or a source file's suffix (a route
+        ends in ``.json`` or ``.html`` often, in ``.py`` or ``.tsx`` never)."""
+        name = PurePosixPath(token).name
+        suffix = PurePosixPath(name).suffix.lower()
+        return bool(_CONFIG_NAMES.fullmatch(name)) or (
+            suffix in _PY_SUFFIXES or (suffix in self._other_suffixes and suffix not in _WEB_PAGES)
+        )
 
     def python_files_named(self, req: Requirement) -> list[tuple[str, bool]]:
         """The Python files an item names, each with whether such a file exists."""
@@ -436,6 +449,9 @@ class Ownership:
                 else clean in self._names
             )
             out.append((token, exists))
+        # "Create models __init__.py in backend/src/models/__init__.py" names one file
+        longer = {t.lstrip("./") for t, _ in out if "/" in t}
+        out = [(t, e) for t, e in out if "/" in t or not any(p.endswith("/" + t) for p in longer)]
         return list(dict.fromkeys(out))
 
     # -- items ------------------------------------------------------------
