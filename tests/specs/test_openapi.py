@@ -81,3 +81,24 @@ def test_non_openapi_yaml_is_ignored_and_broken_yaml_is_an_error() -> None:
     assert parse_contract("name: ci\non: push\n", "contracts/ci.yaml", Config()).endpoints == ()
     broken = parse_contract("openapi: 3.0.0\npaths: [\n", "contracts/x.yaml", Config())
     assert broken.error is not None and broken.error.startswith("invalid YAML/JSON")
+
+
+def test_a_get_answered_by_101_is_a_websocket_handshake() -> None:
+    text = """\
+openapi: 3.0.3
+paths:
+  /api/stt/stream:
+    get:
+      summary: "WebSocket: ws://localhost:8000/api/stt/stream"
+      responses:
+        "101": {description: Switching Protocols}
+  /api/stt/status:
+    get:
+      responses:
+        "200": {description: ok}
+"""
+    doc = parse_contract(text, "specs/002-stt/contracts/openapi.yaml", Config())
+    assert [(e.method, e.path, e.statuses) for e in doc.endpoints] == [
+        ("WEBSOCKET", "/api/stt/stream", (101,)),
+        ("GET", "/api/stt/status", (200,)),
+    ]

@@ -280,9 +280,12 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
                 }
             )
             kinds = sorted({schemes[n] for n in (auth or "").split(", ") if n in schemes})
+            # OpenAPI has no WebSocket operation: a GET answered by 101 Switching Protocols
+            # is how a contract writes the handshake of `@router.websocket(...)`
+            websocket = method == "get" and 101 in statuses
             endpoints.append(
                 DeclaredEndpoint(
-                    method=method.upper(),
+                    method="WEBSOCKET" if websocket else method.upper(),
                     path=str(route_path),
                     location=Location(path, method_key.start_mark.line + 1),
                     auth=auth,
