@@ -64,8 +64,9 @@ def _file_name_emphasis(children: Sequence[Token], k: int) -> int | None:
                 return None
             before = children[k - 1].content if k and children[k - 1].type == "text" else ""
             after = children[j + 1] if j + 1 < len(children) else None
-            follows = after is not None and after.type == "text"
-            if before.endswith("/") or (follows and _SUFFIX_AFTER.match(after.content)):
+            text_after = after.content if after is not None and after.type == "text" else ""
+            suffix = _SUFFIX_AFTER.match(text_after)
+            if before.endswith("/") or suffix:
                 return j
             return None
     return None
