@@ -218,6 +218,9 @@ def test_settings_defaults_and_per_iteration_tests() -> None:
     )  # fmt: skip
     # a setting whose default is true: live, and says so
     assert live[(("GET",), "/health")].condition == "settings.ENABLE_HEALTH"
+    # the settings are read through a proxy whose __getattr__ forwards to the wrapped
+    # BaseSettings instance: its default prefix is known, not an unresolved part
+    assert live[(("GET",), "/api/v1/status")].unresolved == ()
     # defaults that are false: listed with their condition, not live
     off = {(r.path, r.condition) for r in resolution.inactive}
     assert off == {

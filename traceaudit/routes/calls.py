@@ -138,6 +138,18 @@ def call_external(
         return interp.setting(var, kwargs.get("default", interp.unknown(text)), text)
     if top == "traitlets" and name in TRAIT_DEFAULTS:
         return _trait_default(interp, name, args, kwargs, text)
+    if qual == "builtins.object.__setattr__" and len(args) == 3:
+        # ``object.__setattr__(self, "name", value)``: what ``self.name = value`` does
+        # in a class whose own ``__setattr__`` does something else
+        obj, attr = interp.force(args[0]), interp.force(args[1])
+        if (
+            isinstance(obj, Instance)
+            and isinstance(attr, Str)
+            and not attr.holes
+            and not (frame.off and attr.value in obj.attrs)
+        ):
+            obj.attrs[attr.value] = args[2]
+        return NONE
     if top == "builtins":
         return _builtin(interp, name, args, kwargs, call, frame)
     return Unknown(text, qual)

@@ -397,8 +397,13 @@ class Evaluator:
             right_value = self.need(self.eval(right_expr, frame))
             right = _plain(right_value)
             setting = setting or setting_of(right_value)
-            if op in ("in", "not in") and isinstance(right_value, ListV):
-                items = [_plain(self.force(i)) for i in plain_items(right_value.items)]
+            if op in ("in", "not in") and isinstance(right_value, ListV | DictV):
+                members = (
+                    plain_items(right_value.items)
+                    if isinstance(right_value, ListV)
+                    else [key for key, _ in right_value.items]
+                )
+                items = [_plain(self.force(i)) for i in members]
                 if left is _UNKNOWN or _UNKNOWN in items:
                     return self.unknown(pf.render(expr))
                 result = (left in items) == (op == "in")
@@ -558,6 +563,16 @@ class Evaluator:
                 return member
             if isinstance(obj.cls, Ext) and obj.cls.name == "Config":
                 return Builtin(obj, name)
+            fallback = obj.cls.lookup("__getattr__") if isinstance(obj.cls, ClassV) else None
+            if isinstance(fallback, Function) and not name.startswith("__"):
+                # a proxy (``settings = Wrapper(Settings())`` whose ``__getattr__``
+                # forwards to the wrapped object): the attribute is what it returns
+                proxied = self.call_function(fallback, [obj, Str(name)], {}, None, None)
+                if isinstance(proxied, Str) and proxied.setting is not None:
+                    return self.setting(text, Str(proxied.value, proxied.holes))
+                if isinstance(proxied, Const) and proxied.setting is not None:
+                    return self.setting(text, Const(proxied.value))
+                return proxied
             if isinstance(obj.cls, Ext) and libraries.is_builder_class(obj.cls.qual):
                 if libraries.router_builder(obj.cls.qual, name) is not None:
                     return Builtin(obj, name)
