@@ -529,6 +529,30 @@ def test_parse_errors_unmounted_and_unresolved() -> None:
     ]
 
 
+def test_an_unresolved_expression_is_one_note_for_every_route_whose_path_uses_it() -> None:
+    places = [Location(f"app/api/r{i}.py", 10 + i) for i in range(6)]
+    code = CodeFacts(
+        (),
+        (),
+        unresolved_paths=(
+            *((p, "settings.API_PREFIX") for p in reversed(places)),
+            (Location("app/other.py", 3), "tenant_root()"),
+        ),
+    )
+    graph = TraceGraph([], [], [])
+    ctx = CheckContext(graph, code, [], [], ("specs",))
+    notes = [f for f in run_checks(ctx, selected_rules(Config())) if f.rule.code == "TA010"]
+    assert [(str(f.location), f.subject) for f in notes] == [
+        ("app/api/r0.py:10", "settings.API_PREFIX"),
+        ("app/other.py:3", "tenant_root()"),
+    ]
+    assert notes[0].message.startswith(
+        "the paths of 6 routes (this one, app/api/r1.py:11, app/api/r2.py:12, "
+        "app/api/r3.py:13 and 2 more) use `settings.API_PREFIX`"
+    )
+    assert notes[1].message.startswith("the route path uses `tenant_root()`")
+
+
 def test_disable_and_severity_overrides() -> None:
     config = Config(disable=("TA001",), severity=(("undocumented-endpoint", Severity.ERROR),))
     rules = {r.code: r.severity for r in selected_rules(config)}

@@ -29,12 +29,25 @@ def parse_error(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def unresolved_route_path(ctx: CheckContext) -> Iterator[Finding]:
+    # One note per expression: [tool.traceaudit.values] is keyed by the expression's
+    # text, so one value settles every route whose path uses it (a router prefix an
+    # include gives 150 routes is one fact, not 150).
+    by_expression: dict[str, list[Location]] = {}
     for location, expression in ctx.code.unresolved_paths:
+        by_expression.setdefault(expression, []).append(location)
+    for expression, locations in by_expression.items():
+        places = sorted(set(locations))
+        if len(places) == 1:
+            where = "the route path uses"
+        else:
+            shown = ", ".join(str(p) for p in places[1:4])
+            more = f" and {len(places) - 4} more" if len(places) > 4 else ""
+            where = f"the paths of {len(places)} routes (this one, {shown}{more}) use"
         yield finding(
             "TA010",
-            f"the route path uses `{expression}`, whose value cannot be known without running "
-            f'the code; supply it in [tool.traceaudit.values]: "{expression}" = "<its value>"',
-            location,
+            f"{where} `{expression}`, whose value cannot be known without running the code; "
+            f'supply it in [tool.traceaudit.values]: "{expression}" = "<its value>"',
+            places[0],
             expression,
         )
 
