@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -635,7 +635,7 @@ class TraceGraph:
             if not (exact[ei] or same_path[ei] or method_mms[ei] or path_mms[ei] or owners[ei])
             and ei not in under
         ]  # fmt: skip
-        for ei, i in self._under_router_prefix(wanting, claimed).items():
+        for ei, i in self._under_router_prefix(wanting).items():
             path_mms[ei] = (i,)
         # Last, a route that another declaration matches exactly: two specs that write one
         # endpoint under different prefixes (a contract's ``/api/v1/models``, the spec's
@@ -674,9 +674,7 @@ class TraceGraph:
             )
         return tuple(matches)
 
-    def _under_router_prefix(
-        self, wanting: Sequence[int], claimed: Collection[int]
-    ) -> dict[int, int]:
+    def _under_router_prefix(self, wanting: Sequence[int]) -> dict[int, int]:
         """Declared endpoints that the code serves under one more prefix segment, a router's
         (``/api/v1/conversations`` served as ``/api/v1/messages/conversations``,
         ``/cvs/{id}/analysis`` as ``/api/v1/ai/cvs/{id}/analysis``): endpoint -> route.
@@ -686,10 +684,9 @@ class TraceGraph:
         declared one with one literal segment put in front; and only when
         the declared path names enough to tell (two literal segments: ``/mastery/{id}`` is
         not enough for ``/batch/mastery/{batch_id}``), or when the same segment moved two
-        or more endpoints of that spec file (a family). Never a route that another
-        declaration names exactly: that one is another endpoint (``/api/v1/admin/rules/{id}``,
-        declared by the rules-engine spec, is not where an older spec's ``/api/v1/rules/{id}``
-        moved), and the older declaration is unserved."""
+        or more endpoints of that spec file (a family). Never a segment that names an
+        audience (``admin``, ``internal``): ``/api/v1/admin/rules/{id}`` is the
+        administrators' endpoint, not where ``/api/v1/rules/{id}`` moved."""
         loose_routes = [loose_path(r.path).split("/")[1:] for r in self.routes]
         found: dict[int, tuple[int, tuple[str, ...]]] = {}
         for ei in wanting:
@@ -702,9 +699,9 @@ class TraceGraph:
                 segs = loose_routes[i]
                 lead = segs[: len(segs) - len(tail)]
                 if (
-                    i not in claimed
-                    and ep.method in r.methods
+                    ep.method in r.methods
                     and len(lead) == 1
+                    and lead[0].lower() not in _AUDIENCE_SEGMENTS
                     and segs[len(lead) :] == tail
                     and all(s != "{}" for s in lead)
                 ):
@@ -1052,6 +1049,11 @@ def _story_file(req: Requirement) -> bool:
         return False
     name = PurePosixPath(req.spec_path).name.lower()
     return name.startswith((number + ".", number.replace(".", "-") + "-"))
+
+
+# Path segments that say whom an endpoint is for: the same resource under one of them is
+# another endpoint (the administrators'), never the same one moved under a router prefix.
+_AUDIENCE_SEGMENTS = frozenset({"admin", "internal", "public", "private"})
 
 
 def _written_in_full(ep: DeclaredEndpoint) -> bool:
