@@ -491,10 +491,13 @@ class TraceGraph:
         before a tie (not ``clearly``), the whole of its short comment or docstring, read
         against each candidate criterion with its requirement's user story."""
         head, _, rest = text.partition("\n")
-        said = self._said_by_words(head, nodes, clearly)
-        if said is None and rest and not clearly:
-            # the whole comment, against each candidate's requirement with its user story
-            said = self._said_by_words(f"{head} {rest}", nodes, clearly, stories=True)
+        if clearly:
+            return self._said_by_words(head, nodes, clearly)
+        # the whole comment, against each candidate's requirement with its user story (a
+        # JSDoc block arrives as one line: its summary is no shorter than the rest)
+        said = self._said_by_words(f"{head} {rest}", nodes, clearly, stories=True)
+        if said is None and rest:
+            said = self._said_by_words(head, nodes, clearly)
         return said
 
     def _said_by_words(
@@ -520,7 +523,12 @@ class TraceGraph:
             scored.append((len(words & (_content_words(title) | _content_words(feature))), node))
         scored.sort(reverse=True)
         runner_up = scored[1][0] if len(scored) > 1 else 0
-        if scored[0][0] >= 2 and (runner_up == 0 if clearly else scored[0][0] > runner_up):
+        # As the last evidence before a tie, one word of the comment that only one
+        # candidate's text has ("detecting swipe gestures", and only one feature's criterion
+        # is about swiping) settles it too: a reader would not call that ambiguous.
+        least = 2 if clearly else 1
+        if scored[0][0] >= least and (runner_up == 0 if clearly or scored[0][0] < 2
+                                      else scored[0][0] > runner_up):  # fmt: skip
             best = scored[0][1]
             # A restatement deeper in the same feature (history/, reports/) is not the
             # definition: the candidate nearer the feature's root is.
