@@ -4,7 +4,8 @@ Two kinds of statement, both read only from plans and designs (``plan.md``,
 ``design.md``, ``architecture.md``, ``tech-spec.md`` ...):
 
 - *stack fields*: a line ``Language/Version: TypeScript 5.x, Next.js 14``, ``Languages:``,
-  ``Project Type: Web frontend``, ``Primary Dependencies: ...``, ``Tech Stack: ...``
+  ``Project Type: Web frontend``, ``Primary Dependencies: ...``, ``Tech Stack: ...``,
+  ``Structure Decision: ... Backend uses existing APIs without modifications.``
   (bold or not, in a paragraph or a list item). They are kept as written,
   ``"Language/Version: TypeScript 5.x, Next.js 14"``.
 - the *project structure*: the file names of the tree in a code block under a heading
@@ -32,7 +33,8 @@ __all__ = ["service_layouts", "stack_statements", "structure_files"]
 _PLAN_NAME = re.compile(r"(?i)plan|design|architecture|tech[-_ ]?spec|technical|stack")
 _FIELD = re.compile(
     r"(?i)^\s*(?P<field>languages?(?:\s*/\s*versions?)?|project\s+type|primary\s+dependencies|"
-    r"tech(?:nology|nical)?\s+stack|frameworks?|runtime)\s*[:：]\s*(?P<value>\S.*)$"
+    r"tech(?:nology|nical)?\s+stack|frameworks?|runtime|structure\s+decision)\s*[:：]\s*"
+    r"(?P<value>\S.*)$"
 )
 _STRUCTURE_HEADINGS = (
     "project structure", "source code", "file structure", "directory structure",

@@ -288,6 +288,15 @@ _CONDITION = re.compile(r"(?i)\b(?:when|whenever|if|while|once|after|before|unle
 _FILES_LINE = re.compile(r"(?im)^\s*(?:\*\*)?(?:files?|creates?|outputs?)(?:\*\*)?\s*:\s*(.+)$")
 _DOC_FOLDERS = frozenset({"specs", "spec", "docs", "doc", "documentation", ".specify", ".kiro"})
 _TRAILING_REFS = re.compile(r"\s*\((?:AC|Req|Requirements?|FR|US)\b[^)]*\)\s*$", re.I)
+# A stack named as what the feature builds on ("Python 3.11+ (Backend - existing)").
+_EXISTING = re.compile(r"(?i)\b(?:existing|unchanged|as[- ]is|untouched)\b")
+# A structure decision that leaves the backend alone ("Backend uses existing APIs without
+# modifications", "no backend changes"); "follows existing backend structure" is not one.
+_BACKEND_UNCHANGED = re.compile(
+    r"(?i)\bback[- ]?end\b.*\b(?:without\s+(?:any\s+)?(?:changes?|modifications?)|unchanged|"
+    r"untouched|(?:is|are|stays?|remains?)\s+as[- ]is|not\s+(?:be\s+)?(?:changed|modified))\b|"
+    r"\bno\s+(?:changes?\s+(?:to|in)\s+the\s+|new\s+)?back[- ]?end(?:\s+(?:changes?|code|work))?\b"
+)
 _OTHER_STACK = re.compile(
     r"(?i)\btype\s*script\b|\bjava\s*script\b|\bnode(?:\.?js)?\b|\bnext\.?js\b|\breact\b|"
     r"\bvue(?:\.?js)?\b|\bangular\b|\bsvelte\b|\bnuxt\b|\bgo(?:lang)?\s*\d|\bgolang\b|"
@@ -716,11 +725,25 @@ class Ownership:
     def _feature_owner(self, docs: Sequence[SpecDoc]) -> Owner | None:
         python: list[str] = []
         other: list[str] = []
+        unchanged: list[str] = []
         for doc in docs:
             for statement in doc.stack:
-                if _PY_STACK.search(statement):
+                field, _, value = statement.partition(": ")
+                if field.lower() == "structure decision":
+                    # "Backend uses existing APIs without modifications": the feature
+                    # builds nothing in the backend
+                    said = [c for c in _clauses(value) if _BACKEND_UNCHANGED.search(c)]
+                    unchanged += [f"{PurePosixPath(doc.path).name} says “{c}”" for c in said]
+                    continue
+                # "Python 3.11+ (Backend - existing)": the stack the feature builds on,
+                # not the one it is written in
+                built = [c for c in _clauses(value) if not _EXISTING.search(c)]
+                if any(_PY_STACK.search(c) for c in built):
                     python.append(f"{doc.path}: {statement}")
-                elif _OTHER_STACK.search(statement) and statement.lower().startswith("language"):
+                elif (
+                    any(_OTHER_STACK.search(c) for c in built)
+                    and statement.lower().startswith("language")
+                ):
                     other.append(f"{PurePosixPath(doc.path).name} states “{statement}”")
             listed = [self.classify_path(name) for name in doc.structure]
             if PYTHON in listed:
@@ -748,6 +771,8 @@ class Ownership:
             other.append(f"its tasks name only code outside Python ({len(task_paths)} tasks)")
         if python:
             return None
+        if unchanged and other:
+            other.insert(0, unchanged[0])
         if not other and len(ops) >= 2 and 2 * len(ops) >= tasks:
             # most of its tasks stand up a cluster or a pipeline, none names backend code
             return Owner(NOT_CODE, f"its feature is infrastructure operations ({len(ops)} of its "
@@ -818,6 +843,12 @@ class Ownership:
                 for f in self.files
             )
         return self._gateway_code
+
+
+def _clauses(text: str) -> list[str]:
+    """A stack statement's parts: ``TypeScript 5.x (Frontend), Python 3.11+ (Backend -
+    existing)`` is two, and so is each sentence of a structure decision."""
+    return [c.strip() for c in re.split(r"[,;]|(?<=[.!?])\s+", text) if c.strip()]
 
 
 def _bare_folder(token: str) -> bool:
