@@ -882,9 +882,11 @@ class TraceGraph:
                 where = ", ".join(str(e.location) for e in other[:2])
                 owner = Owner(OUTSIDE, f"cited only by code outside Python ({where})")
             if owner is None:
+                parent = self.index.by_key.get(req.parent_key) if req.parent_key else None
                 owner = (
                     self._endpoints_owner(req)
                     or self.ownership.sentence(req)
+                    or self.ownership.story(req, parent)
                     or self.ownership.feature(req)
                 )
         if owner is not None and owner.owner == OUTSIDE:

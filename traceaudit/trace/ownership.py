@@ -697,6 +697,20 @@ class Ownership:
             return None
         return self._features.get(req.spec_path)
 
+    def story(self, req: Requirement, parent: Requirement | None) -> Owner | None:
+        """A criterion of a story whose own text names only code outside Python
+        (``Story 4.3: Center Panel (Chat)`` whose files are ``frontend/src/components/chat/``
+        and ``chatStore.ts``) is outside Python too, unless its sentence names the server
+        side: an epic that restates the story's criteria restates the frontend's work."""
+        if req.kind is not ReqKind.CRITERION or parent is None or parent.kind is not ReqKind.STORY:
+            return None
+        if _SERVER_SIDE.search(f"{req.title}\n{req.text}"):
+            return None
+        owner = self.item(parent)
+        if owner is None or owner.owner != OUTSIDE:
+            return None
+        return Owner(OUTSIDE, f"its story, {parent.id}, {owner.reason}")
+
     def feature_of(self, spec_path: str) -> Owner | None:
         """The owner of the feature a spec file belongs to, whatever its items say."""
         return self._features.get(spec_path)
