@@ -571,6 +571,9 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         source_files=project.code.source_files,
         other_suffixes=[suffix for suffix, _ in project.config.comment_syntax],
         framework_paths=sorted({p for app in project.code.apps for p in app.docs}),
+        framework_apps=[
+            (app.location, app.name, app.docs) for app in project.code.apps if app.served
+        ],
         base_paths={app.name: app.base_paths for app in project.code.apps if app.served},
     )
     requirements = graph.requirement_results()

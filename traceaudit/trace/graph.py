@@ -31,6 +31,7 @@ from traceaudit.model import (
     DeclaredEndpoint,
     Evidence,
     ForeignRoute,
+    Location,
     RefKind,
     RefSource,
     ReqKind,
@@ -60,6 +61,23 @@ if TYPE_CHECKING:
     import networkx as nx
 
 # What a served route says nothing of: who may call it.
+# What FastAPI generates for an app, by the words a requirement uses for each page.
+_DOCS_PAGES = (
+    (re.compile(r"(?i)\bopen\s?api\b|/openapi\.json\b"), "/openapi.json"),
+    (re.compile(r"(?i)\bswagger\b|\binteractive\s+(?:api\s+)?doc\w*|(?<![\w/])/docs\b"), "/docs"),
+    (re.compile(r"(?i)\bredoc\b"), "/redoc"),
+)
+# ... asked for as documentation (not "accept OpenAPI files", "validate against the schema")
+_DOCS_ASK = re.compile(
+    r"(?i)\b(?:generat\w*|serv\w*|provid\w*|expos\w*|publish\w*|offer\w*|availab\w*|"
+    r"auto[- ]?generat\w*)\b.{0,80}?\b(?:doc\w*|spec\w*|schema|swagger|ui|page)\b|"
+    r"\b(?:doc\w*|spec\w*|swagger\s+ui)\b.{0,80}?\b(?:generat\w*|availab\w*|served|accessible)\b"
+)
+# ... or for what the pages hold, which the handlers write
+_DOCS_CONTENT = re.compile(
+    r"(?i)\b(?:examples?|descriptions?|all\s+(?:error|endpoints?|responses?)|every\s+\w+|"
+    r"status\s+codes?|request\s+schemas?|response\s+schemas?|tags?)\b"
+)
 _ACCESS = re.compile(
     r"(?i)\bprotect\w*|\brestrict\w*|\bauthori[sz]\w*|\bpermission\w*|\broles?\b|"
     r"\bauthenticated\b|\baccess\b|\bguard\w*"
@@ -134,9 +152,16 @@ class TraceGraph:
         source_files: Sequence[str] = (),
         other_suffixes: Sequence[str] = (),
         framework_paths: Sequence[str] = (),
+        framework_apps: Sequence[tuple[Location, str, Sequence[str]]] = (),
         base_paths: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self._framework = {normalize_path(p) for p in framework_paths}
+        # served apps with the documentation FastAPI generates for them: (where the app is
+        # built, its name, the paths of its pages: /openapi.json, /docs, /redoc)
+        self._framework_apps = sorted(
+            (loc, name, tuple(normalize_path(p) for p in pages))
+            for loc, name, pages in framework_apps
+        )
         # what each route is reached as: its path, and under each base path its app's
         # deployment strips (``Mangum(app, api_gateway_base_path="/api")``: ``/api/x``)
         bases = base_paths or {}
@@ -809,7 +834,7 @@ class TraceGraph:
                 routes = sorted({f"{m} {r.path}" for r in served for m in r.methods})
                 status, owner = self._status(req, impl)
                 if status is ReqStatus.UNIMPLEMENTED:
-                    named = self._paths_named_served(req)
+                    named = self._paths_named_served(req) or self._generated_docs(req)
                     if named:
                         impl += named
                         served += [r for e in named for r in handlers.get(e.symbol, [])]
@@ -839,6 +864,33 @@ class TraceGraph:
                     via = f"endpoint {method} {route.path} (named in its text)"
                     out.append(Evidence(route.location, route.handler, via, "endpoint"))
         return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
+
+    def _generated_docs(self, req: Requirement) -> tuple[Evidence, ...]:
+        """The app's generated documentation, for a requirement that asks only for it
+        (``THE Backend_API SHALL generate OpenAPI 3.0 specification documentation``,
+        ``serve interactive documentation at /docs``): FastAPI serves the OpenAPI document
+        and its Swagger UI and ReDoc pages itself, unless the app turns them off
+        (``docs_url=None``), so the served app that has the page is the evidence. What the
+        pages must hold (examples, every error response) is the handlers' work, and stays
+        untraced until code cites it."""
+        if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION) or not self._framework_apps:
+            return ()
+        text = " ".join(req.title.split())
+        if _DOCS_CONTENT.search(text) or _ACCESS.search(text):
+            return ()
+        wanted: set[str] = set()
+        for key, page in _DOCS_PAGES:
+            if key.search(text):
+                wanted.add(page)
+        if not wanted or not _DOCS_ASK.search(text):
+            return ()
+        out: list[Evidence] = []
+        for location, name, pages in self._framework_apps:
+            have = [p for p in pages if any(p.endswith(w) for w in wanted)]
+            if len(have) == len(wanted):
+                via = f"FastAPI serves {', '.join(have)} for {name} itself (generated docs)"
+                out.append(Evidence(location, name, via, "named-path"))
+        return tuple(out[:1])
 
     def _paths_named_served(self, req: Requirement) -> tuple[Evidence, ...]:
         """Live routes on the paths a requirement's sentence names without a method
