@@ -84,8 +84,23 @@ _QUALITY_LEVEL = re.compile(
 _WORK_VERB = re.compile(
     r"(?i)^(?:tune|optimi[sz]e|improve|implement|add|reduce|refactor|build|create|make)\b"
 )
+# Where code lives, asked of the code's own organisation: "implement a three-layer
+# architecture with routers, services, and models", "place all logic in service modules",
+# "ensure no business logic exists in router modules". The folders and imports meet it;
+# there is no one piece of code to cite.
+_ORGANISATION = re.compile(
+    r"(?i)\b(?:\w+[- ])?(?:layer(?:ed)?|tier(?:ed)?)\s+architecture\b|"
+    r"\b(?:separation\s+of\s+concerns|business\s+logic)\b|"
+    r"\b(?:router|route|service|model|controller|repository|view|handler|schema|util\w*)\s+"
+    r"(?:modules?|layers?|packages?|files?|folders?)\b"
+)
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
 _MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b", re.I)
+# ... unless it also asks for behaviour a client sees (a status code, a response, an error).
+_BEHAVIOUR = re.compile(
+    r"(?i)\b(?:return\w*|respond\w*|responses?|status\s+codes?|\d{3}\b|errors?|reject\w*|"
+    r"validat\w*|stor(?:e|es|ed|ing)\b|persist\w*|send\w*|emit\w*|log(?:s|ged|ging)?\b)"
+)
 # What exists keeps working: "Existing authentication and navigation systems continue to work
 # unchanged", "All existing CV analysis functionality continues to work without regression",
 # "No regression in existing functionality is introduced". A check run on what exists, like
@@ -143,6 +158,12 @@ def nature(req: Requirement) -> Owner | None:
     if level:
         return Owner(NOT_CODE, f"a quality target (“{level.group(0).strip()}”), measured on the "
                                "running system, not an item code implements",
+                     informational=True)  # fmt: skip
+    asked = _MODAL.split(body)[-1] if _MODAL.search(body) else body
+    organisation = _ORGANISATION.search(asked)
+    if organisation and not _BEHAVIOUR.search(asked):
+        return Owner(NOT_CODE, f"a code-organisation constraint (“{organisation.group(0)}”): "
+                               "the layout of the code meets it, not one piece of code",
                      informational=True)  # fmt: skip
     if _NON_REGRESSION.search(body):
         return Owner(NOT_CODE, f"a non-regression check (“{sentence[:60]}”): it is verified on "
