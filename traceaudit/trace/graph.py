@@ -905,11 +905,19 @@ class TraceGraph:
         for method, path in paths_written(req.title):
             if method is not None or path.endswith("/") or not re.search(r"/[A-Za-z]", path):
                 continue
-            for i, route in enumerate(self.routes):
-                if self.reached_as(i, path):
-                    methods = "/".join(route.methods)
-                    via = f"endpoint {methods} {route.path} (its path named in its text)"
-                    out.append(Evidence(route.location, route.handler, via, "named-path"))
+            hits = [i for i in range(len(self.routes)) if self.reached_as(i, path)]
+            loose = loose_path(path)
+            if not hits and loose == normalize_path(path):
+                # written below the API's version prefix ("an /evidence endpoint" that the
+                # app serves as /api/v1/evidence): the route whose path is it under that
+                # prefix, when there is only one
+                hits = [i for i, r in enumerate(self.routes) if loose_path(r.path) == loose]
+                hits = hits if len({self.routes[i].path for i in hits}) == 1 else []
+            for i in hits:
+                route = self.routes[i]
+                methods = "/".join(route.methods)
+                via = f"endpoint {methods} {route.path} (its path named in its text)"
+                out.append(Evidence(route.location, route.handler, via, "named-path"))
         return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
 
     def _status(
