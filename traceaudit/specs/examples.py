@@ -146,6 +146,24 @@ def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
     return out
 
 
+# "Optional: `GET /x`", "Optional approvals (if pause/resume added):", "`GET /x` (optional)"
+_OPTIONAL = re.compile(r"(?i)^\W*optional\b|\(\s*optional\b[^)]*\)|\bis\s+optional\b")
+
+
+def _optional(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> bool:
+    """Whether the endpoint's line, or a list item it sits under, marks it optional."""
+    if _OPTIONAL.search(blocks.plain.get(line, "")):
+        return True
+    item = at_line.get(line)
+    seen = 0
+    while item is not None and seen < 3:
+        if _OPTIONAL.search(blocks.plain.get(blocks.items[item].start, "")):
+            return True
+        item = blocks.items[item].parent
+        seen += 1
+    return False
+
+
 def _item_text(blocks: Blocks, line: int, at_line: dict[int, int | None]) -> str:
     """The endpoint's line, the first line of its list item and of the item's parent."""
     parts = [blocks.plain.get(line, "")]
@@ -275,4 +293,7 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         first = ep.path.strip("/").split("/")[0] if ep.path.strip("/") else ""
         if ep.path == "/" or first.startswith("{"):
             hints.append("relative")
+        optional_ok = ep.source in ("bullet", "inline", "prose", "field")
+        if optional_ok and _optional(blocks, ep.line, at_line):
+            hints.append("optional")
         ep.hints = tuple(dict.fromkeys(hints))

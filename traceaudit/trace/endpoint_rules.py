@@ -192,6 +192,8 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
             continue  # code outside Python serves it, or its contract is another component's
         if m.framework:
             continue  # FastAPI serves it itself: the app's /docs, /redoc or /openapi.json
+        if "optional" in ep.hints:
+            continue  # the spec says it may be left out ("Optional: `GET /x`")
         key = ep.requirement_key
         if key is not None and status.get(key) is not ReqStatus.IMPLEMENTED:
             continue  # TA001 (or the requirement's scope) already speaks for it
