@@ -69,10 +69,12 @@ _DOCS_PAGES = (
 )
 # ... asked for as documentation (not "accept OpenAPI files", "validate against the schema")
 _DOCS_ASK = re.compile(
-    r"(?i)\b(?:generat\w*|serv\w*|provid\w*|expos\w*|publish\w*|offer\w*|availab\w*|"
-    r"auto[- ]?generat\w*)\b.{0,80}?\b(?:doc\w*|spec\w*|schema|swagger|ui|page)\b|"
-    r"\b(?:doc\w*|spec\w*|swagger\s+ui)\b.{0,80}?\b(?:generat\w*|availab\w*|served|accessible)\b"
-)
+    r"(?i)\b(?:generat\w*|serv\w*|provid\w*|expos\w*|publish\w*|offer\w*)\s+"
+    r"(?:[\w.-]+\s+){0,3}?(?:open\s?api|swagger|redoc|interactive|(?:api\s+)?documentation|"
+    r"docs)\b|"
+    r"^(?:[\w\s]{0,20}:\s*)?(?:the\s+)?(?:auto[- ]?generated\s+)?(?:open\s?api|swagger|redoc|"
+    r"interactive\s+api)\b"
+)  # the documentation is what is asked for, not "endpoints ... with OpenAPI documentation"
 # ... or for what the pages hold, which the handlers write
 _DOCS_CONTENT = re.compile(
     r"(?i)\b(?:examples?|descriptions?|all\s+(?:error|endpoints?|responses?)|every\s+\w+|"
