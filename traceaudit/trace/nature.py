@@ -90,9 +90,12 @@ _WORK_VERB = re.compile(
 # there is no one piece of code to cite.
 _ORGANISATION = re.compile(
     r"(?i)\b(?:\w+[- ])?(?:layer(?:ed)?|tier(?:ed)?)\s+architecture\b|"
-    r"\b(?:separation\s+of\s+concerns|business\s+logic)\b|"
-    r"\b(?:router|route|service|model|controller|repository|view|handler|schema|util\w*)\s+"
-    r"(?:modules?|layers?|packages?|files?|folders?)\b"
+    r"\bseparation\s+of\s+concerns\b|"
+    r"\b(?:place|keep|put|locate|organi[sz]e)\s+(?:all\s+)?(?:[\w-]+\s+){0,2}?(?:logic|code|"
+    r"handlers?|functions?)\s+in\s+(?:the\s+)?[\w-]+\s+(?:modules?|layers?|packages?|folders?)\b|"
+    r"\bno\s+(?:business\s+)?logic\s+(?:exists?\s+)?in\s+(?:the\s+)?[\w-]+\s+(?:modules?|layers?)\b|"
+    r"\buse\s+[\w-]+\s+modules?\s+(?:only\s+)?for\b|"
+    r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b"
 )
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
 _MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b", re.I)
