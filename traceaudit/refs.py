@@ -66,7 +66,8 @@ _OFT_ID = re.compile(r"(?<![\w~])(?P<id>[a-z]+~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+
 # a named story whose number runs on into a word is no citation of a shorter one; the
 # full stop of a sentence does not belong to the number: "Implements Story 2.1b.").
 SUFFIX = r"(?:[a-z](?![A-Za-z0-9]))"
-_CRITERION = rf"\d+(?:\.\d+)+(?:{SUFFIX}(?:\.\d+)*)?"
+# Kiro's lettered requirement "Requirement 2a" has criteria 2a.1, 2a.2.
+_CRITERION = rf"\d+(?:{SUFFIX}(?=\.\d))?(?:\.\d+)+(?:{SUFFIX}(?:\.\d+)*)?"
 _SEP = r"\s*(?:,|、|/|and|&|-|–|—|to)\s*"
 _CRITERIA_LIST = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求|要件|要求)\s*[:：]?\s*_?\s*"
@@ -82,7 +83,7 @@ _CRITERIA_BULLET = re.compile(rf"^\s*[-*+]\s+(?P<num>{_CRITERION})(?=[:.)\s]|$)"
 _NAMED_ITEM = re.compile(
     rf"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+{SUFFIX}?)(?![\da-z]|\.\d)"
     rf"|(?P<story>Story)\s*(?P<snum>\d+(?:\.\d+)*{SUFFIX}?)(?![\da-z]|\.\d)"
-    r"|(?P<word>Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*)(?![\d.]))"
+    rf"|(?P<word>Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*{SUFFIX}?)(?![\d.a-z]))"
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")

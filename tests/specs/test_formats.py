@@ -184,6 +184,24 @@ def test_criteria_numbers_follow_the_rendered_list_numbering() -> None:
     assert [r.id for r in doc.requirements] == ["Requirement 2", "2.1", "2.2", "2.3"]
 
 
+def test_a_lettered_kiro_requirement_is_one_of_its_own() -> None:
+    """``Requirement 10a`` and ``Requirement 10b`` are two requirements (criteria 10a.1,
+    10b.1), not ``Requirement 10`` defined twice."""
+    doc = parse(
+        "### Requirement 10a — Markdown Policy\n\n#### Acceptance Criteria\n"
+        "1. THE repository SHALL include one `.markdownlint.yml`.\n\n"
+        "### Requirement 10b — Path Filters\n\n#### Acceptance Criteria\n"
+        "1. THE markdown job SHALL trigger only when `**/*.md` changes.\n"
+    )
+    assert [(r.id, r.parent_key) for r in doc.requirements] == [
+        ("Requirement 10a", None),
+        ("10a.1", f"{PATH}::Requirement 10a"),
+        ("Requirement 10b", None),
+        ("10b.1", f"{PATH}::Requirement 10b"),
+    ]
+    assert doc.duplicate_ids == ()
+
+
 def test_numbered_shall_list_without_a_requirement_heading_gives_no_criteria() -> None:
     doc = parse("## Rules\n\n1. THE system SHALL log in users\n")
     assert doc.requirements == ()

@@ -483,3 +483,63 @@ def test_a_coverage_reports_ids_are_mentions_not_definitions() -> None:
     doc = parse_spec(text, ".kiro/specs/traceability/cicd.coverage.md", Config())
     assert doc.requirements == ()
     assert {"CI-REQ-010", "CI-REQ-011"} <= set(doc.mentioned_ids)
+
+
+def test_placeholders_in_code_spans_are_mentions_not_blanks() -> None:
+    """A requirements file about a template engine names `{{variable}}` syntax in code
+    spans: it specifies, it is not a template left to fill."""
+    spec = (
+        "# Requirements Document\n\n### Requirement 7: Rendering\n\n#### Acceptance Criteria\n\n"
+        "1. WHEN rendering, THE Engine SHALL substitute all `{{variable}}` placeholders.\n"
+        "2. WHEN publishing, THE Engine SHALL reject an unknown `{{variable}}`.\n"
+        "3. WHEN inviting, THE System SHALL populate `{{form.link}}` with the URL.\n"
+    )
+    assert role(".kiro/specs/leads/requirements.md", spec) == "spec"
+    blanks = "# {{project_name}} PRD\n\nOwner: {{owner}}\n\n## {{epic_title}}\n"
+    assert role("docs/prd.md", blanks) == "template"
+
+
+def req(path: str, ident: str, title: str, line: int, parent: str | None = None) -> Requirement:
+    return story(path, ident, title, line, parent, ReqKind.REQUIREMENT)
+
+
+def test_a_document_and_its_shards_define_each_requirement_once() -> None:
+    """BMAD shards docs/prd.md into docs/prd/*.md: FR9 in both is one requirement (the
+    whole document's), even where one copy was edited since; a number reused for
+    another sense stays ambiguous."""
+    whole = doc("docs/prd.md",
+                req("docs/prd.md", "FR1", "The system shall detect RF beacons at 500m range "
+                    "with >12 dB SNR using HackRF One SDR", 30),
+                req("docs/prd.md", "FR2", "The system shall log every flight", 31))  # fmt: skip
+    shard_path = "docs/prd/requirements.md"
+    shard = doc(shard_path,
+                req(shard_path, "FR1", "The system shall detect RF beacons at 500m range "
+                    "with >12 dB SNR", 5),
+                req(shard_path, "FR2", "Operators can export telemetry as CSV files", 6))  # fmt: skip
+    settled = settle_definitions([whole, shard])
+    assert [r.id for r in settled[0].requirements] == ["FR1", "FR2"]
+    assert [r.id for r in settled[1].requirements] == ["FR2"]
+    assert settled[1].mentioned_ids == ("FR1",)
+    # the same two files side by side, not one cut from the other: both stay
+    other = doc("docs/prd-v2.md", *shard.requirements)
+    assert settle_definitions([whole, other]) == (whole, other)
+
+
+def test_a_story_file_restating_the_prd_requirements_mentions_them() -> None:
+    """A story's "Existing Performance Standards" list the PRD's NFRs again for the
+    developer: the PRD defines them, the story only mentions them; its own subtasks stay."""
+    prd = doc("docs/prd.md", req("docs/prd.md", "NFR2", "Signal processing latency shall not "
+                                 "exceed 100ms per RSSI computation cycle", 51))  # fmt: skip
+    own = "docs/stories/5.6_Story.md"
+    key = f"{own}::Story 5.6"
+    mine = doc(own, story(own, "Story 5.6", "Performance Optimization", 1),
+               req(own, "SUBTASK-5.6.2.1", "Optimize memory usage", 41, key),
+               req(own, "NFR2", "Signal processing latency <100ms per RSSI computation cycle",
+                   220, key))  # fmt: skip
+    settled = settle_definitions([prd, mine])
+    assert [r.id for r in settled[1].requirements] == ["Story 5.6", "SUBTASK-5.6.2.1"]
+    assert settled[1].mentioned_ids == ("NFR2",)
+    # a story's own requirement with another sense than the PRD's stays the story's
+    mine2 = doc(own, story(own, "Story 5.6", "Performance Optimization", 1),
+                req(own, "NFR2", "Operators see a battery warning", 220, key))  # fmt: skip
+    assert settle_definitions([prd, mine2]) == (prd, mine2)

@@ -485,8 +485,10 @@ _SHALL = re.compile(r"(?i)\b(?:shall|must)\b")
 _KIRO_WORDS = (
     r"requirements?|req|anforderung|exigence|requisito|requerimiento|需求|要求|要件|요구사항"
 )
-_KIRO_ID = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)$", re.IGNORECASE)
-_KIRO_OWNER = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+)(?![\d.])", re.IGNORECASE)
+# "Requirement 10a" is a requirement of its own, next to "Requirement 10" (its criteria are
+# 10a.1, 10a.2), as "Story 2.1a" is a story of its own
+_KIRO_ID = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+{SUFFIX}?)$", re.IGNORECASE)
+_KIRO_OWNER = re.compile(rf"^(?:{_KIRO_WORDS})\s*(?P<num>\d+{SUFFIX}?)(?![\d.a-z])", re.IGNORECASE)
 _STORY_OWNER = re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+{SUFFIX}?)(?![\d.a-z])")
 _AC_HEADING = re.compile(
     r"(?i)^(?:acceptance\s+criteria|驗收標準|验收标准|受け入れ基準|인수\s*기준|"
@@ -529,7 +531,9 @@ _TITLE = r"(?:\s*[:：.\-–—]\s*|\s+)?(?P<title>.*)$"
 # (pattern on the number-stripped heading title, kind, id of the match)
 _HEADING_FORMATS: tuple[tuple[re.Pattern[str], ReqKind, Callable[[re.Match[str]], str]], ...] = (
     (
-        re.compile(rf"^(?P<word>{_KIRO_WORDS})\s*(?P<num>\d+)(?![\d.]){_TITLE}", re.IGNORECASE),
+        re.compile(
+            rf"^(?P<word>{_KIRO_WORDS})\s*(?P<num>\d+{SUFFIX}?)(?![\d.a-z]){_TITLE}", re.IGNORECASE
+        ),
         ReqKind.REQUIREMENT,
         lambda m: f"{m['word']} {m['num']}",
     ),

@@ -154,6 +154,9 @@ _AGENT_COMMAND = re.compile(r"\$ARGUMENTS\b|\{\{\s*args\s*\}\}")
 # Placeholders a template leaves to fill: {{project_name}}, front matter values such as
 # '{project-root}/_bmad/...', [FEATURE NAME]; not path parameters or link texts.
 _FENCED = re.compile(r"(?ms)^(```|~~~).*?^\1")
+# An inline code span: "every `{{variable}}` in the template" names the placeholder
+# syntax of the thing specified (a template engine, an e-mail body); it leaves nothing to fill.
+_INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
 _MUSTACHE = re.compile(r"\{\{\s*[\w.-]+\s*\}\}")
 _VARIABLE = re.compile(r"(?<![/\w$]){[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*}")
 _BLANK = re.compile(r"\[[A-Z#][A-Z#_-]*(?:\s+[A-Z#][A-Z#_-]*)+\](?![(\[:])")
@@ -205,7 +208,7 @@ def is_template_text(text: str) -> bool:
         end = text.find("\n---", 3)
         if end > 0 and len(_VARIABLE.findall(text[:end])) >= 2:
             return True  # an agent workflow: '{project-root}/...' paths to fill in
-    prose = _FENCED.sub("", text)
+    prose = _INLINE_CODE.sub("", _FENCED.sub("", text))
     return len(_MUSTACHE.findall(prose)) >= 3 or len(set(_BLANK.findall(prose))) >= 4
 
 

@@ -58,6 +58,89 @@ def _descendants(reqs: Sequence[Requirement], key: str) -> list[Requirement]:
     return out
 
 
+def _shard_of(path: str, whole: str) -> bool:
+    """Whether ``path`` lies in the folder of ``whole``'s shards: ``docs/prd/requirements.md``
+    next to ``docs/prd.md``, ``docs/architecture/api.md`` next to ``docs/architecture.md``
+    (a document cut into one file per section, as BMAD's sharding does)."""
+    if not whole.endswith(".md"):
+        return False
+    return path.startswith(whole[: -len(".md")] + "/")
+
+
+def _similar(a: str, b: str) -> bool:
+    """Texts that say the same thing, one perhaps revised: most words of the shorter
+    one are in the other."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+def _settle_shards(
+    docs: Sequence[SpecDoc],
+    by_path: dict[str, SpecDoc],
+    drop: dict[str, set[str]],
+    keep_of: dict[str, str],
+) -> None:
+    """A document and its shards define each item once: ``FR9`` in ``docs/prd.md`` and in
+    ``docs/prd/requirements.md`` (the same PRD cut into sections, perhaps edited apart
+    since) is one requirement, not two that a citation must choose between. The whole
+    document's definition is kept (the shards are cut from it); an item whose texts
+    differ in substance (a number reused for something else) stays ambiguous."""
+    paths = sorted(by_path)
+    pairs = {p: w for p in paths for w in paths if p != w and _shard_of(p, w)}  # shard -> whole
+    _settle_story_recaps(docs, drop, keep_of)
+    if not pairs:
+        return
+    whole_ids: dict[tuple[str, str], Requirement] = {}
+    for whole in set(pairs.values()):
+        for r in by_path[whole].requirements:
+            if r.kind is not ReqKind.STORY and r.key not in drop[whole]:
+                whole_ids.setdefault((whole, r.id), r)
+    for shard, whole in sorted(pairs.items()):
+        for r in by_path[shard].requirements:
+            kept = whole_ids.get((whole, r.id))
+            if kept is None or r.kind is ReqKind.STORY or r.kind is not kept.kind:
+                continue
+            if not _similar(kept.title, r.title):
+                continue
+            drop[shard].add(r.key)
+            keep_of[r.key] = kept.key
+
+
+def _story_file(doc: SpecDoc) -> bool:
+    """A file about one story: the story is its first heading (``# Story 5.6: …``)."""
+    first = min((s.location.line for s in doc.sections), default=0)
+    return any(r.kind is ReqKind.STORY and r.location.line == first for r in doc.requirements)
+
+
+def _settle_story_recaps(
+    docs: Sequence[SpecDoc], drop: dict[str, set[str]], keep_of: dict[str, str]
+) -> None:
+    """A story file defines its story, its criteria and its tasks; the product's
+    requirements it lists again (``### Existing Performance Standards`` / ``- **NFR2**:
+    Signal processing latency <100ms``) are the PRD's, restated for the developer. Where a
+    file that is not a story's defines the same id with the same sense, that is the
+    definition and the story's line is a mention."""
+    others: dict[str, list[Requirement]] = defaultdict(list)
+    stories: list[SpecDoc] = []
+    for doc in docs:
+        if _story_file(doc):
+            stories.append(doc)
+            continue
+        for r in doc.requirements:
+            if r.kind is ReqKind.REQUIREMENT and r.key not in drop[doc.path]:
+                others[r.id].append(r)
+    for doc in stories:
+        for r in doc.requirements:
+            if r.kind is not ReqKind.REQUIREMENT:
+                continue
+            same = [o for o in others.get(r.id, []) if _similar(o.title, r.title)]
+            if same:
+                drop[doc.path].add(r.key)
+                keep_of[r.key] = min(same, key=lambda o: (o.spec_path, o.location.line)).key
+
+
 def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
     """The docs with restated stories (and what they hold) turned into mentions."""
     by_path = {d.path: d for d in docs}
@@ -99,6 +182,7 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
                 if d.id in kept_items:
                     drop[r.spec_path].add(d.key)
                     keep_of[d.key] = kept_items[d.id]
+    _settle_shards(docs, by_path, drop, keep_of)
     if not drop:
         return tuple(docs)
     out: list[SpecDoc] = []
@@ -113,7 +197,8 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
             replace(
                 doc,
                 requirements=tuple(
-                    r if r.parent_key in left or r.parent_key is None
+                    r
+                    if r.parent_key in left or r.parent_key is None
                     else replace(r, parent_key=None)
                     for r in reqs
                 ),

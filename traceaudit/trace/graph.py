@@ -849,7 +849,7 @@ class TraceGraph:
                         owner.reason if owner is not None else "",
                     )
                 )  # fmt: skip
-        return tuple(results)
+        return _traced_through_criteria(results)
 
     def _named_routes(self, req: Requirement) -> tuple[Evidence, ...]:
         """A live route serving the ``METHOD /path`` a requirement's own sentence names
@@ -922,9 +922,7 @@ class TraceGraph:
                 out.append(Evidence(route.location, route.handler, via, "named-path"))
         return tuple(sorted(set(out), key=lambda e: (e.location, e.symbol, e.via)))
 
-    def _status(
-        self, req: Requirement, impl: Sequence[Evidence]
-    ) -> tuple[ReqStatus, Owner | None]:
+    def _status(self, req: Requirement, impl: Sequence[Evidence]) -> tuple[ReqStatus, Owner | None]:
         """A requirement's status, and who owns it when that is not the Python backend.
 
         Python evidence wins; then what the item names or does, who cites it, and the
@@ -1144,6 +1142,47 @@ def _join_base(base: str, path: str) -> str:
 
 def _folder(path: str) -> str:
     return str(PurePosixPath(path).parent)
+
+
+def _traced_through_criteria(results: list[RequirementResult]) -> tuple[RequirementResult, ...]:
+    """A requirement heading whose own id no code cites, but whose acceptance criteria
+    Python code implements (Kiro's ``### Requirement 5`` with ``5.1`` cited in a model's
+    docstring and served by a route; a BMAD story whose ``AC2`` a handler cites): a reviewer
+    follows the criteria and finds the trace. The heading is implemented through them; the
+    criteria nobody traces keep their own findings, so nothing is said twice."""
+    children: dict[str, list[RequirementResult]] = defaultdict(list)
+    for res in results:
+        req = res.requirement
+        if req.kind is ReqKind.CRITERION and req.parent_key:
+            children[req.parent_key].append(res)
+    out: list[RequirementResult] = []
+    for res in results:
+        req = res.requirement
+        if (
+            res.status is ReqStatus.UNIMPLEMENTED
+            and req.kind in (ReqKind.REQUIREMENT, ReqKind.STORY)
+            and children.get(req.key)
+        ):
+            via: list[Evidence] = []
+            for child in children[req.key]:
+                if child.status is not ReqStatus.IMPLEMENTED:
+                    continue
+                python = [e for e in child.implemented_by if e.kind != "outside-python"]
+                if python:
+                    e = python[0]
+                    via.append(
+                        Evidence(
+                            e.location,
+                            e.symbol,
+                            f"via its criterion {child.requirement.id}",
+                            "transitive",
+                        )
+                    )
+            if via:
+                evidence = tuple(sorted(set(via), key=lambda e: (e.location, e.symbol, e.via)))
+                res = replace(res, status=ReqStatus.IMPLEMENTED, implemented_by=evidence)
+        out.append(res)
+    return tuple(out)
 
 
 def _status(req: Requirement, implemented: bool) -> ReqStatus:
