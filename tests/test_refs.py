@@ -84,6 +84,28 @@ def test_qualifier_word_before_a_bare_id() -> None:
     assert found.target.qualifier == "orders"
 
 
+def test_the_number_of_a_story_is_no_qualifier() -> None:
+    """``Story 1.1 AC1``: the ``1`` after the dot is the story's number, not a feature."""
+    found = [r for r in extract_refs("Detections (Story 1.1 AC1).", ID) if r.target.value == "AC1"]
+    assert [r.target.qualifier for r in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("TASK-5.6.8c [8c4] - queue responses", ["TASK-5.6.8c"]),
+        ("TASK-6.1.16d - Doppler compensation", ["TASK-6.1.16d"]),
+        ("SUBTASK-5.6.1.1: TCP socket optimisation", ["SUBTASK-5.6.1.1"]),
+        ("[TASK-2.1.7-MAVLINK-TELEMETRY] streaming", ["TASK-2.1.7"]),
+        ("FR-001. Then FR-020a.", ["FR-001", "FR-020a"]),
+        ("FR-1.2.3x4", []),  # runs on into a word: no id, never a shorter one
+    ],
+)
+def test_a_lettered_step_keeps_its_whole_id(text: str, ids: list[str]) -> None:
+    """An id is never cut back to a shorter one that the spec may define too."""
+    assert [m.group(0) for m in ID.finditer(text)] == ids
+
+
 @pytest.mark.parametrize(
     ("ident", "prefix"),
     [("FR-001", "FR-"), ("REQ-AUTH-001", "REQ-AUTH-"), ("T012", "T"), ("FR-1.2", "FR-")],

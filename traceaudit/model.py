@@ -598,7 +598,9 @@ class AuditResult:
 # --------------------------------------------------------------------------
 
 DEFAULT_ID_PATTERN = (
-    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?(?:\.\d+)*\b"  # FR-001, REQ-A-1, FR-020a
+    # FR-001, REQ-A-1, FR-020a; a lettered step of a dotted one, TASK-5.6.8c, is whole
+    # (never cut back to TASK-5.6)
+    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?(?:\.\d+[a-z]?)*\b(?!\.\d)"
     r"|\b[A-Z]{1,6}\d+(?:\.\d+)*\b"  # FR1, NFR12, T012, US1
     # T012a, US3a, NFR2b: a letter closes the number of a prefix of two letters or more or
     # of a zero-padded or three-digit number; not numeronyms (I18n, A11y, K8s) or plurals

@@ -87,7 +87,7 @@ _NAMED_ITEM = re.compile(
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
-_QUALIFIER = re.compile(r"(?<![\w-])(?P<word>[a-z0-9][a-z0-9_-]*)(?:\s+|/|::?|#)$")
+_QUALIFIER = re.compile(r"(?<![\w.-])(?P<word>[a-z0-9][a-z0-9_-]*)(?:\s+|/|::?|#)$")
 _ID_RANGE = re.compile(
     r"(?<![\w-])(?P<p>[A-Z]{1,6}-?)(?P<n>\d+)\s*(?:-|–|—|\.\.|to|through)\s*"
     r"(?P<q>(?P=p))?(?P<m>\d+)(?![\w.])"

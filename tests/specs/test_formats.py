@@ -493,3 +493,35 @@ def test_a_story_split_in_lettered_parts_defines_each_part() -> None:
         ("T012a", ReqKind.TASK),
     ]
     assert doc.requirements[0].title == "Essential setup"
+
+
+def test_status_marks_and_bracketed_ids_before_an_id() -> None:
+    """``[✓]``/``[🟡]``/``✅`` in place of a checkbox, and ``[TASK-1.1.1]`` in brackets."""
+    doc = parse_spec(
+        "# Story 3.5: Telemetry\n\n## Tasks\n\n"
+        "- **[✓]** **SUBTASK-3.5.1.1:** Stream RSSI telemetry at 10 Hz\n"
+        "- **[🟡]** **SUBTASK-3.5.1.2:** Prioritise critical telemetry\n\n"
+        "**✅ [TASK-1.1.1]** Build the detection service\n\n"
+        "**`[x]`** **`[TASK-3.5.3-ANALYTICS-ENGINE]`** **Analytics engine**\n\n"
+        "### **✅ TASK-3.5.2 Signal Confidence Telemetry**\n",
+        "docs/stories/3.5.story.md",
+        Config(),
+    )
+    assert [(r.id, r.claimed_done) for r in doc.requirements] == [
+        ("Story 3.5", False),
+        ("SUBTASK-3.5.1.1", True),
+        ("SUBTASK-3.5.1.2", False),
+        ("TASK-1.1.1", True),
+        ("TASK-3.5.3", True),
+        ("TASK-3.5.2", True),
+    ]
+
+
+def test_a_task_list_written_as_headings_defines_tasks() -> None:
+    doc = parse_spec(
+        "# Tasks: Podium\n\n### T001 — Add event_type to the summary\n- **File**: `app/main.py`\n\n"
+        "### T002 — Build Podium.tsx\n- **File**: `frontend/src/Podium.tsx`\n",
+        "specs/021-podium/tasks.md",
+        Config(),
+    )
+    assert [(r.id, r.kind.value) for r in doc.requirements] == [("T001", "task"), ("T002", "task")]

@@ -230,6 +230,10 @@ def _client_file(text: str) -> str | None:
     return None
 
 
+def _under(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip("/") + "/")
+
+
 def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
     """Mark examples as mentions and give the others their resolution hints (in place)."""
     statements = _statements(blocks)
@@ -239,6 +243,19 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
     for k, it in enumerate(blocks.items):
         if it.parent is not None:
             kids.setdefault(it.parent, []).append(k)
+    # the base statements under which the document writes its own endpoints in full
+    written_out = {
+        (start, end, h.partition(":")[2])
+        for start, end, h in statements
+        if h.startswith("base:")
+        and any(
+            not ep.mention
+            and ep.source == "heading"
+            and start <= ep.line <= end
+            and _under(ep.path, h.partition(":")[2])
+            for ep in eps
+        )
+    }
     for ep in eps:
         if ep.mention:
             continue
@@ -266,22 +283,23 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         client = (
             not ep.in_task
             and ep.source in ("prose", "inline", "field", "bullet")
-            and _client_file(
-                f"{text} {_list_intro(blocks, ep.line, at_line)} "
-                f"{siblings}"
-            )
+            and _client_file(f"{text} {_list_intro(blocks, ep.line, at_line)} {siblings}")
         )
         if client:
             ep.mention = f"a call made by the client {client}"
             continue
         hints: list[str] = []
-        bases = [h for start, end, h in statements if start <= ep.line <= end]
-        for hint in bases[::-1]:  # the innermost (latest) statement first
+        bases = [(start, end, h) for start, end, h in statements if start <= ep.line <= end]
+        for start, end, hint in bases[::-1]:  # the innermost (latest) statement first
             base = hint.partition(":")[2]
-            if hint.startswith("base:") and (
-                ep.path == base or ep.path.startswith(base.rstrip("/") + "/")
-            ):
+            if hint.startswith("base:") and _under(ep.path, base):
                 break  # the path is written in full already
+            if hint.startswith("base:") and (start, end, base) in written_out:
+                # the document writes its own endpoints in full under the base
+                # ("**Base path**: `/api/v1/auth`", then "## POST /api/v1/auth/register"):
+                # the base names where they live; a path without it (a protection
+                # table's "/players", "/auth/login") is written from the API's root
+                continue
             if hint not in hints:
                 hints.append(hint)
         for m in _PY_FILE.finditer(text):

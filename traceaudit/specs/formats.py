@@ -54,6 +54,15 @@ from traceaudit.specs.text import (
 __all__ = ["Req", "find_requirements"]
 
 _CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX])\]\s*")
+# Status marks written before an id instead of a checkbox: "[✓] SUBTASK-5.6.1.1: ...",
+# "✅ TASK-6.3.2 Enhanced RF Telemetry", "[🟡] SUBTASK-6.3.2.2: ...". The done ones claim it.
+_STATUS_MARK = re.compile(
+    r"^\s*(?:\[\s*(?P<box>[✓✔✅☑✗✘❌🟡🟢🔴⏳🔄🚧⚠⬜]\uFE0F?)\s*\]|"
+    r"(?P<bare>[✓✔✅☑✗✘❌🟡🟢🔴⏳🔄🚧⚠⬜]\uFE0F?))\s*"
+)
+_DONE_MARKS = frozenset("✓✔✅☑🟢")
+# An id in brackets at the start: "[TASK-1.1.1] Initialize Git repository".
+_BRACKETED = re.compile(r"^\[(?P<inner>[^\[\]\s][^\[\]]{0,60})\](?=\s|$)")
 _SEPARATOR = re.compile(r"^\s*[:：.)\-–—]")
 _SEPARATOR_STRIP = re.compile(r"^\s*[:：.)\-–—]+\s*")
 
@@ -88,12 +97,27 @@ def _id_at_start(
     """A defining id at the start of ``text``; mode is heading, item or para."""
     box = _CHECKBOX.match(text)
     body = text[box.end() :] if box else text.lstrip()
-    m = id_re.match(body)
+    done = bool(box and box["mark"] in "xX")
+    status = _STATUS_MARK.match(body) if box is None else None
+    if status is not None:
+        mark = (status["box"] or status["bare"])[0]
+        done = mark in _DONE_MARKS
+        body = body[status.end() :]
+    bracketed = _BRACKETED.match(body)
+    m = id_re.match(bracketed["inner"] if bracketed else body)
     if not m or not m.group(0):
         return None
     ident = m.group(0)
     if id_prefix(ident).rstrip("-") in NON_ID_PREFIXES:
         return None
+    if bracketed:
+        # "[TASK-1.1.1] Initialize ...": the brackets set the id apart as a separator does;
+        # the id is the whole bracket or its head ("[TASK-1.1.8-YAML-CONFIG-VALIDATION]")
+        tail = bracketed["inner"][m.end() :]
+        if tail and not tail.startswith("-"):
+            return None
+        rest = body[bracketed.end() :].strip()
+        return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), done)
     rest = body[m.end() :]
     after = _SEPARATOR_STRIP.sub("", rest).lstrip()
     if _is_range(ident, rest, id_re) or _CROSS_REFERENCE.match(after):
@@ -108,8 +132,7 @@ def _id_at_start(
         alone = mode == "heading" and not rest.strip()
     if not (separated or bold or dashed or alone):
         return None
-    checked = bool(box and box["mark"] in "xX")
-    return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), checked)
+    return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), done)
 
 
 # "FR-003 (see spec.md)", "FR-003: see the auth spec", "US1 → defined in spec.md":
@@ -543,7 +566,11 @@ _HEADING_FORMATS: tuple[tuple[re.Pattern[str], ReqKind, Callable[[re.Match[str]]
         lambda m: f"US{m['num']}",
     ),
     (
-        re.compile(rf"^Story\s+(?P<num>\d+(?:\.\d+)+{SUFFIX}?){_TITLE}"),
+        # "Story 3.2: RSSI Gradient", or under its epic's name: "Epic 3: Precision Homing -
+        # Story 3.2: RSSI Gradient"
+        re.compile(
+            rf"^(?:Epic\s+\d+\b[^\n]*?\s[-–—|]\s+)?Story\s+(?P<num>\d+(?:\.\d+)+{SUFFIX}?){_TITLE}"
+        ),
         ReqKind.STORY,
         _named("Story"),
     ),

@@ -55,7 +55,7 @@ from traceaudit.specs.endpoints import Draft, apply_evidence, find_endpoints, se
 from traceaudit.specs.examples import classify_endpoints
 from traceaudit.specs.formats import Req, find_requirements, table_ids
 from traceaudit.specs.recognise import named_paths
-from traceaudit.specs.roles import Role, document_role, section_kinds
+from traceaudit.specs.roles import STORY_FILE, Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.stack import service_layouts, stack_statements, structure_files
 from traceaudit.specs.suppressions import markdown_suppressions
@@ -73,24 +73,15 @@ from traceaudit.specs.text import (
 
 __all__ = ["parse_spec", "slugify"]
 
+# the ids of tasks: spec-kit's T012, T012a; TASK-3, Task-3.1
+_TASK_ID = re.compile(r"(?i)^(?:T\d+[a-z]?|task[-\s]?\d+(?:\.\d+)*[a-z]?)$")
+
 _CLARIFY = re.compile(r"(?i)\[\s*needs\s+clarification")
 
 
 @lru_cache(maxsize=16)
 def _id_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------
@@ -329,12 +320,6 @@ def _endpoints(
     return tuple(out)
 
 
-
-
-
-
-
-
 # spec-kit quotes the user's own request at the top of a spec:
 # **Input**: User description: "Build a todo app ... FR-001 ...". Those are the user's
 # words, not the spec's definitions.
@@ -450,6 +435,21 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
         found = find_requirements(blocks, id_re, path)
         kind_at = _section_kind_at(blocks, text)
         reqs = [r for r in found if not kind_at(r.line)] if role.defines_ids else []
+        if role.reason == STORY_FILE:
+            # A story file that lists its tasks only under "Completed Tasks" defines them
+            # there: an id its other sections do not define is not a mention of anything.
+            own = {r.id for r in reqs}
+            reqs += [
+                r for r in found
+                if kind_at(r.line) == "record" and r.id not in own and _TASK_ID.match(r.id)
+            ]  # fmt: skip
+            reqs.sort(key=lambda r: r.line)
+        if role.kind == "tasks" and not any(r.kind is ReqKind.TASK for r in reqs):
+            # A task list written as headings ("### T010 — Implement scheduleConfettiBursts()
+            # in confetti.ts", then its File and Action lines): each task heading is a task.
+            for r in reqs:
+                if r.own_heading and r.kind is ReqKind.REQUIREMENT and _TASK_ID.match(r.id):
+                    r.kind = ReqKind.TASK
         if role.kind == "tasks" and any(r.kind is ReqKind.TASK for r in reqs):
             # A task list defines its tasks; its headings group them ("### User Story 1
             # (Frontend) - 5 Parallel Tasks") and its other ids restate the spec.

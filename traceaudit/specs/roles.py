@@ -201,6 +201,12 @@ _CONVENTION_HEADINGS = re.compile(
 _RATIFIED = re.compile(r"(?i)\b(?:ratified|last\s+amended|constitution\s+version)\b")
 
 
+STORY_FILE = "a story file"
+_STORY_TITLE = re.compile(
+    r"#\s+\W{0,6}\s*(?:Epic\s+\d+\b[^\n]*?\s[-–—|]\s+)?Story\s+\d+(?:\.\d+)+[a-z]?\b"
+)
+
+
 def is_template_text(text: str) -> bool:
     """Placeholders to fill: a template or an agent workflow prompt (front matter with
     ``{project-root}`` paths, ``{{name}}`` variables, ``[FEATURE NAME]`` blanks)."""
@@ -296,7 +302,8 @@ def _coverage_report(path: str, text: str) -> str | None:
     # a table's header is the row its rule line follows
     headers = [ln for ln, nxt in pairwise(lines) if _TABLE_RULE.match(nxt)]
     rows = [
-        ln for ln in lines
+        ln
+        for ln in lines
         if ln.lstrip().startswith("|") and not _TABLE_RULE.match(ln) and ln not in headers
     ]
     listed = [ln for ln in items if _ID_ITEM.match(ln)] + [ln for ln in rows if _ID_ROW.match(ln)]
@@ -388,6 +395,10 @@ def document_role(path: str, text: str) -> Role:
         return Role("report", coverage)
     if "task" in stem.lower() and not _names_report(stem):
         return Role("tasks", "a task list")
+    if _STORY_TITLE.match(text.lstrip("\ufeff \n")):
+        # a BMAD story file ("# Story 1.1: Project Setup"): it records its own progress
+        # (status, completion notes, a Dev Agent Record) and still defines its story
+        return Role("spec", STORY_FILE)
     score, why = _report_evidence(path, text)
     if score >= _REPORT_THRESHOLD:
         return Role("report", "reports on work: " + ", ".join(why))
@@ -464,9 +475,11 @@ def section_kinds(
         inherited = kinds[parent] if parent is not None else ""
         clean = _LEAD_MARKS.sub("", title).strip(" *_`:")
         last = _SEGMENT_SPLIT.split(clean)[-1].strip() if clean else ""
-        if inherited == "record" or any(
-            _RECORD_SECTION.search(part.strip()) for part in (clean, last) if part
-        ) or (_RISK_HEADING.search(clean) and _gives_mitigations(k, bodies, children, mitigated)):
+        if (
+            inherited == "record"
+            or any(_RECORD_SECTION.search(part.strip()) for part in (clean, last) if part)
+            or (_RISK_HEADING.search(clean) and _gives_mitigations(k, bodies, children, mitigated))
+        ):
             kinds.append("record")
         elif inherited == "restating" or (levels[k] > 1 and _RESTATING_SECTION.match(clean)):
             kinds.append("restating")

@@ -90,6 +90,12 @@ class _Routes:
             for r, p in zip(self.routes, self.patterns, strict=True)
         )
 
+    def serves_below(self, method: str, family: str) -> bool:
+        """Whether a route of the method lies under a family's prefix (``/x/*``)."""
+        below = normalize_path(family)[:-1]  # "/x/"
+        return any(method in r.methods and normalize_path(r.path).startswith(below)
+                   for r in self.routes)  # fmt: skip
+
     def of_router(self, hint: str) -> list[Route]:
         kind, _, value = hint.partition(":")
         if kind == "file":
@@ -107,13 +113,19 @@ class _Routes:
 def _under_api_base(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
     """The endpoint placed under the one API base that serves it, if its path is written
     below that base and nothing says it is written in full."""
-    if ep.source == "openapi" or "full" in ep.hints or any(
-        h.startswith("base:") for h in ep.hints
-    ):
+    if ep.source == "openapi" or "full" in ep.hints or any(h.startswith("base:") for h in ep.hints):
         return None
     segs = _segments(ep.path)
     if not segs or _API_SEGMENT.fullmatch(segs[0]) or segs[0].startswith("{"):
         return None
+    if ep.path.endswith("/*"):
+        # a family written below the API base (``GET /leaderboards/*`` of an API served
+        # as /api/v1/leaderboards/...): placed under the one base that has routes there
+        family = {
+            _join(b, ep.path) for b in live.api_bases
+            if live.serves_below(ep.method, _join(b, ep.path))
+        }  # fmt: skip
+        return replace(ep, path=family.pop()) if len(family) == 1 else None
     served = {
         _join(b, ep.path) for b in live.api_bases if live.serves(ep.method, _join(b, ep.path))
     }
@@ -185,8 +197,11 @@ def _resolve(ep: DeclaredEndpoint, live: _Routes) -> DeclaredEndpoint | None:
     if under is not None:
         return under
     relative = "relative" in ep.hints
-    if relative and fallback is None and _segments(ep.path) and any(
-        not s.startswith("{") for s in _segments(ep.path)
+    if (
+        relative
+        and fallback is None
+        and _segments(ep.path)
+        and any(not s.startswith("{") for s in _segments(ep.path))
     ):
         served = live.ending_with(ep.method, ep.path, live.routes)
         if served is not None:

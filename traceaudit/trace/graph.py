@@ -46,7 +46,14 @@ from traceaudit.model import (
 from traceaudit.trace.declared import resolve_declared
 from traceaudit.trace.index import Resolution, SpecIndex, node_spec
 from traceaudit.trace.nature import nature
-from traceaudit.trace.ownership import NOT_CODE, OUTSIDE, PYTHON, Owner, Ownership
+from traceaudit.trace.ownership import (
+    NOT_CODE,
+    OUTSIDE,
+    PYTHON,
+    Owner,
+    Ownership,
+    content_words,
+)
 from traceaudit.trace.paths import (
     PLACEHOLDER,
     loose_path,
@@ -530,7 +537,7 @@ class TraceGraph:
     def _said_by_words(
         self, text: str, nodes: Sequence[str], clearly: bool, stories: bool = False
     ) -> str | None:
-        words = _content_words(text)
+        words = content_words(text)
         if len(words) < 2:
             return None
         scored = []
@@ -547,7 +554,7 @@ class TraceGraph:
                     # a Kiro requirement says what it is about in its user story
                     title += f" {story}"
             feature = PurePosixPath(node_spec(node)).parent.name
-            scored.append((len(words & (_content_words(title) | _content_words(feature))), node))
+            scored.append((len(words & (content_words(title) | content_words(feature))), node))
         scored.sort(reverse=True)
         runner_up = scored[1][0] if len(scored) > 1 else 0
         # As the last evidence before a tie, one word of the comment that only one
@@ -948,6 +955,7 @@ class TraceGraph:
                     or self.ownership.sentence(req)
                     or self.ownership.story(req, parent)
                     or self.ownership.feature(req)
+                    or self.ownership.alike_tasks(req)
                 )
         if owner is not None and owner.owner == OUTSIDE:
             return ReqStatus.OUTSIDE_PYTHON, owner
@@ -1087,29 +1095,6 @@ _USER_STORY = re.compile(r"(?i)^\s*(?:\*\*)?user\s+story\b|^\s*as\s+an?\s")
 _VERIFY_LINE = re.compile(
     r"(?im)^\s*(?:\*\*)?(?:verify|verification|validate|validation|check)(?:\*\*)?\s*:\s*(.+)$"
 )
-
-_STOPWORDS = frozenset(
-    {"must", "shall", "should", "system", "with", "that", "this", "from", "when", "then",
-     "will", "have", "into", "each", "only", "more", "than", "they", "their", "there",
-     "which", "where", "while", "after", "before", "able", "also", "been", "being", "does",
-     "implements", "implement", "implemented", "requirement", "requirements", "task", "story",
-     "spec", "user", "users", "data", "file", "code", "function", "class", "returns", "return"}
-)  # fmt: skip
-
-
-def _content_words(text: str) -> set[str]:
-    """Lower-case words of four letters or more, CamelCase split, without filler words."""
-    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    words = {w for w in re.findall(r"[a-z]{4,}", split.lower()) if w not in _STOPWORDS}
-    return {_stem(w) for w in words}
-
-
-def _stem(word: str) -> str:
-    """A crude stem, so that "events" meets "event" and "routing" meets "route"."""
-    for suffix in ("ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 def _story_file(req: Requirement) -> bool:

@@ -108,6 +108,14 @@ _SERVER_HELD = r"\bjwt\b|\btokens?\b|\bservices?\b"
 _SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
 _MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
 
+# A capability granted to someone ("System MUST allow users to add tags", "Users can
+# export"): both sides of a full-stack app usually build it, whatever one task says.
+_CAPABILITY = re.compile(
+    r"(?i)\b(?:allows?|enables?|lets?|permits?)\s+(?:\w+\s+){0,3}?to\b|"
+    r"\b(?:users?|admins?|administrators?|operators?|hosts?|customers?)\s+(?:can|may|"
+    r"(?:must|shall|should)\s+be\s+able\s+to)\b"
+)
+
 # Stack statements and the languages they name.
 _PY_STACK = re.compile(r"(?i)\bpython\b|\bfastapi\b|\bdjango\b|\bflask\b|\bpydantic\b")
 # An item's own words that name the Python backend's tools, or another stack's.
@@ -367,6 +375,8 @@ class Ownership:
         self._contracts = {doc.path: self._contract_owner(doc) for doc in docs if doc.servers}
         self._layouts = {doc.path: doc.layouts for doc in docs if doc.layouts}
         self._tasks = {r.key: r for doc in docs for r in doc.requirements if r.kind is ReqKind.TASK}
+        # per feature folder: its tasks with their content words (built on first use)
+        self._alike: dict[str, list[tuple[Requirement, set[str]]]] | None = None
 
     # -- paths ------------------------------------------------------------
 
@@ -711,6 +721,52 @@ class Ownership:
             return None
         return Owner(OUTSIDE, f"its story, {parent.id}, {owner.reason}")
 
+    def alike_tasks(self, req: Requirement) -> Owner | None:
+        """Outside Python when the feature's tasks that do what the requirement says all
+        make code outside Python (a full-stack feature's ``FR-003: Each burst MUST be
+        separated by 0.1 seconds`` and its ``T010 Implement scheduleConfettiBursts() in
+        confetti.ts``; ``FR-006: A winner podium MUST be displayed`` and the tasks that
+        build ``Podium.tsx``): the reviewer who looks for its code finds it in the
+        frontend. The tasks are the ones that share the requirement's rarest words (words
+        most of the feature's tasks use say nothing); one of them that makes Python code,
+        or a sentence that names the server side, keeps the requirement the backend's."""
+        if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):
+            return None
+        text = f"{req.title}\n{req.text}"
+        if _SERVER_SIDE.search(text) or _CAPABILITY.search(req.title):
+            return None
+        if self._alike is None:
+            self._alike = defaultdict(list)
+            for task in self._tasks.values():
+                folder = str(PurePosixPath(task.spec_path).parent)
+                self._alike[folder].append((task, content_words(f"{task.title}\n{task.text}")))
+        tasks = self._alike.get(str(PurePosixPath(req.spec_path).parent), [])
+        if len(tasks) < 3:
+            return None
+        seen: Counter[str] = Counter(w for _, words in tasks for w in words)
+        rare = {w for w in content_words(req.title) if 0 < seen[w] <= max(2, len(tasks) // 5)}
+        if not rare:
+            return None
+        scored = [(len(rare & words), task) for task, words in tasks]
+        if any(n and (o := self.item(task)) is not None and o.owner == PYTHON
+               for n, task in scored):  # fmt: skip
+            return None  # a task that shares its words makes Python code
+        best = max(n for n, _ in scored)
+        if best < 2:
+            return None  # one shared word is a coincidence as often as a trace
+        alike = [task for n, task in scored if n == best]
+        owners = [self.item(task) for task in alike]
+        if any(o is None for o in owners):
+            return None
+        outside = [
+            t.id for t, o in zip(alike, owners, strict=True) if o is not None and o.owner == OUTSIDE
+        ]
+        if not outside:
+            return None
+        words = ", ".join(sorted(rare & set().union(*(w for t, w in tasks if t in alike))))
+        return Owner(OUTSIDE, f"the feature's tasks that do it ({', '.join(outside[:3])}: "
+                              f"{words}) make only code outside Python")  # fmt: skip
+
     def feature_of(self, spec_path: str) -> Owner | None:
         """The owner of the feature a spec file belongs to, whatever its items say."""
         return self._features.get(spec_path)
@@ -754,9 +810,8 @@ class Ownership:
                 built = [c for c in _clauses(value) if not _EXISTING.search(c)]
                 if any(_PY_STACK.search(c) for c in built):
                     python.append(f"{doc.path}: {statement}")
-                elif (
-                    any(_OTHER_STACK.search(c) for c in built)
-                    and statement.lower().startswith("language")
+                elif any(_OTHER_STACK.search(c) for c in built) and statement.lower().startswith(
+                    "language"
                 ):
                     other.append(f"{PurePosixPath(doc.path).name} states “{statement}”")
             listed = [self.classify_path(name) for name in doc.structure]
@@ -925,3 +980,27 @@ def _foreign_pattern(path: str) -> re.Pattern[str]:
         else:
             out.append("/" + re.escape(seg))
     return re.compile("".join(out) or "/")
+
+
+_STOPWORDS = frozenset(
+    {"must", "shall", "should", "system", "with", "that", "this", "from", "when", "then",
+     "will", "have", "into", "each", "only", "more", "than", "they", "their", "there",
+     "which", "where", "while", "after", "before", "able", "also", "been", "being", "does",
+     "implements", "implement", "implemented", "requirement", "requirements", "task", "story",
+     "spec", "user", "users", "data", "file", "code", "function", "class", "returns", "return"}
+)  # fmt: skip
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of four letters or more, CamelCase split, without filler words."""
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    words = {w for w in re.findall(r"[a-z]{4,}", split.lower()) if w not in _STOPWORDS}
+    return {_stem(w) for w in words}
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that "events" meets "event" and "routing" meets "route"."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word

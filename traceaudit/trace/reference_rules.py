@@ -38,11 +38,23 @@ def _counts_as_reference(ctx: CheckContext, linked: LinkedRef) -> bool:
 
 
 def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
+    # The words of a citation read one way that resolved: "Story 1.1 AC1" is both the
+    # story's criterion 1.1.1 and the id AC1; where the story defines AC1, the other
+    # reading names nothing and is not a finding.
+    resolved = {
+        (lk.ref.location.path, lk.ref.location.line, lk.ref.target.text)
+        for lk in ctx.graph.linked
+        if lk.resolution.status != "dangling"
+    }
     for linked in ctx.graph.linked:
         res = linked.resolution
         if res.status != "dangling" or not _counts_as_reference(ctx, linked):
             continue
         ref = linked.ref
+        if ref.target.text != ref.target.value and (
+            (ref.location.path, ref.location.line, ref.target.text) in resolved
+        ):
+            continue
         text = ref.target.text or ref.target.value
         what = {
             RefKind.ID: "no requirement in the specs has this id",
