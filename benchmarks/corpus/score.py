@@ -2,6 +2,7 @@
 
     python benchmarks/corpus/score.py [--role tune|holdout|all] [--repo OWNER/NAME ...]
                                       [--checkouts DIR] [--mirror DIR] [--unjudged FILE]
+                                      [--judged FILE]
 
 Each repository of the corpus is one JSON file in ``benchmarks/corpus/repos/`` (see
 ``benchmarks/corpus/README.md`` for the format): its name and commit, the traceaudit
@@ -15,7 +16,9 @@ directory such as the ``fetch`` tool brings, ``MIRROR/owner+name/repo``) into ``
 many of them were judged, and how many of those were true, false or debatable; then the
 matrix rows judged and how many statuses are now right; then every finding judged true
 that is no longer reported ("lost"). ``--unjudged FILE`` writes the findings that no
-judgement covers yet, as JSON lines ready to judge.
+judgement covers yet, as JSON lines ready to judge; ``--judged FILE`` writes the findings
+still reported that a judgement covers, each with its verdict, why and pattern (to group the
+false ones by pattern).
 
 A judgement matches a finding on (rule code, file, subject); where several findings share
 those, the line decides.
@@ -201,6 +204,9 @@ def main() -> int:
     parser.add_argument("--checkouts", type=Path, default=Path("/work/scratch/corpus"))
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--unjudged", type=Path, help="write unjudged findings here (JSON lines)")
+    parser.add_argument(
+        "--judged", type=Path, help="write judged findings still reported, with verdicts, here"
+    )
     opts = parser.parse_args()
 
     entries = load_entries(opts.role, opts.repo)
@@ -209,6 +215,7 @@ def main() -> int:
     pooled: dict[str, Tally] = defaultdict(Tally)
     lost: list[str] = []
     unjudged: list[dict[str, Any]] = []
+    judged_rows: list[dict[str, Any]] = []
     matrix_total = matrix_right = 0
     for entry in entries:
         tree = checkout(entry, opts.checkouts, opts.mirror)
@@ -220,7 +227,12 @@ def main() -> int:
         for i, found in enumerate(findings):
             per[found["code"]].reported += 1
             if i in pairs:
-                per[found["code"]].judged[judgements[pairs[i]]["verdict"]] += 1
+                verdict = judgements[pairs[i]]
+                per[found["code"]].judged[verdict["verdict"]] += 1
+                judged_rows.append({
+                    "repo": entry["repo"], **found,
+                    **{k: verdict.get(k) for k in ("verdict", "why", "pattern")},
+                })
             else:
                 unjudged.append({"repo": entry["repo"], **found})
         matched = set(pairs.values())
@@ -271,6 +283,11 @@ def main() -> int:
             "".join(json.dumps(u, sort_keys=True) + "\n" for u in unjudged), encoding="utf-8"
         )
         print(f"{len(unjudged)} unjudged findings written to {opts.unjudged}")
+    if opts.judged:
+        opts.judged.write_text(
+            "".join(json.dumps(u, sort_keys=True) + "\n" for u in judged_rows), encoding="utf-8"
+        )
+        print(f"{len(judged_rows)} judged findings written to {opts.judged}")
     return 0
 
 
