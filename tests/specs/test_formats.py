@@ -525,3 +525,29 @@ def test_a_task_list_written_as_headings_defines_tasks() -> None:
         Config(),
     )
     assert [(r.id, r.kind.value) for r in doc.requirements] == [("T001", "task"), ("T002", "task")]
+
+
+def test_what_a_report_says_of_an_item_and_an_items_listing_define_nothing() -> None:
+    """``**NFR2 Compliance:**`` and ``### TASK-9.10 Success Criteria`` speak of items; a short
+    listing of an item whose own record says the same and more is one item, not two."""
+    doc = parse_spec(
+        "# Story 4.9: Verification\n\n## Issues\n\n"
+        "1. TASK-9.7: MAVLink performance - partial\n"
+        "2. **NFR2 Compliance:** <100ms latency met\n\n"
+        "## Work\n\n"
+        "### TASK-9.5: Test emergency behaviors\n\nExercise the emergency stop.\n\n"
+        "### TASK-9.5: Archive the bench logs\n\nCopy the logs.\n\n"
+        "### TASK-9.7: MAVLink performance\n\n"
+        "Measure the MAVLink message rate and latency under load, and record the results.\n\n"
+        "### TASK-9.10: Fix the state machine tests\n\nRepair them.\n\n"
+        "### TASK-9.10 Success Criteria\n\n- All tests pass\n",
+        "docs/stories/4.9_Story.md",
+        Config(),
+    )
+    assert [(r.id, r.location.line) for r in doc.requirements] == [
+        ("Story 4.9", 1),
+        ("TASK-9.5", 10),
+        ("TASK-9.7", 18),
+        ("TASK-9.10", 22),
+    ]
+    assert [(i, loc.line) for i, loc in doc.duplicate_ids] == [("TASK-9.5", 14)]

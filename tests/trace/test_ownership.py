@@ -377,3 +377,55 @@ def test_what_only_the_api_s_client_does_is_outside_python_when_there_is_one() -
         "System MUST display informative error messages for invalid operations",
     ]:
         assert of(FILES, text) is None, text
+
+
+def test_ui_elements_named_in_quotes_user_actions_and_named_interfaces() -> None:
+    own = Ownership([], FILES, [])
+
+    def of(text: str) -> str | None:
+        item = dataclasses.replace(req("specs/002-web/spec.md", "FR-001", 3), title=text, text=text)
+        found = own.sentence(item)
+        return found.owner if found else None
+
+    for text in [
+        'A success toast "Event started" MUST fire after the event starts',
+        "Clicking a Lobby event block MUST open a side drawer",
+        "The quiz interface shall display one question at a time",
+        "System MUST include automated frontend tests covering the create-event form",
+        "System MUST render trend sparklines for vault health metrics",
+        "System MUST provide a rich text editor for notes",
+    ]:
+        assert of(text) == OUTSIDE, text
+    for text in [
+        "The command-line interface MUST list the tasks",  # a CLI is Python's here
+        "The API interface MUST return JSON",
+        'The "export" job MUST write a CSV file',  # a quoted name, no piece of UI
+        "Pressure readings MUST be sampled at 10 Hz",
+    ]:
+        assert of(text) is None, text
+
+
+def test_alike_tasks_a_python_task_nearly_as_alike_keeps_the_requirement() -> None:
+    spec = "specs/005-run/spec.md"
+    tasks = [
+        task("T001", "Record the start time", "app/main.py", "specs/005-run/tasks.md"),
+        task("T002", "Draw the golden crown highlight on the leader row",
+             "frontend/src/components/SignupForm.tsx", "specs/005-run/tasks.md"),
+        task("T003", "Sort the leader first", "backend/app/main.py", "specs/005-run/tasks.md"),
+        task("T004", "Render streak indicators", "frontend/src/lib/api.ts",
+             "specs/005-run/tasks.md"),
+        task("T005", "Keep a streak counter", "backend/app/api/users.py",
+             "specs/005-run/tasks.md"),
+    ]  # fmt: skip
+    own = Ownership([doc("specs/005-run/tasks.md", tasks)], FILES, [])
+
+    def of(text: str) -> str | None:
+        found = own.alike_tasks(dataclasses.replace(req(spec, "FR-001", 3), title=text))
+        return found.owner if found else None
+
+    # three words with the frontend task, one with the backend's: the frontend's
+    assert of("The leader's row MUST carry a golden crown highlight") == OUTSIDE
+    # two words with the frontend task, one with the backend's: nearly as alike, kept
+    assert of("Streak indicators MUST be refreshed whenever a round ends") is None
+    # the server side named: the backend's, whatever the tasks
+    assert of("The golden crown highlight MUST be persisted for the leader") is None

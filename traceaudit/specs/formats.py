@@ -122,6 +122,8 @@ def _id_at_start(
     after = _SEPARATOR_STRIP.sub("", rest).lstrip()
     if _is_range(ident, rest, id_re) or _CROSS_REFERENCE.match(after):
         return None  # "T013-T020: Configuration" names a range; "FR-003 (see spec.md)" points
+    if _ABOUT_ITEM.match(rest):
+        return None  # "NFR2 Compliance: <100ms ...", "### TASK-9.10 Success Criteria": of it
     separated = bool(_SEPARATOR.match(rest))
     if mode == "para":
         # A paragraph line is often wrapped prose: only "ID: text" defines there.
@@ -135,6 +137,13 @@ def _id_at_start(
     return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), done)
 
 
+# An id followed by what a report says of the item, not by the item's own text:
+# "**NFR2 Compliance:** <100ms latency", "### TASK-9.10 Success Criteria".
+_ABOUT_ITEM = re.compile(
+    r"(?i)^\s+(?:compliance|success\s+criteria|acceptance\s+criteria|verification|"
+    r"validation\s+results?|evidence|traceability|implementation\s+(?:notes?|status|summary))"
+    r"\s*(?:[:：)\-–—|*]|$)"
+)
 # "FR-003 (see spec.md)", "FR-003: see the auth spec", "US1 → defined in spec.md":
 # a pointer to a definition elsewhere.
 _CROSS_REFERENCE = re.compile(

@@ -57,6 +57,7 @@ from traceaudit.specs.formats import Req, find_requirements, table_ids
 from traceaudit.specs.recognise import named_paths
 from traceaudit.specs.roles import STORY_FILE, Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
+from traceaudit.specs.settle import similar_texts
 from traceaudit.specs.stack import service_layouts, stack_statements, structure_files
 from traceaudit.specs.suppressions import markdown_suppressions
 from traceaudit.specs.text import (
@@ -112,6 +113,16 @@ def _section_requirements(blocks: Blocks, reqs: list[Req], eps: list[Draft]) -> 
     return out
 
 
+def _listed_twice(a: Req, b: Req) -> bool:
+    """Whether two definitions of one id are one item written twice: its line in a list
+    (``- [x] SUBTASK-5.2.1.8: Add connection heartbeat monitoring`` in its task's "Subtasks
+    Completed") and its own record, which says the same and much more (``[x] [SUBTASK-5.2.1.8]
+    Connection Heartbeat Monitoring and Timeout Detection``, then its files, its checks).
+    Two items that say different things, or as much, are two items with one id."""
+    short, full = sorted((len(a.text), len(b.text)))
+    return 2 * short <= full and similar_texts(a.title, b.title)
+
+
 def _finish(
     path: str,
     blocks: Blocks,
@@ -130,14 +141,20 @@ def _finish(
     reqs.sort(key=lambda r: (r.line, r.kind != ReqKind.REQUIREMENT))
     kept: list[Req] = []
     duplicates: list[tuple[str, Location]] = []
-    ids: set[str] = set()
+    at: dict[str, int] = {}
     for r in reqs:
-        if r.id in ids:
-            duplicates.append((r.id, Location(path, r.line)))
+        if r.id in at:
+            first = kept[at[r.id]]
+            if not _listed_twice(first, r):
+                duplicates.append((r.id, Location(path, r.line)))
+            elif len(r.text) > len(first.text):
+                r.key = first.key  # the item's own record says more than its listing
+                kept[at[r.id]] = r
             continue
-        ids.add(r.id)
+        at[r.id] = len(kept)
         r.key = f"{path}#{r.id}" if r.kind == ReqKind.SECTION else f"{path}::{r.id}"
         kept.append(r)
+    kept.sort(key=lambda r: (r.line, r.kind != ReqKind.REQUIREMENT))
 
     owner = paint([(r.start, r.end) for r in kept], blocks.n_lines)
     order = sorted(range(len(kept)), key=lambda k: (kept[k].start, -kept[k].end))

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from traceaudit.model import ReqKind, Requirement, SpecDoc
 
-__all__ = ["settle_definitions"]
+__all__ = ["settle_definitions", "similar_texts"]
 
 _WORDS = re.compile(r"[^\W_]+")
 _FILLER = frozenset({"a", "an", "the", "and", "of", "for", "to", "in", "with", "on", "implement"})
@@ -67,7 +67,7 @@ def _shard_of(path: str, whole: str) -> bool:
     return path.startswith(whole[: -len(".md")] + "/")
 
 
-def _similar(a: str, b: str) -> bool:
+def similar_texts(a: str, b: str) -> bool:
     """Texts that say the same thing, one perhaps revised: most words of the shorter
     one are in the other."""
     wa, wb = _words(a), _words(b)
@@ -102,7 +102,7 @@ def _settle_shards(
             kept = whole_ids.get((whole, r.id))
             if kept is None or r.kind is ReqKind.STORY or r.kind is not kept.kind:
                 continue
-            if not _similar(kept.title, r.title):
+            if not similar_texts(kept.title, r.title):
                 continue
             drop[shard].add(r.key)
             keep_of[r.key] = kept.key
@@ -135,7 +135,7 @@ def _settle_story_recaps(
         for r in doc.requirements:
             if r.kind is not ReqKind.REQUIREMENT:
                 continue
-            same = [o for o in others.get(r.id, []) if _similar(o.title, r.title)]
+            same = [o for o in others.get(r.id, []) if similar_texts(o.title, r.title)]
             if same:
                 drop[doc.path].add(r.key)
                 keep_of[r.key] = min(same, key=lambda o: (o.spec_path, o.location.line)).key

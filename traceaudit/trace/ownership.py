@@ -106,6 +106,7 @@ _SERVER_CORE = r"\bapis?\b|\bend-?points?\b|\bback[\s-]?end\b|\bserver\b|\bdatab
 _SERVER_STORAGE = r"\bdb\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*"
 _SERVER_HELD = r"\bjwt\b|\btokens?\b|\bservices?\b"
 _SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
+_STORED = re.compile(rf"(?i){_SERVER_STORAGE}")
 _MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
 
 # A capability granted to someone ("System MUST allow users to add tags", "Users can
@@ -237,8 +238,10 @@ _UI_ASK = re.compile(
     r"\b(?:login|sign[\s-]?in|sign[\s-]?up|signup|landing|home|dashboard|settings|profile|"
     r"detail|error)\s+page\b|\b(?:on|to|in|from)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+page\b|"
     r"\bpages\b|\baria\b|\baccessib\w*|\bwcag\b|\bcard\s+(?:format|layout|view)\b|"
-    r"\btouch\b|\b\d+\s*px\b"
+    r"\btouch\b|\b\d+\s*px\b|\bfront-?end\s+(?:[\w-]+\s+)?tests?\b|\b(?:vitest|jest|cypress)\b|"
+    r"\brich[\s-]text\b|\bwysiwyg\b|\bside\s+drawer\b|\bsparklines?\b"
 )
+_FRONTEND_TESTS = re.compile(r"(?i)front-?end\b.*\btests?$|vitest|jest|cypress")
 _SERVER_WORDS = re.compile(
     rf"(?i){_SERVER_CORE}|{_SERVER_STORAGE}|{_SERVER_HELD}|\bsql\b|\bhttp\b|\bwebhooks?\b|"
     r"\bqueues?\b|\bworkers?\b|\bcron\b|\bsend\w*\s+(?:an?\s+)?e-?mails?\b|"
@@ -273,7 +276,17 @@ _ANY_SUBJECT = re.compile(r"(?i)^(?:the\s+)?(?P<subject>[^,;:()]{1,60}?)\s+(?:MU
 _HEAD_CUT = re.compile(r"(?i)\s(?:at|for|of|in|on|with|from|that|which)\s")
 _UI_HEAD = re.compile(
     r"(?i)\b(?:page|screen|modal|dialog|form|card|toast|navbar|sidebar|tooltip|dropdown|"
-    r"button|menu|ui|user\s+interface|view)s?$|\bfront-?end\b"
+    r"button|menu|ui|user\s+interface|view|drawer|banner|toggle|tab)s?$|\bfront-?end\b|"
+    r"(?<!\bapi\s)(?<!\bcli\s)(?<!command-line\s)(?<!programming\s)(?<!network\s)"
+    r"\b(?:quiz|chat|web|editor|admin|settings|search|user)\s+interfaces?$"
+)
+# A name in quotes inside a subject ('The "Change Mode" control', 'A success toast "Event
+# started"') names the element; the head noun is what is left.
+_QUOTED_NAME = re.compile(r"\s*(?:\"[^\"]{1,40}\"|“[^”]{1,40}”|'[^']{1,40}')")
+# A subject that is what the user does with the interface: "Clicking a Lobby event block".
+_USER_ACTION = re.compile(
+    r"(?i)^(?:clicking|double-clicking|tapping|hovering|dragging|swiping|scrolling|"
+    r"pressing)\b"
 )
 _UI_NAMED = re.compile(
     r"(?i)\b(?:chat\s+|web\s+)?ui\b|\buser\s+interface\b|\bscreens?\b|\bsidebar\b|"
@@ -649,6 +662,8 @@ class Ownership:
         ui = _UI_ASK.search(asked)
         if not ui:
             return None
+        if _FRONTEND_TESTS.match(ui.group(0)):
+            return Owner(OUTSIDE, f"it asks for tests of the frontend (“{ui.group(0)}”)")
         return Owner(OUTSIDE, f"it asks only for browser user interface (“{ui.group(0)}”)")
 
     def _client(self, req: Requirement) -> Owner | None:
@@ -682,8 +697,11 @@ class Ownership:
         m = _ANY_SUBJECT.match(text)
         if m:
             head = _HEAD_CUT.split(m["subject"].strip(), maxsplit=1)[0]
-            if _UI_HEAD.search(head):
+            if _UI_HEAD.search(_QUOTED_NAME.sub("", head).strip()):
                 return Owner(OUTSIDE, f"its subject is user interface (“{head}”)")
+            if _USER_ACTION.match(head):
+                return Owner(OUTSIDE, f"its subject is what the user does in the interface "
+                                      f"(“{head}”)")  # fmt: skip
         modal = list(_LAST_MODAL.finditer(text))
         if modal or req.kind is ReqKind.CRITERION:  # a criterion may have no modal at all
             after = text[modal[-1].end() :] if modal else text
@@ -728,19 +746,26 @@ class Ownership:
         confetti.ts``; ``FR-006: A winner podium MUST be displayed`` and the tasks that
         build ``Podium.tsx``): the reviewer who looks for its code finds it in the
         frontend. The tasks are the ones that share the requirement's rarest words (words
-        most of the feature's tasks use say nothing); one of them that makes Python code,
-        or a sentence that names the server side, keeps the requirement the backend's."""
+        most of the feature's tasks use say nothing, and one shared word is a coincidence as
+        often as a trace); a task that makes Python code and shares nearly as many of them
+        (all but one), or a sentence that names the server side, keeps the requirement the
+        backend's."""
         if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):
             return None
         text = f"{req.title}\n{req.text}"
-        if _SERVER_SIDE.search(text) or _CAPABILITY.search(req.title):
-            return None
+        if _SERVER_SIDE.search(text) or _STORED.search(text) or _CAPABILITY.search(req.title):
+            return None  # "MUST persist the correction" is the server's, whoever calls it
         if self._alike is None:
             self._alike = defaultdict(list)
             for task in self._tasks.values():
-                folder = str(PurePosixPath(task.spec_path).parent)
-                self._alike[folder].append((task, content_words(f"{task.title}\n{task.text}")))
-        tasks = self._alike.get(str(PurePosixPath(req.spec_path).parent), [])
+                said = content_words(f"{task.title}\n{task.text}")
+                self._alike[task.spec_path].append((task, said))
+                self._alike[str(PurePosixPath(task.spec_path).parent)].append((task, said))
+        # A story file's own tasks do its criteria; a feature folder's tasks.md does its
+        # spec's requirements (never the tasks of the other stories in a stories folder).
+        tasks = self._alike.get(req.spec_path) or self._alike.get(
+            str(PurePosixPath(req.spec_path).parent), []
+        )
         if len(tasks) < 3:
             return None
         seen: Counter[str] = Counter(w for _, words in tasks for w in words)
@@ -748,12 +773,15 @@ class Ownership:
         if not rare:
             return None
         scored = [(len(rare & words), task) for task, words in tasks]
-        if any(n and (o := self.item(task)) is not None and o.owner == PYTHON
-               for n, task in scored):  # fmt: skip
-            return None  # a task that shares its words makes Python code
         best = max(n for n, _ in scored)
         if best < 2:
             return None  # one shared word is a coincidence as often as a trace
+        python = [
+            n for n, task in scored
+            if n and (o := self.item(task)) is not None and o.owner == PYTHON
+        ]  # fmt: skip
+        if python and max(python) > best - 2:
+            return None  # a task that shares nearly as many of its words makes Python code
         alike = [task for n, task in scored if n == best]
         owners = [self.item(task) for task in alike]
         if any(o is None for o in owners):
