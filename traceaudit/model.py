@@ -236,6 +236,9 @@ class SpecDoc:
     # trees drawn under one root folder ("github-tracker/" then "├── main.py"): (line,
     # root folder, the Python file names they list); where a service's code lives
     layouts: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # the steps an item numbers by a label of their own ("- [x] [16c] Add adaptive search
+    # patterns" under SUBTASK-6.1.2.3): (label, the key of the item it is a step of)
+    step_labels: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------

@@ -540,7 +540,10 @@ def test_what_a_report_says_of_an_item_and_an_items_listing_define_nothing() -> 
         "### TASK-9.7: MAVLink performance\n\n"
         "Measure the MAVLink message rate and latency under load, and record the results.\n\n"
         "### TASK-9.10: Fix the state machine tests\n\nRepair them.\n\n"
-        "### TASK-9.10 Success Criteria\n\n- All tests pass\n",
+        "### TASK-9.10 Success Criteria\n\n- All tests pass\n\n"
+        "**[x]** **TASK-9.3:** Bench harness\n\n- **Subtasks Completed:**\n"
+        "  - **[x]** **SUBTASK-9.3.1:** Add the bench harness runner\n\n"
+        "**[x]** **`[SUBTASK-9.3.1]`** **Bench Harness Runner**\n",
         "docs/stories/4.9_Story.md",
         Config(),
     )
@@ -549,5 +552,25 @@ def test_what_a_report_says_of_an_item_and_an_items_listing_define_nothing() -> 
         ("TASK-9.5", 10),
         ("TASK-9.7", 18),
         ("TASK-9.10", 22),
+        ("TASK-9.3", 30),
+        ("SUBTASK-9.3.1", 35),
     ]
     assert [(i, loc.line) for i, loc in doc.duplicate_ids] == [("TASK-9.5", 14)]
+
+
+def test_a_step_an_item_numbers_by_a_label_of_its_own_is_recorded_with_its_item() -> None:
+    """``[x] [16c] Add adaptive search`` under SUBTASK-6.1.2.3 is that subtask's step 16c; a
+    bare list number, a footnote or a label in running text is no step label."""
+    doc = parse_spec(
+        "# Story 6.1: Homing\n\n## Tasks\n\n"
+        "- **[x]** **SUBTASK-6.1.2.3:** Enhanced course correction\n"
+        "  - **[x]** **[16a]** Replace the gradient calculation\n"
+        "  - **[x]** **[16c]** Add adaptive search patterns\n"
+        "    - **[x]** **[16c-3]** Add S-turn pattern optimization\n"
+        "  - [3] A footnote-like number\n"
+        "  - Step [16d] named in running text\n",
+        "docs/stories/6.1_Story.md",
+        Config(),
+    )
+    key = "docs/stories/6.1_Story.md::SUBTASK-6.1.2.3"
+    assert doc.step_labels == (("16a", key), ("16c", key), ("16c-3", key))

@@ -192,3 +192,47 @@ def test_closest_is_difflibs_one_close_match() -> None:
         for cutoff in (0.0, 0.5, 0.6, 0.9):
             want = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
             assert closest(word, pool, cutoff) == (want[0] if want else None)
+
+
+def test_a_task_id_names_the_subtask_of_that_number_when_only_it_exists() -> None:
+    story = "docs/stories/6.2_Story.md"
+    sub = req(story, "SUBTASK-6.2.1.3", 9, kind=ReqKind.REQUIREMENT, title="Multi-signal tracking")
+    graph = TraceGraph([doc(story, [sub])], [ref("TASK-6.2.1.3"), ref("TASK-6.2.1.4")], [])
+    assert resolved(graph) == [
+        ("ok", (f"req:{story}::SUBTASK-6.2.1.3",)),
+        ("dangling", ()),
+    ]
+
+
+def test_a_story_part_resolves_by_its_story_number_and_its_step_label() -> None:
+    story = "docs/stories/5.3_Story.md"
+    other = "docs/stories/6.1_Story.md"
+    ac4 = req(story, "AC4", 6, kind=ReqKind.CRITERION, title="Fallback within 10 seconds")
+    sub = req(story, "SUBTASK-5.3.2.1", 11, kind=ReqKind.REQUIREMENT, title="Transport")
+    homing = req(other, "SUBTASK-6.1.2.3", 10, kind=ReqKind.REQUIREMENT, title="Homing")
+    docs = [
+        doc(story, [ac4, sub], step_labels=(("8c", sub.key),)),
+        doc(other, [req(other, "AC4", 5, kind=ReqKind.CRITERION), homing],
+            step_labels=(("16c", homing.key), ("8c", homing.key))),
+    ]  # fmt: skip
+    refs = [
+        ref("AC5.3.4"),  # story 5.3's AC4, not story 6.1's
+        ref("TASK-5.3.8c"),  # story 5.3's step [8c]
+        ref("6.1.16c", hint="task"),  # "Task 6.1.16c"
+        ref("16c", hint="task"),  # "Task 16c": one story has that step
+        ref("8c", hint="task"),  # "Task 8c": two stories have it, nothing settles which
+        ref("TASK-5.3.8d"),  # no such step
+        ref("AC5.3.9"),  # no such criterion
+        ref("AC7.1.4"),  # no such story
+    ]
+    graph = TraceGraph(docs, refs, [])
+    assert resolved(graph) == [
+        ("ok", (f"req:{ac4.key}",)),
+        ("ok", (f"req:{sub.key}",)),
+        ("ok", (f"req:{homing.key}",)),
+        ("ok", (f"req:{homing.key}",)),
+        ("ignored", ()),
+        ("dangling", ()),
+        ("dangling", ()),
+        ("dangling", ()),
+    ]

@@ -113,14 +113,30 @@ def _section_requirements(blocks: Blocks, reqs: list[Req], eps: list[Draft]) -> 
     return out
 
 
-def _listed_twice(a: Req, b: Req) -> bool:
+# A step that an item's list numbers by a label of its own, after its checkbox:
+# "[x] [16c] Add adaptive search patterns", "[16c-3] Add S-turn pattern optimization". The
+# label has a letter, so that a footnote or a bare list number ("[3]") is none.
+_STEP_LABEL = re.compile(r"\s*(?:\[[ xX✓✔]\]\s*)?\[(?P<label>\d+[a-z](?:-\d+)?)\](?=\s)")
+
+
+def _listed_twice(a: Req, b: Req, in_lists: set[int]) -> bool:
     """Whether two definitions of one id are one item written twice: its line in a list
     (``- [x] SUBTASK-5.2.1.8: Add connection heartbeat monitoring`` in its task's "Subtasks
-    Completed") and its own record, which says the same and much more (``[x] [SUBTASK-5.2.1.8]
-    Connection Heartbeat Monitoring and Timeout Detection``, then its files, its checks).
-    Two items that say different things, or as much, are two items with one id."""
+    Completed"; ``1. TASK-9.7: MAVLink performance - partial``) and its own record, a heading
+    or a paragraph of its own or one that says at least twice as much (``[x] [SUBTASK-5.2.1.8]
+    Connection Heartbeat Monitoring and Timeout Detection``), saying the same thing. Two
+    items written alike that say different things are two items with one id."""
     short, full = sorted((len(a.text), len(b.text)))
-    return 2 * short <= full and similar_texts(a.title, b.title)
+    listing = (a.line in in_lists) != (b.line in in_lists) or 2 * short <= full
+    return listing and similar_texts(a.title, b.title)
+
+
+def _record_of(later: Req, first: Req, in_lists: set[int]) -> bool:
+    """Whether the later of an item's two writings is its record: the one outside a list
+    when the other is in one, else the one that says more."""
+    if (later.line in in_lists) != (first.line in in_lists):
+        return later.line not in in_lists
+    return len(later.text) > len(first.text)
 
 
 def _finish(
@@ -142,13 +158,14 @@ def _finish(
     kept: list[Req] = []
     duplicates: list[tuple[str, Location]] = []
     at: dict[str, int] = {}
+    in_lists = {ln.line for ln in blocks.lines if ln.item is not None}
     for r in reqs:
         if r.id in at:
             first = kept[at[r.id]]
-            if not _listed_twice(first, r):
+            if not _listed_twice(first, r, in_lists):
                 duplicates.append((r.id, Location(path, r.line)))
-            elif len(r.text) > len(first.text):
-                r.key = first.key  # the item's own record says more than its listing
+            elif _record_of(r, first, in_lists):
+                r.key = first.key  # the item's own record, not its listing
                 kept[at[r.id]] = r
             continue
         at[r.id] = len(kept)
@@ -197,6 +214,16 @@ def _finish(
             )
         )
     key_at = [kept[k].key if k >= 0 else None for k in owner]
+    labels = sorted(
+        {
+            (m["label"], key)
+            for ln in blocks.lines
+            if ln.first_of_item
+            and (m := _STEP_LABEL.match(ln.plain))
+            and 0 <= ln.line < len(key_at)
+            and (key := key_at[ln.line]) is not None
+        }
+    )
     for e in eps:
         e.out_of_scope = out_of_scope(sec_at.at(e.line), e.source == "heading")
     endpoints = _endpoints(path, eps, key_at)
@@ -220,6 +247,7 @@ def _finish(
         role_reason=role.reason,
         mentions=_endpoints(path, list(mentions), [None] * (blocks.n_lines + 2)),
         mentioned_ids=tuple(mentioned_ids),
+        step_labels=tuple(labels),
     )
 
 

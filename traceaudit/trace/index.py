@@ -35,6 +35,14 @@ class Resolution:
 _NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
 
 
+# A story's own file is named by its number: "5.3_Story.md", "5.3.story.md".
+_STORY_FILE = re.compile(r"(?P<n>\d+\.\d+)[._-](?!\d)")
+# A part of a story written after the story's number, or a bare step label: "AC5.3.4",
+# "TASK-5.6.8c", "6.1.16a" (from "Task 6.1.16a"), "16c" (from "Task 16c").
+_STORY_PART = re.compile(
+    r"(?P<family>[A-Za-z]{1,8}-?)?(?:(?P<story>\d+\.\d+)\.)?(?P<local>\d+[a-z]?(?:-\d+)?)"
+)
+
 # What a reference calls the item narrows down which kind of item it means.
 _HINT_KINDS = {
     "requirement": (ReqKind.CRITERION, ReqKind.REQUIREMENT),
@@ -67,6 +75,10 @@ class SpecIndex:
         default_factory=lambda: defaultdict(list)
     )  # section number -> (path, anchor), sorted
     titles: list[tuple[str, str, str]] = field(default_factory=list)  # (path, anchor, title)
+    # a step label ("16c") -> the (spec file, key) of each item it is a step of
+    labels: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # a story's number ("5.3") -> the spec files that are that story's own
+    stories: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _pools: dict[tuple[object, ...], list[str]] = field(default_factory=dict)  # computed once
     _near: dict[tuple[object, ...], str | None] = field(default_factory=dict)
 
@@ -83,6 +95,17 @@ class SpecIndex:
                 heading = self.sections.get((doc.path, req.anchor))
                 if heading is not None and heading.location.line == req.location.line:
                     self.section_req[(doc.path, req.anchor)] = req
+        for doc in self.docs:
+            for label, key in doc.step_labels:
+                if key in self.by_key:
+                    self.labels[label].append((doc.path, key))
+            story = _STORY_FILE.match(PurePosixPath(doc.path).name)
+            numbers = {r.id.removeprefix("Story ") for r in doc.requirements}
+            numbers = {n for n in numbers if re.fullmatch(r"\d+\.\d+", n)}
+            if story is not None:
+                numbers.add(story["n"])
+            for number in sorted(numbers):
+                self.stories[number].append(doc.path)
         for ident in self.by_id:
             self.by_family[id_prefix(ident)].append(ident)
         named = re.compile(_NAMED_REQUIREMENT + r"\d+")
@@ -246,6 +269,9 @@ class SpecIndex:
         if not reqs and target.value in self.mentioned and not self.by_id.get(target.value):
             return Resolution("ignored")  # a test case or issue id a report names: known
         if not reqs:
+            part = self._part_of_story(target, scope, context)
+            if part is not None:
+                return part
             key = ("family", id_prefix(target.value), None if scope is None else tuple(scope))
             if key not in self._pools:
                 self._pools[key] = sorted(
@@ -274,15 +300,54 @@ class SpecIndex:
         return self._narrow(nodes, context, target)
 
     def _same_id(self, ident: str) -> list[Requirement]:
-        """The items with this id; "US5" and "US-5" (and so "User Story 5") are one id."""
+        """The items with this id, or with the same id written another way the specs do not
+        use themselves: "US5" and "US-5" (and so "User Story 5") are one id; "TASK-6.2.1.3" is
+        SUBTASK-6.2.1.3 when only the subtask exists."""
         found = self.by_id.get(ident, [])
         if found:
             return found
         m = re.fullmatch(r"([A-Z]{1,6})(-?)(\d+[a-z]?)", ident)
+        if m is not None:
+            return self.by_id.get(f"{m[1]}{'' if m[2] else '-'}{m[3]}", [])
+        if re.fullmatch(r"TASK-\d+(?:\.\d+)+[a-z]?", ident):
+            return self.by_id.get(f"SUB{ident}", [])
+        return []
+
+    def _part_of_story(
+        self, target: RefTarget, scope: list[str] | None, context: Sequence[str]
+    ) -> Resolution | None:
+        """An id no spec defines, that names a part of a story as its stories number their
+        parts: a step by its label, bare ("Task 16c") or after its story's number ("Task
+        6.1.16a", "TASK-5.6.8c"), or a story's criterion after its number ("AC5.3.4" is
+        story 5.3's AC4). It resolves to the step's item, or the criterion; a label that
+        several items use and nothing nearby settles names a known step, not a gap."""
+        m = _STORY_PART.fullmatch(target.value)
         if m is None:
-            return []
-        other = f"{m[1]}{'' if m[2] else '-'}{m[3]}"
-        return self.by_id.get(other, [])
+            return None
+        family, story, local = (m["family"] or "").rstrip("-"), m["story"], m["local"]
+        if story is None and not (target.hint == "task" and not family):
+            return None  # a bare label is a step only where the words call it a task
+        files = self.stories.get(story, []) if story is not None else self._paths
+        if scope is not None:
+            files = [f for f in files if f in scope]
+        if not files:
+            return None
+        within = set(files)
+        nodes: list[str] = []
+        if story is not None and family.upper() not in ("", "TASK", "STEP"):
+            nodes = [
+                f"req:{r.key}"
+                for ident in (f"{family}{local}", f"{family}-{local}")
+                for r in self.by_id.get(ident, ())
+                if r.spec_path in within
+            ]
+        if not nodes and re.fullmatch(r"\d+[a-z](?:-\d+)?", local):
+            steps = self.labels.get(local, ())
+            nodes = sorted({f"req:{key}" for path, key in steps if path in within})
+        if not nodes:
+            return None
+        found = self._narrow(nodes, context, target)
+        return found if found.status == "ok" else Resolution("ignored")
 
     def _narrow(
         self, nodes: list[str], context: Sequence[str], target: RefTarget | None

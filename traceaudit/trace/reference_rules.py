@@ -71,8 +71,8 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
             hint = f"; the spec splits it into {listed}: cite the part this code implements."
         yield finding(
             "TA003",
-            f"`{text}` in {ref.symbol} is a dangling reference: {what}{hint} Fix the reference "
-            "or add the item to the spec",
+            f"`{text}` in {ref.symbol} is a dangling reference: {what}{hint or '.'} Fix the "
+            "reference or add the item to the spec",
             ref.location,
             text,
         )
