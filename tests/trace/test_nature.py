@@ -48,3 +48,48 @@ def reason(title: str) -> str | None:
 )
 def test_a_criterion_without_a_modal_is_read_by_its_head(title: str, what: str | None) -> None:
     assert reason(title) == what
+
+
+@pytest.mark.parametrize(
+    ("title", "what"),
+    [
+        ("Reliability and Availability: The application must consistently function as "
+         "expected for note-taking and quiz generation.", "a quality target"),
+        ("Maintainability and Developer Experience: The system should be easy to maintain "
+         "and extend.", "a quality target"),
+        ("Scalability: The system shall be designed to accommodate a growing number of users",
+         "a quality target"),
+        ("The quiz interface and backend services must be highly available during quiz "
+         "sessions to prevent loss of progress.", "a quality target"),
+        # behaviour stays a requirement, under any label; security is no quality target
+        ("Security and Compliance: The system shall ensure secure handling and storage of "
+         "user data.", None),
+        ("Performance: The API shall return results within 200 ms", None),
+        ("The API must be available at /api/v1/quiz", None),
+    ],
+)  # fmt: skip
+def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
+    title: str, what: str | None
+) -> None:
+    assert reason(title) == what
+
+
+def campaign_item(story_title: str, ident: str, title: str) -> str | None:
+    item = dataclasses.replace(
+        req("docs/stories/3.4_Story.md", ident, 40, kind=ReqKind.REQUIREMENT), title=title,
+        section_path=(story_title, "Tasks"),
+    )  # fmt: skip
+    found = nature(item)
+    return found.reason.split(":")[0] if found else None
+
+
+def test_an_item_of_a_field_test_campaign_is_a_test_run_unless_it_makes_something() -> None:
+    field = "Epic 3: Precision Homing - Story 3.4: Field Testing Campaign"
+    assert campaign_item(field, "SUBTASK-3.4.3.2", "Validate detection range >500m") == (
+        "an item of a test campaign (“Field Testing Campaign”)"
+    )
+    assert campaign_item(field, "AC3", "Autonomous search pattern execution with GPS") == (
+        "an item of a test campaign (“Field Testing Campaign”)"
+    )
+    assert campaign_item(field, "TASK-3.4.7", "Automated Field Test Execution Framework") is None
+    assert campaign_item("Story 3.1: Search Pattern Generation", "AC3", "Test spirals") is None

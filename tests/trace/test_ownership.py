@@ -429,3 +429,19 @@ def test_alike_tasks_a_python_task_nearly_as_alike_keeps_the_requirement() -> No
     assert of("Streak indicators MUST be refreshed whenever a round ends") is None
     # the server side named: the backend's, whatever the tasks
     assert of("The golden crown highlight MUST be persisted for the leader") is None
+
+
+def test_an_item_its_id_calls_a_task_is_read_as_a_task_wherever_it_is_defined() -> None:
+    """A BMAD story's ``**[x]** **SUBTASK-5.5.4.3:** Validate ...`` is a requirement by its
+    place (no task list holds it) and a task by its id: its first words say what it does."""
+    own = Ownership([], FILES, [])
+    story = "docs/stories/5.5_Story.md"
+    for ident in ("SUBTASK-5.5.4.3", "TASK-5.5.4"):
+        title = "Validate <500ms emergency stop"
+        item = req(story, ident, 9, kind=ReqKind.REQUIREMENT, title=title)
+        found = own.item(item)
+        assert found is not None and found.owner == NOT_CODE, ident
+        assert found.reason == "a verification step, not an implementation item"
+    # an id of another family keeps a requirement's reading
+    criterion = req(story, "AC3", 9, kind=ReqKind.CRITERION, title="Validate the input")
+    assert own.item(criterion) is None

@@ -23,6 +23,16 @@ for. Some requirements are not items any code implements, whoever owns the code:
   behaviour (``The system shall aim for a minimum uptime of 99%``, ``Batch memory
   operations maintain sub-100ms per-operation performance``, an NFR titled just
   ``Performance``). Informational, as spec-kit's measurable outcomes are;
+- **an item of a test campaign**: a story or feature that is itself a test campaign in
+  the field or on the hardware ("Story 3.4: Field Testing Campaign", "Ground Testing &
+  Safety Validation") lists test runs, measurements and their reports (``Validate
+  detection range >500m at various power levels``); an item that makes something (an
+  automated test framework, a script, a health check) stays a code item;
+- **a quality asked for as what the system is**: ``The system should be easy to maintain
+  and extend``, ``must be highly available during quiz sessions``, ``shall be designed to
+  accommodate a growing number of users``, or a sentence under a label that names only
+  quality attributes (``Reliability and Availability: The application must consistently
+  function as expected``), when it asks for no behaviour a client sees;
 - **a tool constraint**: under a "Constraints" heading, what to build with or how to
   work (``Must use SQLModel for ORM``, ``No manual coding allowed - all code generated
   by Claude Code agents``). Informational; a constraint on behaviour (``Must reject a
@@ -79,6 +89,25 @@ _QUALITY_LEVEL = re.compile(
     r"\d+(?:\.\d+)?\s*%\s+(?:uptime|availability)\b|\bsub-\d+\s*(?:ms|milliseconds?|s)\b|"
     r"\b(?:aim|target)\s+(?:for\s+)?(?:an?\s+)?(?:minimum|maximum|at\s+least|average)\b|"
     r"\bsupport\s+(?:the\s+)?scaling\s+of\b"
+)
+# A label that names only quality attributes ("Reliability and Availability: ...",
+# "Maintainability and Developer Experience: ...", "Scalability: ..."); security is not
+# one of them (it asks for checks code makes).
+_QUALITY_LABEL = re.compile(
+    r"(?i)^(?:(?:reliability|availability|scalability|maintainability|extensibility|"
+    r"performance|responsiveness|usability|portability|developer\s+experience|uptime)"
+    r"(?:\s*(?:,|&|/|\band\b)\s*|\s*$))+$"
+)
+# A quality asked for as what the system is, not what it does: "should be easy to maintain
+# and extend", "must be highly available during quiz sessions", "shall be designed to
+# accommodate a growing number of users", "must consistently function as expected".
+_QUALITY_ASK = re.compile(
+    r"(?i)^\s*(?:be\s+)?(?:easy\s+to\s+(?:maintain|extend|scale)\b|highly\s+available\b|"
+    r"(?:highly\s+|easily\s+)?(?:scalable|maintainable|extensible)\b|"
+    r"designed\s+to\s+(?:accommodate|scale\s+with|support)\s+(?:an?\s+)?(?:growing|"
+    r"increasing)\b|as\s+performa\w*\s+as\s+possible\b)|"
+    r"^\s*(?:consistently\s+|reliably\s+)?(?:function|work|perform)s?\s+(?:consistently\s+)?"
+    r"as\s+expected\b"
 )
 # Work towards a level ("Tune MCP message processing for sub-50ms operations") is work.
 _WORK_VERB = re.compile(
@@ -141,8 +170,37 @@ _LAYOUT_HEAD = re.compile(
 )
 
 
+# A story or feature that is itself a test campaign, run in the field or on the hardware
+# ("Story 3.4: Field Testing Campaign", "Story 2.5: Ground Testing & Safety Validation",
+# "ASV Enhanced System Comprehensive Field Testing, Validation & Production Deployment").
+_CAMPAIGN_TITLE = re.compile(
+    r"(?i)\b(?:field|flight|ground|hardware|on-?site|in-?flight)\s+(?:testing|tests?|trials?|"
+    r"validation)\b|\btest(?:ing)?\s+campaign\b"
+)
+# ... whose items run, measure and report, unless one makes something code is made of.
+_MAKES = re.compile(
+    r"(?i)\b(?:frameworks?|tool(?:s|ing)?|scripts?|harness(?:es)?|automat\w*|packages?|"
+    r"pipelines?|health\s+checks?|monitoring|dashboards?|apis?|end-?points?|services?)\b"
+)
+
+
+def _campaign(req: Requirement) -> Owner | None:
+    """An item of a story or feature that is a test campaign in the field: a test run, a
+    measurement or its report, not code (Python that cites it still wins)."""
+    title = req.section_path[0] if req.section_path else ""
+    m = _CAMPAIGN_TITLE.search(title)
+    if m is None or req.kind in (ReqKind.STORY, ReqKind.SECTION) or _MAKES.search(req.title):
+        return None
+    story = re.split(r"(?i)\bstory\s+\d+(?:\.\d+)*[a-z]?\s*[:.\-–—]\s*", title)[-1].strip()
+    return Owner(NOT_CODE, f"an item of a test campaign (“{story[:60]}”): a test run, a "
+                           "measurement or its report, not an implementation item")  # fmt: skip
+
+
 def nature(req: Requirement) -> Owner | None:
     """Not a code item by what it asks for, with the reason; None when it may be one."""
+    campaign = _campaign(req)
+    if campaign is not None:
+        return campaign
     if req.kind in (ReqKind.TASK, ReqKind.STORY, ReqKind.SECTION):
         return None
     sentence = " ".join(req.title.split())
@@ -158,6 +216,10 @@ def nature(req: Requirement) -> Owner | None:
     body = sentence[label.end() :] if label else sentence
     titled = _QUALITY_TITLE.match(sentence.strip("*").strip())
     level = titled or (None if _WORK_VERB.match(body) else _QUALITY_LEVEL.search(body))
+    if level is None and _MODAL.search(body) and not _BEHAVIOUR.search(body):
+        level = _QUALITY_ASK.match(_MODAL.split(body, maxsplit=1)[-1]) or (
+            _QUALITY_LABEL.match(label.group(0).rstrip(": ").strip("()")) if label else None
+        )
     if level:
         return Owner(NOT_CODE, f"a quality target (“{level.group(0).strip()}”), measured on the "
                                "running system, not an item code implements",

@@ -187,6 +187,8 @@ _TEST_FILE = re.compile(
     r"(?i)(?:^|/)(?:tests?|__tests__|mocks?|fakes?|stubs?)/|(?:^|/)test_[\w.-]+$|"
     r"_test\.py$|(?:^|/)conftest\.py$"
 )
+# An item its id calls a task, wherever it is defined: "TASK-3.4.5", "SUBTASK-3.4.5.1".
+_TASK_ID = re.compile(r"(?:SUB)?TASKS?-\d+(?:\.\d+)*[a-z]?")
 _TASK_LABEL = re.compile(r"(?i)^(?:task|subtask)\s+[\d.]+[a-z]?\s*[:.)-]\s*")
 _REF_STEP = re.compile(r"(?i)^_?(?:requirements?|reqs?|ac|refs?|depends\s+on)\b")
 _CHECKBOX = re.compile(r"(?m)^\s*\[[ xX]\]\s*(.+)$")
@@ -585,8 +587,9 @@ class Ownership:
         if req.key in self._item_cache:
             return self._item_cache[req.key]
         text = f"{req.title}\n{req.text}"
-        owner = self._named(text, req.title, req.kind is ReqKind.TASK)
-        if req.kind is ReqKind.TASK:
+        task = req.kind is ReqKind.TASK or bool(_TASK_ID.fullmatch(req.id))
+        owner = self._named(text, req.title, task)
+        if task:
             head = _TRAILING_REFS.sub("", _MARKERS.sub("", req.title)).strip()
             checking = bool(_CHECKING.match(head)) and not _ALSO_CHANGES.search(head)
             running = bool(_TEST_RUN.search(head)) and not _MAKING.match(head)
