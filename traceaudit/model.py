@@ -179,6 +179,9 @@ class Requirement:
     needs_clarification: bool = False
     claimed_done: bool = False  # [x] / ✅ in the spec: a claim, never evidence
     parent_key: str | None = None  # criterion -> requirement, task -> story, ...
+    # the tasks with no id of their own that the story assigns to this criterion alone
+    # ("Frontend - Navigation: Implement the Next Question button (AC: #2)")
+    assigned_tasks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -440,6 +440,37 @@ def test_bmad_story_file_criteria_and_task_links() -> None:
     assert eps(doc) == [("POST", "/api/v1/watchlist", 9, "bullet")]
 
 
+def test_a_task_with_no_id_is_kept_with_the_one_criterion_it_names() -> None:
+    """BMAD's ``- [x] **Backend - API:** Implement GET /x (AC: #1)``: no item of its own, but
+    it says which criterion it does, and the endpoint it declares is that criterion's."""
+    doc = parse(
+        """
+        # Story 4.1: Display a single question
+
+        ## Acceptance Criteria
+
+        1. The quiz shows one question.
+        2. Navigation controls are present.
+
+        ## Tasks / Subtasks
+
+        - [x] **Backend - API Endpoint:** Implement `GET /api/v1/quiz/{quiz_id}/start` (AC: #1)
+        - [x] **Frontend - Navigation:** Implement the "Next Question" button (AC: #2)
+          - [x] Wire the button to the quiz store
+        - [x] **Test - Frontend:** Write tests for both (AC: #1, #2)
+        """
+    )
+    assigned = {r.id: r.assigned_tasks for r in doc.requirements}
+    assert assigned == {
+        "Story 4.1": (),
+        "4.1.1": ("Backend - API Endpoint: Implement GET /api/v1/quiz/{quiz_id}/start (AC: #1)",),
+        "4.1.2": ('Frontend - Navigation: Implement the "Next Question" button (AC: #2)',),
+    }
+    assert [(e.method, e.path, e.requirement_key) for e in doc.endpoints] == [
+        ("GET", "/api/v1/quiz/{quiz_id}/start", f"{PATH}::4.1.1")
+    ]
+
+
 def test_several_ownerless_criteria_sections_give_no_criteria() -> None:
     doc = parse(
         """

@@ -445,3 +445,27 @@ def test_an_item_its_id_calls_a_task_is_read_as_a_task_wherever_it_is_defined() 
     # an id of another family keeps a requirement's reading
     criterion = req(story, "AC3", 9, kind=ReqKind.CRITERION, title="Validate the input")
     assert own.item(criterion) is None
+
+
+def test_the_tasks_a_story_assigns_to_a_criterion_say_who_does_it() -> None:
+    own = Ownership([], FILES, [])
+    story = "docs/stories/4.1.story.md"
+
+    def criterion(*tasks: str) -> Requirement:
+        item = req(story, "4.1.2", 12, kind=ReqKind.CRITERION, title="Navigation is present")
+        return dataclasses.replace(item, assigned_tasks=tasks)
+
+    front = own.assigned(criterion(
+        'Frontend - Navigation: Implement the "Next Question" button (AC: #2)',
+        "Test - Backend: Write tests for the endpoint (AC: #2)",
+    ))  # fmt: skip
+    assert front is not None and front.owner == OUTSIDE
+    assert front.reason.startswith("the story's tasks for it are the frontend's")
+    back = own.assigned(criterion(
+        "Frontend - Form: Show the answer form (AC: #2)",
+        "Backend - Answers: Implement POST /api/v1/answers (AC: #2)",
+    ))  # fmt: skip
+    assert back is not None and back.owner == PYTHON
+    # a task whose side nothing shows, or no task but tests, leaves it to the other rules
+    assert own.assigned(criterion("UI: the button", "Wire the quiz store (AC: #2)")) is None
+    assert own.assigned(criterion("Test - Frontend: Write the tests (AC: #2)")) is None

@@ -82,6 +82,9 @@ class Req:
     links: list[tuple[RefTarget, str, int]] = field(default_factory=list)  # target, relation, line
     key: str = ""
     parent_key: str | None = None
+    # a criterion's tasks that the story's task list assigns to it alone ("- [x] **Frontend -
+    # Navigation:** Implement the Next Question button (AC: #2)"): (title, first, last line)
+    tasks: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,8 @@ class Finder:
         self.id_re = id_re
         self.path = path
         self.ac_refs: list[tuple[Req, str, int]] = []  # task, "(AC: #1, #3)" text, line
+        # a task line with no id of its own that names criteria: (its item, "#2" text)
+        self.ac_lines: list[tuple[int, str]] = []
         self.sections = SectionIndex(blocks.headings)
         self.found: list[Req] = []
         self.tasks: list[Req] = []
@@ -341,6 +346,27 @@ class Finder:
                     target = RefTarget(RefKind.ID, ids[0], self.path or None, f"AC #{number}",
                                        hint="criterion")  # fmt: skip
                     task.links.append((target, "implements", line))
+        # A task with no id of its own (BMAD's "- [x] **Backend - API Endpoint:** Implement
+        # GET /x (AC: #1)") is no item, but it says which criterion it does: kept with that
+        # criterion when it names one only.
+        criteria = {r.id: r for r in self.found if r.kind is ReqKind.CRITERION}
+        task_lines = {t.line for t in self.tasks}
+        for ln in self.first_line.values():
+            if ln.item is None or ln.line in task_lines or not _CHECKED_LINE.match(ln.plain):
+                continue
+            m = _AC_REF.search(ln.plain)
+            if m is None:
+                continue
+            numbers = _ac_numbers(m["list"])
+            if len(numbers) != 1:
+                continue  # a task of several criteria says of none which part it does
+            ids = [numbers[0]] if "." in numbers[0] else by_number.get(numbers[0], [])
+            crit = criteria.get(ids[0]) if len(ids) == 1 else None
+            if crit is None:
+                continue
+            item = self.blocks.items[ln.item]
+            title = _CHECKED_LINE.sub("", ln.plain, count=1).strip()
+            crit.tasks.append((title, item.start, item.end))
 
     def _task_links(self) -> None:
         """Each line below a task links for the innermost task holding it (subtasks apart)."""
@@ -495,6 +521,7 @@ _KIND_HINT = {
     ReqKind.STORY: "story", ReqKind.PROPERTY: "property", ReqKind.ITEM: "oft",
     ReqKind.SECTION: "section", ReqKind.OUTCOME: "outcome", ReqKind.ASSUMPTION: "assumption",
 }  # fmt: skip
+_CHECKED_LINE = re.compile(r"^\s*\[[ xX]\]\s*")
 _TASK = re.compile(
     # A bare whole number is a task number only when a "." or ":" closes it ("1. Set
     # up", "2.1 Write"): "- [ ] 1000 concurrent students" is a checklist target.

@@ -211,9 +211,17 @@ def _finish(
                 needs_clarification=bool(_CLARIFY.search(r.title) or _CLARIFY.search(r.text)),
                 claimed_done=r.claimed,
                 parent_key=r.parent_key,
+                assigned_tasks=tuple(title for title, _, _ in r.tasks),
             )
         )
     key_at = [kept[k].key if k >= 0 else None for k in owner]
+    # An endpoint that a criterion's own task declares is the criterion's, not its story's.
+    stories = {r.key for r in kept if r.kind is ReqKind.STORY}
+    for r in kept:
+        for _, top, bottom in r.tasks:
+            for line in range(top, min(bottom, len(key_at) - 1) + 1):
+                if key_at[line] is None or key_at[line] in stories:
+                    key_at[line] = r.key
     labels = sorted(
         {
             (m["label"], key)

@@ -952,6 +952,7 @@ class TraceGraph:
                 parent = self.index.by_key.get(req.parent_key) if req.parent_key else None
                 owner = (
                     self._endpoints_owner(req)
+                    or self.ownership.assigned(req)
                     or self.ownership.sentence(req)
                     or self.ownership.story(req, parent)
                     or self.ownership.feature(req)

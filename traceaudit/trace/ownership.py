@@ -187,6 +187,14 @@ _TEST_FILE = re.compile(
     r"(?i)(?:^|/)(?:tests?|__tests__|mocks?|fakes?|stubs?)/|(?:^|/)test_[\w.-]+$|"
     r"_test\.py$|(?:^|/)conftest\.py$"
 )
+# The side a BMAD task's label names: "**Frontend - Navigation:**", "Backend - API:",
+# "Test - Frontend:", "UI:", "[Frontend]".
+_TASK_SIDE = re.compile(
+    r"(?i)^\W*(?:(?P<test>tests?|testing|qa)\b\s*[-–—:/]?\s*)?"
+    r"(?P<side>front-?end|ui|client|web|back-?end|api|server|database|db)?\b\s*"
+    r"(?:[-–—/]\s*[\w\s/&]{1,40}?)?\s*[:\]]"
+)
+_FRONT_SIDES = frozenset({"frontend", "front-end", "ui", "client", "web"})
 # An item its id calls a task, wherever it is defined: "TASK-3.4.5", "SUBTASK-3.4.5.1".
 _TASK_ID = re.compile(r"(?:SUB)?TASKS?-\d+(?:\.\d+)*[a-z]?")
 _TASK_LABEL = re.compile(r"(?i)^(?:task|subtask)\s+[\d.]+[a-z]?\s*[:.)-]\s*")
@@ -727,6 +735,33 @@ class Ownership:
         if req.kind is not ReqKind.TASK and _SERVER_SIDE.search(f"{req.title}\n{req.text}"):
             return None
         return self._features.get(req.spec_path)
+
+    def assigned(self, req: Requirement) -> Owner | None:
+        """Who does a criterion, by the tasks the story assigns to it alone, tests apart:
+        the backend's when one of them is (by its label, ``Backend - Answers: Implement POST
+        /answers (AC: #3)``, or by the Python files it names), whatever the rest of the story
+        names; outside Python when every one is the frontend's (``Frontend - Navigation:
+        Implement the Next Question button (AC: #2)``, or files outside Python). A task whose
+        side nothing shows leaves the question to the other rules."""
+        if req.kind is not ReqKind.CRITERION or not req.assigned_tasks:
+            return None
+        front: list[str] = []
+        unknown = False
+        for title in req.assigned_tasks:
+            label = _TASK_SIDE.match(title)
+            side = (label["side"] or "").lower() if label else ""
+            if label is not None and label["test"]:
+                continue  # a test of the criterion, whichever side: it implements nothing
+            named = self._named(title, title, True)
+            if (side and side not in _FRONT_SIDES) or (named is not None and named.owner == PYTHON):
+                return Owner(PYTHON, f"the story's task for it is the backend's (“{title[:70]}”)")
+            if side in _FRONT_SIDES or (named is not None and named.owner == OUTSIDE):
+                front.append(title)
+            else:
+                unknown = True
+        if not front or unknown:
+            return None
+        return Owner(OUTSIDE, f"the story's tasks for it are the frontend's (“{front[0][:70]}”)")
 
     def story(self, req: Requirement, parent: Requirement | None) -> Owner | None:
         """A criterion of a story whose own text names only code outside Python
