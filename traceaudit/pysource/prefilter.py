@@ -29,6 +29,8 @@ _CODE_WORDS = (
     "OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer", "HTTPBasic",
     "HTTPDigest", "APIKeyHeader", "APIKeyQuery", "APIKeyCookie", "OpenIdConnect", "Settings",
     "import_module", "starlette.config", "decouple",
+    # ... or starts a server (an entry point: ``from main import app; uvicorn.run(app)``) ...
+    "uvicorn", "hypercorn", "granian",
 )  # fmt: skip
 # ... or has a decorator that looks like a route registration on any object ...
 _ROUTE_DECORATOR = re.compile(r"@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|trace)\s*\(")
