@@ -605,3 +605,20 @@ def test_a_step_an_item_numbers_by_a_label_of_its_own_is_recorded_with_its_item(
     )
     key = "docs/stories/6.1_Story.md::SUBTASK-6.1.2.3"
     assert doc.step_labels == (("16a", key), ("16c", key), ("16c-3", key))
+
+
+def test_an_item_written_again_word_for_word_is_one_item_not_a_duplicate() -> None:
+    """A "Quality Checklist" that repeats the task list restates its tasks; an id written
+    twice with different words is still two items with one id (TA005)."""
+    doc = parse_spec(
+        "# Tasks\n\n## Phase 6: Dashboard\n\n"
+        "- [x] T084 Display total ideas count\n"
+        "- [x] T085 Show ideas by stage counts\n\n"
+        "## Quality Checklist\n\n"
+        "- [x] T084 Display total ideas count\n"
+        "- [x] T085 Show ideas grouped by priority\n",
+        "specs/001-frontend/tasks.md",
+        Config(),
+    )
+    assert [(r.id, r.location.line) for r in doc.requirements] == [("T084", 5), ("T085", 6)]
+    assert [(i, loc.line) for i, loc in doc.duplicate_ids] == [("T085", 11)]

@@ -124,11 +124,19 @@ def _listed_twice(a: Req, b: Req, in_lists: set[int]) -> bool:
     (``- [x] SUBTASK-5.2.1.8: Add connection heartbeat monitoring`` in its task's "Subtasks
     Completed"; ``1. TASK-9.7: MAVLink performance - partial``) and its own record, a heading
     or a paragraph of its own or one that says at least twice as much (``[x] [SUBTASK-5.2.1.8]
-    Connection Heartbeat Monitoring and Timeout Detection``), saying the same thing. Two
-    items written alike that say different things are two items with one id."""
+    Connection Heartbeat Monitoring and Timeout Detection``), saying the same thing; or the
+    same words written twice (a "Quality Checklist" that repeats the task list: ``- [x] T084
+    Display total ideas count`` in both). Two items written alike that say different things
+    are two items with one id."""
+    if _plain_words(a.title) == _plain_words(b.title) and _plain_words(a.title):
+        return True  # written again word for word (a checklist that repeats the task list)
     short, full = sorted((len(a.text), len(b.text)))
     listing = (a.line in in_lists) != (b.line in in_lists) or 2 * short <= full
     return listing and similar_texts(a.title, b.title)
+
+
+def _plain_words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.lower()))
 
 
 def _record_of(later: Req, first: Req, in_lists: set[int]) -> bool:
