@@ -110,6 +110,15 @@ def test_unfilled_templates_and_agent_commands_define_nothing() -> None:
     assert role(".specify/extensions/git/commands/speckit.git.feature.md", text) == "template"
 
 
+def test_a_story_file_named_after_a_template_it_builds_is_a_story_file() -> None:
+    story = "# Story 6.1: ConfigInitService and Template\n\nStatus: done\n"
+    path = "_bmad-output/implementation-artifacts/6-1-config-init-service-and-template.md"
+    assert role(path, story) == "spec"
+    assert role("docs/story-template.md", "# Story {{epic_num}}.{{story_num}}: {{title}}\n") == (
+        "template"
+    )
+
+
 def test_constitutions_are_conventions_by_name_or_content() -> None:
     body = """
         # Project Charter

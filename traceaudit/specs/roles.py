@@ -376,6 +376,8 @@ _REPORT_THRESHOLD = 4
 def document_role(path: str, text: str) -> Role:
     """The role of a spec file (see the module docstring)."""
     base = _base_role(path)
+    if base == "template" and _STORY_TITLE.match(text.lstrip("\ufeff \n")):
+        base = None  # "6-1-config-init-service-and-template.md" titled "# Story 6.1: ..."
     if base is not None:
         return Role(base, {"template": "a template", "checklist": "a checklist",
                            "notes": "research or quick-start notes"}[base])  # fmt: skip
