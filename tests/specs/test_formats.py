@@ -622,3 +622,34 @@ def test_an_item_written_again_word_for_word_is_one_item_not_a_duplicate() -> No
     )
     assert [(r.id, r.location.line) for r in doc.requirements] == [("T084", 5), ("T085", 6)]
     assert [(i, loc.line) for i, loc in doc.duplicate_ids] == [("T085", 11)]
+
+
+def test_a_table_row_of_several_paths_and_methods_declares_each_path_with_any_of_them() -> None:
+    doc = parse(
+        """
+        # PRD
+
+        ## API
+
+        ### API Overview
+
+        - **Base Path:** `/api/v1alpha1`
+
+        ### Endpoint Specification
+
+        | Category | Endpoints | Methods |
+        |----------|-----------|---------|
+        | Server | `/server/start`, `/server/status` | POST, GET |
+        | Metrics | `/metrics` | GET (no auth, POST-MVP) |
+        """
+    )
+    # the overview's base reaches the next section's table; each path of a row, with any of
+    # its methods; "POST-MVP" is no method
+    any_method, base = ("any-method", "base:/api/v1alpha1"), ("base:/api/v1alpha1",)
+    assert [(e.method, e.path, e.location.line, e.hints) for e in doc.endpoints] == [
+        ("GET", "/server/start", 13, any_method),
+        ("GET", "/server/status", 13, any_method),
+        ("POST", "/server/start", 13, any_method),
+        ("POST", "/server/status", 13, any_method),
+        ("GET", "/metrics", 14, base),
+    ]

@@ -181,6 +181,8 @@ def find_endpoints(
                 ep = _add(eps, seen, draft)
                 if ep is None:
                     continue
+                if f.grouped:
+                    ep.hints = (*ep.hints, "any-method")
                 ep.mention = why
                 if roles.auth is not None and roles.auth < len(cells):
                     ep.set_auth(cells[roles.auth])

@@ -142,8 +142,27 @@ def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
             continue
         sec = sections.at(ln.line)
         end = blocks.headings[sec].end if sec is not None else blocks.n_lines
+        if sec is not None and _only_statement(blocks, sec, ln.line):
+            # An overview that states the base and lists no path ("### API Overview" >
+            # "**Base Path:** `/api/v1alpha1`", then "### Endpoint Specification"): the
+            # base is its chapter's.
+            parent = blocks.headings[sec].parent
+            end = blocks.headings[parent].end if parent is not None else blocks.n_lines
         out.extend((ln.line, end, h) for h in hints)
     return out
+
+
+_PATH_TEXT = re.compile(r"(?<![\w.:/])/[A-Za-z{]")
+
+
+def _only_statement(blocks: Blocks, sec: int, line: int) -> bool:
+    """Whether a section's own text (not its subsections') names no path but on ``line``."""
+    head = blocks.headings[sec]
+    return not any(
+        _PATH_TEXT.search(blocks.plain.get(n, ""))
+        for n in range(head.line + 1, head.body_end + 1)
+        if n != line
+    )
 
 
 # "Optional: `GET /x`", "Optional approvals (if pause/resume added):", "`GET /x` (optional)"
@@ -288,7 +307,7 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if client:
             ep.mention = f"a call made by the client {client}"
             continue
-        hints: list[str] = []
+        hints: list[str] = [h for h in ep.hints if h == "any-method"]
         bases = [(start, end, h) for start, end, h in statements if start <= ep.line <= end]
         for start, end, hint in bases[::-1]:  # the innermost (latest) statement first
             base = hint.partition(":")[2]

@@ -81,6 +81,9 @@ class Found:
     end: int
     host: str | None = None  # "http://localhost:3000" when a URL was written, not a path
     query: bool = False  # written with query values ("?sessionId=abc-123"): an example
+    # one of a table row's several paths with one of its several methods: the row says
+    # which methods its paths use, not which path takes which
+    grouped: bool = False
 
 
 def _found(m: re.Match[str]) -> list[Found]:
@@ -216,10 +219,20 @@ def row_endpoints(cells: list[str], roles: TableRoles) -> list[Found]:
         return []
     m = re.match(rf"^{_PATH}", path_cell)
     path = normalise_path(m["path"]) if m else None
-    methods = re.findall(rf"(?i)(?<![A-Za-z]){_METHOD}(?![A-Za-z])", cells[roles.method])
+    # "GET (no auth, POST-MVP)": a method word joined to another word is no method
+    methods = re.findall(rf"(?i)(?<![A-Za-z-]){_METHOD}(?![A-Za-z-])", cells[roles.method])
     if path is None or not methods:
         return []
-    return [Found(normalise_method(w), path, 0) for w in dict.fromkeys(x.upper() for x in methods)]
+    words = list(dict.fromkeys(normalise_method(x.upper()) for x in methods))
+    paths = [path]
+    if len(words) > 1:
+        # "`/server/start`, `/server/stop`, `/server/status` | POST, GET": every path of
+        # the cell, each with any of the row's methods
+        listed = re.findall(rf"(?:^|[\s,;]){_PATH}", path_cell)
+        each = [normalise_path(p[1]) for p in listed]
+        paths = list(dict.fromkeys(p for p in each if p is not None)) or paths
+    grouped = len(paths) > 1
+    return [Found(w, p, 0, grouped=grouped) for p in paths for w in words]
 
 
 _FENCE_LINE = re.compile(rf"^[\s\-*+•│├└─|>]*(?P<methods>{_METHOD})\s+{_PATH}")

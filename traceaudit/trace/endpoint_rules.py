@@ -122,10 +122,14 @@ def _near_misses(
     routes_of: Callable[[EndpointMatch], tuple[int, ...]],
     fix: str | Callable[[EndpointMatch], str],
 ) -> Iterator[Finding]:
+    grouped_served, _ = _method_groups(ctx)
     for m in ctx.graph.endpoint_matches:
         routes = routes_of(m)
         if not routes or m.owner is not None or _out_of_scope(ctx, m.endpoint):
             continue
+        key = (m.endpoint.location.path, m.endpoint.location.line, m.endpoint.path)
+        if "any-method" in m.endpoint.hints and (code == "TA006" or key in grouped_served):
+            continue  # the row names no method of that path: another method is no mismatch
         ep = m.endpoint
         served = ", ".join(f"{route_name(ctx, i)} ({ctx.graph.routes[i].location})" for i in routes)
         yield finding(
@@ -180,10 +184,38 @@ def _out_of_scope(ctx: CheckContext, ep: DeclaredEndpoint) -> bool:
     return req is not None and req.scope is not Scope.IN_SCOPE
 
 
-def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
-    status = {r.requirement.key: r.status for r in ctx.requirements}
+def _method_groups(ctx: CheckContext) -> tuple[set[tuple[str, int, str]], dict[int, list[str]]]:
+    """The paths a table row lists with several methods, none paired with one ("`/server/
+    start`, `/server/status` | POST, GET"): (file, line, path) of those some method of the
+    row serves, and for each endpoint of a group the row's methods, its first match first."""
+    served: set[tuple[str, int, str]] = set()
+    methods: dict[tuple[str, int, str], list[str]] = {}
+    first: dict[int, list[str]] = {}
     for m in ctx.graph.endpoint_matches:
         ep = m.endpoint
+        if "any-method" not in ep.hints:
+            continue
+        key = (ep.location.path, ep.location.line, ep.path)
+        if m.exact:
+            served.add(key)
+        if key not in methods:
+            methods[key] = []
+            first[id(m)] = methods[key]
+        methods[key].append(ep.method)
+    return served, first
+
+
+def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
+    status = {r.requirement.key: r.status for r in ctx.requirements}
+    grouped_served, group_first = _method_groups(ctx)
+    for m in ctx.graph.endpoint_matches:
+        ep = m.endpoint
+        if "any-method" in ep.hints:
+            # one finding per path, and none when a method of its row serves it
+            if (ep.location.path, ep.location.line, ep.path) in grouped_served:
+                continue
+            if id(m) not in group_first:
+                continue
         if m.exact or m.method_mismatch or m.path_mismatch or _out_of_scope(ctx, ep):
             continue
         if m.under:
@@ -211,6 +243,17 @@ def unserved_endpoint(ctx: CheckContext) -> Iterator[Finding]:
                 f"settings: {route.location} serves it only when `{condition}`, which is "
                 "false by default; if the deployment sets it, say so in [tool.traceaudit."
                 "values], else declare the endpoint as optional or remove it",
+                ep.location,
+                f"{ep.method} {ep.path}",
+            )
+            continue
+        if id(m) in group_first:
+            listed = " or ".join(group_first[id(m)])
+            yield finding(
+                "TA008",
+                f"the spec declares {ep.path} (with {listed}, as its table row says of its "
+                f"paths) but no live route of those methods serves it; add the route, or "
+                "correct or remove the declaration",
                 ep.location,
                 f"{ep.method} {ep.path}",
             )
