@@ -174,6 +174,14 @@ def test_bmad_acceptance_criteria_count_within_the_story_named() -> None:
     assert [r.target.value for r in extract_refs("Checks input (AC: #2)", ID)] == []
 
 
+def test_a_task_number_in_a_text_that_names_one_story_is_qualified_by_it() -> None:
+    text = "Tests for ConfigInitService.\n\nStory 6.1: ConfigInitService\n\n- Task 2: overrides"
+    tasks = [r.target for r in extract_refs(text, ID) if r.target.hint == "task"]
+    assert [(t.value, t.qualifier) for t in tasks] == [("2", "story:6.1")]
+    two = "Story 6.1 and Story 7.3 share it.\n- Task 2: overrides"
+    assert [r.target.qualifier for r in extract_refs(two, ID) if r.target.hint == "task"] == [None]
+
+
 def test_ranges_of_ids_cite_every_id_in_them() -> None:
     regex = re.compile(DEFAULT_ID_PATTERN)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from traceaudit.model import RefKind, RefTarget
 
@@ -230,7 +230,16 @@ def extract_all(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
             found.append(FoundRef(target, line_no, bullet.start("num"), True))
             continue
         in_criteria = bool(_CRITERIA_HEADER.match(line))
-        found.extend(_refs_in_line(line, line_no, id_regex))
+        refs = _refs_in_line(line, line_no, id_regex)
+        if story is not None:
+            # "Task 2" of the one story the text names ("Story 6.1: ConfigInitService" at
+            # the top of the docstring) is that story's Task 2
+            refs = [
+                replace(r, target=replace(r.target, qualifier=f"story:{story}"))
+                if r.target.hint == "task" and r.target.value.isdigit() else r
+                for r in refs
+            ]
+        found.extend(refs)
     return found
 
 

@@ -236,3 +236,27 @@ def test_a_story_part_resolves_by_its_story_number_and_its_step_label() -> None:
         ("dangling", ()),
         ("dangling", ()),
     ]
+
+
+def test_a_task_number_under_a_story_line_is_that_storys_task() -> None:
+    """``Story 6.1: ConfigInitService`` then ``Task 2: ...`` in one docstring: the story's own
+    file (``6-1-config-init-service.md``) holds the Task 2 meant; with no story named, or a
+    story with no such task, the number names nothing."""
+    six = "_bmad-output/implementation-artifacts/6-1-config-init-service.md"
+    five = "_bmad-output/implementation-artifacts/5-1-mod-service.md"
+    docs = [
+        doc(six, [req(six, "Story 6.1", 1, kind=ReqKind.STORY),
+                  req(six, "Task 2", 32, kind=ReqKind.TASK)]),
+        doc(five, [req(five, "Story 5.1", 1, kind=ReqKind.STORY),
+                   req(five, "Task 2", 40, kind=ReqKind.TASK),
+                   req(five, "6.1", 90, kind=ReqKind.CRITERION)]),  # a number, not story 6.1
+    ]  # fmt: skip
+    refs = [
+        ref("2", hint="task", qualifier="story:6.1"),
+        ref("2", hint="task", qualifier="story:7.3"),
+        ref("2", hint="task"),
+    ]
+    assert [status for status, _ in resolved(TraceGraph(docs, refs, []))] == [
+        "ok", "dangling", "dangling",
+    ]  # fmt: skip
+    assert resolved(TraceGraph(docs, refs, []))[0] == ("ok", (f"req:{six}::Task 2",))

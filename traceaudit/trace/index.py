@@ -35,8 +35,9 @@ class Resolution:
 _NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
 
 
-# A story's own file is named by its number: "5.3_Story.md", "5.3.story.md".
-_STORY_FILE = re.compile(r"(?P<n>\d+\.\d+)[._-](?!\d)")
+# A story's own file is named by its number: "5.3_Story.md", "5.3.story.md", and in BMAD's
+# later layout "6-1-config-init-service.md".
+_STORY_FILE = re.compile(r"(?P<a>\d+)[.-](?P<b>\d+)[._-](?!\d)")
 # A part of a story written after the story's number, or a bare step label: "AC5.3.4",
 # "TASK-5.6.8c", "6.1.16a" (from "Task 6.1.16a"), "16c" (from "Task 16c").
 _STORY_PART = re.compile(
@@ -100,10 +101,10 @@ class SpecIndex:
                 if key in self.by_key:
                     self.labels[label].append((doc.path, key))
             story = _STORY_FILE.match(PurePosixPath(doc.path).name)
-            numbers = {r.id.removeprefix("Story ") for r in doc.requirements}
+            numbers = {r.id[len("Story ") :] for r in doc.requirements if r.id.startswith("Story ")}
             numbers = {n for n in numbers if re.fullmatch(r"\d+\.\d+", n)}
             if story is not None:
-                numbers.add(story["n"])
+                numbers.add(f"{story['a']}.{story['b']}")
             for number in sorted(numbers):
                 self.stories[number].append(doc.path)
         for ident in self.by_id:
@@ -252,6 +253,13 @@ class SpecIndex:
         reqs = [
             r for r in self._same_id(target.value) if scope is None or r.spec_path in scope
         ]
+        story = (target.qualifier or "").partition("story:")[2]
+        if story:
+            # "Task 2" in a text that names one story: the Task 2 of that story's own file
+            files = set(self.stories.get(story, ()))
+            own = [r for r in self.by_id.get(f"Task {target.value}", ()) if r.spec_path in files]
+            if len(own) == 1:
+                return Resolution("ok", (f"req:{own[0].key}",))
         numbered = re.fullmatch(_NAMED_REQUIREMENT + r"(\d+)", target.value)
         if target.hint == "requirement" and numbered:
             # "Requirement 3" also names a localised heading ("需求 3") and vice versa.

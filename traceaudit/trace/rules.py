@@ -59,8 +59,9 @@ RULES: tuple[Rule, ...] = (
         "Python backend: never for an item owned outside Python (user interface as its "
         "subject or its place), an integration verification check or a non-regression "
         "check, a requirement on documentation, tests or the repository's layout (its "
-        "subject, or for a criterion without a modal its head noun), a quality target or a "
-        "tool constraint.",
+        "subject, or for a criterion without a modal its head noun), a quality target, a "
+        "tool constraint or an item of a story or feature that is a test campaign in the "
+        "field.",
         "Implement it and cite its id in the implementing code's docstring "
         "(`Implements FR-001`), or move it under an Out of Scope heading.",
         (_TRACE, _SPEC),
