@@ -260,3 +260,19 @@ def test_a_task_number_under_a_story_line_is_that_storys_task() -> None:
         "ok", "dangling", "dangling",
     ]  # fmt: skip
     assert resolved(TraceGraph(docs, refs, []))[0] == ("ok", (f"req:{six}::Task 2",))
+
+
+def test_a_dated_note_is_no_story_file() -> None:
+    """``2025-01-release-notes.md`` is not story 2025.01's file, ``12-5-dashboard.md`` is 12.5's."""
+    dated = "docs/notes/2025-01-release-notes.md"
+    story = "docs/stories/12-5-dashboard.md"
+    docs = [
+        doc(dated, [req(dated, "Task 3", 8, kind=ReqKind.TASK)]),
+        doc(story, [req(story, "Task 3", 30, kind=ReqKind.TASK)]),
+    ]
+    refs = [ref("3", hint="task", qualifier="story:2025.01"),
+            ref("3", hint="task", qualifier="story:12.5")]  # fmt: skip
+    assert [r for r in resolved(TraceGraph(docs, refs, []))] == [
+        ("dangling", ()),
+        ("ok", (f"req:{story}::Task 3",)),
+    ]

@@ -307,7 +307,7 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if client:
             ep.mention = f"a call made by the client {client}"
             continue
-        hints: list[str] = [h for h in ep.hints if h == "any-method"]
+        hints: list[str] = list(ep.hints)  # what the endpoint's own source said ("any-method")
         bases = [(start, end, h) for start, end, h in statements if start <= ep.line <= end]
         for start, end, hint in bases[::-1]:  # the innermost (latest) statement first
             base = hint.partition(":")[2]

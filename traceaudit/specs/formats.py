@@ -182,8 +182,6 @@ class Finder:
         self.id_re = id_re
         self.path = path
         self.ac_refs: list[tuple[Req, str, int]] = []  # task, "(AC: #1, #3)" text, line
-        # a task line with no id of its own that names criteria: (its item, "#2" text)
-        self.ac_lines: list[tuple[int, str]] = []
         self.sections = SectionIndex(blocks.headings)
         self.found: list[Req] = []
         self.tasks: list[Req] = []

@@ -128,7 +128,8 @@ def _listed_twice(a: Req, b: Req, in_lists: set[int]) -> bool:
     same words written twice (a "Quality Checklist" that repeats the task list: ``- [x] T084
     Display total ideas count`` in both). Two items written alike that say different things
     are two items with one id."""
-    if _plain_words(a.title) == _plain_words(b.title) and _plain_words(a.title):
+    words = _plain_words(a.title)
+    if words and words == _plain_words(b.title):
         return True  # written again word for word (a checklist that repeats the task list)
     short, full = sorted((len(a.text), len(b.text)))
     listing = (a.line in in_lists) != (b.line in in_lists) or 2 * short <= full

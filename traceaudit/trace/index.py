@@ -36,8 +36,8 @@ _NAMED_REQUIREMENT = r"(?:Requirement\s+|[^\x00-\x7F]+\s*)"
 
 
 # A story's own file is named by its number: "5.3_Story.md", "5.3.story.md", and in BMAD's
-# later layout "6-1-config-init-service.md".
-_STORY_FILE = re.compile(r"(?P<a>\d+)[.-](?P<b>\d+)[._-](?!\d)")
+# later layout "6-1-config-init-service.md"; a dated note ("2025-01-release-notes.md") is none.
+_STORY_FILE = re.compile(r"(?P<a>\d{1,3})[.-](?P<b>\d{1,3})[._-](?!\d)")
 # A part of a story written after the story's number, or a bare step label: "AC5.3.4",
 # "TASK-5.6.8c", "6.1.16a" (from "Task 6.1.16a"), "16c" (from "Task 16c").
 _STORY_PART = re.compile(
