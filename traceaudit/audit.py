@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from traceaudit import __version__, sandbox
 from traceaudit.cache import Cache, Codec, Meta, meta_of
 from traceaudit.config import config_hash
-from traceaudit.discover import Discovery, Unreadable, discover, read_file_stat
+from traceaudit.discover import Discovery, Unreadable, among_code, discover, read_file_stat
 from traceaudit.model import (
     COUNTABLE,
     AuditResult,
@@ -411,7 +411,8 @@ def load_project(
         )
         if o is not None
     )  # fmt: skip
-    app_modules = [m for m in modules if not m.is_test]
+    # tests apart; a test-named module among the code runs only if the app imports it
+    app_modules = [m for m in modules if among_code(m.path)]
 
     commands: list[ServeCommand] = []
     if with_code:

@@ -133,6 +133,15 @@ def is_other_test_path(rel: str) -> bool:
     )
 
 
+def among_code(rel: str) -> bool:
+    """Whether a Python file sits among the application's modules: outside a test folder
+    (``tests/``, ``test/``, ``testing/``) and not a ``conftest.py``. A file named like a
+    test there (``routers/test_rbac.py``) is still read for code facts, because the
+    application may import it; route resolution runs it only when something does."""
+    parts = PurePosixPath(rel).parts
+    return parts[-1] != "conftest.py" and not any(p in TEST_DIRS for p in parts[:-1])
+
+
 def is_test_path(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
     name = parts[-1]

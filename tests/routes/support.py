@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from traceaudit.discover import among_code
 from traceaudit.model import Config, Route
 from traceaudit.pysource import ModuleFacts
 from traceaudit.pysource.scan import scan_module
@@ -22,7 +23,7 @@ def resolve(files: dict[str, str], config: Config | None = None) -> RouteResolut
         source = textwrap.dedent(files[path])
         return scan_module(source, path, names[path], config, force_code=True)
 
-    return resolve_routes([f for f in facts if not f.is_test], config, rescan)
+    return resolve_routes([f for f in facts if among_code(f.path)], config, rescan)
 
 
 def table(files: dict[str, str], config: Config | None = None) -> list[tuple[str, ...]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from traceaudit.discover import among_code
 from traceaudit.model import Config, Route
 from traceaudit.pysource import ModuleFacts
 from traceaudit.pysource.scan import scan_module
@@ -68,6 +69,9 @@ CASES = {
     # a script that imports the app by its top-level name and starts it under `if __name__
     # == "__main__"`, in a folder that also holds a demo server of its own
     "script_entry": ("service", "main:app"),
+    # a router module named like a test (`routers/test_support.py`) that the app imports
+    # serves routes; test modules nothing in the app imports, and test folders, do not
+    "test_named": (".", "probe.main:app"),
 }
 
 # cases that serve several apps: the one the oracle imports, as the static side names it
@@ -94,7 +98,7 @@ def static_resolution(case: Path, config: Config | None = None) -> RouteResoluti
         source = (case / path).read_text(encoding="utf-8")
         return scan_module(source, path, names[path], config, force_code=True)
 
-    return resolve_routes([f for f in facts if not f.is_test], config, rescan)
+    return resolve_routes([f for f in facts if among_code(f.path)], config, rescan)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from traceaudit.config import id_regex as config_id_regex
 from traceaudit.directives import MARKER
-from traceaudit.discover import is_test_path
+from traceaudit.discover import among_code, is_test_path
 from traceaudit.model import CodeRef, Config, Location
 from traceaudit.pysource import citations
 from traceaudit.pysource import facts as pf
@@ -138,7 +138,7 @@ def scan_module(
     )
     if MARKER in source:
         facts = replace(facts, suppressions=find_suppressions(source, path))
-    if not facts.scanned and not facts.is_test and facts.parse_error is None:
+    if not facts.scanned and among_code(path) and facts.parse_error is None:
         facts = replace(facts, called=called_names(source))
     if facts.is_test or ("uvicorn" not in source and "hypercorn" not in source):
         return facts
@@ -168,10 +168,10 @@ def _scan_module(
         extract_refs = default_extract
     regex = config_id_regex(config)
     if config.prefilter:
-        want_code = not is_test and (force_code or wants_code(source, is_pkg))
+        want_code = among_code(path) and (force_code or wants_code(source, is_pkg))
         want_refs = may_cite_spec(source, regex)
     else:
-        want_code, want_refs = not is_test, True
+        want_code, want_refs = among_code(path), True
     if parser != "libcst":
         # The running Python's parser checks the syntax of every file (a broken file
         # is reported) and gives the facts and references; LibCST only reads what it

@@ -578,7 +578,8 @@ class EntryRunner:
         self.result = EntryRun()
         self._done: set[object] = set()
         self.modules = sorted(
-            (m for m in interp.project.modules.values() if m.facts is not None),
+            (m for m in interp.project.modules.values()
+             if m.facts is not None and not m.facts.is_test),  # a test starts no server
             key=lambda m: m.key,
         )
         self.index = StaticIndex(self.modules, cache)

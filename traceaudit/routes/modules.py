@@ -27,9 +27,10 @@ class Project:
 
     def __init__(self, facts: Sequence[pf.ModuleFacts]) -> None:
         self.modules: dict[str, ModuleState] = {}
-        self.serve_hints = tuple(sorted({h for f in facts for h in f.serve_hints}))
+        hinting = [f for f in facts if not f.is_test]  # a test starts no server
+        self.serve_hints = tuple(sorted({h for f in hinting for h in f.serve_hints}))
         # (hint, file that names it), for the served apps' explanation
-        self.hint_sources = tuple(sorted({(h, f.path) for f in facts for h in f.serve_hints}))
+        self.hint_sources = tuple(sorted({(h, f.path) for f in hinting for h in f.serve_hints}))
         for f in sorted(facts, key=lambda m: m.path):
             if not f.path.endswith(".py"):
                 continue

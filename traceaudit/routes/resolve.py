@@ -160,7 +160,8 @@ def _resolve_routes(
     spent: Mapping[str, float],
     clock: Callable[[], float] | None,
 ) -> RouteResolution:
-    modules = [f for f in facts if not f.is_test]
+    # A test module among them is run only when application code imports it.
+    modules = list(facts)
     over: list[tuple[Location, str]] = []
     index_cache: IndexCache = {}  # each module's part of the call index, across passes
     while True:
