@@ -65,6 +65,8 @@ class AuthAnalyzer:
         self.patterns = tuple(p.lower() for p in patterns)
         self._params: dict[int, list[DependsV]] = {}
         self._nodes: dict[int, tuple[DependsV, _Node]] = {}
+        # id(FuncDef) -> (the def, what it verifies): many routes share a dependency
+        self._verified: dict[int, tuple[pf.FuncDef, set[str]]] = {}
 
     def matches(self, name: str) -> bool:
         low = name.lower()
@@ -140,7 +142,10 @@ class AuthAnalyzer:
             # its file was read without function bodies: read it in full and resolve again
             self.interp.demands.add(func.module.path)
             return set()
-        return credentials_verified(func.fact)
+        known = self._verified.get(id(func.fact))
+        if known is None:
+            known = self._verified[id(func.fact)] = (func.fact, credentials_verified(func.fact))
+        return set(known[1])
 
     def body_guard(self, handler: Value) -> tuple[str, ...]:
         """Auth the endpoint enforces in its body: before anything can return, it calls a

@@ -162,6 +162,7 @@ def _resolve_routes(
 ) -> RouteResolution:
     # A test module among them is run only when application code imports it.
     modules = list(facts)
+    rescan = _memoised(rescan)  # a file read in full once serves every pass
     over: list[tuple[Location, str]] = []
     index_cache: IndexCache = {}  # each module's part of the call index, across passes
     while True:
@@ -198,7 +199,28 @@ def _resolve_routes(
                 fresh[path] = full
         if not fresh:
             return resolution
+        # what this pass read in full for its own sake (entry-point files, tables) is
+        # read from the start of the next
+        for state in interp.project.modules.values():
+            if state.facts is not None and state.facts.scanned and state.facts.path in unread:
+                fresh.setdefault(state.facts.path, state.facts)
         modules = [fresh.get(m.path, m) for m in modules]
+
+
+def _memoised(
+    rescan: Callable[[str], pf.ModuleFacts | None] | None,
+) -> Callable[[str], pf.ModuleFacts | None] | None:
+    if rescan is None:
+        return None
+    scan = rescan
+    done: dict[str, pf.ModuleFacts | None] = {}
+
+    def read(path: str) -> pf.ModuleFacts | None:
+        if path not in done:
+            done[path] = scan(path)
+        return done[path]
+
+    return read
 
 
 def _metered(
