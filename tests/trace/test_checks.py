@@ -259,9 +259,37 @@ def test_dangling_id_with_suggestion_and_unknown_family_ignored() -> None:
     dangling = [f for f in findings if f[0] == "TA003"]
     assert dangling == [
         ("TA003", "app/api/orders.py", 3, "FR-011"),
-        ("TA003", "app/api/orders.py", 5, "SEC-001"),
+        # no spec defines any SEC- id: one finding for the family (see below)
+        ("TA003", "app/api/orders.py", 5, "family:SEC-"),
     ]
     assert graph.linked[0].resolution.suggestion == "FR-001"
+
+
+def test_citations_of_a_family_no_spec_defines_are_one_finding() -> None:
+    """Code written from specs that are not in the project cites ids of families no spec
+    read defines: that is one fact, so one TA003 per family at its first citation, with
+    the count; a missing id of a family the specs do define stays a finding of its own."""
+    refs = [
+        ref("US3", line=9, explicit=True),
+        ref("US1", line=4, explicit=True),
+        ref("US1", line=12, explicit=True),
+        ref("FR-009", line=7),
+    ]
+    graph, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)])], refs=refs)
+    assert [f for f in findings if f[0] == "TA003"] == [
+        ("TA003", "app/api/orders.py", 4, "family:US"),
+        ("TA003", "app/api/orders.py", 7, "FR-009"),
+    ]
+    ctx = CheckContext(
+        graph, CodeFacts(tuple(refs), ()), graph.requirement_results(), graph.route_results(),
+        ("specs",),
+    )  # fmt: skip
+    family = next(f for f in run_checks(ctx, selected_rules(Config())) if f.subject == "family:US")
+    assert family.message.startswith(
+        "`US1` in app/api/orders.py:create_order and 2 other references (2 distinct ids, in 1 "
+        "file) cite `US` ids, but the one spec file read defines no `US` id: the specs they come "
+        "from are not part of this audit"
+    )
 
 
 def test_a_quarter_cites_only_where_a_spec_uses_a_q_family() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
+from traceaudit.refs import id_prefix
 from traceaudit.trace.graph import LinkedRef
 from traceaudit.trace.paths import normalize_path, routes_written
 from traceaudit.trace.rules import CheckContext, finding, route_name
@@ -46,6 +47,11 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         for lk in ctx.graph.linked
         if lk.resolution.status != "dangling"
     }
+    # Ids of a family that no spec read defines at all (`FR-113` where no spec has an
+    # `FR-` id) say one thing together: the specs they cite are not among those read.
+    # That is one finding per family, at its first citation, not one per citation.
+    unknown: dict[str, list[LinkedRef]] = defaultdict(list)
+    index = ctx.graph.index
     for linked in ctx.graph.linked:
         res = linked.resolution
         if res.status != "dangling" or not _counts_as_reference(ctx, linked):
@@ -54,6 +60,13 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         if ref.target.text != ref.target.value and (
             (ref.location.path, ref.location.line, ref.target.text) in resolved
         ):
+            continue
+        family = id_prefix(ref.target.value)
+        if (
+            ref.target.kind is RefKind.ID and ref.target.spec is None and not res.parts
+            and family.strip() and family not in index.prefixes
+        ):  # fmt: skip
+            unknown[family].append(linked)
             continue
         text = ref.target.text or ref.target.value
         what = {
@@ -76,6 +89,36 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
             ref.location,
             text,
         )
+    for family, cites in sorted(unknown.items()):
+        yield _unknown_family(ctx, family, cites)
+
+
+def _unknown_family(ctx: CheckContext, family: str, cites: list[LinkedRef]) -> Finding:
+    cites = sorted(cites, key=lambda lk: (lk.ref.location, lk.ref.target.value))
+    first = cites[0].ref
+    ids = sorted({lk.ref.target.value for lk in cites})
+    files = {lk.ref.location.path for lk in cites}
+    others = ""
+    if len(cites) > 1:
+        others = (
+            f" and {len(cites) - 1} other reference{'s' if len(cites) > 2 else ''} "
+            f"({len(ids)} distinct id{'s' if len(ids) > 1 else ''}, in {len(files)} "
+            f"file{'s' if len(files) > 1 else ''})"
+        )
+    read = len(ctx.graph.index.spec_paths)
+    where = (
+        f"none of the {read} spec files read defines any `{family}` id" if read != 1
+        else f"the one spec file read defines no `{family}` id"
+    )  # fmt: skip
+    return finding(
+        "TA003",
+        f"`{first.target.text or first.target.value}` in {first.symbol}{others} cite "
+        f"`{family}` ids, but {where}: the specs they come from are "
+        "not part of this audit. Point --spec at those specs, or remove the citations if "
+        "the specs are gone",
+        first.location,
+        f"family:{family}",
+    )
 
 
 def ambiguous_reference(ctx: CheckContext) -> Iterator[Finding]:
