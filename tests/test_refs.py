@@ -32,6 +32,10 @@ def refs(text: str) -> list[tuple[str, str, str | None, bool]]:
         ("## REQ-AUTH-001 applies", [("id", "REQ-AUTH-001", None, False)]),
         ("FR1: numbered", [("id", "FR1", None, False)]),
         ("§Refund window, see notes", [("title", "Refund window", None, True)]),
+        # a section named by its item's id is that id, sub-item numbers included
+        ("§FR-011-005 — the legacy reset", [("id", "FR-011-005", None, True)]),
+        ("per §AD-8, export", [("id", "AD-8", None, True)]),
+        ("§FR-011-201..210. Generate a password", [("id", "FR-011-201", None, True)]),
         ("per §3.2 of billing", [("number", "3.2", None, True)]),
         ("billing.md §Refund window", [("title", "Refund window", "billing.md", True)]),
         ("billing.md §3.2", [("number", "3.2", "billing.md", True)]),

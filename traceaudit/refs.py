@@ -92,6 +92,7 @@ _ID_RANGE = re.compile(
     r"(?<![\w-])(?P<p>[A-Z]{1,6}-?)(?P<n>\d+)\s*(?:-|–|—|\.\.|to|through)\s*"
     r"(?P<q>(?P=p))?(?P<m>\d+)(?![\w.])"
 )
+_ID_TAIL = re.compile(r"(?:-\d+)+[a-z]?(?![\w-])")  # "-005" of "FR-011-005"
 _TITLE_STOP = re.compile(r"\s+(?:[-–—]\s|\bfor\b|\bwhich\b|\bwhere\b)")
 
 
@@ -330,6 +331,17 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
     # Bare § titles and numbers.
     for m in _SECTION_SIGN.finditer(line):
         if free(m.start(), m.end()):
+            # "§FR-011-005 — the legacy reset": a section named by its item's id is that id
+            # (and "§FR-011-005" the sub-item 005 of FR-011, written as one id)
+            named = id_regex.match(m["title"]) if m["title"] else None
+            if named is not None:
+                whole = _ID_TAIL.match(m["title"], named.end())
+                end = whole.end() if whole else named.end()
+                if not re.match(r"[\w-]", m["title"][end:]):
+                    at = m.start("title")
+                    value = m["title"][:end]
+                    add(RefTarget(RefKind.ID, value, None, value), at, at + end, True)
+                    continue
             add(_section_target(m, None, m.group(0).strip()), m.start(), m.end(), True)
 
     # Ranges of ids: "(T150-T155)", "FR-001 to FR-004", "US1–US3" cite every id in them.
