@@ -74,6 +74,32 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
     assert reason(title) == what
 
 
+@pytest.mark.parametrize(
+    ("title", "what"),
+    [
+        ("System MUST pass all end-to-end tests covering both frontend and backend "
+         "functionality", "a test outcome"),
+        ("The service shall successfully pass the integration test suite", "a test outcome"),
+        ("System MUST provide reproducible deployments across different environments",
+         "a property of the deployment"),
+        ("The application must be deployable with a single command",
+         "a property of the deployment"),
+        ("Releases MUST use automated builds", "a property of the deployment"),
+        # what code does stays a requirement: passing a value on, deployments the API manages
+        ("System MUST pass the user id to the task service", None),
+        ("System MUST pass validation errors back to the client as 422 responses", None),
+        ("System MUST create model deployments across environments via the API", None),
+        ("System MUST record each deployment's status", None),
+    ],
+)  # fmt: skip
+def test_a_test_outcome_or_a_deployment_property_is_not_a_code_item(
+    title: str, what: str | None
+) -> None:
+    item = dataclasses.replace(req("specs/004-x/spec.md", "FR-004", 12), title=title, text=title)
+    found = nature(item)
+    assert (found.reason.split(" (")[0] if found else None) == what
+
+
 def campaign_item(story_title: str, ident: str, title: str) -> str | None:
     item = dataclasses.replace(
         req("docs/stories/3.4_Story.md", ident, 40, kind=ReqKind.REQUIREMENT), title=title,

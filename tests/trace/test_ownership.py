@@ -366,6 +366,10 @@ def test_what_only_the_api_s_client_does_is_outside_python_when_there_is_one() -
         "network errors, validation errors)",
         "System MUST display error messages when API operations fail",
         "WHEN THE Backend is disconnected, THE System SHALL display a message",
+        "System MUST automatically intercept API requests to attach the `Authorization: "
+        "Bearer <token>` header",
+        "System MUST handle 401/403 API errors by logging the user out or refreshing the token",
+        "System MUST handle JWT token expiration gracefully by redirecting users to login",
     ]:
         assert of(FILES, text) == OUTSIDE, text
         # no code outside Python: nothing else can be the client
@@ -375,6 +379,10 @@ def test_what_only_the_api_s_client_does_is_outside_python_when_there_is_one() -
         "System MUST send API keys with requests to external providers",
         "System MUST verify JWT tokens and reject requests with invalid tokens",
         "System MUST display informative error messages for invalid operations",
+        "System MUST add the Authorization header to requests to the OpenAI API",
+        "System MUST validate the Authorization header on every request",
+        "System MUST return 401 and redirect users to the login page",
+        "System MUST handle expired tokens by returning 401 Unauthorized",
     ]:
         assert of(FILES, text) is None, text
 
@@ -393,6 +401,7 @@ def test_ui_elements_named_in_quotes_user_actions_and_named_interfaces() -> None
         "The quiz interface shall display one question at a time",
         "System MUST include automated frontend tests covering the create-event form",
         "System MUST render trend sparklines for vault health metrics",
+        "After deletion the player MUST disappear from the list without a full page reload",
         "System MUST provide a rich text editor for notes",
     ]:
         assert of(text) == OUTSIDE, text

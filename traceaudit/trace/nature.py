@@ -33,6 +33,9 @@ for. Some requirements are not items any code implements, whoever owns the code:
   accommodate a growing number of users``, or a sentence under a label that names only
   quality attributes (``Reliability and Availability: The application must consistently
   function as expected``), when it asks for no behaviour a client sees;
+- **a test outcome or a property of the deployment**: ``System MUST pass all end-to-end
+  tests``, ``System MUST provide reproducible deployments across different environments``:
+  a test run or the deployment files and the process meet them, not application code;
 - **a tool constraint**: under a "Constraints" heading, what to build with or how to
   work (``Must use SQLModel for ORM``, ``No manual coding allowed - all code generated
   by Claude Code agents``). Informational; a constraint on behaviour (``Must reject a
@@ -126,6 +129,23 @@ _ORGANISATION = re.compile(
     r"\buse\s+[\w-]+\s+modules?\s+(?:only\s+)?for\b|"
     r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b"
 )
+# An outcome of a test run asked of the system: "System MUST pass all end-to-end tests
+# covering both frontend and backend". A test run shows it; no code implements it.
+_TEST_OUTCOME = re.compile(
+    r"(?i)^\s*(?:successfully\s+|consistently\s+)?pass(?:es)?\s+(?:(?:all|the|its|every|"
+    r"each)\s+)*(?:[\w-]+\s+){0,3}?(?:tests?|test\s+suites?|test\s+runs?)\b"
+)
+# A property of how the system is deployed: "provide reproducible deployments across
+# different environments", "be deployable with one command". The deployment files and the
+# process meet it, not application code (a deployment the API manages, "create model
+# deployments via the API", is a behaviour: the API words keep it).
+_DEPLOYMENT = re.compile(
+    r"(?i)\b(?:reproducible|repeatable|consistent|automated|one-?click|containeri[sz]ed|"
+    r"zero-?downtime)\s+(?:deployments?|builds?|releases?)\b|"
+    r"\bdeploy(?:ments?|able|ed)?\b[^.;]{0,30}?\bacross\s+(?:(?:all|different|multiple|"
+    r"the)\s+)*environments\b|^\s*be\s+(?:easily\s+)?deployable\b"
+)
+_API_WORDS = re.compile(r"(?i)\bapis?\b|\bend-?points?\b|\broutes?\b")
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
 _MODAL = re.compile(r"\b(?:MUST|SHALL|SHOULD)\b", re.I)
 # ... unless it also asks for behaviour a client sees (a status code, a response, an error).
@@ -230,6 +250,15 @@ def nature(req: Requirement) -> Owner | None:
         return Owner(NOT_CODE, f"a code-organisation constraint (“{organisation.group(0)}”): "
                                "the layout of the code meets it, not one piece of code",
                      informational=True)  # fmt: skip
+    outcome = _TEST_OUTCOME.match(asked)
+    if outcome:
+        return Owner(NOT_CODE, f"a test outcome (“{outcome.group(0).strip()}”): a test run "
+                               "shows it, not an implementation item")  # fmt: skip
+    deployment = None if _API_WORDS.search(asked) else _DEPLOYMENT.search(asked)
+    if deployment:
+        return Owner(NOT_CODE, f"a property of the deployment (“{deployment.group(0).strip()}”): "
+                               "the deployment files and the process meet it, not "
+                               "application code")  # fmt: skip
     if _NON_REGRESSION.search(body):
         return Owner(NOT_CODE, f"a non-regression check (“{sentence[:60]}”): it is verified on "
                                "what exists, not an implementation item")  # fmt: skip

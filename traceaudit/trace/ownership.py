@@ -270,6 +270,25 @@ _CLIENT_SENDS = re.compile(
     r"(?!\s+(?:to|for)\s+(?:the\s+|an?\s+)?(?!(?:api|backend|server)\b)(?:(?-i:[A-Z])|"
     r"external\b|third[\s-]party\b|upstream\b|downstream\b|remote\b|providers?\b))"
 )
+# "attach the `Authorization: Bearer <token>` header", "add the auth header": a request
+# header only the caller of the API puts on (the backend reads and verifies it).
+_CLIENT_HEADER = re.compile(
+    r"(?i)\b(?:attach|add|include|send|inject|set)(?:es|s|ed|ing)?\s+(?:the\s+|an?\s+)?"
+    r"[`'\"]?(?:authorization|auth|bearer)\b[^.;]{0,40}?\bheaders?\b"
+    r"(?![^.;]*?\b(?:to|for)\s+(?:the\s+|an?\s+)?(?!(?:api|backend|server)\b)(?:(?-i:[A-Z])|"
+    r"external\b|third[\s-]party\b|upstream\b|downstream\b|remote\b|providers?\b))"
+)
+# What the caller does with a reply it receives: "handle 401/403 API errors by logging the
+# user out", "handle JWT expiration gracefully by redirecting users to login": the server
+# sends the status, the client reacts to it (never when the sentence has the server
+# return or respond).
+_CLIENT_REACTS = re.compile(
+    r"(?i)\bhandl(?:e|es|ed|ing)\b[^.;]{0,40}?\b(?:[45]\d\d|[45]xx|unauthori[sz]ed|forbidden|"
+    r"expir\w*)\b[^.;]{0,40}?\bby\s+(?:gracefully\s+)?(?:logging|signing|redirecting|"
+    r"refreshing|prompting)\b|"
+    r"\b(?:by\s+)?redirect(?:s|ing)?\s+(?:the\s+)?users?\s+to\s+(?:the\s+)?(?:log-?in|sign-?in)\b"
+)
+_SERVER_REPLIES = re.compile(r"(?i)\b(?:return\w*|respond\w*|status\s+codes?)\b")
 _CLIENT_SEES = re.compile(
     r"(?i)\b(?:display|show|render|present)(?:s|ed|ing)?\b[^.;]*?(?:\bnetwork\s+(?:errors?|"
     r"failures?)|\b(?:when|if)\s+(?:the\s+)?(?:api|backend|server)\s+(?:calls?\s+|requests?\s+|"
@@ -300,6 +319,7 @@ _USER_ACTION = re.compile(
 )
 _UI_NAMED = re.compile(
     r"(?i)\b(?:chat\s+|web\s+)?ui\b|\buser\s+interface\b|\bscreens?\b|\bsidebar\b|"
+    r"\bwithout\s+(?:a\s+|any\s+)?(?:full\s+)?page\s+(?:reloads?|refresh(?:es)?)\b|"
     r"\bprogress\s+bar\b|\b(?:above|below|beneath)\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:list|"
     r"table|header|heading|title|form|section|statistics|cards?)\b"
 )
@@ -679,10 +699,13 @@ class Ownership:
 
     def _client(self, req: Requirement) -> Owner | None:
         """Outside Python when the sentence says what the API's caller does (puts
-        credentials on its requests, shows its own requests failing) and the repository
-        holds code outside Python to be that caller."""
+        credentials on its requests, shows its own requests failing, reacts to a 401 by
+        logging the user out or sending them to the login page) and the repository holds
+        code outside Python to be that caller."""
         text = " ".join(req.title.split())
-        m = _CLIENT_SENDS.search(text) or _CLIENT_SEES.search(text)
+        m = _CLIENT_SENDS.search(text) or _CLIENT_HEADER.search(text) or _CLIENT_SEES.search(text)
+        if m is None and not _SERVER_REPLIES.search(text):
+            m = _CLIENT_REACTS.search(text)
         if m is None:
             return None
         if self._client_code is None:
