@@ -283,6 +283,23 @@ def test_decision_records_and_inventories_define_no_requirements() -> None:
     assert reqs(doc) == [("FR-003", "requirement", 14)]
 
 
+def test_a_product_s_inventory_is_no_inventory_of_ids() -> None:
+    doc = parse(
+        """
+        # Feature Specification: Inventory API
+
+        ## Requirements
+
+        - **FR-001**: System MUST list stock levels per warehouse
+
+        ## Inventory of Requirements
+
+        - **FR-001**: stock levels
+        """
+    )
+    assert reqs(doc) == [("FR-001", "requirement", 5)]
+
+
 def test_undashed_id_in_a_list_of_bold_terms_is_a_term() -> None:
     doc = parse(
         """

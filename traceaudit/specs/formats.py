@@ -552,9 +552,12 @@ _AC_HEADING = re.compile(
     r"akzeptanzkriterien|crit[èe]res\s+d'acceptation|criterios\s+de\s+aceptaci[óo]n)\b"
 )
 # Sections that list ids defined elsewhere: "Functional Requirements Inventory",
-# "FR Coverage Map", "Requirements Traceability Matrix".
+# "FR Coverage Map", "Requirements Traceability Matrix". An inventory of ids is named by
+# what it lists; "Feature Specification: Inventory API" is a product's inventory.
 _REFERENCE_HEADING = re.compile(
-    r"(?i)\b(?:inventory|traceability|coverage\s+(?:map|matrix|table|summary)|"
+    r"(?i)\b(?:(?:requirements?|reqs?|frs?|nfrs?|stor(?:y|ies)|acs?|criteria|ids?|items?|"
+    r"tasks?|features?)\s+inventory|inventory\s+of\s+(?:requirements?|stories|ids|items|"
+    r"tasks|features)|^inventory$|traceability|coverage\s+(?:map|matrix|table|summary)|"
     r"(?:requirements?|fr|story|ac)\s+coverage)\b"
 )
 # spec-kit "## Success Criteria" > "### Measurable Outcomes": outcomes, not features.
