@@ -292,6 +292,33 @@ def test_citations_of_a_family_no_spec_defines_are_one_finding() -> None:
     )
 
 
+def test_citations_of_a_spec_file_that_is_not_there_are_one_finding_per_file() -> None:
+    """`plan.md FR-003` where no spec file read is a plan.md: the citations of that file say
+    one thing together, so one TA003 per spec file named, at its first citation; a spec that
+    is there but lacks the id stays a finding per citation."""
+    refs = [
+        ref("FR-003", spec="specs/009-chat/plan.md", line=9),
+        ref("FR-001", spec="./specs/009-chat/plan.md", line=4),
+        ref("FR-002", spec="specs/009-chat/plan.md", line=12, symbol="app/api/chat.py:send"),
+        ref("FR-007", spec=ORDERS, line=7),
+    ]
+    graph, findings = audit([doc(ORDERS, [req(ORDERS, "FR-001", 5)])], refs=refs)
+    assert [f for f in findings if f[0] == "TA003"] == [
+        ("TA003", "app/api/chat.py", 12, "spec:specs/009-chat/plan.md"),
+        ("TA003", "app/api/orders.py", 7, "FR-007"),
+    ]
+    ctx = CheckContext(
+        graph, CodeFacts(tuple(refs), ()), graph.requirement_results(), graph.route_results(),
+        ("specs",),
+    )  # fmt: skip
+    found = [f for f in run_checks(ctx, selected_rules(Config())) if f.rule.code == "TA003"]
+    assert found[0].message.startswith(
+        "`FR-002` in app/api/chat.py:send and 2 other references (3 distinct items, in 2 files) "
+        "cite `specs/009-chat/plan.md`, but the one spec file read is not it: a dangling "
+        "reference"
+    )
+
+
 def test_a_quarter_cites_only_where_a_spec_uses_a_q_family() -> None:
     """code_refs leaves "Q3 2025" unexplicit: no finding where no spec uses a Q family;
     where one does (research questions Q1..Q3), it links, and a missing Q4 is dangling."""
@@ -335,7 +362,8 @@ def test_reference_to_a_non_spec_markdown_file_is_not_dangling() -> None:
             ref("x", RefKind.ANCHOR, "specs/nope/spec.md", line=9),
         ],
     )
-    assert findings == [("TA003", "app/api/orders.py", 9, "x")]
+    # a spec file that is not there: one finding for that file, whatever it cites in it
+    assert findings == [("TA003", "app/api/orders.py", 9, "spec:specs/nope/spec.md")]
 
 
 def test_section_title_and_number_references_resolve() -> None:

@@ -51,6 +51,9 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
     # `FR-` id) say one thing together: the specs they cite are not among those read.
     # That is one finding per family, at its first citation, not one per citation.
     unknown: dict[str, list[LinkedRef]] = defaultdict(list)
+    # The same holds for citations qualified by a spec file that is not there (`plan.md
+    # FR-003` where no spec file read is a plan.md): one finding per spec named.
+    absent: dict[str, list[LinkedRef]] = defaultdict(list)
     index = ctx.graph.index
     for linked in ctx.graph.linked:
         res = linked.resolution
@@ -68,6 +71,9 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         ):  # fmt: skip
             unknown[family].append(linked)
             continue
+        if ref.target.spec is not None and not index.files_matching(ref.target.spec):
+            absent[_written_spec(ref.target.spec)].append(linked)
+            continue
         text = ref.target.text or ref.target.value
         what = {
             RefKind.ID: "no requirement in the specs has this id",
@@ -76,8 +82,6 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
             RefKind.NUMBER: "no spec section has this number",
             RefKind.FILE: "no spec file has this name",
         }[ref.target.kind]
-        if ref.target.spec is not None and not ctx.graph.index.files_matching(ref.target.spec):
-            what = f"no spec file matches {ref.target.spec}"
         hint = f"; did you mean `{res.suggestion}`?" if res.suggestion else ""
         if res.parts:
             listed = ", ".join(f"`{p}`" for p in res.parts)
@@ -91,20 +95,53 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         )
     for family, cites in sorted(unknown.items()):
         yield _unknown_family(ctx, family, cites)
+    for spec, cites in sorted(absent.items()):
+        yield _absent_spec(ctx, spec, cites)
 
 
-def _unknown_family(ctx: CheckContext, family: str, cites: list[LinkedRef]) -> Finding:
+def _written_spec(spec: str) -> str:
+    """A spec path as a citation writes it, without ``./`` and ``..`` parts."""
+    return "/".join(p for p in PurePosixPath(spec).parts if p not in {".", ".."}) or spec
+
+
+def _first_and_others(cites: list[LinkedRef], noun: str) -> tuple[LinkedRef, str]:
+    """The first citation, and " and N other references (K distinct ids, in M files)"."""
     cites = sorted(cites, key=lambda lk: (lk.ref.location, lk.ref.target.value))
-    first = cites[0].ref
     ids = sorted({lk.ref.target.value for lk in cites})
     files = {lk.ref.location.path for lk in cites}
     others = ""
     if len(cites) > 1:
         others = (
             f" and {len(cites) - 1} other reference{'s' if len(cites) > 2 else ''} "
-            f"({len(ids)} distinct id{'s' if len(ids) > 1 else ''}, in {len(files)} "
+            f"({len(ids)} distinct {noun}{'s' if len(ids) > 1 else ''}, in {len(files)} "
             f"file{'s' if len(files) > 1 else ''})"
         )
+    return cites[0], others
+
+
+def _absent_spec(ctx: CheckContext, spec: str, cites: list[LinkedRef]) -> Finding:
+    linked, others = _first_and_others(cites, "item")
+    first = linked.ref
+    text = first.target.text or first.target.value
+    read = len(ctx.graph.index.spec_paths)
+    verb = "cites" if not others else "cite"
+    where = (
+        f"none of the {read} spec files read matches it" if read != 1
+        else "the one spec file read is not it"
+    )  # fmt: skip
+    return finding(
+        "TA003",
+        f"`{text}` in {first.symbol}{others} {verb} `{spec}`, but {where}: a dangling "
+        "reference. Fix the path, point --spec at that spec, or remove the citations if "
+        "the spec is gone",
+        first.location,
+        f"spec:{spec}",
+    )
+
+
+def _unknown_family(ctx: CheckContext, family: str, cites: list[LinkedRef]) -> Finding:
+    linked, others = _first_and_others(cites, "id")
+    first = linked.ref
     read = len(ctx.graph.index.spec_paths)
     where = (
         f"none of the {read} spec files read defines any `{family}` id" if read != 1
