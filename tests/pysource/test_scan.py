@@ -575,6 +575,45 @@ def test_the_fast_reference_path_equals_the_libcst_path() -> None:
         assert fast is not None and fast == scanner.references()
 
 
+def test_the_story_a_module_docstring_names_qualifies_bare_tasks_in_the_whole_file() -> None:
+    """``Story 6.1`` at the top of a test module: its ``# Task 2: ...`` comments and the
+    ``(Task 3)`` of a class docstring are that story's tasks, on both reference paths; a
+    docstring that names its own story keeps it, and a header naming two stories settles
+    nothing."""
+    import libcst
+
+    from traceaudit.refs import code_refs
+
+    source = textwrap.dedent(
+        '''\
+        """Tests for ConfigInitService.
+
+        Story 6.1: ConfigInitService and Template
+        """
+
+
+        # Task 2: Environment variable override tests (AC: 2, 3, 5)
+        class TestOverrides:
+            """Overrides applied at start (Task 3)."""
+
+
+        def test_other():
+            """Story 7.2 Task 4: the scheduler."""
+        '''
+    )
+    regex = id_regex(CONFIG)
+
+    def tasks(text: str) -> list[tuple[str, str | None]]:
+        fast = references_fast(text, "tests/test_config.py", True, regex, code_refs)
+        tree = _Scanner(libcst.parse_module(text), "tests/test_config.py", regex, code_refs)
+        assert fast is not None and fast == tree.references()
+        return [(r.target.value, r.target.qualifier) for r in fast if r.target.hint == "task"]
+
+    assert tasks(source) == [("2", "story:6.1"), ("3", "story:6.1"), ("4", "story:7.2")]
+    two = source.replace("Story 6.1: ConfigInitService", "Story 6.1 and Story 6.3")
+    assert tasks(two) == [("2", None), ("3", None), ("4", "story:7.2")]
+
+
 def test_references_in_newer_syntax_fall_back_to_libcst() -> None:
     source = 'def first[T](x: T) -> T:\n    """Implements FR-9."""\n    return x\n'
     regex = id_regex(CONFIG)

@@ -129,9 +129,32 @@ def string_refs(
 
 
 def finish(refs: list[CodeRef], is_test: bool) -> tuple[CodeRef, ...]:
+    refs = _file_story(refs)
     if is_test:
         refs = [dataclasses.replace(r, is_test=True) for r in refs]
     return tuple(sorted(refs, key=lambda r: (r.location, r.source.value, r.target.value)))
+
+
+def _file_story(refs: list[CodeRef]) -> list[CodeRef]:
+    """A bare ``Task 2`` anywhere in a file whose module docstring names one story
+    (``Story 6.1: ConfigInitService``) is that story's Task 2, as a reader of the file takes
+    it: the header says what the file is about. A docstring that names its own story has
+    already qualified its tasks, and a header that names several stories settles nothing."""
+    head = {
+        r.target.value.removeprefix("Story ").strip()
+        for r in refs
+        if r.source is RefSource.DOCSTRING and ":" not in r.symbol and r.target.hint == "story"
+        and r.target.value.startswith("Story ")
+    }  # fmt: skip
+    if len(head) != 1:
+        return refs
+    story = f"story:{head.pop()}"
+    return [
+        dataclasses.replace(r, target=dataclasses.replace(r.target, qualifier=story))
+        if r.target.hint == "task" and r.target.value.isdigit() and r.target.qualifier is None
+        else r
+        for r in refs
+    ]
 
 
 def attached_comment_lines(lines: Sequence[str], first_line: int) -> int:
