@@ -240,8 +240,9 @@ def test_a_story_part_resolves_by_its_story_number_and_its_step_label() -> None:
 
 def test_a_task_number_under_a_story_line_is_that_storys_task() -> None:
     """``Story 6.1: ConfigInitService`` then ``Task 2: ...`` in one docstring: the story's own
-    file (``6-1-config-init-service.md``) holds the Task 2 meant; with no story named, or a
-    story with no such task, the number names nothing."""
+    file (``6-1-config-init-service.md``) holds the Task 2 meant; a story with no such task
+    names nothing (dangling); with no story named, the stories that have a Task 2 make it a
+    known step, not a gap (ignored), unless only one has it."""
     six = "_bmad-output/implementation-artifacts/6-1-config-init-service.md"
     five = "_bmad-output/implementation-artifacts/5-1-mod-service.md"
     docs = [
@@ -257,9 +258,15 @@ def test_a_task_number_under_a_story_line_is_that_storys_task() -> None:
         ref("2", hint="task"),
     ]
     assert [status for status, _ in resolved(TraceGraph(docs, refs, []))] == [
-        "ok", "dangling", "dangling",
+        "ok", "dangling", "ignored",
     ]  # fmt: skip
     assert resolved(TraceGraph(docs, refs, []))[0] == ("ok", (f"req:{six}::Task 2",))
+    # one story with a Task 2: the bare number is that task; none: dangling, as before
+    only = [docs[0], doc(five, [req(five, "Story 5.1", 1, kind=ReqKind.STORY)])]
+    assert resolved(TraceGraph(only, [ref("2", hint="task")], [])) == [
+        ("ok", (f"req:{six}::Task 2",))
+    ]
+    assert [s for s, _ in resolved(TraceGraph(only, [ref("7", hint="task")], []))] == ["dangling"]
 
 
 def test_a_dated_note_is_no_story_file() -> None:

@@ -276,6 +276,17 @@ class SpecIndex:
             reqs = [r for r in reqs if r.kind in wanted] or reqs
         if not reqs and target.value in self.mentioned and not self.by_id.get(target.value):
             return Resolution("ignored")  # a test case or issue id a report names: known
+        if not reqs and target.hint == "task" and target.value.isdigit() and not story:
+            # "Task 3" in a text that names no story: the stories number their tasks alike,
+            # so it names a known task of one of them; nearby spec files may settle which,
+            # and otherwise it is a known step, not a gap (as a bare step label is)
+            steps = [
+                f"req:{r.key}" for r in self.by_id.get(f"Task {target.value}", ())
+                if scope is None or r.spec_path in scope
+            ]  # fmt: skip
+            if steps:
+                found = self._narrow(steps, context, target)
+                return found if found.status == "ok" else Resolution("ignored")
         if not reqs:
             part = self._part_of_story(target, scope, context)
             if part is not None:
