@@ -408,6 +408,7 @@ def test_ui_elements_named_in_quotes_user_actions_and_named_interfaces() -> None
     for text in [
         "The command-line interface MUST list the tasks",  # a CLI is Python's here
         "The API interface MUST return JSON",
+        "Unread count MUST update in real-time without page refresh",  # the server pushes
         'The "export" job MUST write a CSV file',  # a quoted name, no piece of UI
         "Pressure readings MUST be sampled at 10 Hz",
     ]:

@@ -317,9 +317,15 @@ _USER_ACTION = re.compile(
     r"(?i)^(?:clicking|double-clicking|tapping|hovering|dragging|swiping|scrolling|"
     r"pressing)\b"
 )
+# "MUST disappear from the list without a full page reload": only a browser reloads pages;
+# "updates in real time without page refresh" needs the server's push as well.
+_NO_RELOAD = re.compile(
+    r"(?i)\bwithout\s+(?:a\s+|any\s+)?(?:full\s+)?page\s+(?:reloads?|refresh(?:es)?)\b"
+)
+_PUSHED = re.compile(r"(?i)\breal[\s-]?time\b|\blive\b|\bpush\w*|\bwebsockets?\b|\bsse\b|"
+                     r"\bserver[\s-]sent\b|\bstream\w*")
 _UI_NAMED = re.compile(
     r"(?i)\b(?:chat\s+|web\s+)?ui\b|\buser\s+interface\b|\bscreens?\b|\bsidebar\b|"
-    r"\bwithout\s+(?:a\s+|any\s+)?(?:full\s+)?page\s+(?:reloads?|refresh(?:es)?)\b|"
     r"\bprogress\s+bar\b|\b(?:above|below|beneath)\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:list|"
     r"table|header|heading|title|form|section|statistics|cards?)\b"
 )
@@ -740,7 +746,9 @@ class Ownership:
         if modal or req.kind is ReqKind.CRITERION:  # a criterion may have no modal at all
             after = text[modal[-1].end() :] if modal else text
             asked = _CONDITION.split(after, maxsplit=1)[0]
-            placed = _UI_NAMED.search(asked)
+            placed = _UI_NAMED.search(asked) or (
+                None if _PUSHED.search(text) else _NO_RELOAD.search(asked)
+            )
             if placed:
                 return Owner(OUTSIDE, f"what it asks for is user interface (“{placed.group(0)}”)")
         whole = f"{req.title}\n{req.text}"
