@@ -233,6 +233,9 @@ class SpecDoc:
     stack: tuple[str, ...] = ()
     # the file names a plan's or design's project-structure tree lists ("AuthForm.tsx")
     structure: tuple[str, ...] = ()
+    # what the document says of itself that denies any backend work ("No backend
+    # required: all states are driven by client state", "Pure frontend simulation")
+    no_backend: tuple[str, ...] = ()
     # route paths the file names without a method (`/health`, "the /performance
     # endpoint"), each with its first line: they document a route no one declares
     named_paths: tuple[tuple[str, int], ...] = ()

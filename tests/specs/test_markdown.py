@@ -401,3 +401,32 @@ def test_auth_line_of_a_section_with_one_inline_endpoint() -> None:
         ("/a", None, None, ()),  # which endpoint the statement speaks of is a guess
         ("/b", None, None, ()),
     ]
+
+
+def test_what_a_document_says_of_itself_that_denies_a_backend() -> None:
+    doc = parse(
+        """
+        # Story 0.1: Job Status (Mock)
+
+        **Goal**: Simulate the upload flow entirely on the client, with a stepper.
+
+        ## Context
+
+        - No backend required: All states are driven by a timer and client state.
+        - Frontend-only changes to the admin panel are out of scope.
+        - The API has no backend changes in this story? See the backend story.
+
+        ## Interfaces
+
+        - None. Pure frontend simulation gated by `NEXT_PUBLIC_USE_MOCKS=1`.
+
+        ## Change Log
+
+        - No backend required for the demo (record of work, not the document's word)
+        """
+    )
+    assert doc.no_backend == (
+        "Goal: Simulate the upload flow entirely on the client, with a stepper.",
+        "No backend required: All states are driven by a timer and client state.",
+        "None. Pure frontend simulation gated by NEXT_PUBLIC_USE_MOCKS=1.",
+    )

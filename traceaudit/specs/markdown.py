@@ -58,7 +58,12 @@ from traceaudit.specs.recognise import named_paths
 from traceaudit.specs.roles import STORY_FILE, Role, document_role, section_kinds
 from traceaudit.specs.scope import NotBackend, glossary
 from traceaudit.specs.settle import similar_texts
-from traceaudit.specs.stack import service_layouts, stack_statements, structure_files
+from traceaudit.specs.stack import (
+    no_backend_statements,
+    service_layouts,
+    stack_statements,
+    structure_files,
+)
 from traceaudit.specs.suppressions import markdown_suppressions
 from traceaudit.specs.text import (
     Blocks,
@@ -539,6 +544,7 @@ def _parse_spec(text: str, path: str, config: Config) -> SpecDoc:
             doc,
             stack=stack_statements(blocks, path),
             structure=structure_files(blocks, path),
+            no_backend=no_backend_statements(blocks, kind_at),
             named_paths=tuple(named_paths(text)),
             layouts=service_layouts(blocks),
         )

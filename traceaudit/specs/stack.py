@@ -24,11 +24,12 @@ only a TypeScript stack is the frontend's), never to define anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from traceaudit.specs.text import Blocks, heading_matches
 
-__all__ = ["service_layouts", "stack_statements", "structure_files"]
+__all__ = ["no_backend_statements", "service_layouts", "stack_statements", "structure_files"]
 
 _PLAN_NAME = re.compile(r"(?i)plan|design|architecture|tech[-_ ]?spec|technical|stack")
 _FIELD = re.compile(
@@ -43,6 +44,32 @@ _STRUCTURE_HEADINGS = (
 )  # fmt: skip
 _TREE_GLYPHS = re.compile(r"^[\s│├└─|`+\\-]*")
 _FILE_NAME = re.compile(r"^[\w@.()\[\]+-]+\.[A-Za-z][\w]*$")
+
+
+# A document that says its own work needs no backend: "No backend required: all states are
+# driven by a timer and client state", "Frontend-only demo behind NEXT_PUBLIC_USE_MOCKS",
+# "Pure frontend simulation", "runs entirely on the client". Not "no backend changes are
+# out of scope", nor a frontend-only *change* listed among others.
+_NO_BACKEND = re.compile(
+    r"(?i)\bno\s+backend\s+(?:(?:is\s+)?(?:required|needed|involved)|running|assumptions|"
+    r"calls?\s+(?:is\s+|are\s+)?(?:made|needed|required))\b|"
+    r"\b(?:front-?end|client[\s-]side)[\s-]only\s+(?:demo|story|feature|simulation|page|"
+    r"prototype|mock(?:-?up)?|flow)s?\b|"
+    r"\bpure(?:ly)?\s+(?:front-?end|client[\s-]side)\s+(?:demo|story|feature|simulation|page|"
+    r"prototype|mock(?:-?up)?|flow|work|implementation)s?\b|"
+    r"\bentirely\s+(?:on\s+the\s+client|client[\s-]side|in\s+the\s+browser)\b"
+)
+
+
+def no_backend_statements(blocks: Blocks, skip: Callable[[int], object]) -> tuple[str, ...]:
+    """The lines where a document says its work needs no backend (lines ``skip`` rules out,
+    records of work, are not the document's word on itself)."""
+    out = [
+        ln.plain.strip()
+        for ln in blocks.lines
+        if _NO_BACKEND.search(ln.plain) and not skip(ln.line)
+    ]
+    return tuple(dict.fromkeys(out))
 
 
 def is_plan(path: str) -> bool:
