@@ -479,3 +479,70 @@ def test_the_tasks_a_story_assigns_to_a_criterion_say_who_does_it() -> None:
     # a task whose side nothing shows, or no task but tests, leaves it to the other rules
     assert own.assigned(criterion("UI: the button", "Wire the quiz store (AC: #2)")) is None
     assert own.assigned(criterion("Test - Frontend: Write the tests (AC: #2)")) is None
+
+
+def test_a_story_that_says_it_needs_no_backend_is_outside_python() -> None:
+    """BMAD story 0.1 says "No backend required: all states are driven by a timer and client
+    state": its criteria and tasks are the frontend's, even a criterion that names the API
+    ("no API calls made in this story"); a task naming a Python file keeps it the backend's,
+    and a PRD of many stories that says it of one story is not a frontend feature."""
+    path = "docs/stories/0.1-job-status-mock.md"
+    said = ("No backend required: All states are driven by a timer and client state.",)
+    items = [
+        req(path, "Story 0.1", 1, kind=ReqKind.STORY),
+        req(path, "0.1.2", 15, kind=ReqKind.CRITERION, title="A stepper shows the job states"),
+        req(path, "0.1.6", 19, kind=ReqKind.CRITERION,
+            title="The page renders without errors (no API calls made in this story)"),
+        task("Task 1", "Create the /new page with a progress stepper", path=path),
+        task("Task 2", "Add a timed state machine", path=path),
+    ]  # fmt: skip
+    own = Ownership([doc(path, items, no_backend=said)], FILES, [])
+    for item in items[1:]:
+        found = own.feature(item)
+        assert found is not None and found.owner == OUTSIDE, item.id
+        assert found.reason.startswith("its feature needs no backend: 0.1-job-status-mock.md says")
+    python = [*items, task("Task 3", "Add the job model in backend/app/models.py", path=path)]
+    assert Ownership([doc(path, python, no_backend=said)], FILES, []).feature(items[1]) is None
+    prd = "docs/prd.md"
+    stories = [req(prd, "Story 0.1", 1, kind=ReqKind.STORY), req(prd, "Story 1.1", 9,
+               kind=ReqKind.STORY), req(prd, "1.1.1", 10, kind=ReqKind.CRITERION)]  # fmt: skip
+    assert Ownership([doc(prd, stories, no_backend=said)], FILES, []).feature(stories[2]) is None
+
+
+def test_the_tasks_that_implement_a_requirement_and_a_parent_task_say_whose_it_is() -> None:
+    """Kiro's ``- [x] 7. 建立React前端應用`` groups ``7.3 整合TradingView圖表庫 ... _需求: 5.1_``:
+    the subtask is the frontend's by its parent's title (React, written without spaces in
+    Chinese), and requirement 5.1, which only frontend tasks implement, is outside Python;
+    one whose sentence deletes data, or that a backend task also implements, stays the
+    backend's."""
+    spec, plan = ".kiro/specs/stock/requirements.md", ".kiro/specs/stock/tasks.md"
+    parent = task("7", "建立React前端應用", path=plan)
+    child = dataclasses.replace(
+        task("7.3", "整合TradingView圖表庫", "建立K線圖顯示組件", path=plan), parent_key=parent.key
+    )
+    backend = task("2.1", "建立股票數據收集服務 in backend/services/collector.py", path=plan)
+    links = [
+        SpecLink(child.key, RefTarget(RefKind.ID, "5.1"), "implements", Location(plan, 9)),
+        SpecLink(child.key, RefTarget(RefKind.ID, "1.4"), "implements", Location(plan, 9)),
+        SpecLink(child.key, RefTarget(RefKind.ID, "2.6"), "implements", Location(plan, 9)),
+        SpecLink(backend.key, RefTarget(RefKind.ID, "2.6"), "implements", Location(plan, 4)),
+    ]
+    reqs = [
+        req(spec, "5.1", 3, kind=ReqKind.CRITERION,
+            title="WHEN 用戶選擇股票 THEN 系統 SHALL 顯示該股票的K線圖"),
+        req(spec, "1.4", 4, kind=ReqKind.CRITERION,
+            title="WHEN 用戶要求刪除股票 THEN 系統 SHALL 從清單中移除該股票及其相關數據"),
+        req(spec, "2.6", 5, kind=ReqKind.CRITERION, title="WHEN 發生錯誤 THEN 系統 SHALL 顯示錯誤"),
+    ]  # fmt: skip
+    graph = TraceGraph(
+        [doc(plan, [parent, child, backend], links=links), doc(spec, reqs)], [], [],
+        source_files=FILES,
+    )  # fmt: skip
+    status = {r.requirement.id: (r.status, r.owner) for r in graph.requirement_results()}
+    assert status["7"] == (ReqStatus.OUTSIDE_PYTHON, OUTSIDE)
+    assert status["7.3"] == (ReqStatus.OUTSIDE_PYTHON, OUTSIDE)
+    assert status["5.1"] == (ReqStatus.OUTSIDE_PYTHON, OUTSIDE)
+    assert status["1.4"][1] is None and status["2.6"][1] is None
+    note = next(r.note for r in graph.requirement_results() if r.requirement.id == "5.1")
+    assert note.startswith("the tasks that implement it (7.3) make only code outside Python: "
+                           "its parent task, 7, names React")

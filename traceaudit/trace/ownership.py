@@ -26,8 +26,11 @@ this module, in this order (the first that applies decides):
    file with its own tasks, the file) is the frontend's when its plan or design states
    only a non-Python stack (``Language/Version: TypeScript``), when the project
    structure it lists names only non-Python code, or when the tasks that name files
-   name only non-Python ones; any Python statement, listed file or named file keeps it
-   the backend's. Its items with no evidence of their own follow it.
+   name only non-Python ones, or when it says of itself that it needs no backend (``No
+   backend required``, ``Pure frontend simulation``; a story file or a feature, not a PRD
+   of many stories); any Python statement, listed file or named file keeps it the
+   backend's. Its items with no evidence of their own follow it (when the feature denies a
+   backend, even those whose sentence names the API).
 
 Endpoints: a declared endpoint that no Python route serves is outside Python when a
 non-Python route file serves it (Next.js, Express), or when the OpenAPI contract that
@@ -107,6 +110,17 @@ _SERVER_STORAGE = r"\bdb\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*"
 _SERVER_HELD = r"\bjwt\b|\btokens?\b|\bservices?\b"
 _SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
 _STORED = re.compile(rf"(?i){_SERVER_STORAGE}")
+# Changing what is kept: deleting, removing, saving or recording data (and the same in
+# Chinese and Japanese, whose sentences name no English server word).
+_NO_BACKEND = re.compile(r"(?i)\bno\s+backend\b")
+# What a reply carries: "each record SHALL include a profile_completed boolean field".
+_DATA_SHAPE = re.compile(
+    r"(?i)\b(?:fields?|records?|respons\w*|returns?|payloads?|json|schemas?|boolean|null)\b"
+)
+_CHANGES_DATA = re.compile(
+    r"(?i)\b(?:delet|remov|sav|stor|record|updat)\w*\b[^.;]{0,40}?\b(?:data|records?|rows?|"
+    r"entries|history)\b|(?:刪除|删除|移除|保存|儲存|存儲|存储|記錄|记录|削除|保存|登録)"
+)
 _MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
 
 # A capability granted to someone ("System MUST allow users to add tags", "Users can
@@ -375,6 +389,9 @@ class Owner:
     # NOT_CODE that frames the work rather than being out of the backend (a quality target,
     # a tool constraint): the item is informational, not "not backend"
     informational: bool = False
+    # a feature that says outright that no backend is involved ("No backend required"):
+    # its items are outside Python even where a sentence names the API
+    denies: bool = False
 
 
 def _short(paths: Sequence[str], limit: int = 2) -> str:
@@ -540,6 +557,7 @@ class Ownership:
         count. Documents and configuration count only in the title or that line: a
         task's body often names the guide to follow, not what it makes.
         """
+        text, title = _unglue(text), _unglue(title)
         files = _FILES_LINE.findall(text)
         named = self.named_paths("\n".join(files)) if files else self.named_paths(text)
         # A bare folder name ("utils/", "services/") is weak evidence: both sides of a
@@ -763,9 +781,12 @@ class Ownership:
         A requirement that names the server side (the API, a token, the database)
         keeps its own owner: a frontend feature's spec still says things of the backend.
         """
+        owner = self._features.get(req.spec_path)
+        if owner is not None and owner.denies:
+            return owner  # the feature itself says no backend is involved
         if req.kind is not ReqKind.TASK and _SERVER_SIDE.search(f"{req.title}\n{req.text}"):
             return None
-        return self._features.get(req.spec_path)
+        return owner
 
     def assigned(self, req: Requirement) -> Owner | None:
         """Who does a criterion, by the tasks the story assigns to it alone, tests apart:
@@ -807,6 +828,30 @@ class Ownership:
         if owner is None or owner.owner != OUTSIDE:
             return None
         return Owner(OUTSIDE, f"its story, {parent.id}, {owner.reason}")
+
+    def names_server_side(self, req: Requirement) -> bool:
+        """Whether a requirement's own words name the server side, what it keeps or what its
+        replies carry (the API, the database, storing or deleting data, in Chinese or Japanese
+        too: ``從清單中移除該股票及其相關數據``; a record's fields): then it is (also) the
+        backend's, whoever else's tasks say so."""
+        text = f"{req.title}\n{req.text}"
+        return bool(
+            _SERVER_SIDE.search(text) or _STORED.search(text) or _CAPABILITY.search(req.title)
+            or _CHANGES_DATA.search(text) or _DATA_SHAPE.search(text)
+        )  # fmt: skip
+
+    def parent_task(self, req: Requirement, parent: Requirement | None) -> Owner | None:
+        """A subtask with no evidence of its own follows its parent task when that one's
+        title names only code outside Python (Kiro's ``7. 建立React前端應用`` over ``7.4 在K線圖上
+        標示買賣點``, ``7. Set up frontend interfaces and API client`` over ``7.2 Implement
+        API client utility``): the group says whose work its steps are."""
+        if req.kind is not ReqKind.TASK or parent is None or parent.kind is not ReqKind.TASK:
+            return None
+        # the parent's own words, not its text (which holds every subtask's)
+        owner = self._named(parent.title, parent.title, True)
+        if owner is None or owner.owner != OUTSIDE:
+            return None
+        return Owner(OUTSIDE, f"its parent task, {parent.id}, {owner.reason}")
 
     def alike_tasks(self, req: Requirement) -> Owner | None:
         """Outside Python when the feature's tasks that do what the requirement says all
@@ -893,7 +938,19 @@ class Ownership:
         python: list[str] = []
         other: list[str] = []
         unchanged: list[str] = []
+        denied: list[str] = []
+        strict = False
         for doc in docs:
+            stories = sum(1 for r in doc.requirements if r.kind is ReqKind.STORY)
+            if doc.no_backend and stories <= 1:
+                # "No backend required", "Pure frontend simulation": a story or a feature
+                # that says so of itself (a PRD of many stories says it of one of them)
+                line = doc.no_backend[0]
+                # "no backend" said outright, not only "a frontend-only feature": then even
+                # its sentences that name the API are the frontend's
+                strict = strict or any(_NO_BACKEND.search(x) for x in doc.no_backend)
+                line = line if len(line) <= 70 else line[:67].rstrip() + "…"
+                denied.append(f"{PurePosixPath(doc.path).name} says “{line}”")
             for statement in doc.stack:
                 field, _, value = statement.partition(": ")
                 if field.lower() == "structure decision":
@@ -937,6 +994,8 @@ class Ownership:
             other.append(f"its tasks name only code outside Python ({len(task_paths)} tasks)")
         if python:
             return None
+        if denied:
+            return Owner(OUTSIDE, f"its feature needs no backend: {denied[0]}", denies=strict)
         if unchanged and other:
             other.insert(0, unchanged[0])
         if not other and len(ops) >= 2 and 2 * len(ops) >= tasks:
@@ -1009,6 +1068,20 @@ class Ownership:
                 for f in self.files
             )
         return self._gateway_code
+
+
+# Chinese, Japanese and Korean text writes Latin words without spaces around them
+# ("建立React前端應用", "設定TypeScript類型定義"): \b sees no word boundary there, since
+# both are word characters. A space between the two scripts gives the words back.
+_GLUED = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef])(?=[A-Za-z0-9])|"
+    r"(?<=[A-Za-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef])"
+)
+
+
+def _unglue(text: str) -> str:
+    """``text`` with a space wherever a Latin word touches CJK script."""
+    return text if text.isascii() else _GLUED.sub(" ", text)
 
 
 def _clauses(text: str) -> list[str]:
