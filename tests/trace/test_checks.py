@@ -418,6 +418,19 @@ def test_duplicate_id() -> None:
     assert findings == [("TA005", ORDERS, 12, f"{ORDERS}::FR-001")]
 
 
+def test_a_websocket_route_serves_a_declared_get() -> None:
+    """"GET /api/v1/console/ws — WebSocket endpoint": the handshake is a GET, so the
+    WebSocket route serves the declaration (no TA006, no TA002); a POST there stays one."""
+    ws = "/api/v1/console/ws"
+    for method, expected in (("GET", []), ("POST", [("TA006", ORDERS, 8, f"POST {ws}")])):
+        ep = DeclaredEndpoint(method, ws, Location(ORDERS, 8), f"{ORDERS}::FR-001")
+        _, findings = audit(
+            [doc(ORDERS, [req(ORDERS, "FR-001", 5)], [ep])],
+            routes=[route("WEBSOCKET", ws, "app/api/console.py:stream")],
+        )
+        assert findings == expected, method
+
+
 def test_method_mismatch_replaces_undocumented_and_unimplemented() -> None:
     ep = DeclaredEndpoint("PUT", "/api/orders/{id}", Location(ORDERS, 8), f"{ORDERS}::FR-001")
     graph, findings = audit(

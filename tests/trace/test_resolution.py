@@ -283,3 +283,25 @@ def test_a_dated_note_is_no_story_file() -> None:
         ("dangling", ()),
         ("ok", (f"req:{story}::Task 3",)),
     ]
+
+
+def test_copies_of_one_story_are_one_candidate_to_the_citing_words() -> None:
+    """``Story 1.3 - Evidence Window Builder``: a PRD and its shard both hold that story, and
+    a story file holds another Story 1.3 (Text Extraction). The words name the first; its two
+    copies are one item to them, so the citation resolves (to the first copy)."""
+    prd, shard = "docs/prd-notes/01-prd.md", "docs/prd/8-epic-1.md"
+    other = "docs/stories/EPIC1-STORY1.3.md"
+    docs = [
+        doc(prd, [req(prd, "Story 1.3", 180, kind=ReqKind.STORY, title="Evidence Window Builder")]),
+        doc(shard, [req(shard, "Story 1.3", 32, kind=ReqKind.STORY,
+                        title="Evidence Window Builder")]),
+        doc(other, [req(other, "Story 1.3", 1, kind=ReqKind.STORY, title="Text Extraction")]),
+    ]  # fmt: skip
+    cite = dataclasses.replace(
+        ref("Story 1.3", symbol="apps/api/routers/devtools.py:window", hint="story"),
+        text="Story 1.3 - Evidence Window Builder: preview the window",
+    )
+    assert resolved(TraceGraph(docs, [cite], [])) == [("ok", (f"req:{prd}::Story 1.3",))]
+    # the words naming neither title settle nothing
+    vague = dataclasses.replace(cite, text="Story 1.3 helpers")
+    assert [s for s, _ in resolved(TraceGraph(docs, [vague], []))] == ["ambiguous"]

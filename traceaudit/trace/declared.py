@@ -32,7 +32,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Route
-from traceaudit.trace.paths import normalize_path, route_pattern
+from traceaudit.trace.paths import normalize_path, route_pattern, serves_method
 
 __all__ = ["resolve_declared"]
 
@@ -86,14 +86,14 @@ class _Routes:
     def serves(self, method: str, path: str) -> bool:
         norm = normalize_path(path)
         return any(
-            method in r.methods and p.fullmatch(norm)
+            serves_method(method, r.methods) and p.fullmatch(norm)
             for r, p in zip(self.routes, self.patterns, strict=True)
         )
 
     def serves_below(self, method: str, family: str) -> bool:
         """Whether a route of the method lies under a family's prefix (``/x/*``)."""
         below = normalize_path(family)[:-1]  # "/x/"
-        return any(method in r.methods and normalize_path(r.path).startswith(below)
+        return any(serves_method(method, r.methods) and normalize_path(r.path).startswith(below)
                    for r in self.routes)  # fmt: skip
 
     def of_router(self, hint: str) -> list[Route]:
@@ -106,7 +106,9 @@ class _Routes:
         return []
 
     def ending_with(self, method: str, tail: str, within: Sequence[Route]) -> str | None:
-        hits = {r.path for r in within if method in r.methods and _ends_with(r.path, tail)}
+        hits = {
+            r.path for r in within if serves_method(method, r.methods) and _ends_with(r.path, tail)
+        }
         return hits.pop() if len(hits) == 1 else None
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -62,6 +62,7 @@ from traceaudit.trace.paths import (
     paths_written,
     route_pattern,
     routes_written,
+    serves_method,
 )
 
 if TYPE_CHECKING:
@@ -199,6 +200,7 @@ class TraceGraph:
         self.g: nx.DiGraph[str] = nx.DiGraph()
         self._evidence_view: nx.DiGraph[str] | None = None
         self._declared_by: dict[str, list[Owner | None]] | None = None
+        self._story_counts: Counter[str] | None = None
         self._declared_routes: dict[str, set[tuple[str, str]]] | None = None
         # items a spec item names that its own feature does not define ("[US5]")
         self.unlinked: dict[str, list[str]] = defaultdict(list)
@@ -510,6 +512,20 @@ class TraceGraph:
                 out.append(node)
         return out
 
+    def _told(self, node: str) -> tuple[str, str] | None:
+        """What a candidate is to a reader: its id and its title (copies of one item, a
+        story in its epic and in its own file under the same title, tell the same)."""
+        req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
+        return (req.id, " ".join(req.title.lower().split())) if req is not None else None
+
+    def _stories_in(self, path: str) -> int:
+        """How many stories a spec file defines (a story file: one; an epic or a PRD: more)."""
+        if self._story_counts is None:
+            self._story_counts = Counter(
+                r.spec_path for r in self.index.by_key.values() if r.kind is ReqKind.STORY
+            )
+        return self._story_counts.get(path, 0)
+
     def _defining(self, nodes: Sequence[str]) -> list[str]:
         """Of one feature's candidates, the one its tasks file defines, when the id is a task
         there (a phase plan that lists the tasks again restates them)."""
@@ -555,7 +571,25 @@ class TraceGraph:
                     title += f" {story}"
             feature = PurePosixPath(node_spec(node)).parent.name
             scored.append((len(words & (content_words(title) | content_words(feature))), node))
-        scored.sort(reverse=True)
+        scored.sort(key=lambda sn: (-sn[0], sn[1]))
+        # Copies of one item (a PRD's "Story 1.3: Evidence Window Builder" and the same
+        # story in the PRD's shard) are one candidate to the words: the first one stands
+        # for the rest, so that the words can still tell it from another item.
+        # Of the copies, the story's own file (the one story it defines) stands for them.
+        seen: dict[tuple[str, str], int] = {}
+        kept: list[tuple[int, str]] = []
+        for score, node in scored:
+            same = self._told(node)
+            if same is None:
+                kept.append((score, node))
+            elif same not in seen:
+                seen[same] = len(kept)
+                kept.append((score, node))
+            elif self._stories_in(node_spec(node)) < self._stories_in(
+                node_spec(kept[seen[same]][1])
+            ):
+                kept[seen[same]] = (score, node)
+        scored = kept
         runner_up = scored[1][0] if len(scored) > 1 else 0
         # As the last evidence before a tie, one word of the comment that only one
         # candidate's text has ("detecting swipe gestures", and only one feature's criterion
@@ -567,7 +601,12 @@ class TraceGraph:
             # A restatement deeper in the same feature (history/, reports/) is not the
             # definition: the candidate nearer the feature's root is.
             where = PurePosixPath(node_spec(best)).parent
-            above = [n for n in nodes if PurePosixPath(node_spec(n)).parent in where.parents]
+            told = self._told(best)
+            above = [
+                n for n in nodes
+                if PurePosixPath(node_spec(n)).parent in where.parents
+                and (told is None or self._told(n) in (told, None))
+            ]  # fmt: skip
             above = self._defining(above) if len(above) > 1 else above
             return above[0] if len(above) == 1 else best
         return None
@@ -621,14 +660,14 @@ class TraceGraph:
                 below = norm[:-1]
                 under[len(exact)] = tuple(
                     i for i, paths in enumerate(self.public_paths)
-                    if ep.method in self.routes[i].methods
+                    if serves_method(ep.method, self.routes[i].methods)
                     and any(normalize_path(q).startswith(below) for q in paths)
                 )  # fmt: skip
                 same_path.append([])
                 exact.append(())
                 continue
             same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
-            hits = tuple(i for i in same if ep.method in self.routes[i].methods)
+            hits = tuple(i for i in same if serves_method(ep.method, self.routes[i].methods))
             same_path.append(same)
             exact.append(hits)
             if len(same_path) - 1 not in self._placed:
@@ -666,7 +705,7 @@ class TraceGraph:
                         i
                         for i, r in enumerate(self.routes)
                         if i not in claimed
-                        and ep.method in r.methods
+                        and serves_method(ep.method, r.methods)
                         and loose_path(r.path) == loose
                     )
             owners.append(owner)
@@ -691,7 +730,7 @@ class TraceGraph:
             path_mms[ei] = tuple(
                 i
                 for i in sorted(claimed)
-                if ep.method in self.routes[i].methods
+                if serves_method(ep.method, self.routes[i].methods)
                 and loose_path(self.routes[i].path) == loose
                 and not _other_version(ep.path, self.routes[i].path)
             )
@@ -741,7 +780,7 @@ class TraceGraph:
                 segs = loose_routes[i]
                 lead = segs[: len(segs) - len(tail)]
                 if (
-                    ep.method in r.methods
+                    serves_method(ep.method, r.methods)
                     and len(lead) == 1
                     and lead[0].lower() not in _AUDIENCE_SEGMENTS
                     and segs[len(lead) :] == tail
@@ -953,8 +992,10 @@ class TraceGraph:
                 owner = (
                     self._endpoints_owner(req)
                     or self.ownership.assigned(req)
+                    or self._linked_tasks_owner(req)
                     or self.ownership.sentence(req)
                     or self.ownership.story(req, parent)
+                    or self.ownership.parent_task(req, parent)
                     or self.ownership.feature(req)
                     or self.ownership.alike_tasks(req)
                 )
@@ -965,6 +1006,36 @@ class TraceGraph:
                 return ReqStatus.INFORMATIONAL, owner
             return ReqStatus.NOT_BACKEND, owner
         return _status(req, False), None
+
+    def _linked_tasks_owner(self, req: Requirement) -> Owner | None:
+        """Outside Python when every task that says it implements the requirement (Kiro's
+        ``_Requirements: 5.1, 5.2_``, a spec-kit task's ``(FR-003)``) is code outside Python
+        by what it names or by its parent task: the reviewer who looks for its code finds it
+        in the frontend. A task whose side nothing shows leaves the question open."""
+        if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):
+            return None
+        if self.ownership.names_server_side(req):
+            return None  # "MUST remove the stock and its data": the server's too
+        node = f"req:{req.key}"
+        if node not in self.g:
+            return None
+        tasks = [
+            t for src, _, d in self.g.in_edges(node, data=True)
+            if d.get("rel") == "implements" and (t := self.index.by_key.get(src[4:])) is not None
+            and t.kind is ReqKind.TASK
+        ]  # fmt: skip
+        if not tasks:
+            return None
+        owners: list[Owner] = []
+        for task in sorted(tasks, key=lambda t: t.location.line):
+            parent = self.index.by_key.get(task.parent_key) if task.parent_key else None
+            owner = self.ownership.item(task) or self.ownership.parent_task(task, parent)
+            if owner is None or owner.owner != OUTSIDE:
+                return None
+            owners.append(owner)
+        ids = ", ".join(t.id for t in sorted(tasks, key=lambda t: t.location.line)[:3])
+        return Owner(OUTSIDE, f"the tasks that implement it ({ids}) make only code outside "
+                              f"Python: {owners[0].reason}")  # fmt: skip
 
     def _endpoints_owner(self, req: Requirement) -> Owner | None:
         """The owner of every endpoint the requirement declares, when that is not Python."""
@@ -1062,7 +1133,7 @@ class TraceGraph:
                 by.update(
                     f"{ep.location} (mentioned)"
                     for ep in self.mentions
-                    if ep.method in route.methods and self.reached_as(i, ep.path)
+                    if serves_method(ep.method, route.methods) and self.reached_as(i, ep.path)
                 )
             if not by:
                 by.update(

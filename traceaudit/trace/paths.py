@@ -96,6 +96,12 @@ def route_pattern(path: str) -> PathPattern:
 _AFFINITY = {frozenset({"PUT", "PATCH"}): 2, frozenset({"POST", "PUT"}): 1}
 
 
+def serves_method(declared: str, served: tuple[str, ...]) -> bool:
+    """Whether a route of these methods serves the declared one: a WebSocket route serves
+    a declared ``GET`` (its handshake is one: "GET /console/ws — WebSocket endpoint")."""
+    return declared in served or (declared == "GET" and "WEBSOCKET" in served)
+
+
 def method_affinity(declared: str, served: tuple[str, ...]) -> int:
     """How likely a served method is what the spec meant by ``declared``."""
     return max((_AFFINITY.get(frozenset({declared, m}), 0) for m in served), default=0)
