@@ -367,7 +367,7 @@ def test_kiro_task_trailer_may_cite_its_own_number() -> None:
 def test_field_with_another_label_only_mentions_its_endpoint() -> None:
     doc = parse(
         """
-        ### Learnings from the previous story
+        ### Context
 
         - **Backend**: `PUT /api/v1/users/profile/` endpoint, Pydantic models
 
@@ -381,6 +381,15 @@ def test_field_with_another_label_only_mentions_its_endpoint() -> None:
         (3, "field", None),
         (7, "field", f"{PATH}#profile-update"),
     ]
+    # under notes on what the previous story built, the same line is a record: a mention
+    earlier = parse(
+        """
+        ### Learnings from the previous story
+
+        - **Backend**: `PUT /api/v1/users/profile/` endpoint, Pydantic models
+        """
+    )
+    assert earlier.endpoints == () and [e.location.line for e in earlier.mentions] == [3]
 
 
 # --------------------------------------------------------------------------

@@ -187,6 +187,16 @@ def test_bmad_story_tail_sections_are_records() -> None:
           "record"]  # fmt: skip
 
 
+def test_a_summary_of_the_previous_story_is_a_record() -> None:
+    # BMAD's "Dev Notes > Previous Story Insights": what an earlier story built
+    # ("GET/POST/PUT/DELETE /api/llm-providers"), not this story's declarations
+    assert kinds(
+        (1, "Story 5.2: Agent Framework"), (2, "Dev Notes"), (3, "Previous Story Insights"),
+        (3, "Learnings from Previous Story"), (3, "API Specifications"),
+        (2, "Previous Story Requirements"),
+    ) == ["", "restating", "record", "record", "restating", ""]  # fmt: skip
+
+
 def test_a_risk_register_is_a_record_and_a_risk_feature_is_not() -> None:
     assert kinds((2, "Risk Assessment and Mitigation"), (2, "Risk scoring"),
                  bodies={0: "R2: ... Mitigation: poll less", 1: "FR-009: score each login"}) == [

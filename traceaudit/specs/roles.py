@@ -433,7 +433,9 @@ _RECORD_SECTION = re.compile(
     r"checklist\s+results|lessons\s+learned|retrospective|post-?mortem|tasks\s+completed|"
     r"completed\s+tasks|what\s+was\s+(?:done|implemented|built|delivered)|"
     r"what(?:'s|\s+is)\s+complete|issues\s+(?:resolved|fixed)|fixes\s+applied|"
-    r"refactoring\s+performed|gate\s+status|improvements\s+checklist)\s*$"
+    r"refactoring\s+performed|gate\s+status|improvements\s+checklist|"
+    r"previous\s+stor(?:y|ies)(?:'s)?\s+(?:insights|notes|learnings|context|summary)|"
+    r"learnings\s+from\s+(?:the\s+)?previous\s+stor(?:y|ies))\s*$"
 )
 # Sections that restate and check what is defined elsewhere: their ids are mentions
 # (an "AC1: Verify the period parameter" under Testing Standards repeats AC 1), but the
