@@ -256,6 +256,33 @@ def test_specs_are_found_by_their_content_wherever_they_live(tmp_path: Path) -> 
     )
 
 
+def test_a_folder_of_mostly_specs_is_read_whole(tmp_path: Path) -> None:
+    """docs/features/: two API references and one feature note whose endpoint sits in a
+    fence; the note is read with them. A folder where specs are the few (docs/misc: 2 of 5)
+    gives only its specs."""
+    note = "# Password Policy\n\n## API Endpoints\n\n```bash\nGET /api/password-policy\n```\n"
+    write(
+        tmp_path,
+        {
+            "docs/features/INVOICES.md": API_REFERENCE,
+            "docs/features/PAYMENTS.md": API_REFERENCE.replace("invoices", "payments"),
+            "docs/features/PASSWORD_POLICY.md": note,
+            "docs/features/deep/OTHER.md": "# Other\n",
+            "docs/misc/a.md": API_REFERENCE, "docs/misc/b.md": API_REFERENCE,
+            "docs/misc/c.md": "# C\n", "docs/misc/d.md": "# D\n", "docs/misc/e.md": "# E\n",
+        },
+    )  # fmt: skip
+    found = discover(load(tmp_path))
+    assert found.spec_files == (
+        "docs/features/INVOICES.md", "docs/features/PASSWORD_POLICY.md",
+        "docs/features/PAYMENTS.md", "docs/misc/a.md", "docs/misc/b.md",
+    )  # fmt: skip
+    assert found.spec_reasons == (
+        ("docs/features", "by content: 2 API references; and the folder's 1 other Markdown file"),
+        ("docs/misc", "by content: 2 API references"),
+    )
+
+
 def test_named_roots_come_first_and_content_adds_to_them(tmp_path: Path) -> None:
     write(tmp_path, {"specs/a/spec.md": "# A\n", "backend/README.md": API_REFERENCE})
     found = discover(load(tmp_path))

@@ -32,6 +32,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -561,7 +562,13 @@ def discover(config: Config) -> Discovery:
         found = _by_content(root, everything, spec_files, config.max_file_size)
         for rel in found:
             spec_files.add(rel)
-        reasons += _content_roots(found)
+        siblings = _siblings(found, everything, spec_files)
+        spec_files.update(r for rels in siblings.values() for r in rels)
+        reasons += [
+            (r, why + (f"; and the folder's {len(siblings[r])} other Markdown file"
+                       f"{'s' if len(siblings[r]) > 1 else ''}" if siblings.get(r) else ""))
+            for r, why in _content_roots(found)
+        ]  # fmt: skip
         spec_roots = tuple(dict.fromkeys([*spec_roots, *(r for r, _ in reasons)]))
         contracts.update(
             rel
@@ -744,6 +751,34 @@ def _by_content(root: Path, files: list[str], taken: set[str], limit: int) -> di
         if what is not None:
             found[rel] = what
     return found
+
+
+def _siblings(
+    found: dict[str, str], everything: Iterable[str], taken: set[str]
+) -> dict[str, list[str]]:
+    """The other Markdown files of a folder whose Markdown files are mostly API references
+    by their content (``docs/features/``: 8 of 10 files list endpoints under ``### GET
+    /path``): the two left are documents of the same set (``PASSWORD_POLICY.md`` with its
+    endpoint in a fence), and a reader reads them with the rest; what each one is, its role
+    decides."""
+    md: dict[str, list[str]] = {}
+    for rel in everything:
+        if _is_spec_file(rel) and not _in_hidden_folder(rel) and not is_test_path(rel):
+            md.setdefault(str(PurePosixPath(rel).parent), []).append(rel)
+    hits: dict[str, int] = {}
+    for rel, what in found.items():
+        folder = str(PurePosixPath(rel).parent)
+        # a folder of API references only: feature documents that each list endpoints
+        # (not a BMAD output folder, whose other files are retrospectives and notes)
+        hits[folder] = hits.get(folder, 0) + 1 if what == "API reference" else -(10**6)
+    out: dict[str, list[str]] = {}
+    for folder, n in hits.items():
+        rels = md.get(folder, [])
+        if folder != "." and n >= 2 and 2 * n >= len(rels):
+            rest = sorted(r for r in rels if r not in taken)
+            if rest:
+                out[folder] = rest
+    return out
 
 
 def _content_roots(found: dict[str, str]) -> list[tuple[str, str]]:
