@@ -97,6 +97,27 @@ def test_a_base_path_stated_in_prose_applies_to_its_section() -> None:
     ]
 
 
+def test_a_labelled_box_of_a_drawn_diagram_gives_its_paths_the_router_s_prefix() -> None:
+    text = """
+        ```
+        ┌──────────────────────────────────────────────┐
+        │  Appointment Router (/api/appointments)      │
+        │  - POST /                Create appointment  │
+        │  - GET /available-doctors                    │
+        └──────────────────────────────────────────────┘
+        ┌──────────────────────────────────────────────┐
+        │  Auth                                        │
+        │  - GET /health                               │
+        └──────────────────────────────────────────────┘
+        ```
+        """
+    assert hints(text) == [
+        ("POST", "/", ("base:/api/appointments", "relative")),
+        ("GET", "/available-doctors", ("base:/api/appointments",)),
+        ("GET", "/health", ()),
+    ]
+
+
 def test_a_host_alone_is_no_base_path_but_says_the_paths_are_full() -> None:
     text = "**Base URL**: `http://localhost:8000`\n\n### POST /auth/signup\n"
     assert hints(text) == [("POST", "/auth/signup", ("full",))]

@@ -122,11 +122,40 @@ def _fence_bases(blocks: Blocks) -> list[tuple[int, int, str]]:
     return out
 
 
+# A box of a drawn diagram labelled with its router and prefix: "│ Appointment Router
+# (/api/appointments) │" over "│ - GET /available-doctors │": the paths drawn below the
+# label, in the same box, are the router's.
+_BOX_LABEL = re.compile(
+    r"(?i)\b[\w-]+(?:\s+[\w-]+){0,3}?\s+(?:router|api|endpoints?|routes)\s*\(\s*`?"
+    r"(?P<path>/[\w{}.-]+(?:/[\w{}.-]+)*)/?`?\s*\)"
+)
+_BOX_EDGE = re.compile(r"[└┘┌┐╰╯╭╮]|^\s*[+`]-{3,}")
+
+
+def _box_bases(blocks: Blocks) -> list[tuple[int, int, str]]:
+    """The prefix each labelled box of a drawn diagram gives the paths under its label."""
+    out: list[tuple[int, int, str]] = []
+    for fence in blocks.fences:
+        open_at: tuple[int, str] | None = None
+        for line, text in fence.lines:
+            m = _BOX_LABEL.search(text)
+            if m is not None and (base := _base_path(m["path"])) is not None:
+                if open_at is not None:
+                    out.append((open_at[0], line - 1, open_at[1]))
+                open_at = (line, f"base:{base}")
+            elif open_at is not None and _BOX_EDGE.search(text):
+                out.append((open_at[0], line, open_at[1]))
+                open_at = None
+        if open_at is not None:
+            out.append((open_at[0], fence.lines[-1][0], open_at[1]))
+    return out
+
+
 def _statements(blocks: Blocks) -> list[tuple[int, int, str]]:
     """(first line, last line, hint) of the base paths and router prefixes stated in
-    prose, each over its section."""
+    prose, each over its section; and of the labelled boxes of drawn diagrams."""
     sections = SectionIndex(blocks.headings)
-    out: list[tuple[int, int, str]] = _fence_bases(blocks)
+    out: list[tuple[int, int, str]] = _fence_bases(blocks) + _box_bases(blocks)
     for ln in blocks.lines:
         hints: list[str] = []
         for m in _BASE_STATEMENT.finditer(ln.plain):
