@@ -54,6 +54,11 @@ def refs(text: str) -> list[tuple[str, str, str | None, bool]]:
             "Spec: specs/orders/spec.md",
             [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)],
         ),
+        # a label with the path in quotes is still a label, not example data
+        (
+            'Spec: "specs/orders/spec.md"',
+            [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)],
+        ),
     ],
 )
 def test_reference_forms(text: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
@@ -67,6 +72,9 @@ def test_reference_forms(text: str, expected: list[tuple[str, str, str | None, b
         "version 2.1 of the protocol",  # numbers need a requirements keyword
         "http://example.com/page#anchor",  # not a .md file
         "an OAuth2 flow on HTTP2",
+        # a path as a value in example data (a route description's example response)
+        '"file_path": "docs/configuration.md",',
+        "source_path='specs/001-orders/spec.md'",
         "",
     ],
 )

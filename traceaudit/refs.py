@@ -169,6 +169,11 @@ _LEADS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
 )
 
 
+# A quoted value of a quoted key or of an assignment, right before a path: `"file_path": "`,
+# `path='`, `source = "` (example data); not a label (`Spec: "specs/x/spec.md"`).
+_DATA_VALUE = re.compile(r"""(?:["'][\w-]+["']\s*:|\b[\w-]+\s*=)\s*["']$""")
+
+
 def _lower(text: str) -> str:
     """``text`` lower-cased character by character, so that offsets stay the same."""
     lower = text.lower()
@@ -268,6 +273,8 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
     for m in _SPEC_PATH.finditer(line):
         if not free(m.start(), m.end()):
             continue
+        if _DATA_VALUE.search(line[: m.start()]) and line[m.end() : m.end() + 1] in ("'", '"'):
+            continue  # "file_path": "docs/configuration.md": a value in example data
         path = m["path"]
         if m["anchor"]:
             anchor = m["anchor"].rstrip(".!?").lower()
