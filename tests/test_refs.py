@@ -54,6 +54,13 @@ def refs(text: str) -> list[tuple[str, str, str | None, bool]]:
             "Spec: specs/orders/spec.md",
             [("file", "specs/orders/spec.md", "specs/orders/spec.md", True)],
         ),
+        # a list that writes the prefix once
+        (
+            "Implements FR-013/14/18",
+            [("id", "FR-013", None, True), ("id", "FR-014", None, True),
+             ("id", "FR-018", None, True)],
+        ),
+        ("Transfers (FR-027/028)", [("id", "FR-027", None, False), ("id", "FR-028", None, False)]),
         # a label with the path in quotes is still a label, not example data
         (
             'Spec: "specs/orders/spec.md"',

@@ -92,6 +92,10 @@ _ID_RANGE = re.compile(
     r"(?<![\w-])(?P<p>[A-Z]{1,6}-?)(?P<n>\d+)\s*(?:-|–|—|\.\.|to|through)\s*"
     r"(?P<q>(?P=p))?(?P<m>\d+)(?![\w.])"
 )
+# A list of ids that writes the prefix once: "FR-013/14/15/16/18", "(FR-027/028/029)".
+_ID_SLASHES = re.compile(
+    r"(?<![\w/-])(?P<p>[A-Z]{1,6}-?)(?P<n>\d+)(?P<rest>(?:/\d+)+)(?![\w/.-])"
+)
 _ID_TAIL = re.compile(r"(?:-\d+)+[a-z]?(?![\w-])")  # "-005" of "FR-011-005"
 _TITLE_STOP = re.compile(r"\s+(?:[-–—]\s|\bfor\b|\bwhich\b|\bwhere\b)")
 
@@ -361,6 +365,24 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         if id_prefix(m["p"] + "1").rstrip("-") in NON_ID_PREFIXES:
             continue
         idents = [f"{m['p']}{k:0{len(m['n'])}d}" for k in range(first, last + 1)]
+        if not all(id_regex.fullmatch(i) for i in idents):
+            continue
+        explicit = keyword_end is not None and keyword is not None and keyword.start() < m.start()
+        for ident in idents:
+            add(RefTarget(RefKind.ID, ident, None, ident), m.start(), m.end(), explicit)
+
+    # "FR-013/14/15": the numbers after the first take its prefix, each written at the
+    # first one's width ("14" is FR-014), when every one of them is an id.
+    for m in _ID_SLASHES.finditer(line):
+        if not free(m.start(), m.end()):
+            continue
+        if id_prefix(m["p"] + "1").rstrip("-") in NON_ID_PREFIXES:
+            continue
+        width = len(m["n"])
+        nums = [m["n"], *m["rest"].strip("/").split("/")]
+        if any(len(n) > width for n in nums):
+            continue
+        idents = [f"{m['p']}{int(n):0{width}d}" for n in nums]
         if not all(id_regex.fullmatch(i) for i in idents):
             continue
         explicit = keyword_end is not None and keyword is not None and keyword.start() < m.start()

@@ -383,3 +383,16 @@ def test_a_family_written_with_a_wildcard_keeps_its_wildcard() -> None:
     assert normalise_path("/api/mcp/**") == "/api/mcp/*"
     assert normalise_path("/*") == "/"  # no literal segment: no family
     assert normalise_path("/api/x*") == "/api/x"
+
+
+def test_a_list_of_methods_is_not_the_root_path() -> None:
+    """``GET / POST`` on ``/v1/customers/{id}/addresses`` lists methods (point_of_sale's
+    tasks.md read it as ``GET /`` and ``PUT /``); ``GET / returns the index`` is the root."""
+    doc = parse(
+        """
+        - [X] T048 Address router implementing `GET / POST` on `/v1/customers/{id}/addresses`
+          and `PUT / DELETE` on `/v1/customers/{id}/addresses/{address_id}`
+        - GET / returns the index page
+        """
+    )
+    assert [(m, p) for m, p, *_ in eps(doc)] == [("GET", "/")]

@@ -86,10 +86,15 @@ class Found:
     grouped: bool = False
 
 
+_NEXT_METHOD = re.compile(rf"\s*{_METHOD}\b")
+
+
 def _found(m: re.Match[str]) -> list[Found]:
     path = normalise_path(m["path"])
     if path is None:
         return []
+    if m["path"] == "/" and not m["host"] and _NEXT_METHOD.match(m.string, m.end()):
+        return []  # "`GET / POST` on `/v1/x`": a list of methods, not the root path
     methods = _methods(m["methods"])
     if len(set(methods)) < len(methods):
         # "stub endpoints (GET, POST, DELETE, POST /test)" enumerates; only the method
