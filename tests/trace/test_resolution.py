@@ -305,3 +305,25 @@ def test_copies_of_one_story_are_one_candidate_to_the_citing_words() -> None:
     # the words naming neither title settle nothing
     vague = dataclasses.replace(cite, text="Story 1.3 helpers")
     assert [s for s, _ in resolved(TraceGraph(docs, [vague], []))] == ["ambiguous"]
+
+
+def test_a_story_s_own_text_is_the_last_evidence_for_the_citing_words() -> None:
+    """``Story 1.2 response compatibility: alias JSON key to error``: of two Story 1.2s
+    (Text Extraction, Job Status Tracking), only the second's task says "Alias error_reason to
+    serialize as error"; its text settles the citation, as a reader opening both would."""
+    a, b = "docs/stories/1.2-text-extraction.md", "docs/stories/EPIC1-STORY1.2.md"
+    docs = [
+        doc(a, [dataclasses.replace(
+            req(a, "Story 1.2", 1, kind=ReqKind.STORY, title="Text Extraction"),
+            text="Text Extraction\n- [x] Build the sentence index from the PDF text",
+        )]),
+        doc(b, [dataclasses.replace(
+            req(b, "Story 1.2", 1, kind=ReqKind.STORY, title="Job Status Tracking"),
+            text="Job Status Tracking\n- [x] Alias error_reason to serialize as error",
+        )]),
+    ]  # fmt: skip
+    cite = dataclasses.replace(
+        ref("Story 1.2", symbol="apps/api/models/schemas.py:JobStatus", hint="story"),
+        text="Story 1.2 response compatibility: alias JSON key to error",
+    )
+    assert resolved(TraceGraph(docs, [cite], [])) == [("ok", (f"req:{b}::Story 1.2",))]

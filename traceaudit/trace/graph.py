@@ -569,6 +569,11 @@ class TraceGraph:
                 if stories and _USER_STORY.match(story):
                     # a Kiro requirement says what it is about in its user story
                     title += f" {story}"
+            elif stories and req is not None and req.kind is ReqKind.STORY:
+                # as the last evidence, a story's own text too: its tasks say what it builds
+                # ("Story 1.2 response compatibility: alias JSON key to error" and the one
+                # Story 1.2 whose task is "Alias error_reason to serialize as error")
+                title += f" {req.text[:2000]}"
             feature = PurePosixPath(node_spec(node)).parent.name
             scored.append((len(words & (content_words(title) | content_words(feature))), node))
         scored.sort(key=lambda sn: (-sn[0], sn[1]))
