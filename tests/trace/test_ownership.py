@@ -546,3 +546,35 @@ def test_the_tasks_that_implement_a_requirement_and_a_parent_task_say_whose_it_i
     note = next(r.note for r in graph.requirement_results() if r.requirement.id == "5.1")
     assert note.startswith("the tasks that implement it (7.3) make only code outside Python: "
                            "its parent task, 7, names React")
+
+
+def test_a_task_whose_title_makes_the_frontend_its_object_is_outside_python() -> None:
+    own = Ownership([], FILES, [])
+    outside = [
+        "Set up frontend interfaces and API client",  # the API's client is the frontend's
+        "Frontend: worker list UI",
+        "Implement frontend worker management",
+        "Style staff list tables",
+    ]
+    kept = [
+        "Add backend API for the frontend dashboard",
+        "Implement frontend auth with JWT tokens stored by the server",
+        "Create frontend-backend integration tests",
+        "Style guide for error messages",
+    ]
+    for n, title in enumerate(outside + kept):
+        found = own.item(task(f"{n}.1", title))
+        assert (found is not None and found.owner == OUTSIDE) == (title in outside), title
+
+
+def test_a_subtask_written_beside_its_parent_follows_it_by_its_number() -> None:
+    """Kiro's ``- [x] 7. Set up frontend interfaces and API client`` then, at the same
+    indentation, ``- [x] 7.2 Implement API client utility``: 7.2 is 7's by its number."""
+    plan = ".kiro/specs/staff/tasks.md"
+    parent = task("7", "Set up frontend interfaces and API client", path=plan)
+    child = task("7.2", "Implement API client utility", "Create a fetch wrapper", path=plan)
+    other = task("8.1", "Implement API client utility", "Create a fetch wrapper", path=plan)
+    graph = TraceGraph([doc(plan, [parent, child, other])], [], [], source_files=FILES)
+    status = {r.requirement.id: r.status for r in graph.requirement_results()}
+    assert status["7.2"] is ReqStatus.OUTSIDE_PYTHON
+    assert status["8.1"] is not ReqStatus.OUTSIDE_PYTHON  # no task 8 to follow

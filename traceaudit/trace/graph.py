@@ -1000,7 +1000,7 @@ class TraceGraph:
                     or self._linked_tasks_owner(req)
                     or self.ownership.sentence(req)
                     or self.ownership.story(req, parent)
-                    or self.ownership.parent_task(req, parent)
+                    or self.ownership.parent_task(req, self._parent_task(req, parent))
                     or self.ownership.feature(req)
                     or self.ownership.alike_tasks(req)
                 )
@@ -1011,6 +1011,13 @@ class TraceGraph:
                 return ReqStatus.INFORMATIONAL, owner
             return ReqStatus.NOT_BACKEND, owner
         return _status(req, False), None
+
+    def _parent_task(self, req: Requirement, parent: Requirement | None) -> Requirement | None:
+        """The task a task belongs to: the one it is nested under, else the task its number
+        extends in the same file (``7.2`` of ``7.``, written at the same indentation)."""
+        if parent is not None or req.kind is not ReqKind.TASK or "." not in req.id:
+            return parent
+        return self.index.by_key.get(f"{req.spec_path}::{req.id.rsplit('.', 1)[0]}")
 
     def _linked_tasks_owner(self, req: Requirement) -> Owner | None:
         """Outside Python when every task that says it implements the requirement (Kiro's
@@ -1034,6 +1041,7 @@ class TraceGraph:
         owners: list[Owner] = []
         for task in sorted(tasks, key=lambda t: t.location.line):
             parent = self.index.by_key.get(task.parent_key) if task.parent_key else None
+            parent = self._parent_task(task, parent)
             owner = self.ownership.item(task) or self.ownership.parent_task(task, parent)
             if owner is None or owner.owner != OUTSIDE:
                 return None

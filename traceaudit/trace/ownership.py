@@ -1104,10 +1104,33 @@ def _main_clause(line: str) -> str:
 _SUBORDINATE = re.compile(r"(?i)\s(?:so|so\s+that|when|if|because|which|that|after|once)\s")
 
 
+# A task whose title makes the frontend its object ("Implement frontend worker management",
+# "Set up frontend interfaces and API client", "Frontend: worker list UI", "Style staff list
+# tables"), never one that names the server side ("Add backend API for the frontend").
+_FRONT_OBJECT = re.compile(
+    r"(?i)^(?:\[[ xX]\]\s*)?(?:(?:set\s+up|create|add|build|implement|design|write|update|"
+    r"refactor|integrate|wire\s+up)\s+(?:(?:the|an?)\s+)?(?:front-?end|client[\s-]side)\b|"
+    r"front-?end\s*[:\-–—]\s|(?:re)?style\s(?!guides?\b))"
+)
+_CLIENT_OF_API = re.compile(r"(?i)\bapi\s+(?:client|calls?|hooks?|service\s+layer)\b")
+
+
+def _front_object(title: str) -> str | None:
+    """The title's opening words when they make the frontend the task's object."""
+    head = _MARKERS.sub("", title).strip()
+    m = _FRONT_OBJECT.match(head)
+    if m is None or _SERVER_SIDE.search(_CLIENT_OF_API.sub("", head)):
+        return None
+    return m.group(0).strip(" :-–—")
+
+
 def _ui_work(title: str, text: str) -> str | None:
     """The words that show a task's work is user interface: its title's main clause says
-    so, or two of its sub-steps do ("Return 401 so the app redirects to the login page"
-    is not UI work)."""
+    so (or makes the frontend its object), or two of its sub-steps do ("Return 401 so the
+    app redirects to the login page" is not UI work)."""
+    front = _front_object(title)
+    if front:
+        return front
 
     def ui(line: str) -> str | None:
         clause = _MARKERS.sub("", _main_clause(line))
