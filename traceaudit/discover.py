@@ -766,15 +766,18 @@ def _siblings(
         if _is_spec_file(rel) and not _in_hidden_folder(rel) and not is_test_path(rel):
             md.setdefault(str(PurePosixPath(rel).parent), []).append(rel)
     hits: dict[str, int] = {}
+    mixed: set[str] = set()
     for rel, what in found.items():
         folder = str(PurePosixPath(rel).parent)
-        # a folder of API references only: feature documents that each list endpoints
-        # (not a BMAD output folder, whose other files are retrospectives and notes)
-        hits[folder] = hits.get(folder, 0) + 1 if what == "API reference" else -(10**6)
+        hits[folder] = hits.get(folder, 0) + 1
+        if what != "API reference":
+            # a folder of API references only: feature documents that each list endpoints
+            # (not a BMAD output folder, whose other files are retrospectives and notes)
+            mixed.add(folder)
     out: dict[str, list[str]] = {}
     for folder, n in hits.items():
         rels = md.get(folder, [])
-        if folder != "." and n >= 2 and 2 * n >= len(rels):
+        if folder != "." and folder not in mixed and n >= 2 and 2 * n >= len(rels):
             rest = sorted(r for r in rels if r not in taken)
             if rest:
                 out[folder] = rest

@@ -578,9 +578,9 @@ class TraceGraph:
             scored.append((len(words & (content_words(title) | content_words(feature))), node))
         scored.sort(key=lambda sn: (-sn[0], sn[1]))
         # Copies of one item (a PRD's "Story 1.3: Evidence Window Builder" and the same
-        # story in the PRD's shard) are one candidate to the words: the first one stands
-        # for the rest, so that the words can still tell it from another item.
-        # Of the copies, the story's own file (the one story it defines) stands for them.
+        # story in the PRD's shard) are one candidate to the words, so that the words can
+        # still tell it from another item; the copy in the file that defines the fewest
+        # stories (the story's own file) stands for the rest.
         seen: dict[tuple[str, str], int] = {}
         kept: list[tuple[int, str]] = []
         for score, node in scored:

@@ -112,14 +112,14 @@ _SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
 _STORED = re.compile(rf"(?i){_SERVER_STORAGE}")
 # Changing what is kept: deleting, removing, saving or recording data (and the same in
 # Chinese and Japanese, whose sentences name no English server word).
-_NO_BACKEND = re.compile(r"(?i)\bno\s+backend\b")
+_SAYS_NO_BACKEND = re.compile(r"(?i)\bno\s+backend\b")
 # What a reply carries: "each record SHALL include a profile_completed boolean field".
 _DATA_SHAPE = re.compile(
     r"(?i)\b(?:fields?|records?|respons\w*|returns?|payloads?|json|schemas?|boolean|null)\b"
 )
 _CHANGES_DATA = re.compile(
     r"(?i)\b(?:delet|remov|sav|stor|record|updat)\w*\b[^.;]{0,40}?\b(?:data|records?|rows?|"
-    r"entries|history)\b|(?:刪除|删除|移除|保存|儲存|存儲|存储|記錄|记录|削除|保存|登録)"
+    r"entries|history)\b|(?:刪除|删除|移除|保存|儲存|存儲|存储|記錄|记录|削除|登録)"
 )
 _MARKERS = re.compile(r"^(?:\s*(?:\[[^\]]*\]|\*\*[^*]*\*\*:?|[-*]|\d+[.)]|T\d+\w*:?))*\s*")
 
@@ -948,7 +948,7 @@ class Ownership:
                 line = doc.no_backend[0]
                 # "no backend" said outright, not only "a frontend-only feature": then even
                 # its sentences that name the API are the frontend's
-                strict = strict or any(_NO_BACKEND.search(x) for x in doc.no_backend)
+                strict = strict or any(_SAYS_NO_BACKEND.search(x) for x in doc.no_backend)
                 line = line if len(line) <= 70 else line[:67].rstrip() + "…"
                 denied.append(f"{PurePosixPath(doc.path).name} says “{line}”")
             for statement in doc.stack:
