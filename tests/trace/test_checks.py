@@ -11,6 +11,7 @@ from traceaudit.model import (
     CodeRef,
     Config,
     DeclaredEndpoint,
+    Finding,
     Location,
     RefKind,
     RefSource,
@@ -125,10 +126,14 @@ def audit(
     config: Config | None = None,
 ) -> tuple[TraceGraph, list[tuple[str, str, int, str]]]:
     graph = TraceGraph(docs, refs, routes)
-    code = code or CodeFacts(tuple(refs), tuple(routes))
-    ctx = CheckContext(graph, code, graph.requirement_results(), graph.route_results(), ("specs",))
-    findings = run_checks(ctx, selected_rules(config or Config()))
+    findings = checked(graph, code or CodeFacts(tuple(refs), tuple(routes)), config)
     return graph, [(f.rule.code, f.location.path, f.location.line, f.subject) for f in findings]
+
+
+def checked(graph: TraceGraph, code: CodeFacts, config: Config | None = None) -> list[Finding]:
+    """Every finding the checks give on the graph, with its message."""
+    ctx = CheckContext(graph, code, graph.requirement_results(), graph.route_results(), ("specs",))
+    return list(run_checks(ctx, selected_rules(config or Config())))
 
 
 def statuses(graph: TraceGraph) -> dict[str, str]:
@@ -280,11 +285,7 @@ def test_citations_of_a_family_no_spec_defines_are_one_finding() -> None:
         ("TA003", "app/api/orders.py", 4, "family:US"),
         ("TA003", "app/api/orders.py", 7, "FR-009"),
     ]
-    ctx = CheckContext(
-        graph, CodeFacts(tuple(refs), ()), graph.requirement_results(), graph.route_results(),
-        ("specs",),
-    )  # fmt: skip
-    family = next(f for f in run_checks(ctx, selected_rules(Config())) if f.subject == "family:US")
+    family = next(f for f in checked(graph, CodeFacts(tuple(refs), ())) if f.subject == "family:US")
     assert family.message.startswith(
         "`US1` in app/api/orders.py:create_order and 2 other references (2 distinct ids, in 1 "
         "file) cite `US` ids, but the one spec file read defines no `US` id: the specs they come "
@@ -307,11 +308,7 @@ def test_citations_of_a_spec_file_that_is_not_there_are_one_finding_per_file() -
         ("TA003", "app/api/chat.py", 12, "spec:specs/009-chat/plan.md"),
         ("TA003", "app/api/orders.py", 7, "FR-007"),
     ]
-    ctx = CheckContext(
-        graph, CodeFacts(tuple(refs), ()), graph.requirement_results(), graph.route_results(),
-        ("specs",),
-    )  # fmt: skip
-    found = [f for f in run_checks(ctx, selected_rules(Config())) if f.rule.code == "TA003"]
+    found = [f for f in checked(graph, CodeFacts(tuple(refs), ())) if f.rule.code == "TA003"]
     assert found[0].message.startswith(
         "`FR-002` in app/api/chat.py:send and 2 other references (3 distinct items, in 2 files) "
         "cite `specs/009-chat/plan.md`, but the one spec file read is not it: a dangling "

@@ -1020,8 +1020,8 @@ class TraceGraph:
         return self.index.by_key.get(f"{req.spec_path}::{req.id.rsplit('.', 1)[0]}")
 
     def _linked_tasks_owner(self, req: Requirement) -> Owner | None:
-        """Outside Python when every task that says it implements the requirement (Kiro's
-        ``_Requirements: 5.1, 5.2_``, a spec-kit task's ``(FR-003)``) is code outside Python
+        """Outside Python when every task that says it implements the requirement (a link
+        it writes, as Kiro's ``_Requirements: 5.1, 5.2_``) is code outside Python
         by what it names or by its parent task: the reviewer who looks for its code finds it
         in the frontend. A task whose side nothing shows leaves the question open."""
         if req.kind not in (ReqKind.REQUIREMENT, ReqKind.CRITERION):

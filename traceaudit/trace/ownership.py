@@ -110,13 +110,14 @@ _SERVER_STORAGE = r"\bdb\b|\bstatus\s+codes?\b|\b[45]\d\d\b|\bpersist\w*"
 _SERVER_HELD = r"\bjwt\b|\btokens?\b|\bservices?\b"
 _SERVER_SIDE = re.compile(rf"(?i){_SERVER_CORE}|{_SERVER_HELD}")
 _STORED = re.compile(rf"(?i){_SERVER_STORAGE}")
-# Changing what is kept: deleting, removing, saving or recording data (and the same in
-# Chinese and Japanese, whose sentences name no English server word).
+# A feature's own words that deny a backend outright ("No backend required").
 _SAYS_NO_BACKEND = re.compile(r"(?i)\bno\s+backend\b")
 # What a reply carries: "each record SHALL include a profile_completed boolean field".
 _DATA_SHAPE = re.compile(
     r"(?i)\b(?:fields?|records?|respons\w*|returns?|payloads?|json|schemas?|boolean|null)\b"
 )
+# Changing what is kept: deleting, removing, saving or recording data (and the same in
+# Chinese and Japanese, whose sentences name no English server word).
 _CHANGES_DATA = re.compile(
     r"(?i)\b(?:delet|remov|sav|stor|record|updat)\w*\b[^.;]{0,40}?\b(?:data|records?|rows?|"
     r"entries|history)\b|(?:刪除|删除|移除|保存|儲存|存儲|存储|記錄|记录|削除|登録)"

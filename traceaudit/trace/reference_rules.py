@@ -21,7 +21,7 @@ SPEC_FILE_NAMES = frozenset(
 
 def _is_spec_path(ctx: CheckContext, written: str) -> bool:
     """Whether a path in a reference means a spec (not README.md or docs/architecture.md)."""
-    clean = "/".join(p for p in PurePosixPath(written).parts if p not in {".", ".."})
+    clean = _written_spec(written)
     return PurePosixPath(clean).name.lower() in SPEC_FILE_NAMES or any(
         root and (clean == root or clean.startswith(root + "/")) for root in ctx.spec_roots
     )
