@@ -293,6 +293,21 @@ def test_named_roots_come_first_and_content_adds_to_them(tmp_path: Path) -> None
     )
 
 
+def test_a_root_found_by_its_name_and_by_its_content_is_listed_once(tmp_path: Path) -> None:
+    # BMAD's docs/ gives its PRD; the API references beside it are found by content
+    write(tmp_path, {
+        "docs/prd.md": "# PRD\n\n- FR1: a\n", "docs/api.md": API_REFERENCE,
+        "docs/api-admin.md": API_REFERENCE.replace("invoices", "admins"),
+    })  # fmt: skip
+    found = discover(load(tmp_path))
+    assert found.spec_files == ("docs/api-admin.md", "docs/api.md", "docs/prd.md")
+    assert found.spec_roots == ("docs",)
+    assert found.spec_reasons == ((
+        "docs",
+        "a BMAD docs folder with a PRD: its PRD, epics and stories; by content: 2 API references",
+    ),)
+
+
 def test_named_spec_roots_turn_content_discovery_off(tmp_path: Path) -> None:
     write(tmp_path, {"docs/api.md": API_REFERENCE, "API_REFERENCE.md": API_REFERENCE})
     found = discover(replace(load(tmp_path), spec_roots=("docs",)))

@@ -578,6 +578,12 @@ def discover(config: Config) -> Discovery:
             and not _in_hidden_folder(rel)
             and not is_test_path(rel)
         )
+    # one root found by its name and by its content is one root with both reasons
+    merged: dict[str, list[str]] = {}
+    for r, why in reasons:
+        if why not in merged.setdefault(r, []):
+            merged[r].append(why)
+    reasons = [(r, "; ".join(whys)) for r, whys in merged.items()]
     skipped = sorted(
         (rel, reason)
         for rel, reason in walker.problems.items()

@@ -50,6 +50,33 @@ def test_dashed_heading_id_needs_no_separator() -> None:
     ]
 
 
+def test_a_word_that_says_what_the_heading_id_is_comes_before_it() -> None:
+    doc = parse(
+        """
+        # Epic E4: Metrics, Logging & Observability
+
+        ## Story E4.1: Instrument Metrics
+
+        Count every request.
+
+        ## Requirement REQ-007: Users can log in
+
+        ### Feature F2: Export
+
+        ## Epic 3 overview
+
+        ## Story points and velocity
+        """
+    )
+    assert reqs(doc) == [
+        ("E4", "story", 1), ("E4.1", "story", 3), ("REQ-007", "requirement", 7),
+        ("F2", "requirement", 9),
+    ]  # fmt: skip
+    assert [r.title for r in doc.requirements] == [
+        "Metrics, Logging & Observability", "Instrument Metrics", "Users can log in", "Export"
+    ]
+
+
 def test_bold_list_item_requirements() -> None:
     doc = parse(
         """

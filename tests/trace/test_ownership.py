@@ -99,6 +99,19 @@ def test_a_file_named_by_its_name_and_its_path_is_one_file() -> None:
     assert own.python_files_named(task("T014", "Create __init__.py")) == [("__init__.py", True)]
 
 
+def test_a_brace_group_in_a_path_names_each_file_and_a_set_in_braces_none() -> None:
+    own = Ownership([], (*FILES, "backend/app/core/__init__.py"), [])
+    layout = task("T001", "Create `backend/app/{core,api}/__init__.py` and `frontend/src/{a,b}.ts`")
+    assert own.named_paths(layout.title) == [
+        ("backend/app/core/__init__.py", PYTHON),
+        ("backend/app/api/__init__.py", PYTHON),
+        ("frontend/src/a.ts", OUTSIDE),
+        ("frontend/src/b.ts", OUTSIDE),
+    ]
+    # braces that hold no path: a set of fields, a JSON body
+    assert own.named_paths('return {id,name} as {"a":1}') == []
+
+
 def test_components_and_user_interface_a_task_names_without_a_path() -> None:
     files = (*FILES, "frontend/src/components/TaskItem.tsx", "frontend/src/hooks/useTasks.ts",
              "backend/app/services/task_sorter.py")  # fmt: skip

@@ -43,6 +43,34 @@ def test_the_task_that_names_the_citing_file_settles_it() -> None:
     assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
 
 
+def test_a_task_naming_the_file_inside_a_brace_group_settles_it() -> None:
+    # `pkg/{core,models}/__init__.py` names both files, as the shell expands it
+    layout = "Create `app/{core,models,api/v1}/__init__.py` packages"
+    task = dataclasses.replace(
+        req(A_TASKS, "T001", 4, kind=ReqKind.TASK, title=layout), text=layout
+    )
+    docs = [*two_features(), doc(A_TASKS, [task])]
+    cref = ref("FR-001", symbol="app/models/__init__.py")
+    graph = TraceGraph(docs, [cref], [], source_files=["app/models/__init__.py"])
+    assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
+
+
+def test_a_bare_file_name_that_many_files_have_names_none_of_them() -> None:
+    # "with `__init__.py` files" in billing's task names no particular package
+    layout = "Create empty package directories with `__init__.py` files"
+    task = dataclasses.replace(
+        req(B_TASKS, "T001", 4, kind=ReqKind.TASK, title=layout), text=layout
+    )
+    docs = [*two_features(), doc(B_TASKS, [task])]
+    files = ["app/models/__init__.py", "app/api/__init__.py"]
+    cref = ref("FR-001", symbol="app/models/__init__.py")
+    graph = TraceGraph(docs, [cref], [], source_files=files)
+    assert [s for s, _ in resolved(graph)] == ["ambiguous"]
+    # the same words name the one file of that name a project has
+    graph = TraceGraph(docs, [cref], [], source_files=files[:1])
+    assert resolved(graph) == [("ok", (f"req:{B}::FR-001",))]
+
+
 def test_the_endpoint_the_citing_handler_serves_settles_it() -> None:
     ep = DeclaredEndpoint("POST", "/invoices", Location(B, 9), f"{B}::FR-001")
     docs = [doc(A, [req(A, "FR-001", 5)]), doc(B, [req(B, "FR-001", 5)], [ep])]
@@ -54,6 +82,9 @@ def test_the_endpoint_the_citing_handler_serves_settles_it() -> None:
 def test_the_feature_folder_named_like_the_package_settles_it() -> None:
     graph = TraceGraph(two_features(), [ref("FR-001", symbol="backend/billing/send.py:go")], [])
     assert resolved(graph) == [("ok", (f"req:{B}::FR-001",))]
+    # a package named in the singular is the feature named in the plural, and back
+    graph = TraceGraph(two_features(), [ref("FR-001", symbol="tests/domain/order/t.py:go")], [])
+    assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
 
 
 def test_the_words_around_the_reference_settle_it() -> None:

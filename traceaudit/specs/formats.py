@@ -140,6 +140,12 @@ def _id_at_start(
     return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), done)
 
 
+# The word a heading writes before an item's id: "Epic E4:", "Story E4.1:", "Requirement
+# REQ-001:", "Feature F2:", "Use Case UC-3:" (a bare number after it is Kiro's or BMAD's).
+_KIND_WORD = re.compile(
+    r"(?i)^(?:(?P<story>(?:user\s+)?story|epic)|requirement|feature|use[\s-]case|capability)"
+    r"\s*[:#]?\s+(?=[A-Z])"
+)
 # An id followed by what a report says of the item, not by the item's own text:
 # "**NFR2 Compliance:** <100ms latency", "### TASK-9.10 Success Criteria".
 _ABOUT_ITEM = re.compile(
@@ -255,11 +261,19 @@ class Finder:
 
     def _heading(self, k: int, head: Heading) -> None:
         title = strip_number(head.title)
+        kind = ReqKind.REQUIREMENT
         hit = _id_at_start(title, head.lead_bold, self.id_re, "heading")
+        word = _KIND_WORD.match(title) if hit is None else None
+        if word is not None:
+            # "## Epic E4: Metrics", "### Requirement REQ-001: Login": the word says what
+            # the id that follows it is
+            hit = _id_at_start(title[word.end() :], None, self.id_re, "heading")
+            if hit is not None and word["story"]:
+                kind = ReqKind.STORY
         if hit and (_is_decision(hit.ident) or self._under(head.parent, _REFERENCE_HEADING)):
             return
         if hit:
-            req = self._add_heading(k, head, hit.ident, ReqKind.REQUIREMENT, hit.rest or head.title)
+            req = self._add_heading(k, head, hit.ident, kind, hit.rest or head.title)
             req.claimed = req.claimed or hit.checked
             return
         for pattern, kind, ident in _HEADING_FORMATS:

@@ -53,6 +53,7 @@ from traceaudit.trace.ownership import (
     Owner,
     Ownership,
     content_words,
+    stem,
 )
 from traceaudit.trace.paths import (
     PLACEHOLDER,
@@ -208,6 +209,7 @@ class TraceGraph:
         self.endpoint_matches = self._link_endpoints()
         self._served_folders = self._folders_served_by_handlers()
         self._tasks_naming = self._tasks_by_named_file()
+        self._name_count = Counter(PurePosixPath(p).name for p in self.ownership.files)
         verifiers = self._verifier_files()
         # scripts that tasks name as their check ("Verify: python scripts/check.py"), not
         # test files: they verify, but the task numbers they hold are often only data
@@ -423,7 +425,9 @@ class TraceGraph:
             ]
             if any("/" in t and (cited == t or cited.endswith("/" + t)) for t in written):
                 by_path.append(task)
-            elif any("/" not in t for t in written):
+            elif any("/" not in t for t in written) and self._name_count[name] <= 1:
+                # a bare name names the cited file only when no other file has that name
+                # (a task's "with `__init__.py` files" names none of a project's packages)
                 by_name.append(task)
         naming = by_path or by_name  # "in backend/src/api/auth.py" before a bare "auth.py"
         # The candidate that is itself a task naming the file, before its feature's others.
@@ -633,15 +637,15 @@ class TraceGraph:
     def _folders_named_by(self, path: str, nodes: Sequence[str]) -> set[str]:
         """Candidate spec folders named like a folder (or the stem) of the citing file."""
         segments = [p for p in PurePosixPath(path).parts[:-1]] + [PurePosixPath(path).stem]
-        seg_words = [set(re.split(r"[-_.\s]+", s.lower())) - {""} for s in segments]
+        # words as stems: a package "customers" is the feature "customer-view"
+        seg_words = [_folder_words(s) for s in segments]
         out: set[str] = set()
         partial: set[str] = set()
         # the file's folders (not its name) that are not generic ("src", "api", "backend")
-        places = [w for w in seg_words[:-1] if w and not w & _GENERIC_FOLDER_WORDS]
+        places = [w for w in seg_words[:-1] if w and not w & _GENERIC_FOLDER_STEMS]
         for node in nodes:
             folder = PurePosixPath(node_spec(node)).parent
-            name = re.sub(r"^\d+[-_]", "", folder.name.lower())
-            words = set(re.split(r"[-_.\s]+", name)) - {""}
+            words = _folder_words(re.sub(r"^\d+[-_]", "", folder.name))
             if words and any(words <= sw for sw in seg_words):
                 out.add(str(folder))
             elif words and any(place <= words for place in places):
@@ -1174,6 +1178,14 @@ _GENERIC_FOLDER_WORDS = frozenset(
      "model", "routes", "routers", "router", "services", "service", "server", "backend",
      "web", "py", "index", "spec", "specs", "docs", "v1", "v2", "and", "the", "of"}
 )  # fmt: skip
+
+_GENERIC_FOLDER_STEMS = frozenset(stem(w) for w in _GENERIC_FOLDER_WORDS)
+
+
+def _folder_words(name: str) -> set[str]:
+    """The stems of a folder or file name's words: ``customers`` and ``customer`` meet."""
+    return {stem(w) for w in re.split(r"[-_.\s]+", name.lower()) if w}
+
 
 _USER_STORY = re.compile(r"(?i)^\s*(?:\*\*)?user\s+story\b|^\s*as\s+an?\s")
 

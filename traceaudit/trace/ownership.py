@@ -78,6 +78,10 @@ _CONFIG_NAMES = re.compile(
 _PATH_TOKEN = re.compile(r"[^\s`'\"<>,;*]+")
 _SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,9}$")
 _METHOD_PAIR = re.compile(r"^(?:[A-Z]+/)+[A-Z]+$")
+# A shell brace group in a path: `pkg/{core,api/v1}/__init__.py` names two files.
+_BRACE_GROUP = re.compile(r"\{([^{}\s`'\"<>]*,[^{}\s`'\"<>]*)\}")
+_WORD = re.compile(r"[^\s`'\"<>]+")
+_MAX_EXPANSION = 64  # paths one written path may stand for; more is not a list of files
 
 # What a task does, read from its first words (after [P] [US1] markers).
 _DECISIVE = re.compile(
@@ -490,7 +494,7 @@ class Ownership:
     def named_paths(self, text: str) -> list[tuple[str, str]]:
         """(path as written, its class) for every file or folder path the text names."""
         out: list[tuple[str, str]] = []
-        for m in _PATH_TOKEN.finditer(text):
+        for m in _PATH_TOKEN.finditer(expand_braces(text)):
             token = m.group(0).strip("().:[]{}")
             if token.startswith("/") and self._rooted_file(token):
                 token = token.lstrip("/")  # `/Makefile`, `/backend/app/main.py`: the repo's
@@ -1189,12 +1193,38 @@ def content_words(text: str) -> set[str]:
     """Lower-case words of four letters or more, CamelCase split, without filler words."""
     split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
     words = {w for w in re.findall(r"[a-z]{4,}", split.lower()) if w not in _STOPWORDS}
-    return {_stem(w) for w in words}
+    return {stem(w) for w in words}
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A crude stem, so that "events" meets "event" and "routing" meets "route"."""
     for suffix in ("ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def expand_braces(text: str) -> str:
+    """Text with each shell brace group in a path written out, as the shell and a reader
+    expand it: ``a/{b,c/d}/x.py`` becomes ``a/b/x.py a/c/d/x.py``. A group that is no part
+    of a path (``{a,b}`` alone) stays as written."""
+    if "{" not in text:
+        return text
+    return _WORD.sub(lambda m: " ".join(_expand_word(m.group(0))), text)
+
+
+def _expand_word(word: str) -> list[str]:
+    out = [word]
+    while any(_BRACE_GROUP.search(w) for w in out) and len(out) <= _MAX_EXPANSION:
+        nxt: list[str] = []
+        for w in out:
+            m = _BRACE_GROUP.search(w)
+            if m is None:
+                nxt.append(w)
+                continue
+            head, tail = w[: m.start()], w[m.end() :]
+            if "/" not in head + tail and not _SUFFIX.search(tail.rstrip(".,:;)")):
+                return [word]  # a set written in braces, not a path
+            nxt.extend(f"{head}{alt}{tail}" for alt in m.group(1).split(","))
+        out = nxt
+    return out if len(out) <= _MAX_EXPANSION else [word]
