@@ -23,10 +23,12 @@ from traceaudit.config import config_hash
 from traceaudit.discover import Discovery, Unreadable, among_code, discover, read_file_stat
 from traceaudit.model import (
     COUNTABLE,
+    AppInfo,
     AuditResult,
     CodeFacts,
     CodeRef,
     Config,
+    Location,
     Provenance,
     ReqStatus,
     RequirementResult,
@@ -41,6 +43,7 @@ from traceaudit.pysource import (
     SourceDecodeError,
     decode_source,
     failed_module,
+    proxy_prefixes,
     scan_module,
     serve_commands,
 )
@@ -117,6 +120,21 @@ def _read_text(root: Path, rel: str, config: Config) -> tuple[str | None, str | 
     """A Markdown/YAML file's text, or an error message; raises Unreadable to skip it."""
     data, error, _ = _read(str(root), rel, config, False)
     return (None, error) if data is None else _decode_text(data)
+
+
+def _behind_proxy(
+    apps: tuple[AppInfo, ...], proxied: Sequence[tuple[str, str, Location]]
+) -> tuple[AppInfo, ...]:
+    """The apps with the prefixes a reverse proxy of the project strips added to their base
+    paths (nginx's ``location /api/ { proxy_pass http://api:8000/; }``: the app's ``/x`` is
+    the client's ``/api/x``). A proxy names a host, not an app: only when one app is served
+    is it the app behind the proxy."""
+    served = [a for a in apps if a.served]
+    if not proxied or len(served) != 1:
+        return apps
+    (app,) = served
+    bases = tuple(dict.fromkeys([*app.base_paths, *(prefix for prefix, _, _ in proxied)]))
+    return tuple(replace(a, base_paths=bases) if a is app else a for a in apps)
 
 
 def _read_deploy(root: Path, rel: str, config: Config) -> tuple[str | None, str | None]:
@@ -415,11 +433,13 @@ def load_project(
     app_modules = [m for m in modules if among_code(m.path)]
 
     commands: list[ServeCommand] = []
+    proxied: list[tuple[str, str, Location]] = []
     if with_code:
         for rel in found.deploy_files:
             text, _ = _read_deploy(Path(root), rel, config)
             if text is not None:
                 commands.extend(serve_commands(text, rel))
+                proxied.extend(proxy_prefixes(text, rel))
     # A file the prefilter ruled out is read in full on demand, in a worker like the rest
     # (started when first needed); the whole resolution walks deep facts (a 3,000-term
     # prefix) with the known stack budget.
@@ -465,7 +485,7 @@ def load_project(
         unresolved_paths=resolution.unresolved_paths,
         suppressions=tuple(s for m in modules for s in m.suppressions),
         inactive_routes=resolution.inactive,
-        apps=resolution.apps,
+        apps=_behind_proxy(resolution.apps, proxied),
         entry_points=resolution.entry_points,
         lost_trails=resolution.lost,
         over_budget=resolution.over_budget,

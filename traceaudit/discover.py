@@ -118,7 +118,18 @@ def is_deploy_file(rel: str) -> bool:
         or low == "procfile"
         or low.endswith(".sh")
         or low in ("pyproject.toml", "setup.cfg", "setup.py", "entry_points.txt")
+        or is_proxy_config(rel)
     )
+
+
+def is_proxy_config(rel: str) -> bool:
+    """An nginx configuration: ``nginx.conf``, ``nginx.conf.template``, ``deploy/nginx/
+    default.conf``, ``api.nginx.conf.example``: what a reverse proxy in front of the app
+    forwards (read by ``pysource.deploy.proxy_prefixes``)."""
+    parts = PurePosixPath(rel.lower()).parts
+    name = parts[-1]
+    conf = ".conf" in name and not name.endswith((".md", ".txt", ".py", ".json"))
+    return conf and ("nginx" in name or "nginx" in parts[:-1])
 
 
 def is_other_test_path(rel: str) -> bool:

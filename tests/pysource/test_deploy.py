@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from traceaudit.pysource.deploy import is_deploy_file, serve_commands, setup_py_scripts
+from traceaudit.pysource.deploy import (
+    is_deploy_file,
+    proxy_prefixes,
+    serve_commands,
+    setup_py_scripts,
+)
 
 
 def found(path: str, text: str) -> list[tuple[str, str, str, int, str]]:
@@ -175,3 +180,42 @@ def test_templates_for_other_projects_serve_no_app() -> None:
     assert [loc.path for loc, _ in read.code.lost_trails] == ["backend/Dockerfile.worker"]
     templates = (".claude/", "templates/", "docs/")
     assert not any(e.startswith(templates) for e in read.code.entry_points)
+
+
+def test_the_prefixes_an_nginx_proxy_strips() -> None:
+    conf = textwrap.dedent(
+        """
+        upstream api { server backend:8000; }
+        server {
+          location ^~ /api/ {
+            proxy_pass http://api/;
+            proxy_set_header Host $host;
+          }
+          location /v2/ { proxy_pass http://backend:8000/v2/; }
+          location /static/ { proxy_pass http://files:9000; }
+          location /ws/ { proxy_pass http://$upstream/; }
+          location / { proxy_pass http://frontend:3000/; }
+          location /mcp {
+            if ($request_method = OPTIONS) { return 204; }
+            proxy_pass http://mcp:8070/;
+          }
+        }
+        """
+    )
+    got = [(p, up, loc.line) for p, up, loc in proxy_prefixes(conf, "deploy/nginx.conf.template")]
+    # /v2/ keeps its path, /static/ passes the request unchanged, a variable is not read,
+    # and "/" strips nothing
+    assert got == [("/api", "api", 4), ("/mcp", "mcp:8070", 12)]
+    # not an nginx configuration: nothing
+    assert proxy_prefixes(conf, "docs/proxy.conf") == ()
+
+
+@pytest.mark.parametrize(
+    ("rel", "proxy"),
+    [("nginx.conf", True), ("deploy/nginx/default.conf", True), ("nginx.conf.template", True),
+     ("infra/api.nginx.conf.example", True), ("docs/nginx.conf.md", False),
+     ("etc/app.conf", False)],
+)  # fmt: skip
+def test_nginx_configurations_are_deployment_files(rel: str, proxy: bool) -> None:
+    assert is_deploy_file(rel) is proxy
+    assert serve_commands("location /api/ { proxy_pass http://a/; }", rel) == ()

@@ -155,6 +155,35 @@ def test_duplicate_id_keeps_the_first_and_records_the_second() -> None:
     assert doc.duplicate_ids == (("FR-001", Location(PATH, 3)),)
 
 
+def test_ids_each_story_numbers_for_itself_are_the_storys_not_duplicates() -> None:
+    doc = parse(
+        """
+        ### Story 3.1: Job posting schema
+
+        **IV1: Existing Schema Integrity** - Run the migration on a copy
+
+        **IV2: Foreign Keys** - Verify CASCADE
+
+        ### Story 3.2: Job posting service
+
+        **IV1: Connection Pooling** - Reuse the session
+
+        **IV2: Errors** - Match the patterns
+
+        **IV2: Errors again** - the same story numbers it twice
+        """
+    )
+    assert [r.key.split("::")[1] for r in doc.requirements] == [
+        "Story 3.1", "Story 3.1/IV1", "Story 3.1/IV2", "Story 3.2", "Story 3.2/IV1",
+        "Story 3.2/IV2",
+    ]  # fmt: skip
+    assert [r.parent_key for r in doc.requirements][1] == f"{PATH}::Story 3.1"
+    assert doc.duplicate_ids == (("IV2", Location(PATH, 13)),)
+    # an id defined inside a story and again outside any story is a duplicate
+    doc = parse("- **FR-001**: First\n\n### Story 1.1: A\n\n- **FR-001**: Again\n")
+    assert doc.duplicate_ids == (("FR-001", Location(PATH, 5)),)
+
+
 def test_custom_id_pattern() -> None:
     doc = parse("- **STORY-7**: Checkout\n- **FR-001**: Ignored\n", Config(id_pattern=r"STORY-\d+"))
     assert reqs(doc) == [("STORY-7", "requirement", 1)]

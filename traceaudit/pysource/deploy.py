@@ -26,7 +26,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from traceaudit.discover import is_deploy_file
+from traceaudit.discover import is_deploy_file, is_proxy_config
 from traceaudit.model import Location
 from traceaudit.pysource.facts import ServeCommand
 
@@ -50,13 +50,17 @@ _VALUED = re.compile(
 )
 MAX_COMMAND = 400
 
-__all__ = ["command", "is_deploy_file", "serve_commands", "setup_py_scripts"]
+__all__ = [
+    "command", "is_deploy_file", "proxy_prefixes", "serve_commands", "setup_py_scripts"
+]
 
 
 def serve_commands(text: str, path: str) -> tuple[ServeCommand, ...]:
     """Every entry point one deployment file names, in file order."""
     name = PurePosixPath(path).name.lower()
     folder = _dir(path)
+    if is_proxy_config(path):
+        return ()  # a proxy starts nothing; see proxy_prefixes
     try:
         if name == "pyproject.toml":
             found = list(_pyproject(text, path, folder))
@@ -513,3 +517,47 @@ def _join(base: str, rel: str) -> str:
             continue
         parts.append(piece)
     return "/".join(parts)
+
+
+# nginx: ``location /api/ { ... proxy_pass http://backend:8000/; ... }``. A proxy_pass URL
+# with a path (here "/") replaces the part of the request that the location matched, so the
+# app behind it sees ``/x`` for the client's ``/api/x``; one without a path passes the
+# request unchanged.
+_LOCATION = re.compile(r"(?m)^[ \t]*location\s+(?:\^~\s+|=\s+)?(/[^\s{;]*)\s*\{")
+_PROXY_PASS = re.compile(r"(?m)^[ \t]*proxy_pass\s+(https?://[^\s;/]+)(/[^\s;]*)?\s*;")
+
+
+def proxy_prefixes(text: str, path: str) -> tuple[tuple[str, str, Location], ...]:
+    """The prefixes an nginx configuration strips before it forwards a request:
+    (the prefix the client writes, the upstream, where), in file order. Only a location
+    whose proxy_pass path is ``/`` counts (``location /api/`` to ``http://api:8000/``:
+    ``/api/x`` reaches the app as ``/x``); a regex location or a variable in the URL is
+    not read."""
+    if not is_proxy_config(path):
+        return ()
+    out: list[tuple[str, str, Location]] = []
+    starts = list(_LOCATION.finditer(text))
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
+        body = text[m.end() : end]
+        close = _block_end(body)
+        proxy = _PROXY_PASS.search(body[:close])
+        prefix = m.group(1).rstrip("/")
+        if proxy is None or not prefix or "$" in proxy.group(0) or proxy.group(2) != "/":
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        out.append((prefix, proxy.group(1).split("://", 1)[1], Location(path, line)))
+    return tuple(dict.fromkeys(out))
+
+
+def _block_end(body: str) -> int:
+    """Where the ``{`` block that ``body`` opens inside ends (its matching ``}``)."""
+    depth = 1
+    for i, ch in enumerate(body):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(body)

@@ -153,6 +153,35 @@ def _record_of(later: Req, first: Req, in_lists: set[int]) -> bool:
     return len(later.text) > len(first.text)
 
 
+def _story_scoped(reqs: Sequence[Req]) -> dict[int, str]:
+    """Ids that every story of a file numbers again for itself (BMAD's ``**IV1:**`` under
+    each ``### Story 3.1``): ``id(req)`` -> the id of the story that holds it. An id counts
+    when its definitions lie inside two stories or more and none outside a story; one that a
+    story defines twice is still a duplicate within that story."""
+    stories = [r for r in reqs if r.kind is ReqKind.STORY]
+    if len(stories) < 2:
+        return {}
+    holder: dict[int, Req] = {}
+    for r in reqs:
+        if r.kind is ReqKind.STORY:
+            continue
+        around = [s for s in stories if s.start <= r.line <= s.end and s is not r]
+        if around:
+            holder[id(r)] = max(around, key=lambda s: s.start)  # the innermost
+    by_id: dict[str, list[Req]] = {}
+    for r in reqs:
+        if r.kind is not ReqKind.STORY:
+            by_id.setdefault(r.id, []).append(r)
+    out: dict[int, str] = {}
+    for same in by_id.values():
+        held = [holder.get(id(r)) for r in same]
+        if len(same) < 2 or any(h is None for h in held):
+            continue
+        if len({id(h) for h in held}) >= 2:
+            out.update((id(r), h.id) for r, h in zip(same, held, strict=True) if h is not None)
+    return out
+
+
 def _finish(
     path: str,
     blocks: Blocks,
@@ -171,19 +200,25 @@ def _finish(
     reqs.sort(key=lambda r: (r.line, r.kind != ReqKind.REQUIREMENT))
     kept: list[Req] = []
     duplicates: list[tuple[str, Location]] = []
-    at: dict[str, int] = {}
+    at: dict[tuple[str, str], int] = {}
     in_lists = {ln.line for ln in blocks.lines if ln.item is not None}
+    scoped = _story_scoped(reqs)
     for r in reqs:
-        if r.id in at:
-            first = kept[at[r.id]]
+        story = scoped.get(id(r), "")
+        if (story, r.id) in at:
+            first = kept[at[story, r.id]]
             if not _listed_twice(first, r, in_lists):
                 duplicates.append((r.id, Location(path, r.line)))
             elif _record_of(r, first, in_lists):
                 r.key = first.key  # the item's own record, not its listing
-                kept[at[r.id]] = r
+                kept[at[story, r.id]] = r
             continue
-        at[r.id] = len(kept)
-        r.key = f"{path}#{r.id}" if r.kind == ReqKind.SECTION else f"{path}::{r.id}"
+        at[story, r.id] = len(kept)
+        r.key = (
+            f"{path}#{r.id}" if r.kind == ReqKind.SECTION
+            else f"{path}::{story}/{r.id}" if story
+            else f"{path}::{r.id}"
+        )  # fmt: skip
         kept.append(r)
     kept.sort(key=lambda r: (r.line, r.kind != ReqKind.REQUIREMENT))
 
