@@ -167,6 +167,16 @@ def test_criteria_lists_ranges_and_tasks(text: str, values: list[str]) -> None:
     assert [r.target.value for r in extract_refs(text, ID)] == values
 
 
+def test_a_feature_name_in_brackets_after_a_criteria_list_qualifies_it() -> None:
+    found = extract_refs("_Requirements: 5.1, 5.2 (assume-person-role)_", ID)
+    assert [(r.target.value, r.target.qualifier) for r in found] == [
+        ("5.1", "assume-person-role"), ("5.2", "assume-person-role"),
+    ]  # fmt: skip
+    # a bracketed word that is no folder name, or a remark, qualifies nothing
+    for text in ("Requirements: 5.1 (partial)", "Requirements: 5.1 (see design)"):
+        assert [r.target.qualifier for r in extract_refs(text, ID)] == [None]
+
+
 def test_requirements_header_then_one_criterion_per_bullet() -> None:
     text = (
         "Models.\n\nRequirements:\n    - 1.5: Validate email\n    - 10.1: Sanitize\n\n- 2.2: not\n"

@@ -73,6 +73,9 @@ _CRITERIA_LIST = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:requirements?|reqs?|需求|要件|要求)\s*[:：]?\s*_?\s*"
     rf"(?P<list>{_CRITERION}(?:{_SEP}{_CRITERION})*)"
 )
+# A feature's folder name in brackets after a list of criteria: "5.1, 5.2 (assume-person-role)"
+# (a name of two words or more, as Kiro's and spec-kit's folders are).
+_LIST_FEATURE = re.compile(r"\s*\(\s*(?P<name>[a-z0-9]+(?:[-_][a-z0-9]+)+)\s*\)")
 _NUMBER_IN_LIST = re.compile(rf"(?P<num>{_CRITERION})(?:\s*(?P<range>-|–|—|to)\s*)?")
 # "Requirements:" alone on a line, then one criterion per bullet: "- 1.5: Validate ...".
 _CRITERIA_HEADER = re.compile(
@@ -310,11 +313,16 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         if not free(m.start("list"), m.end("list")):
             continue
         base = m.start("list")
+        # "_Requirements: 5.1, 5.2 (assume-person-role)_": the feature the numbers are of
+        named = _LIST_FEATURE.match(line, m.end("list"))
+        feature = named["name"] if named else None
         previous: str | None = None  # the start of a range "9.1 - 9.5"
         for num in _NUMBER_IN_LIST.finditer(m["list"]):
             start, end = base + num.start("num"), base + num.end("num")
             for value in _expand(previous, num["num"]):
-                target = RefTarget(RefKind.ID, value, None, value, hint="requirement")
+                target = RefTarget(
+                    RefKind.ID, value, None, value, hint="requirement", qualifier=feature
+                )
                 add(target, start, end, True)
             previous = num["num"] if num["range"] else None
 

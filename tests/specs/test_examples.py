@@ -29,6 +29,20 @@ def test_example_requests_with_concrete_values_are_mentions() -> None:
     assert mentions(text) == [("GET", "/api/user_abc123/tasks"), ("DELETE", "/api/items/42")]
 
 
+def test_the_endpoint_a_test_exercises_is_a_mention() -> None:
+    text = """
+        - [x] 12.3 Write integration tests for the person routes
+          - Test POST /person/{person_id}/address - add address
+          - Tests for `DELETE /person/{person_id}/profession/{profession_id}`
+        - [x] 12.4 Add `GET /person/{person_id}/summary` and test it
+        """
+    assert mentions(text) == [
+        ("POST", "/person/{person_id}/address"),
+        ("DELETE", "/person/{person_id}/profession/{profession_id}"),
+    ]
+    assert [(m, p) for m, p, _, _ in eps(parse(text))] == [("GET", "/person/{person_id}/summary")]
+
+
 def test_a_url_of_a_host_in_running_text_is_an_example_call() -> None:
     text = """
         The engine is called with `POST http://host.docker.internal:11434/api/chat`.
@@ -109,13 +123,31 @@ def test_a_labelled_box_of_a_drawn_diagram_gives_its_paths_the_router_s_prefix()
         │  Auth                                        │
         │  - GET /health                               │
         └──────────────────────────────────────────────┘
+        ┌──────────────────────────────────────────────┐
+        │ ProfileRouter (/api/v1/profile) - Updated    │
+        │ - GET /completion-status                     │
+        └──────────────────────────────────────────────┘
         ```
         """
     assert hints(text) == [
         ("POST", "/", ("base:/api/appointments", "relative")),
         ("GET", "/available-doctors", ("base:/api/appointments",)),
         ("GET", "/health", ()),
+        ("GET", "/completion-status", ("base:/api/v1/profile",)),
     ]
+
+
+def test_a_prefix_label_over_a_list_of_paths_is_their_base() -> None:
+    text = """
+        ### Person Endpoints (User)
+        Prefix: `/api/v1/person`
+
+        - `GET /me` - Get current user's person profile
+        - `DELETE /me` - Delete person profile
+        """
+    assert hints(text) == [
+        ("GET", "/me", ("base:/api/v1/person",)), ("DELETE", "/me", ("base:/api/v1/person",)),
+    ]  # fmt: skip
 
 
 def test_a_host_alone_is_no_base_path_but_says_the_paths_are_full() -> None:

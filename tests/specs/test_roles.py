@@ -187,6 +187,20 @@ def test_bmad_story_tail_sections_are_records() -> None:
           "record"]  # fmt: skip
 
 
+def test_an_item_that_asks_for_a_status_update_is_no_record() -> None:
+    # the title names a record, the section specifies: a user story, criteria of its own
+    assert kinds(
+        (2, "Requirement 5: Profile Completion Status Update"), (4, "Acceptance Criteria"),
+        (2, "Requirement 6: Implementation Summary"),
+        (2, "Story 8.2: Voice - Progress Summary"),
+        bodies={
+            0: "**User Story:** As a developer, I want the status to reflect the new flow",
+            2: "As an auditor, I need a summary of each implementation run.",
+            3: "Done: the voice flow. Left: the summary screen.",
+        },
+    ) == ["", "", "", "record"]
+
+
 def test_a_summary_of_the_previous_story_is_a_record() -> None:
     # BMAD's "Dev Notes > Previous Story Insights": what an earlier story built
     # ("GET/POST/PUT/DELETE /api/llm-providers"), not this story's declarations

@@ -68,7 +68,7 @@ _CONCRETE = re.compile(
 )
 _BASE_STATEMENT = re.compile(
     r"(?i)\b(?:base[\s_-]*(?:url|path|uri|endpoint|route)s?|api[\s_-]*base(?:[\s_-]*url)?|"
-    r"prefixed\s+(?:with|by)|mounted\s+(?:under|at|on)|"
+    r"prefixed\s+(?:with|by)|mounted\s+(?:under|at|on)|(?:url\s+|path\s+)?prefix(?=\s*:)|"
     r"(?:endpoints|routes|paths)\s+(?:are\s+)?(?:relative\s+to|served\s+under|live\s+under|"
     r"sit\s+under|under))\b[^/\n`'\"]{0,24}?[`'\"]?"
     r"(?P<url>https?://[^\s/`'\"<>]+(?:/[^\s`'\"<>,;)]*)?|/(?!/)[^\s`'\"<>,;)]*)"
@@ -123,10 +123,11 @@ def _fence_bases(blocks: Blocks) -> list[tuple[int, int, str]]:
 
 
 # A box of a drawn diagram labelled with its router and prefix: "│ Appointment Router
-# (/api/appointments) │" over "│ - GET /available-doctors │": the paths drawn below the
-# label, in the same box, are the router's.
+# (/api/appointments) │" or "│ ProfileRouter (/api/v1/profile) │" over "│ - GET
+# /available-doctors │": the paths drawn below the label, in the same box, are the router's.
 _BOX_LABEL = re.compile(
-    r"(?i)\b[\w-]+(?:\s+[\w-]+){0,3}?\s+(?:router|api|endpoints?|routes)\s*\(\s*`?"
+    r"(?i)\b[\w-]+(?:\s+[\w-]+){0,3}?(?:\s+|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(?:router|api|endpoints?|routes)\s*\(\s*`?"
     r"(?P<path>/[\w{}.-]+(?:/[\w{}.-]+)*)/?`?\s*\)"
 )
 _BOX_EDGE = re.compile(r"[└┘┌┐╰╯╭╮]|^\s*[+`]-{3,}")
@@ -271,6 +272,17 @@ def _current_state(text: str, path: str) -> bool:
     return bool(_NOW.search(sentence))
 
 
+# "Test POST /person/{id}/address - add address", "- Tests for `GET /x`": a test names the
+# endpoint it exercises; the endpoint is declared where it is specified.
+_TESTS_IT = re.compile(r"(?i)(?:^|[\s(\[*-])(?:tests?|testing|tests\s+for|test\s+that)\s+`?$")
+
+
+def _tested(text: str, method: str, path: str) -> bool:
+    """Whether the line makes the endpoint the object of "Test" (``Test POST /x``)."""
+    at = re.search(rf"`?{re.escape(method)}\s+`?{re.escape(path)}", text)
+    return at is not None and bool(_TESTS_IT.search(text[: at.start()]))
+
+
 def _client_file(text: str) -> str | None:
     for m in _CLIENT_FILE.finditer(text):
         if not _SERVES_ROUTES.search(m["file"]):
@@ -323,6 +335,11 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
             blocks.plain.get(ep.line, ""), ep.path
         ):
             ep.mention = "a description of what exists now"
+            continue
+        if ep.source in ("prose", "inline", "field", "bullet") and _tested(
+            blocks.plain.get(ep.line, ""), ep.method, ep.path
+        ):
+            ep.mention = "the endpoint a test exercises"
             continue
         text = _item_text(blocks, ep.line, at_line)
         siblings = _siblings_text(blocks, ep.line, at_line, kids) if ep.source == "field" else ""

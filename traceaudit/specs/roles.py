@@ -461,7 +461,8 @@ def section_kinds(
     """For each heading of a file: ``record``, ``restating`` or ``""`` (specifies).
 
     A heading is a record when it (or the last part of it) names one (QA Results,
-    Dev Agent Record, Change Log, Progress Summary ...), or when it names risks and gives
+    Dev Agent Record, Change Log, Progress Summary ...) and its section states no user
+    story, SHALL criterion or acceptance criteria of its own, or when it names risks and gives
     their mitigations (a risk register): in its own body ("R2: ... Risk: ... Mitigation:
     ..."), or in most of its subsections, one per risk ("## Detailed Risk Analysis" over
     "### OPS-001: Migration Ordering Conflicts" ... "**Mitigation Strategy:**").
@@ -479,9 +480,12 @@ def section_kinds(
         inherited = kinds[parent] if parent is not None else ""
         clean = _LEAD_MARKS.sub("", title).strip(" *_`:")
         last = _SEGMENT_SPLIT.split(clean)[-1].strip() if clean else ""
+        named = any(_RECORD_SECTION.search(part.strip()) for part in (clean, last) if part)
+        if named and _specifies(k, titles, bodies, children):
+            named = False  # "Requirement 5: Profile Completion Status Update" asks for one
         if (
             inherited == "record"
-            or any(_RECORD_SECTION.search(part.strip()) for part in (clean, last) if part)
+            or named
             or (_RISK_HEADING.search(clean) and _gives_mitigations(k, bodies, children, mitigated))
         ):
             kinds.append("record")
@@ -490,6 +494,22 @@ def section_kinds(
         else:
             kinds.append("")
     return kinds
+
+
+# What only a specification writes: a user story, a SHALL criterion, acceptance criteria.
+_SPECIFYING = re.compile(
+    r"(?i)\buser\s+story\s*:|^\W*as\s+an?\s+[^\n]{1,80}?\bi\s+(?:want|need)\b|(?-i:\bSHALL\b)",
+    re.MULTILINE,
+)
+_CRITERIA_TITLE = re.compile(r"(?i)^\W*acceptance\s+criteria\b")
+
+
+def _specifies(k: int, titles: list[str], bodies: list[str], children: list[list[int]]) -> bool:
+    """A section that states a user story, SHALL criteria or acceptance criteria (in its
+    body or a subsection of its own) specifies, whatever its title says."""
+    return bool(_SPECIFYING.search(bodies[k])) or any(
+        _CRITERIA_TITLE.match(titles[j]) or _SPECIFYING.search(bodies[j]) for j in children[k]
+    )
 
 
 def _mitigated_sections(parents: list[int | None], bodies: list[str]) -> list[bool]:
