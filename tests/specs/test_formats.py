@@ -184,6 +184,34 @@ def test_ids_each_story_numbers_for_itself_are_the_storys_not_duplicates() -> No
     assert doc.duplicate_ids == (("FR-001", Location(PATH, 5)),)
 
 
+def test_a_bold_label_paragraph_heads_the_items_below_it() -> None:
+    doc = parse(
+        """
+        ### Story 3.1: Job posting schema
+
+        **Acceptance Criteria:**
+
+        - **AC-1**: A `job_postings` table exists
+
+        **Integration Verification:**
+
+        **IV1: Existing Schema Integrity** - Run the migration on a copy
+
+        ### Story 3.2: Service
+
+        **IV1: Pooling** - Reuse the session
+        """
+    )
+    one, two = "Story 3.1: Job posting schema", "Story 3.2: Service"
+    assert [(r.id, r.section_path) for r in doc.requirements] == [
+        ("Story 3.1", (one,)),
+        ("AC-1", (one, "Acceptance Criteria")),
+        ("IV1", (one, "Integration Verification")),
+        ("Story 3.2", (two,)),
+        ("IV1", (two,)),  # a heading ends the label's reach
+    ]
+
+
 def test_custom_id_pattern() -> None:
     doc = parse("- **STORY-7**: Checkout\n- **FR-001**: Ignored\n", Config(id_pattern=r"STORY-\d+"))
     assert reqs(doc) == [("STORY-7", "requirement", 1)]

@@ -154,6 +154,29 @@ def test_success_criteria_are_outcomes() -> None:
     ]
 
 
+def test_success_criteria_written_in_another_language_are_outcomes() -> None:
+    doc = parse(
+        """
+        ## 要件
+
+        - **FR-001**: システムは画像を読み込まなければならない
+
+        ## 成功基準 *(必須)*
+
+        ### 測定可能な成果
+
+        - **SC-001**: 初めてのユーザーが 15 分以内で完了できる
+
+        ## Критерии успеха
+
+        - **SC-002**: Пользователь входит за 10 секунд
+        """
+    )
+    assert reqs(doc) == [
+        ("FR-001", "requirement", 3), ("SC-001", "outcome", 9), ("SC-002", "outcome", 13)
+    ]
+
+
 def test_assumptions_and_dependencies_frame_the_work() -> None:
     doc = parse(
         """

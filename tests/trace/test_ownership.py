@@ -266,6 +266,40 @@ def test_outside_python_items_get_their_status_and_no_missing_findings() -> None
     assert [(f[0], f[3]) for f in findings] == [("TA020", f"{TASKS}::T012")]
 
 
+def test_a_requirement_whose_criteria_are_all_outside_python_is_outside_python() -> None:
+    path = ".kiro/specs/profile-image/requirements.md"
+
+    def criteria(*titles: str) -> list[Requirement]:
+        return [
+            dataclasses.replace(
+                req(path, f"6.{k}", 10 + k, kind=ReqKind.CRITERION, title=t),
+                text=t, parent_key=f"{path}::Requirement 6",
+            )
+            for k, t in enumerate(titles, 1)
+        ]  # fmt: skip
+
+    # the heading's user story names the API; its criteria are the user menu's display
+    head = dataclasses.replace(
+        req(path, "Requirement 6", 8, title="Display Profile Image in User Menu"),
+        text="As a user, I want my photo from the profile API in the user menu",
+    )
+    ui = criteria(
+        "WHEN the user has a photo, THE User menu SHALL display it in an avatar tooltip",
+        "All menu components MUST follow accessibility standards with proper ARIA attributes",
+    )
+    graph = TraceGraph([doc(path, [head, *ui])], [], [], source_files=FILES)
+    status = {r.requirement.id: r for r in graph.requirement_results()}
+    assert [status[c.id].status for c in ui] == [ReqStatus.OUTSIDE_PYTHON] * 2
+    assert (status["Requirement 6"].status, status["Requirement 6"].note) == (
+        ReqStatus.OUTSIDE_PYTHON, "its acceptance criteria (6.1, 6.2) are all code outside Python"
+    )  # fmt: skip
+    # one criterion the backend owns keeps the heading the backend's
+    mixed = [*ui, *criteria("", "", "The API SHALL store the photo key")[2:]]
+    graph = TraceGraph([doc(path, [head, *mixed])], [], [], source_files=FILES)
+    status = {r.requirement.id: r for r in graph.requirement_results()}
+    assert status["Requirement 6"].status is ReqStatus.UNIMPLEMENTED
+
+
 def test_operations_hooks_ui_asks_manual_steps_and_documents() -> None:
     # cluster operations and infrastructure configuration are not backend code items
     assert owner_of("Install the Prometheus Helm chart") == (

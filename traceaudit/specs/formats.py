@@ -574,9 +574,15 @@ _REFERENCE_HEADING = re.compile(
     r"tasks|features)|^inventory$|traceability|coverage\s+(?:map|matrix|table|summary)|"
     r"(?:requirements?|fr|story|ac)\s+coverage)\b"
 )
-# spec-kit "## Success Criteria" > "### Measurable Outcomes": outcomes, not features.
+# spec-kit "## Success Criteria" > "### Measurable Outcomes": outcomes, not features (and
+# the same headings as spec-kit writes them in other languages: "## 成功基準", "### 測定可能な
+# 成果", "## 成功标准", "## 성공 기준", "## Критерии успеха", "## Criterios de éxito").
 _OUTCOME_HEADING = re.compile(
-    r"(?i)^(?:success\s+criteria|measurable\s+outcomes?|success\s+metrics|outcomes)\b"
+    r"(?i)^(?:success\s+criteria|measurable\s+outcomes?|success\s+metrics|outcomes)\b|"
+    r"^(?:成功基準|成功標準|成功标准|成功指標|成功指标|測定可能な成果|可衡量的成果|可衡量成果|"
+    r"성공\s*기준|측정\s*가능한\s*결과|критерии\s+успеха|измеримые\s+результаты|"
+    r"criterios\s+de\s+[ée]xito|resultados\s+medibles|crit[èe]res\s+de\s+succ[èe]s|"
+    r"erfolgskriterien|messbare\s+ergebnisse)"
 )
 # spec-kit "## Assumptions", "## Dependencies": they frame the work; nothing implements
 # an assumption ("A-006: No pagination is required") or a dependency ("D-003: Python 3.11+

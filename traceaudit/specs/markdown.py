@@ -153,6 +153,32 @@ def _record_of(later: Req, first: Req, in_lists: set[int]) -> bool:
     return len(later.text) > len(first.text)
 
 
+# A paragraph that is only a bold label: "**Integration Verification:**", "**Acceptance
+# Criteria:**" (the colon inside or after the bold text).
+_LABEL_LINE = re.compile(r"^\s*(?P<label>[^:]{2,60}?)\s*:?\s*$")
+
+
+def _labels_above(blocks: Blocks) -> dict[int, tuple[int, str]]:
+    """Line -> (line, text) of the bold label paragraph nearest above it in its section: the
+    label heads the items below it until the next label or heading."""
+    out: dict[int, tuple[int, str]] = {}
+    current: tuple[int, str] | None = None  # a heading between ends it (see the caller)
+    for ln in blocks.lines:
+        bold = (ln.lead_bold or "").strip()
+        if (
+            bold
+            and ln.item is None
+            and ln.plain.strip().rstrip(":").strip() == bold.rstrip(":").strip()
+            and (ln.plain.rstrip().endswith(":"))
+        ):
+            m = _LABEL_LINE.match(bold.rstrip(":"))
+            current = (ln.line, m["label"]) if m else None
+            continue
+        if current is not None:
+            out[ln.line] = current
+    return out
+
+
 def _story_scoped(reqs: Sequence[Req]) -> dict[int, str]:
     """Ids that every story of a file numbers again for itself (BMAD's ``**IV1:**`` under
     each ``### Story 3.1``): ``id(req)`` -> the id of the story that holds it. An id counts
@@ -235,10 +261,15 @@ def _finish(
     not_backend = _not_backend(blocks, kept, config)
     sec_at = SectionIndex(heads)
     section_files = _section_files(blocks, sec_at)
+    labels = _labels_above(blocks)
     requirements: list[Requirement] = []
     for r in kept:
         head = heads[r.section] if r.section is not None else None
         spath = head.path if head else ()
+        label = None if r.own_heading else labels.get(r.line)
+        if label and (head is None or label[0] > head.line):
+            # "**Integration Verification:**" over IV1..IV3 heads them as a heading would
+            spath = (*spath, label[1])
         out = out_of_scope(r.section, r.own_heading)
         scope = Scope.NOT_BACKEND if r.key in not_backend else Scope.IN_SCOPE
         text = r.text

@@ -432,7 +432,7 @@ _RECORD_SECTION = re.compile(
     r"verification\s+results|test(?:ing)?\s+results|test\s+execution(?:\s+log)?|"
     r"checklist\s+results|lessons\s+learned|retrospective|post-?mortem|tasks\s+completed|"
     r"completed\s+tasks|what\s+was\s+(?:done|implemented|built|delivered)|"
-    r"what(?:'s|\s+is)\s+complete|issues\s+(?:resolved|fixed)|fixes\s+applied|"
+    r"what(?:'s|\s+is)\s+(?:already\s+)?(?:complete|done|implemented|built)|issues\s+(?:resolved|fixed)|fixes\s+applied|"
     r"refactoring\s+performed|gate\s+status|improvements\s+checklist|"
     r"previous\s+stor(?:y|ies)(?:'s)?\s+(?:insights|notes|learnings|context|summary)|"
     r"learnings\s+from\s+(?:the\s+)?previous\s+stor(?:y|ies))\s*$"
@@ -453,6 +453,7 @@ _MITIGATION_LABEL = re.compile(
     r"(?im)^\W*mitigations?(?:\s+(?:strategy|strategies|plan|actions?|steps))?\s*\**\s*:"
 )
 _LEAD_MARKS = re.compile(r"^[\W\d_]*?(?=[^\W\d_])")
+_TRAIL_MARKS = re.compile(r"(?<=\w)[^\w()\[\]]+$")  # "What's Already Complete ✅"
 
 
 def section_kinds(
@@ -478,7 +479,7 @@ def section_kinds(
     for k, title in enumerate(titles):
         parent = parents[k]
         inherited = kinds[parent] if parent is not None else ""
-        clean = _LEAD_MARKS.sub("", title).strip(" *_`:")
+        clean = _TRAIL_MARKS.sub("", _LEAD_MARKS.sub("", title)).strip(" *_`:")
         last = _SEGMENT_SPLIT.split(clean)[-1].strip() if clean else ""
         named = any(_RECORD_SECTION.search(part.strip()) for part in (clean, last) if part)
         if named and _specifies(k, titles, bodies, children):
@@ -501,14 +502,15 @@ _SPECIFYING = re.compile(
     r"(?i)\buser\s+story\s*:|^\W*as\s+an?\s+[^\n]{1,80}?\bi\s+(?:want|need)\b|(?-i:\bSHALL\b)",
     re.MULTILINE,
 )
-_CRITERIA_TITLE = re.compile(r"(?i)^\W*acceptance\s+criteria\b")
+_CRITERIA_TITLE = re.compile(r"(?i)^\W*acceptance\s+criteria\W*$")  # not "... Validation"
 
 
 def _specifies(k: int, titles: list[str], bodies: list[str], children: list[list[int]]) -> bool:
-    """A section that states a user story, SHALL criteria or acceptance criteria (in its
-    body or a subsection of its own) specifies, whatever its title says."""
+    """A section that states a user story or SHALL criteria in its own body, or holds an
+    "Acceptance Criteria" subsection, specifies, whatever its title says (a QA record's
+    "Acceptance Criteria Validation" is no such subsection)."""
     return bool(_SPECIFYING.search(bodies[k])) or any(
-        _CRITERIA_TITLE.match(titles[j]) or _SPECIFYING.search(bodies[j]) for j in children[k]
+        _CRITERIA_TITLE.match(titles[j]) for j in children[k]
     )
 
 

@@ -1231,7 +1231,8 @@ def _traced_through_criteria(results: list[RequirementResult]) -> tuple[Requirem
     Python code implements (Kiro's ``### Requirement 5`` with ``5.1`` cited in a model's
     docstring and served by a route; a BMAD story whose ``AC2`` a handler cites): a reviewer
     follows the criteria and finds the trace. The heading is implemented through them; the
-    criteria nobody traces keep their own findings, so nothing is said twice."""
+    criteria nobody traces keep their own findings, so nothing is said twice. One whose
+    criteria code outside Python owns, every one, is owned there too."""
     children: dict[str, list[RequirementResult]] = defaultdict(list)
     for res in results:
         req = res.requirement
@@ -1263,6 +1264,13 @@ def _traced_through_criteria(results: list[RequirementResult]) -> tuple[Requirem
             if via:
                 evidence = tuple(sorted(set(via), key=lambda e: (e.location, e.symbol, e.via)))
                 res = replace(res, status=ReqStatus.IMPLEMENTED, implemented_by=evidence)
+            elif all(c.status is ReqStatus.OUTSIDE_PYTHON for c in children[req.key]):
+                # its criteria say what it asks, and code outside Python owns every one
+                ids = ", ".join(c.requirement.id for c in children[req.key])
+                res = replace(
+                    res, status=ReqStatus.OUTSIDE_PYTHON, owner=OUTSIDE,
+                    note=f"its acceptance criteria ({ids}) are all code outside Python",
+                )  # fmt: skip
         out.append(res)
     return tuple(out)
 

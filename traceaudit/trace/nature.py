@@ -93,6 +93,15 @@ _QUALITY_LEVEL = re.compile(
     r"\b(?:aim|target)\s+(?:for\s+)?(?:an?\s+)?(?:minimum|maximum|at\s+least|average)\b|"
     r"\bsupport\s+(?:the\s+)?scaling\s+of\b"
 )
+# A time the running system is measured to take: "Upload response time: <5 seconds",
+# "(execute within 200ms)", "page load time under 2 s" (not a time a behaviour waits for:
+# "fall back within 10 seconds", "the link expires in 15 minutes").
+_TIME_LEVEL = re.compile(
+    r"(?i)\b(?:response|load(?:ing)?|processing|query|render(?:ing)?|analysis|upload|"
+    r"start-?up|cold[\s-]start|round[\s-]trip)\s+times?\b[^.\n]{0,24}?"
+    r"(?:<|≤|\bunder\b|\bbelow\b|\bwithin\b|\bless\s+than\b|\bat\s+most\b)\s*\d|"
+    r"\b(?:execute|load|render)s?\s+(?:with)?in\s+\d+(?:\.\d+)?\s*(?:ms|milliseconds?)\b"
+)
 # A label that names only quality attributes ("Reliability and Availability: ...",
 # "Maintainability and Developer Experience: ...", "Scalability: ..."); security is not
 # one of them (it asks for checks code makes).
@@ -235,7 +244,10 @@ def nature(req: Requirement) -> Owner | None:
     label = _LABEL.match(sentence)
     body = sentence[label.end() :] if label else sentence
     titled = _QUALITY_TITLE.match(sentence.strip("*").strip())
-    level = titled or (None if _WORK_VERB.match(body) else _QUALITY_LEVEL.search(body))
+    level = titled or (
+        None if _WORK_VERB.match(body)
+        else _QUALITY_LEVEL.search(body) or _TIME_LEVEL.search(sentence)
+    )  # fmt: skip
     if level is None and _MODAL.search(body) and not _BEHAVIOUR.search(body):
         level = _QUALITY_ASK.match(_MODAL.split(body, maxsplit=1)[-1]) or (
             _QUALITY_LABEL.match(label.group(0).rstrip(": ").strip("()")) if label else None
