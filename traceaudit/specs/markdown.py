@@ -261,12 +261,12 @@ def _finish(
     not_backend = _not_backend(blocks, kept, config)
     sec_at = SectionIndex(heads)
     section_files = _section_files(blocks, sec_at)
-    labels = _labels_above(blocks)
+    label_above = _labels_above(blocks)
     requirements: list[Requirement] = []
     for r in kept:
         head = heads[r.section] if r.section is not None else None
         spath = head.path if head else ()
-        label = None if r.own_heading else labels.get(r.line)
+        label = None if r.own_heading else label_above.get(r.line)
         if label and (head is None or label[0] > head.line):
             # "**Integration Verification:**" over IV1..IV3 heads them as a heading would
             spath = (*spath, label[1])
