@@ -533,6 +533,22 @@ def test_bmad_story_file_criteria_and_task_links() -> None:
     assert eps(doc) == [("POST", "/api/v1/watchlist", 9, "bullet")]
 
 
+def test_a_ticked_task_its_title_marks_as_not_done_claims_nothing() -> None:
+    doc = parse(
+        """
+        ## Tasks / Subtasks
+
+        - [x] **Task 1: Configure RLS Policies** (AC: 1) - **N/A**
+        - [x] Task 2: Cache warm-up (deferred)
+        - [x] Task 3: Add the N/A option to the form
+        - [x] Task 4: Upload endpoint
+        """
+    )
+    assert [(r.id, r.claimed_done) for r in doc.requirements] == [
+        ("Task 1", False), ("Task 2", False), ("Task 3", True), ("Task 4", True),
+    ]  # fmt: skip
+
+
 def test_a_task_with_no_id_is_kept_with_the_one_criterion_it_names() -> None:
     """BMAD's ``- [x] **Backend - API:** Implement GET /x (AC: #1)``: no item of its own, but
     it says which criterion it does, and the endpoint it declares is that criterion's."""

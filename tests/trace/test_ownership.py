@@ -69,6 +69,11 @@ def test_what_a_task_names_decides_who_owns_it() -> None:
     )  # fmt: skip
     # a body that names the guide to follow does not make the task a document task
     assert owner_of("Add logging", "Follow docs/coding-standards.md") is None
+    # a title that names only documents makes one: the script its steps name is the command
+    # the document shows
+    assert owner_of(
+        "Update README.md (AC: 1, 7)", "- [ ] Add command: `python backend/scripts/seed.py`"
+    ) == (NOT_CODE, "its title names only documents: README.md")
     # a Files: line is what the task makes; a Verify: line names the check, not the work
     assert owner_of(
         "Build the review agent image", "Files: backend/review/Dockerfile\nVerify: python check.py"

@@ -140,6 +140,12 @@ def _id_at_start(
     return _IdMatch(ident, _SEPARATOR_STRIP.sub("", rest).strip(), done)
 
 
+# What a task's title says of a task left undone: "- **N/A**", "(Not Applicable)",
+# "[SKIPPED]", "— won't do", "(deferred)", "(descoped)".
+_NOT_DONE = re.compile(
+    r"(?i)(?:^|[\s(\[*—–-])(?:n/a|not\s+applicable|skipped|won'?t\s+do|deferred|descoped|"
+    r"cancell?ed|obsolete)[\s)\]*.]*$"
+)
 # The word a heading writes before an item's id: "Epic E4:", "Story E4.1:", "Requirement
 # REQ-001:", "Feature F2:", "Use Case UC-3:" (a bare number after it is Kiro's or BMAD's).
 _KIND_WORD = re.compile(
@@ -327,8 +333,10 @@ class Finder:
         markers = _TASK_MARKERS.match(m["rest"])
         title = m["rest"][markers.end() :].strip() if markers else m["rest"].strip()
         text = cap("\n".join([title, body_text(self.blocks, ln.line + 1, item.end)]))
+        # a ticked task its title marks as not done ("- [x] Task 2: Configure RLS - **N/A**")
+        done = m["mark"] in "xX" and not _NOT_DONE.search(title)
         req = Req(m["id"], ReqKind.TASK, title, text, ln.line, item.start, item.end,
-                   self.sections.at(ln.line), False, m["mark"] in "xX")  # fmt: skip
+                   self.sections.at(ln.line), False, done)  # fmt: skip
         if markers:
             for story in _STORY_MARKER.finditer(markers.group(0)):
                 target = RefTarget(RefKind.ID, story["id"], None, story.group(0), hint="story")

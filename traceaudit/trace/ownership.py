@@ -584,6 +584,12 @@ class Ownership:
         steps = [self.named_paths(step) for step in _CHECKBOX.findall(text)]
         if steps and all(st and all(k in ("doc", "config") for _, k in st) for st in steps):
             support += [p for st in steps for p, _ in st if p not in support]
+        titled = self.named_paths(title)
+        if py and not files and titled and all(k == "doc" for _, k in titled):
+            # "Task 1: Update README.md": the document is what it makes; the script its steps
+            # name is the command the document shows
+            docs = _short([p for p, _ in titled])
+            return Owner(NOT_CODE, f"its title names only documents: {docs}")
         if py:
             return Owner(PYTHON, f"names {_short(py)}")
         if other:
