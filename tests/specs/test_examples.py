@@ -29,18 +29,20 @@ def test_example_requests_with_concrete_values_are_mentions() -> None:
     assert mentions(text) == [("GET", "/api/user_abc123/tasks"), ("DELETE", "/api/items/42")]
 
 
-def test_the_endpoint_a_test_exercises_is_a_mention() -> None:
+def test_the_endpoint_a_test_exercises_is_named_not_declared() -> None:
     text = """
         - [x] 12.3 Write integration tests for the person routes
           - Test POST /person/{person_id}/address - add address
           - Tests for `DELETE /person/{person_id}/profession/{profession_id}`
         - [x] 12.4 Add `GET /person/{person_id}/summary` and test it
         """
-    assert mentions(text) == [
-        ("POST", "/person/{person_id}/address"),
-        ("DELETE", "/person/{person_id}/profession/{profession_id}"),
+    # it names the route (so it documents the one it names), and declares none
+    assert mentions(text) == []
+    assert hints(text) == [
+        ("POST", "/person/{person_id}/address", ("tested",)),
+        ("DELETE", "/person/{person_id}/profession/{profession_id}", ("tested",)),
+        ("GET", "/person/{person_id}/summary", ()),
     ]
-    assert [(m, p) for m, p, _, _ in eps(parse(text))] == [("GET", "/person/{person_id}/summary")]
 
 
 def test_a_url_of_a_host_in_running_text_is_an_example_call() -> None:

@@ -467,6 +467,21 @@ def test_unserved_endpoint_only_when_requirement_otherwise_implemented() -> None
     ]
 
 
+def test_the_endpoint_a_test_exercises_documents_its_route_and_declares_nothing() -> None:
+    tested = [
+        DeclaredEndpoint("GET", "/api/orders", Location(ORDERS, 8), None, hints=("tested",)),
+        DeclaredEndpoint("POST", "/api/order", Location(ORDERS, 9), None, hints=("tested",)),
+    ]
+    _, findings = audit(
+        [doc(ORDERS, [], tested)],
+        routes=[route("GET", "/api/orders", "app/api/orders.py:list_orders"),
+                route("POST", "/api/orders", "app/api/orders.py:create_order", line=20)],
+    )  # fmt: skip
+    # GET is documented; POST /api/orders is not (the test names /api/order), and the
+    # tested paths give no TA006/TA007/TA008
+    assert findings == [("TA002", "app/api/orders.py", 20, "POST /api/orders")]
+
+
 def test_unserved_endpoint_names_the_setting_that_would_serve_it() -> None:
     """A declared endpoint that only a route off by default would serve (``if ENABLE_MCP:``
     whose default is false) is unserved with the default settings; the message says which

@@ -339,8 +339,9 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if ep.source in ("prose", "inline", "field", "bullet") and _tested(
             blocks.plain.get(ep.line, ""), ep.method, ep.path
         ):
-            ep.mention = "the endpoint a test exercises"
-            continue
+            # it names a route (placed as any path is, so it documents the one it names)
+            # and declares none: no TA006, TA007 or TA008 of its own
+            ep.hints = (*ep.hints, "tested")
         text = _item_text(blocks, ep.line, at_line)
         siblings = _siblings_text(blocks, ep.line, at_line, kids) if ep.source == "field" else ""
         # (A task that names a client file is the front end's work: who owns it is
