@@ -137,12 +137,17 @@ app.include_router(router, dependencies=[Depends(get_current_user)])
             (),
         ),
         ('def x(request: Request):\n    return request.cookies.get("theme")\n', ()),
+        # a token query parameter handed to the verification (a WebSocket's way)
+        ("def x(token: str):\n    user_id = verify_token(token)\n", ("query:token",)),
+        ("def x(api_key: str = Query(...)):\n    verify_api_key(api_key)\n", ("query:api_key",)),
+        # a query parameter the verification is not handed proves nothing
+        ("def x(token: str, other: str):\n    verify_token(other)\n", ()),
     ],
 )
 def test_credentials_a_handler_verifies_itself(source: str, verified: tuple[str, ...]) -> None:
     main = (
         APP
-        + "\nfrom fastapi import Depends, Header, Request\n"
+        + "\nfrom fastapi import Depends, Header, Query, Request\n"
         + source.replace("def x(", '@app.get("/x")\ndef x(')
     )
     route = one({"main.py": main})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tracemalloc
 from collections.abc import Sequence
@@ -480,6 +481,16 @@ def test_the_endpoint_a_test_exercises_documents_its_route_and_declares_nothing(
     # GET is documented; POST /api/orders is not (the test names /api/order), and the
     # tested paths give no TA006/TA007/TA008
     assert findings == [("TA002", "app/api/orders.py", 20, "POST /api/orders")]
+    # nor is a served tested path evidence for the item that tests it
+    task = dataclasses.replace(
+        req(ORDERS, "T020", 7, kind=ReqKind.TASK, title="Write API tests"), claimed_done=True
+    )
+    graph = TraceGraph(
+        [doc(ORDERS, [task], [dataclasses.replace(tested[0], requirement_key=task.key)])],
+        [], [route("GET", "/api/orders", "app/api/orders.py:list_orders")],
+    )  # fmt: skip
+    assert statuses(graph) == {"T020": "informational"}
+    assert [r.implemented_by for r in graph.requirement_results()] == [()]
 
 
 def test_unserved_endpoint_names_the_setting_that_would_serve_it() -> None:
@@ -526,6 +537,24 @@ def test_missing_auth() -> None:
         ],
     )
     assert findings == [("TA009", "app/api/orders.py", 40, "DELETE /api/orders/{order_id}")]
+
+
+def test_a_websocket_that_verifies_its_query_token_is_guarded() -> None:
+    # a browser sends no header on a WebSocket: the token comes in the query, and the
+    # handler verifies it itself (verify_token(token)); an HTTP route is held to the scheme
+    eps = [
+        DeclaredEndpoint("GET", "/ws/live", Location(ORDERS, 8), None, "Bearer token", True),
+        DeclaredEndpoint("GET", "/api/feed", Location(ORDERS, 9), None, "Bearer token", True),
+    ]
+    ws = dataclasses.replace(
+        route("GET", "/ws/live", "app/api/live.py:live", 30),
+        methods=("WEBSOCKET",), verified_credentials=("query:token",),
+    )
+    feed = dataclasses.replace(
+        route("GET", "/api/feed", "app/api/feed.py:feed", 40), verified_credentials=("query:token",)
+    )
+    _, findings = audit([doc(ORDERS, [], eps)], routes=[ws, feed])
+    assert findings == [("TA009", "app/api/feed.py", 40, "GET /api/feed")]
 
 
 def test_one_route_held_to_auth_by_two_declarations_is_one_finding() -> None:

@@ -112,6 +112,24 @@ def test_a_real_tie_stays_ambiguous() -> None:
     assert [f[0] for f in findings if f[0] == "TA004"] == ["TA004"]
 
 
+def test_the_one_feature_that_defines_every_id_of_a_docstring_settles_them() -> None:
+    # "Requirements: 3.7, 6.2": three Kiro features have a 3.7 or a 6.2, one has both
+    paths = [f".kiro/specs/{name}/requirements.md" for name in ("approval", "logging", "search")]
+    have = {paths[0]: ("3.7", "6.2"), paths[1]: ("3.7",), paths[2]: ("6.2",)}
+    docs = [
+        doc(p, [req(p, n, 4 + k, kind=ReqKind.CRITERION) for k, n in enumerate(ids)])
+        for p, ids in have.items()
+    ]
+    cites = [ref(n, symbol="tests/test_requests.py", hint="requirement") for n in ("3.7", "6.2")]
+    graph = TraceGraph(docs, cites, [])
+    assert resolved(graph) == [
+        ("ok", (f"req:{paths[0]}::3.7",)), ("ok", (f"req:{paths[0]}::6.2",))
+    ]
+    # one id alone says nothing of which
+    graph = TraceGraph(docs, cites[:1], [])
+    assert [s for s, _ in resolved(graph)] == ["ambiguous"]
+
+
 def test_one_story_restated_in_several_files_is_one_story() -> None:
     title = "Skill-JD Matching Foundation"
     epic, story = "docs/prd/epic-5.md", "docs/stories/5.5.story.md"

@@ -397,7 +397,8 @@ _VERIFY_CALL = re.compile(
 
 
 def credentials_verified(fact: pf.FuncDef) -> set[str]:
-    """``cookie:<name>``/``header:<name>`` a function reads and verifies itself."""
+    """``cookie:<name>``/``header:<name>``/``query:<name>`` a function reads and verifies
+    itself (a query parameter only when it is handed to the verification)."""
     read: set[str] = set()
     for param in fact.params:
         default = param.default
@@ -413,12 +414,28 @@ def credentials_verified(fact: pf.FuncDef) -> set[str]:
                 if _CREDENTIAL_NAME.search(name):
                     where = "cookie" if "cookie" in kind else "header"
                     read.add(f"{where}:{name.lower()}")
+    # a plain parameter named as a credential is a query parameter: `token: str`, or
+    # `token: str = Query(...)` (a WebSocket's only way to carry one from a browser)
+    query = {
+        p.name for p in fact.params
+        if _CREDENTIAL_NAME.search(p.name) and not p.name.startswith("_") and (
+            p.default is None or (
+                isinstance(p.default, pf.Call) and isinstance(p.default.func, pf.Name | pf.Attr)
+                and _last(p.default.func).lower() == "query"
+            )
+        )
+    }  # fmt: skip
     verified = False
     for node in _walk(fact.body):
         if isinstance(node, pf.Call):
             dotted = pf.render(node.func) if isinstance(node.func, pf.Name | pf.Attr) else ""
             if _VERIFY_CALL.search(dotted):
                 verified = True
+                # the query parameter the verification is handed: verify_token(token)
+                read.update(
+                    f"query:{a.value.id.lower()}" for a in node.args
+                    if isinstance(a.value, pf.Name) and a.value.id in query
+                )  # fmt: skip
             # request.cookies.get("refreshToken"), request.headers.get("Authorization")
             func = node.func
             if (

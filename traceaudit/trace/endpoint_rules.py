@@ -313,7 +313,9 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if claimed.get(route.app) and mine not in claimed[route.app]:
                 continue
-            if route.auth or _verifies_the_scheme(route.verified_credentials, ep.auth_scheme):
+            if route.auth or _verifies_the_scheme(
+                route.verified_credentials, ep.auth_scheme, "WEBSOCKET" in route.methods
+            ):
                 continue
             eps = held.setdefault((i, ep.method), [])
             if all(other.location != ep.location for other in eps):
@@ -344,13 +346,18 @@ def missing_auth(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _verifies_the_scheme(credentials: tuple[str, ...], scheme: str | None) -> bool:
+def _verifies_the_scheme(
+    credentials: tuple[str, ...], scheme: str | None, websocket: bool = False
+) -> bool:
     """Whether a credential the handler reads and verifies itself is one the spec's
     security schemes name: the cookie of a cookie scheme, the header of an apiKey header
-    scheme, the Authorization header of a bearer, OAuth2 or OpenID scheme (or of a scheme
-    the spec does not name)."""
+    scheme or the parameter of a query one, the Authorization header of a bearer, OAuth2 or
+    OpenID scheme (or of a scheme the spec does not name). A WebSocket that verifies a token
+    handed in its query is guarded whatever the scheme: a browser sends no header there."""
     if not credentials:
         return False
+    if websocket and any(c.startswith("query:") for c in credentials):
+        return True
     for one in (scheme or "").split(", "):
         kind, _, name = one.partition(":")
         if kind == "cookie":
@@ -359,6 +366,9 @@ def _verifies_the_scheme(credentials: tuple[str, ...], scheme: str | None) -> bo
                 return True
         elif kind == "header":
             if f"header:{name.lower()}" in credentials:
+                return True
+        elif kind == "query":
+            if f"query:{name.lower()}" in credentials:
                 return True
         elif kind != "query" and "header:authorization" in credentials:
             return True

@@ -329,6 +329,7 @@ class TraceGraph:
                 module[item.ref.location.path].update(folders)
                 if k not in borrowed:
                     module_ids[item.ref.location.path].add(item.ref.target.value)
+        common = _common_folders(linked)
         out: list[LinkedRef] = []
         for item in linked:
             res = item.resolution
@@ -336,7 +337,7 @@ class TraceGraph:
             # a module speaks for one feature when it cites two or more of its ids, no other's
             whole = module.get(path) if len(module_ids.get(path, ())) >= 2 else None
             if res.status == "ambiguous" and all(c.startswith("req:") for c in res.candidates):
-                for implied in (block.get(_block(item.ref)), whole):
+                for implied in (block.get(_block(item.ref)), whole, common.get(_block(item.ref))):
                     if not implied or len(implied) != 1:
                         continue
                     (folder,) = implied
@@ -748,7 +749,8 @@ class TraceGraph:
             owner, method_mm, path_mm = owners[ei], method_mms[ei], path_mms[ei]
             node = f"ep:{ei}"
             self.g.add_node(node, kind="endpoint")
-            if ep.requirement_key is not None:
+            if ep.requirement_key is not None and "tested" not in ep.hints:
+                # (the endpoint a test exercises is no evidence for the item that tests it)
                 self.g.add_edge(node, f"req:{ep.requirement_key}", rel="declares")
             # A near miss still serves the endpoint (TA006/TA007 report the difference),
             # so one gap gives one finding, not an extra "unimplemented".
@@ -1192,6 +1194,33 @@ _USER_STORY = re.compile(r"(?i)^\s*(?:\*\*)?user\s+story\b|^\s*as\s+an?\s")
 _VERIFY_LINE = re.compile(
     r"(?im)^\s*(?:\*\*)?(?:verify|verification|validate|validation|check)(?:\*\*)?\s*:\s*(.+)$"
 )
+
+
+def _common_folders(linked: Sequence[LinkedRef]) -> dict[tuple[str, ...], set[str]]:
+    """Per docstring or comment that cites two ids or more, all still ambiguous: the spec
+    folder that defines every one of them, when only one does (``Requirements: 3.7-3.9,
+    6.2-6.6, 7.2-7.6`` where one Kiro feature of 37 has all those criteria)."""
+    folders: dict[tuple[str, ...], list[set[str]]] = defaultdict(list)
+    values: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    settled: set[tuple[str, ...]] = set()
+    for item in linked:
+        if item.ref.target.kind is not RefKind.ID:
+            continue
+        key = _block(item.ref)
+        res = item.resolution
+        if res.status == "ok":
+            settled.add(key)
+        elif res.status == "ambiguous" and all(c.startswith("req:") for c in res.candidates):
+            folders[key].append({_folder(node_spec(c)) for c in res.candidates})
+            values[key].add(item.ref.target.value)
+    out: dict[tuple[str, ...], set[str]] = {}
+    for key, sets in folders.items():
+        if key in settled or len(values[key]) < 2:
+            continue  # settled ids speak for the block already (see _by_neighbours)
+        shared = set.intersection(*sets)
+        if len(shared) == 1:
+            out[key] = shared
+    return out
 
 
 def _story_file(req: Requirement) -> bool:
