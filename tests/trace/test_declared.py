@@ -107,3 +107,19 @@ def test_put_or_patch_on_one_line_is_one_declaration_served_by_either() -> None:
     both = [ep("PUT", "/tags/{id}"), ep("PATCH", "/tags/{id}")]
     assert [m for m, _, _ in placed(*both)] == ["PUT", "PATCH"]
 
+
+
+def test_a_last_segment_that_restates_an_endpoint_of_the_same_file_is_no_endpoint() -> None:
+    # "GET /me endpoint includes job_posting details" beside GET /api/v1/applications/me
+    assert placed(
+        ep("GET", "/api/v1/applications/me"), ep("GET", "/me"), ep("POST", "/me"),
+        ep("GET", "/status"),
+    ) == [
+        ("GET", "/api/v1/applications/me", False), ("POST", "/me", False),
+        ("GET", "/status", False),
+    ]  # fmt: skip
+    # another file's endpoint says nothing of this one
+    other = replace(ep("GET", "/api/v1/applications/me"), location=Location("specs/y.md", 3))
+    assert placed(other, ep("GET", "/me")) == [
+        ("GET", "/api/v1/applications/me", False), ("GET", "/me", False),
+    ]  # fmt: skip

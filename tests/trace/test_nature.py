@@ -87,6 +87,10 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
     [
         ("System MUST pass all end-to-end tests covering both frontend and backend "
          "functionality", "a test outcome"),
+        ("THE System SHALL include unit tests for sensitive data masking", "it asks for tests"),
+        ("THE System SHALL include integration tests for route logging", "it asks for tests"),
+        # a test the system runs on its input is behaviour
+        ("THE System SHALL include the test results in the report", None),
         ("The service shall successfully pass the integration test suite", "a test outcome"),
         ("System MUST provide reproducible deployments across different environments",
          "a property of the deployment"),

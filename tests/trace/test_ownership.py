@@ -298,6 +298,16 @@ def test_a_requirement_whose_criteria_are_all_outside_python_is_outside_python()
     assert (status["Requirement 6"].status, status["Requirement 6"].note) == (
         ReqStatus.OUTSIDE_PYTHON, "its acceptance criteria (6.1, 6.2) are all code outside Python"
     )  # fmt: skip
+    # criteria that are no code items, with or without the frontend's: not the backend's
+    checks = criteria(
+        "THE System SHALL include unit tests for sensitive data masking",
+        "THE System SHALL include integration tests for route logging",
+    )
+    graph = TraceGraph([doc(path, [head, *checks])], [], [], source_files=FILES)
+    status = {r.requirement.id: r for r in graph.requirement_results()}
+    assert (status["Requirement 6"].status, status["Requirement 6"].owner) == (
+        ReqStatus.NOT_BACKEND, NOT_CODE
+    )  # fmt: skip
     # one criterion the backend owns keeps the heading the backend's
     mixed = [*ui, *criteria("", "", "The API SHALL store the photo key")[2:]]
     graph = TraceGraph([doc(path, [head, *mixed])], [], [], source_files=FILES)

@@ -231,7 +231,37 @@ def resolve_declared(
         placed = _resolve(ep, live)
         if placed is not None:
             out.append((placed, placed.path != ep.path))
-    return tuple(_without_unserved_alternatives(out, live))
+    return tuple(_without_shorthands(_without_unserved_alternatives(out, live), live))
+
+
+def _without_shorthands(
+    placed: list[tuple[DeclaredEndpoint, bool]], live: _Routes
+) -> list[tuple[DeclaredEndpoint, bool]]:
+    """``GET /me endpoint includes job_posting details`` beside ``GET
+    /api/v1/applications/me`` in the same file names that endpoint by its last segment:
+    an unserved one-segment path that ends another endpoint the file declares with the same
+    method is that endpoint restated, not one of its own."""
+    full: dict[tuple[str, str], list[str]] = {}
+    for ep, moved in placed:
+        if not moved:  # written in full as the file writes it
+            full.setdefault((ep.location.path, ep.method), []).append(ep.path)
+    out: list[tuple[DeclaredEndpoint, bool]] = []
+    for ep, moved in placed:
+        tail = _segments(ep.path)
+        if (
+            not moved
+            and len(tail) == 1
+            and "full" not in ep.hints
+            and ep.source != "openapi"
+            and not live.serves(ep.method, ep.path)
+            and any(
+                len(_segments(other)) > 1 and _ends_with(other, ep.path)
+                for other in full[(ep.location.path, ep.method)]
+            )
+        ):
+            continue
+        out.append((ep, moved))
+    return out
 
 
 _ALTERNATIVES = frozenset({"PUT", "PATCH"})

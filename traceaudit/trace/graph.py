@@ -1261,7 +1261,8 @@ def _traced_through_criteria(results: list[RequirementResult]) -> tuple[Requirem
     docstring and served by a route; a BMAD story whose ``AC2`` a handler cites): a reviewer
     follows the criteria and finds the trace. The heading is implemented through them; the
     criteria nobody traces keep their own findings, so nothing is said twice. One whose
-    criteria code outside Python owns, every one, is owned there too."""
+    criteria code outside Python owns, every one, is owned there too; one whose criteria
+    are none of them the backend's code (outside Python, or no code items) is not-backend."""
     children: dict[str, list[RequirementResult]] = defaultdict(list)
     for res in results:
         req = res.requirement
@@ -1293,13 +1294,19 @@ def _traced_through_criteria(results: list[RequirementResult]) -> tuple[Requirem
             if via:
                 evidence = tuple(sorted(set(via), key=lambda e: (e.location, e.symbol, e.via)))
                 res = replace(res, status=ReqStatus.IMPLEMENTED, implemented_by=evidence)
-            elif all(c.status is ReqStatus.OUTSIDE_PYTHON for c in children[req.key]):
-                # its criteria say what it asks, and code outside Python owns every one
+            elif all(c.owner in (OUTSIDE, NOT_CODE) for c in children[req.key]):
+                # its criteria say what it asks, and none of them is the backend's code
                 ids = ", ".join(c.requirement.id for c in children[req.key])
-                res = replace(
-                    res, status=ReqStatus.OUTSIDE_PYTHON, owner=OUTSIDE,
-                    note=f"its acceptance criteria ({ids}) are all code outside Python",
-                )  # fmt: skip
+                if all(c.owner == OUTSIDE for c in children[req.key]):
+                    res = replace(
+                        res, status=ReqStatus.OUTSIDE_PYTHON, owner=OUTSIDE,
+                        note=f"its acceptance criteria ({ids}) are all code outside Python",
+                    )  # fmt: skip
+                else:
+                    res = replace(
+                        res, status=ReqStatus.NOT_BACKEND, owner=NOT_CODE,
+                        note=f"its acceptance criteria ({ids}) are no code items of the backend",
+                    )  # fmt: skip
         out.append(res)
     return tuple(out)
 

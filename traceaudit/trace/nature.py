@@ -138,6 +138,13 @@ _ORGANISATION = re.compile(
     r"\buse\s+[\w-]+\s+modules?\s+(?:only\s+)?for\b|"
     r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b"
 )
+# Tests as the thing asked for: "THE System SHALL include unit tests for sensitive data
+# masking", "must provide integration tests for route logging".
+_ASKS_FOR_TESTS = re.compile(
+    r"(?i)^\s*(?:include|provide|have|contain|ship\s+with|be\s+covered\s+by)\s+"
+    r"(?:comprehensive\s+|automated\s+)?(?:(?:unit|integration|end-to-end|e2e|property[\s-]"
+    r"based|contract|regression|load|performance)\s+(?:and\s+\w+\s+)?)?tests?\b"
+)
 # An outcome of a test run asked of the system: "System MUST pass all end-to-end tests
 # covering both frontend and backend". A test run shows it; no code implements it.
 _TEST_OUTCOME = re.compile(
@@ -262,6 +269,10 @@ def nature(req: Requirement) -> Owner | None:
         return Owner(NOT_CODE, f"a code-organisation constraint (“{organisation.group(0)}”): "
                                "the layout of the code meets it, not one piece of code",
                      informational=True)  # fmt: skip
+    tests = _ASKS_FOR_TESTS.match(asked)
+    if tests:
+        return Owner(NOT_CODE, f"it asks for tests (“{tests.group(0).strip()}”): tests verify, "
+                               "they implement nothing")  # fmt: skip
     outcome = _TEST_OUTCOME.match(asked)
     if outcome:
         return Owner(NOT_CODE, f"a test outcome (“{outcome.group(0).strip()}”): a test run "
