@@ -88,6 +88,9 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
         ("System MUST pass all end-to-end tests covering both frontend and backend "
          "functionality", "a test outcome"),
         ("THE System SHALL include unit tests for sensitive data masking", "it asks for tests"),
+        ("THE script SHALL be located at deploy/dependency-sync/sync_dependencies.py",
+         "it says where a file lives"),
+        ("Uploaded files SHALL be located in the user's private bucket", None),
         ("THE System SHALL include integration tests for route logging", "it asks for tests"),
         # a test the system runs on its input is behaviour
         ("THE System SHALL include the test results in the report", None),

@@ -138,6 +138,11 @@ _ORGANISATION = re.compile(
     r"\buse\s+[\w-]+\s+modules?\s+(?:only\s+)?for\b|"
     r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b"
 )
+# Where a file lives: "The script SHALL be located at deploy/dependency-sync/sync.py".
+_FILE_PLACE = re.compile(
+    r"(?i)^\s*be\s+(?:located|placed|kept|found)\s+(?:at|in|under)\s+`?[\w.-]*(?:/[\w.-]+)+/?`?"
+    r"(?:\.\w+)?`?\s*\.?\s*$|^\s*be\s+(?:located|placed)\s+(?:at|in|under)\s+`?[\w-]+\.\w{1,5}`?\s*\.?\s*$"
+)
 # Tests as the thing asked for: "THE System SHALL include unit tests for sensitive data
 # masking", "must provide integration tests for route logging".
 _ASKS_FOR_TESTS = re.compile(
@@ -269,6 +274,10 @@ def nature(req: Requirement) -> Owner | None:
         return Owner(NOT_CODE, f"a code-organisation constraint (“{organisation.group(0)}”): "
                                "the layout of the code meets it, not one piece of code",
                      informational=True)  # fmt: skip
+    place = _FILE_PLACE.match(asked)
+    if place:
+        return Owner(NOT_CODE, f"it says where a file lives (“{place.group(0).strip()}”): a "
+                               "requirement on the repository's layout, not code")  # fmt: skip
     tests = _ASKS_FOR_TESTS.match(asked)
     if tests:
         return Owner(NOT_CODE, f"it asks for tests (“{tests.group(0).strip()}”): tests verify, "
