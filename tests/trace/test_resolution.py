@@ -33,23 +33,21 @@ def resolved(graph: TraceGraph) -> list[tuple[str, tuple[str, ...]]]:
     return [(lk.resolution.status, lk.resolution.nodes) for lk in graph.linked]
 
 
+def feature_task(path: str, ident: str, words: str) -> list:  # type: ignore[type-arg]
+    """Both features, with one task of the feature at ``path`` saying ``words``."""
+    task = dataclasses.replace(req(path, ident, 4, kind=ReqKind.TASK, title=words), text=words)
+    return [*two_features(), doc(path, [task])]
+
+
 def test_the_task_that_names_the_citing_file_settles_it() -> None:
-    task = dataclasses.replace(
-        req(A_TASKS, "T010", 4, kind=ReqKind.TASK, title="Checkout in app/services/checkout.py"),
-        text="Checkout in app/services/checkout.py",
-    )
-    docs = [*two_features(), doc(A_TASKS, [task])]
+    docs = feature_task(A_TASKS, "T010", "Checkout in app/services/checkout.py")
     graph = TraceGraph(docs, [ref("FR-001", symbol="app/services/checkout.py:pay")], [])
     assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
 
 
 def test_a_task_naming_the_file_inside_a_brace_group_settles_it() -> None:
     # `pkg/{core,models}/__init__.py` names both files, as the shell expands it
-    layout = "Create `app/{core,models,api/v1}/__init__.py` packages"
-    task = dataclasses.replace(
-        req(A_TASKS, "T001", 4, kind=ReqKind.TASK, title=layout), text=layout
-    )
-    docs = [*two_features(), doc(A_TASKS, [task])]
+    docs = feature_task(A_TASKS, "T001", "Create `app/{core,models,api/v1}/__init__.py` packages")
     cref = ref("FR-001", symbol="app/models/__init__.py")
     graph = TraceGraph(docs, [cref], [], source_files=["app/models/__init__.py"])
     assert resolved(graph) == [("ok", (f"req:{A}::FR-001",))]
@@ -57,11 +55,7 @@ def test_a_task_naming_the_file_inside_a_brace_group_settles_it() -> None:
 
 def test_a_bare_file_name_that_many_files_have_names_none_of_them() -> None:
     # "with `__init__.py` files" in billing's task names no particular package
-    layout = "Create empty package directories with `__init__.py` files"
-    task = dataclasses.replace(
-        req(B_TASKS, "T001", 4, kind=ReqKind.TASK, title=layout), text=layout
-    )
-    docs = [*two_features(), doc(B_TASKS, [task])]
+    docs = feature_task(B_TASKS, "T001", "Create empty packages with `__init__.py` files")
     files = ["app/models/__init__.py", "app/api/__init__.py"]
     cref = ref("FR-001", symbol="app/models/__init__.py")
     graph = TraceGraph(docs, [cref], [], source_files=files)

@@ -153,26 +153,17 @@ def _record_of(later: Req, first: Req, in_lists: set[int]) -> bool:
     return len(later.text) > len(first.text)
 
 
-# A paragraph that is only a bold label: "**Integration Verification:**", "**Acceptance
-# Criteria:**" (the colon inside or after the bold text).
-_LABEL_LINE = re.compile(r"^\s*(?P<label>[^:]{2,60}?)\s*:?\s*$")
-
-
 def _labels_above(blocks: Blocks) -> dict[int, tuple[int, str]]:
-    """Line -> (line, text) of the bold label paragraph nearest above it in its section: the
-    label heads the items below it until the next label or heading."""
+    """Line -> (line, text) of the bold label paragraph nearest above it (a line that is
+    only ``**Integration Verification:**`` or ``**Acceptance Criteria:**``): the label heads
+    the items below it until the next label (a heading between ends it: see the caller)."""
     out: dict[int, tuple[int, str]] = {}
-    current: tuple[int, str] | None = None  # a heading between ends it (see the caller)
+    current: tuple[int, str] | None = None
     for ln in blocks.lines:
-        bold = (ln.lead_bold or "").strip()
-        if (
-            bold
-            and ln.item is None
-            and ln.plain.strip().rstrip(":").strip() == bold.rstrip(":").strip()
-            and (ln.plain.rstrip().endswith(":"))
-        ):
-            m = _LABEL_LINE.match(bold.rstrip(":"))
-            current = (ln.line, m["label"]) if m else None
+        bold = (ln.lead_bold or "").strip().rstrip(":").strip()
+        text = ln.plain.strip()
+        if bold and ln.item is None and text.endswith(":") and text.rstrip(":").strip() == bold:
+            current = (ln.line, bold) if len(bold) <= 60 and ":" not in bold else None
             continue
         if current is not None:
             out[ln.line] = current

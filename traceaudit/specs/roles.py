@@ -295,8 +295,8 @@ def _coverage_report(path: str, text: str) -> str | None:
     folder = next((p for p in parts[:-1] if _names_coverage(p.strip("_-."))), None)
     if not (_names_coverage(stem) or (h1 and _names_coverage(h1["title"])) or folder):
         return None
-    if _MODAL.search(text) or _USER_STORY.search(text) or _EARS.search(text):
-        return None  # it states requirements
+    if _states_requirements(text):
+        return None
     lines = text.splitlines()
     items = [ln for ln in lines if _LIST_ITEM.match(ln)]
     # a table's header is the row its rule line follows
@@ -432,7 +432,8 @@ _RECORD_SECTION = re.compile(
     r"verification\s+results|test(?:ing)?\s+results|test\s+execution(?:\s+log)?|"
     r"checklist\s+results|lessons\s+learned|retrospective|post-?mortem|tasks\s+completed|"
     r"completed\s+tasks|what\s+was\s+(?:done|implemented|built|delivered)|"
-    r"what(?:'s|\s+is)\s+(?:already\s+)?(?:complete|done|implemented|built)|issues\s+(?:resolved|fixed)|fixes\s+applied|"
+    r"what(?:'s|\s+is)\s+(?:already\s+)?(?:complete|done|implemented|built)|"
+    r"issues\s+(?:resolved|fixed)|fixes\s+applied|"
     r"refactoring\s+performed|gate\s+status|improvements\s+checklist|"
     r"previous\s+stor(?:y|ies)(?:'s)?\s+(?:insights|notes|learnings|context|summary)|"
     r"learnings\s+from\s+(?:the\s+)?previous\s+stor(?:y|ies))\s*$"
@@ -497,19 +498,19 @@ def section_kinds(
     return kinds
 
 
-# What only a specification writes: a user story, a SHALL criterion, acceptance criteria.
-_SPECIFYING = re.compile(
-    r"(?i)\buser\s+story\s*:|^\W*as\s+an?\s+[^\n]{1,80}?\bi\s+(?:want|need)\b|(?-i:\bSHALL\b)",
-    re.MULTILINE,
-)
+def _states_requirements(text: str) -> bool:
+    """Whether the text states requirements: a ``MUST``/``SHALL``, a user story, EARS."""
+    return bool(_MODAL.search(text) or _USER_STORY.search(text) or _EARS.search(text))
+
+
 _CRITERIA_TITLE = re.compile(r"(?i)^\W*acceptance\s+criteria\W*$")  # not "... Validation"
 
 
 def _specifies(k: int, titles: list[str], bodies: list[str], children: list[list[int]]) -> bool:
-    """A section that states a user story or SHALL criteria in its own body, or holds an
+    """A section that states requirements in its own body (a user story, MUST/SHALL), or holds an
     "Acceptance Criteria" subsection, specifies, whatever its title says (a QA record's
     "Acceptance Criteria Validation" is no such subsection)."""
-    return bool(_SPECIFYING.search(bodies[k])) or any(
+    return _states_requirements(bodies[k]) or any(
         _CRITERIA_TITLE.match(titles[j]) for j in children[k]
     )
 
