@@ -396,3 +396,31 @@ def test_a_list_of_methods_is_not_the_root_path() -> None:
         """
     )
     assert [(m, p) for m, p, *_ in eps(doc)] == [("GET", "/")]
+
+
+def test_a_credential_the_spec_calls_optional_is_no_auth_requirement() -> None:
+    doc = parse(
+        """
+        ### Get Authentication Status
+
+        - **Endpoint**: `GET /auth/status`
+        - **Headers**:
+          - `Authorization: Bearer <token>` (optional)
+
+        ### List Orders
+
+        - **Endpoint**: `GET /orders`
+        - **Headers**:
+          - `Authorization: Bearer <token>`
+
+        ### Metrics
+
+        - **Endpoint**: `GET /metrics`
+        - **Auth**: JWT, optional
+        """
+    )
+    assert auth(doc) == [
+        ("GET", "/auth/status", "Bearer <token> (optional)", False),
+        ("GET", "/orders", "Bearer <token>", True),
+        ("GET", "/metrics", "JWT, optional", False),
+    ]

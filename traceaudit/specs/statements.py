@@ -42,6 +42,9 @@ _AUTH_WORD = re.compile(
     r"unauthenticated|protected)\b"
 )
 _PAREN = re.compile(r"\(([^()]{1,80})\)")
+# A credential the statement itself calls optional (``Bearer <token> (optional)``, ``JWT,
+# optional``, ``Bearer token - optional``): the endpoint answers without it.
+_OPTIONAL_AFTER = re.compile(r"(?i)(?:\(\s*optional\s*\)|[,;:\-–—]\s*optional)\s*\.?\s*$")
 
 
 def is_auth_label(label: str) -> bool:
@@ -51,7 +54,7 @@ def is_auth_label(label: str) -> bool:
 
 def auth_required(text: str) -> bool | None:
     """Read an auth statement: ``Required (JWT)`` -> True, ``Public`` -> False, ``?`` -> None."""
-    if _NEG_LEAD.match(text):
+    if _NEG_LEAD.match(text) or _OPTIONAL_AFTER.search(text):
         return False
     if _POS_LEAD.match(text):
         return True
