@@ -210,3 +210,58 @@ def test_base_paths_a_deployment_strips(files: dict[str, str], bases: tuple[str,
     main = files["main.py"] + "@app.get('/x')\ndef x(): ...\n"
     (app,) = [a for a in resolve({**files, "main.py": main}).apps if a.served]
     assert app.base_paths == bases
+
+
+@pytest.mark.parametrize(
+    ("body", "auth"),
+    [
+        # the dependency's result is the auth dependency's: it guards as a Depends would
+        ("    info = await get_current_user(authorization)\n"
+         "    if not info.get('verified'):\n"
+         "        raise HTTPException(403)\n"
+         "    return info\n", True),
+        # a failure that a branch answers with a return makes the credential optional
+        ("    info = await get_current_user(authorization)\n"
+         "    if not info:\n"
+         "        return None\n"
+         "    return info\n", False),
+        # a return before the call: the call does not always run
+        ("    if authorization is None:\n"
+         "        return None\n"
+         "    return await get_current_user(authorization)\n", False),
+        # a failure caught by a handler that lets the request through
+        ("    try:\n"
+         "        info = await get_current_user(authorization)\n"
+         "    except HTTPException:\n"
+         "        info = None\n"
+         "    return info\n", False),
+        # a direct return of the auth dependency's result
+        ("    return await get_current_user(authorization)\n", True),
+        # a call of a function that checks nothing
+        ("    info = await load_profile(authorization)\n"
+         "    return info\n", False),
+    ],
+)  # fmt: skip
+def test_a_dependency_that_calls_an_auth_dependency_itself(body: str, auth: bool) -> None:
+    route = one(
+        {
+            "main.py": APP
+            + """
+from typing import Optional
+from fastapi import Depends, Header, HTTPException
+
+async def get_current_user(authorization: Optional[str] = Header(None)): ...
+
+async def load_profile(authorization): ...
+
+async def get_verified_user(authorization: Optional[str] = Header(None)):
+"""
+            + body
+            + """
+@app.get("/x")
+async def x(user=Depends(get_verified_user)): ...
+"""
+        }
+    )
+    expected = ("get_verified_user", "get_current_user") if auth else ()
+    assert (route.auth, route.auth_dependencies) == (auth, expected)

@@ -225,7 +225,8 @@ class AuthAnalyzer:
         if isinstance(value, Partial):
             value = self.interp.force(value.func)
         if isinstance(value, Function):
-            return _Node(value.fact.name, value.fact.name, False, self.param_deps(value))
+            children = self.param_deps(value) + self.guarding_calls(value)
+            return _Node(value.fact.name, value.fact.name, False, children)
         if isinstance(value, BoundMethod):
             name = value.func.fact.name
             return _Node(name, name, False, self.param_deps(value))
@@ -247,6 +248,40 @@ class AuthAnalyzer:
             name = found.group(1) if found else value.text
             return _Node(name, name, False, [])
         return _Node("?", "?", False, [])
+
+    def guarding_calls(self, func: Function) -> list[DependsV]:
+        """Functions a dependency calls itself, where their result is its own: on the
+        straight line of its body, before anything can return, with no return after
+        that a branch could take (``auth_info = await get_current_user(authorization)``,
+        then only checks that raise, then ``return user_info``), or in its first
+        return (``return get_current_user(token)``). Such a callee guards the
+        dependency as a ``Depends`` would; one whose failure a branch answers with a
+        return (``if not user: return None``) does not."""
+        fact = func.fact
+        if fact.elided or func.owner is not None:
+            return []
+        # a call inside ``try`` may fail into a handler that lets the request through
+        line = _straight_line(fact.body, into_try=False)
+        frame: Frame | None = None
+        out: list[DependsV] = []
+        for i, stmt in enumerate(line):
+            if _may_return(stmt):
+                break
+            call = stmt.value if isinstance(stmt, pf.Assign | pf.ExprStmt | pf.Return) else None
+            if isinstance(call, pf.Call) and isinstance(call.func, pf.Name | pf.Attr):
+                rest = line[i + 1 :]
+                if isinstance(stmt, pf.Return) or (
+                    not any(_may_return(s) for s in rest)
+                    and any(isinstance(s, pf.Return) for s in rest)
+                ):
+                    if frame is None:
+                        frame = Frame("module", func.module.ns, func.module, func.closure, ())
+                    callee = self.interp.force(self.interp.eval(call.func, frame))
+                    if isinstance(callee, Function) and callee.fact is not fact:
+                        out.append(DependsV(callee, False, (), pf.render(call.func)))
+            if isinstance(stmt, pf.Return):
+                break
+        return out
 
     def param_deps(self, value: Value) -> list[DependsV]:
         """The Depends/Security parameters of an endpoint or dependency callable."""
@@ -365,13 +400,13 @@ def _may_return(stmt: pf.Stmt) -> bool:
     return any(isinstance(s, pf.Return) or _may_return(s) for b in blocks for s in b)
 
 
-def _straight_line(body: Sequence[pf.Stmt]) -> list[pf.Stmt]:
+def _straight_line(body: Sequence[pf.Stmt], *, into_try: bool = True) -> list[pf.Stmt]:
     """The statements that run unconditionally, in order: the body, entering ``with``
-    and ``try`` bodies, not branches, loops or handlers."""
+    and (unless ``into_try`` is false) ``try`` bodies, not branches, loops or handlers."""
     out: list[pf.Stmt] = []
     for stmt in body:
-        if isinstance(stmt, pf.Block | pf.Try):
-            out.extend(_straight_line(stmt.body))
+        if isinstance(stmt, pf.Block) or (into_try and isinstance(stmt, pf.Try)):
+            out.extend(_straight_line(stmt.body, into_try=into_try))
         else:
             out.append(stmt)
     return out
