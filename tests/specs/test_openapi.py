@@ -83,6 +83,42 @@ def test_non_openapi_yaml_is_ignored_and_broken_yaml_is_an_error() -> None:
     assert broken.error is not None and broken.error.startswith("invalid YAML/JSON")
 
 
+def test_a_broken_contract_still_documents_the_operations_of_its_outline() -> None:
+    text = """\
+openapi: 3.0.3
+servers:
+  - url: http://localhost:8000/api/v1
+paths:
+  /clients/token:
+    post:
+      summary: Exchange a client secret for a token
+  '/clients/inventory/{item_id}':
+    parameters:
+      - name: item_id
+        in: path
+    get:
+      summary: Check one item (scope: read)
+      security: [{ clientBearer: [] }]
+    delete:
+      responses:
+        '204': { description: gone }
+components:
+  schemas:
+    get:
+      type: object
+"""
+    doc = parse_contract(text, "specs/x/contracts/openapi.yaml", Config())
+    assert doc.error == "invalid YAML/JSON (line 13)"
+    found = [(e.method, e.path, e.location.line, e.hints, e.auth_required) for e in doc.endpoints]
+    assert found == [
+        ("POST", "/api/v1/clients/token", 6, ("outline",), None),
+        ("GET", "/api/v1/clients/inventory/{item_id}", 12, ("outline",), None),
+        ("DELETE", "/api/v1/clients/inventory/{item_id}", 15, ("outline",), None),
+    ]
+    # a broken YAML file that is no OpenAPI document gives nothing
+    assert parse_contract("name: x\nsteps: [\n", "contracts/x.yaml", Config()).endpoints == ()
+
+
 def test_a_get_answered_by_101_is_a_websocket_handshake() -> None:
     text = """\
 openapi: 3.0.3

@@ -468,6 +468,26 @@ def test_unserved_endpoint_only_when_requirement_otherwise_implemented() -> None
     ]
 
 
+def test_the_outline_of_a_broken_contract_documents_routes_and_declares_nothing() -> None:
+    contract = "specs/x/contracts/openapi.yaml"
+    outline = [
+        DeclaredEndpoint("POST", "/api/v1/clients/token", Location(contract, 6), None,
+                         source="openapi", hints=("outline",)),
+        DeclaredEndpoint("GET", "/api/v1/clients/stock", Location(contract, 12), None,
+                         source="openapi", hints=("outline",)),
+    ]  # fmt: skip
+    _, findings = audit(
+        [doc(contract, [], outline)],
+        routes=[route("POST", "/api/v1/clients/token", "app/clients.py:token"),
+                route("POST", "/api/v1/clients/stock", "app/clients.py:stock", line=20),
+                route("GET", "/api/v1/other", "app/clients.py:other", line=30)],
+    )  # fmt: skip
+    # the token route is documented; GET /clients/stock, served only by POST, is no
+    # TA006 (the broken file, a TA000 of its own, says nothing for certain) and, as for
+    # any near miss, its route is not undocumented; nothing is TA008
+    assert findings == [("TA002", "app/clients.py", 30, "GET /api/v1/other")]
+
+
 def test_the_endpoint_a_test_exercises_documents_its_route_and_declares_nothing() -> None:
     tested = [
         DeclaredEndpoint("GET", "/api/orders", Location(ORDERS, 8), None, hints=("tested",)),

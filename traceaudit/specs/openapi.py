@@ -219,6 +219,79 @@ def parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     return doc
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_OUTLINE_KEY = re.compile(r"^( +)(?:'([^']*)'|\"([^\"]*)\"|([^\s'\"#:][^#:]*?))\s*:(?:\s|$)")
+_SERVER_URL = re.compile(r"^\s*-?\s*url\s*:\s*['\"]?([^\s'\"#]+)")
+
+
+def outline_endpoints(text: str, path: str) -> tuple[DeclaredEndpoint, ...]:
+    """The operations of a YAML OpenAPI document that YAML cannot read, from its outline.
+
+    OpenAPI writes each path as a key one level under the top-level ``paths:`` and each
+    operation as a method key one level under its path; that outline survives most
+    errors elsewhere in the file (an unquoted ``(scope: read)`` in a summary). What the
+    outline gives documents the routes it names (hint ``outline``); it declares nothing
+    of its own (no TA006, TA007, TA008 or TA009): the file stays a TA000 finding, and the
+    operations' security, responses and servers are not read beyond the one server path.
+    """
+    if not re.search(r"(?m)^(?:openapi|swagger)\s*:", text):
+        return ()
+    lines = text.splitlines()
+    section = ""
+    prefixes: list[str] = []
+    path_indent = method_indent = 0
+    current: str | None = None
+    found: list[tuple[str, str, int]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        top = _TOP_KEY.match(line)
+        if top:
+            section, current, path_indent = top.group(1), None, 0
+            continue
+        if section == "servers":
+            url = _SERVER_URL.match(line)
+            if url:
+                text_url = url.group(1)
+                try:
+                    server_path = urlsplit(text_url).path if "//" in text_url else text_url
+                except ValueError:
+                    continue
+                if server_path.rstrip("/") not in prefixes:
+                    prefixes.append(server_path.rstrip("/"))
+            continue
+        if section != "paths":
+            continue
+        key = _OUTLINE_KEY.match(line)
+        if key is None:
+            continue
+        indent = len(key.group(1))
+        name = next(g for g in key.groups()[1:] if g is not None)
+        if path_indent == 0 or indent == path_indent:
+            if name.startswith("/"):
+                path_indent, current, method_indent = indent, name, 0
+            elif indent == path_indent:
+                current = None
+            continue
+        if current is None or indent <= path_indent:
+            continue
+        if method_indent == 0:
+            method_indent = indent
+        if indent == method_indent and name.lower() in METHODS:
+            found.append((name.upper(), current, number))
+    prefix = prefixes[0] if len(prefixes) == 1 else ""
+    return tuple(
+        DeclaredEndpoint(
+            method=method,
+            path=f"{prefix}{route}" or "/",
+            location=Location(path, number),
+            source="openapi",
+            hints=("outline",),
+        )
+        for method, route, number in found
+    )
+
+
 def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     title = PurePosixPath(path).stem
     if path.lower().endswith(".json"):
@@ -231,7 +304,8 @@ def _parse_contract(text: str, path: str, config: Config) -> SpecDoc:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        return SpecDoc(path, title, (), (), (), error=f"invalid YAML/JSON{where}")
+        outline = () if path.lower().endswith(".json") else outline_endpoints(text, path)
+        return SpecDoc(path, title, (), (), outline, error=f"invalid YAML/JSON{where}")
     except (RecursionError, MemoryError):
         return SpecDoc(path, title, (), (), (), error="YAML/JSON nested too deeply to read")
     if doc is None or (_get(doc, "openapi") is None and _get(doc, "swagger") is None):
