@@ -105,6 +105,24 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
         ("System MUST pass validation errors back to the client as 422 responses", None),
         ("System MUST create model deployments across environments via the API", None),
         ("System MUST record each deployment's status", None),
+        ("WHEN deploying THEN the system SHALL support cloud, on-premises, and hybrid "
+         "deployment models", "a property of the deployment"),
+        # a capacity is a quality target; a limit the code enforces is behaviour
+        ("NFR-09: Concurrent Project Support: System must support 10 concurrent projects "
+         "with up to 50 simultaneous tasks per project.", "a quality target"),
+        ("System must support 100 concurrent WebSocket connections with automatic load "
+         "balancing.", "a quality target"),
+        ("The system SHALL reject a sixth concurrent session with a 429 response", None),
+        # how the whole codebase is written
+        ("WHEN examining code THEN consistent naming conventions and code formatting SHALL "
+         "be applied", "a code-style standard"),
+        ("WHEN implementing features THEN code comments SHALL explain complex business logic "
+         "and design decisions", "a code-style standard"),
+        ("All public functions MUST have docstrings", "a code-style standard"),
+        ("The backend SHALL follow PEP 8", "a code-style standard"),
+        ("The API SHALL validate request bodies with type hints", None),
+        ("WHEN disaster recovery is needed THEN documented procedures SHALL enable rapid "
+         "restoration", "its subject is documentation"),
     ],
 )  # fmt: skip
 def test_a_test_outcome_or_a_deployment_property_is_not_a_code_item(

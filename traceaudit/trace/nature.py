@@ -75,7 +75,8 @@ _SUBJECT = re.compile(
     re.I,
 )
 _DOC_SUBJECT = re.compile(
-    r"(?i)\b(?:documentation|docs|readme|guides?|diagrams?|runbooks?)$"
+    r"(?i)\b(?:documentation|docs|readme|guides?|diagrams?|runbooks?|playbooks?|"
+    r"documented\s+(?:procedures?|processes|steps|instructions))$"
 )
 _TEST_SUBJECT = re.compile(r"(?i)\b(?:tests?|test\s+suites?|test\s+cases?|unit\s+tests?)$")
 _LAYOUT_SUBJECT = re.compile(
@@ -91,7 +92,10 @@ _QUALITY_LEVEL = re.compile(
     r"(?i)\b(?:uptime|availability)\s+of\s+(?:at\s+least\s+)?\d|"
     r"\d+(?:\.\d+)?\s*%\s+(?:uptime|availability)\b|\bsub-\d+\s*(?:ms|milliseconds?|s)\b|"
     r"\b(?:aim|target)\s+(?:for\s+)?(?:an?\s+)?(?:minimum|maximum|at\s+least|average)\b|"
-    r"\bsupport\s+(?:the\s+)?scaling\s+of\b"
+    r"\bsupport\s+(?:the\s+)?scaling\s+of\b|"
+    # a capacity: "support 10 concurrent projects", "handle 100 simultaneous connections"
+    r"\b(?:support|handle|serve|sustain)\s+(?:up\s+to\s+|at\s+least\s+|a\s+minimum\s+of\s+)?"
+    r"\d[\d,.]*\s*[kK+]?\s+(?:concurrent|simultaneous|parallel)\b"
 )
 # A time the running system is measured to take: "Upload response time: <5 seconds",
 # "(execute within 200ms)", "page load time under 2 s" (not a time a behaviour waits for:
@@ -164,7 +168,21 @@ _DEPLOYMENT = re.compile(
     r"(?i)\b(?:reproducible|repeatable|consistent|automated|one-?click|containeri[sz]ed|"
     r"zero-?downtime)\s+(?:deployments?|builds?|releases?)\b|"
     r"\bdeploy(?:ments?|able|ed)?\b[^.;]{0,30}?\bacross\s+(?:(?:all|different|multiple|"
-    r"the)\s+)*environments\b|^\s*be\s+(?:easily\s+)?deployable\b"
+    r"the)\s+)*environments\b|^\s*be\s+(?:easily\s+)?deployable\b|"
+    r"\bdeployment\s+(?:models?|topolog(?:y|ies))\b"
+)
+# How the code is written, asked of all of it: "consistent naming conventions and code
+# formatting SHALL be applied", "code comments SHALL explain complex business logic",
+# "all functions SHALL have docstrings", "SHALL follow PEP 8". A review of the codebase
+# meets it; no one piece of code implements it.
+_STYLE = (
+    r"(?:code\s+comments?|docstrings?|type\s+(?:hints?|annotations?)|naming\s+conventions?|"
+    r"code\s+(?:formatting|style)|coding\s+(?:standards?|style)|pep\s*8|linting)"
+)
+_STYLE_SUBJECT = re.compile(rf"(?i)\b{_STYLE}\s+(?:MUST|SHALL|SHOULD)\b")
+_STYLE_ASK = re.compile(
+    rf"(?i)^\s*(?:have|include|use|follow|contain|adhere\s+to|conform\s+to)\s+"
+    rf"(?:(?:consistent|comprehensive|clear|complete|proper)\s+)?{_STYLE}\b"
 )
 _API_WORDS = re.compile(r"(?i)\bapis?\b|\bend-?points?\b|\broutes?\b")
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
@@ -273,6 +291,11 @@ def nature(req: Requirement) -> Owner | None:
     if organisation and not _BEHAVIOUR.search(asked):
         return Owner(NOT_CODE, f"a code-organisation constraint (“{organisation.group(0)}”): "
                                "the layout of the code meets it, not one piece of code",
+                     informational=True)  # fmt: skip
+    style = _STYLE_SUBJECT.search(body) or _STYLE_ASK.match(asked)
+    if style and not _BEHAVIOUR.search(asked):
+        return Owner(NOT_CODE, f"a code-style standard (“{sentence[:60]}”): a review of the "
+                               "whole codebase meets it, not one piece of code",
                      informational=True)  # fmt: skip
     place = _FILE_PLACE.match(asked)
     if place:
