@@ -453,3 +453,23 @@ def test_what_a_document_says_of_itself_that_denies_a_backend() -> None:
         "No backend required: All states are driven by a timer and client state.",
         "None. Pure frontend simulation gated by NEXT_PUBLIC_USE_MOCKS=1.",
     )
+    # what a feature says it is: a web interface built with a frontend framework
+    intro = parse(
+        """
+        # Requirements Document
+
+        ## Introduction
+
+        This feature provides a modern React-based web interface for the trading system.
+        The interface will display interactive charts.
+
+        ## Requirements
+
+        ### Requirement 1
+
+        This feature provides an API consumed by the React-based web interface.
+        """
+    )
+    assert intro.no_backend == (
+        "This feature provides a modern React-based web interface for the trading system.",
+    )

@@ -57,7 +57,14 @@ _NO_BACKEND = re.compile(
     r"prototype|mock(?:-?up)?|flow)s?\b|"
     r"\bpure(?:ly)?\s+(?:front-?end|client[\s-]side)\s+(?:demo|story|feature|simulation|page|"
     r"prototype|mock(?:-?up)?|flow|work|implementation)s?\b|"
-    r"\bentirely\s+(?:on\s+the\s+client|client[\s-]side|in\s+the\s+browser)\b"
+    r"\bentirely\s+(?:on\s+the\s+client|client[\s-]side|in\s+the\s+browser)\b|"
+    # what the document says it is: "This feature provides a modern React-based web
+    # interface for the system", "This spec delivers a Vue-based dashboard"
+    r"\bthis\s+(?:feature|spec(?:ification)?|story|epic|module)\s+(?:provides|delivers|builds|"
+    r"implements|adds|creates|is)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:react|vue(?:\.js)?|"
+    r"angular|svelte(?:kit)?|next\.?js|nuxt|flutter|react\s+native|swiftui)[\s-]+based\s+"
+    r"(?:(?:web|mobile|desktop|single[\s-]page)\s+)?(?:interface|front-?end|ui|app(?:lication)?|"
+    r"dashboard|client)s?\b"
 )
 
 
