@@ -434,6 +434,7 @@ _RECORD_SECTION = re.compile(
     r"completed\s+tasks|what\s+was\s+(?:done|implemented|built|delivered)|"
     r"what(?:'s|\s+is)\s+(?:already\s+)?(?:complete|done|implemented|built)|"
     r"issues\s+(?:resolved|fixed)|fixes\s+applied|"
+    r"compliance\s+(?:validation|verification|checks?|results?)|"
     r"refactoring\s+performed|gate\s+status|improvements\s+checklist|"
     r"previous\s+stor(?:y|ies)(?:'s)?\s+(?:insights|notes|learnings|context|summary)|"
     r"learnings\s+from\s+(?:the\s+)?previous\s+stor(?:y|ies))\s*$"
