@@ -735,7 +735,8 @@ sys.addaudithook(hook)
 for root in sys.argv[2:]:
     found = discover(load(__import__("pathlib").Path(root)))
     files = sorted({*found.spec_files, *found.contract_files, *found.python_files,
-                    *found.test_files, *found.other_files, *found.deploy_files})
+                    *found.test_files, *found.other_files, *found.deploy_files,
+                    *found.doc_files})
     os.write(log, ("ROOT " + json.dumps([os.path.realpath(root), files]) + "\n").encode())
     try:
         cli_module.main(["run", root, "--no-cache", "--format", "json", "-o", os.devnull])

@@ -11,6 +11,7 @@ import datetime
 import gc
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -601,8 +602,9 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
     routes = graph.route_results()
     rules = selected_rules(project.config)
     ctx = CheckContext(
-        graph, project.code, requirements, routes, project.discovery.spec_roots, project.skipped
-    )
+        graph, project.code, requirements, routes, project.discovery.spec_roots, project.skipped,
+        elsewhere=_Elsewhere(project.config, project.discovery.doc_files),
+    )  # fmt: skip
     suppressions = [s for d in project.docs for s in d.suppressions]
     suppressions += project.code.suppressions
     findings = decide(run_checks(ctx, rules), rules, project.config, suppressions, today)
@@ -630,6 +632,71 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         provenance=provenance,
         spec_roots=_spec_roots(project),
     )
+
+
+class _Elsewhere:
+    """Where a project document that is not read as a spec defines an id: its heading
+    (``# Task 1: Implement LLM Providers``), the first cell of a table row (``| S3-UNIT-013 |
+    Unit | ...``) or a bold list lead (``- **NFR-09**: ...``). The documents are read
+    only when a dangling citation asks, once each, at most ``_MAX_DOCS`` of them."""
+
+    _MAX_DOCS = 2000
+
+    def __init__(self, config: Config, docs: Sequence[str]) -> None:
+        self.config = config
+        self.docs = docs[: self._MAX_DOCS]
+        self._lines: list[tuple[str, list[str]]] | None = None
+        self._memo: dict[tuple[str, bool], str | None] = {}
+
+    def _texts(self) -> list[tuple[str, list[str]]]:
+        if self._lines is None:
+            self._lines = []
+            root = Path(self.config.root)
+            for rel in self.docs:
+                try:
+                    text, _ = _read_text(root, rel, self.config)
+                except Unreadable:
+                    continue
+                if text is not None:
+                    self._lines.append((rel, text.splitlines()))
+        return self._lines
+
+    def __call__(self, text: str, family: bool) -> str | None:
+        key = (text, family)
+        if key in self._memo:
+            return self._memo[key]
+        ident = re.escape(text) + (r"\d[\w.-]*" if family else r"(?!\w|[.-]\d)")
+        mark = r"[*_`]*"
+        pattern = re.compile(
+            rf"(?i)^(?:#{{1,6}}\s+{mark}{ident}{mark}\s*(?:[:.)\]—–-]|$)|"
+            rf"(?P<row>\|)\s*{mark}{ident}{mark}\s*\||\s*[-*+]\s+\*\*{ident}\s*:?\*\*)"
+        )
+        found = None
+        for rel, lines in self._texts():
+            for number, line in enumerate(lines, 1):
+                m = pattern.match(line)
+                if m and (m["row"] is None or _id_column(lines, number - 1)):
+                    found = f"{rel}:{number}"
+                    break
+            if found is not None:
+                break
+        self._memo[key] = found
+        return found
+
+
+_ID_HEADER = re.compile(
+    r"(?i)^\|\s*[*_`]*(?:ids?|#|(?:req\w*|requirement|test|task)\s*ids?|key)[*_`]*\s*\|"
+)
+
+
+def _id_column(lines: Sequence[str], at: int) -> bool:
+    """Whether the table row at index ``at`` is in a table whose first column is headed as
+    ids (``| ID | Level | ...``): a row of such a table defines its id, a row of a status
+    table (``| FR-003 | done |``) only mentions it."""
+    top = at
+    while top > 0 and lines[top - 1].lstrip().startswith("|"):
+        top -= 1
+    return top < at and bool(_ID_HEADER.match(lines[top].lstrip()))
 
 
 def _spec_roots(project: Project) -> tuple[tuple[str, str], ...]:

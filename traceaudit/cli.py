@@ -770,7 +770,7 @@ def _run_keys(
     files = sorted(
         {
             *found.spec_files, *found.contract_files, *found.python_files, *found.test_files,
-            *found.other_files, *found.deploy_files,
+            *found.other_files, *found.deploy_files, *found.doc_files,
         }
     )  # fmt: skip
     stats, racy = file_states(root, files)

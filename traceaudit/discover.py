@@ -87,6 +87,9 @@ class Discovery:
     # files that can say what is served: Dockerfiles, compose, Procfile, scripts, packaging
     deploy_files: tuple[str, ...] = ()
     other_files: tuple[str, ...] = ()  # other languages' sources (tests included)
+    # Markdown files of the project that are not read as specs: where a dangling citation's
+    # id may be defined after all (TA003 says so)
+    doc_files: tuple[str, ...] = ()
 
 
 # The last suffix of a file named like a Dockerfile that makes it another kind of file: a
@@ -613,7 +616,14 @@ def discover(config: Config) -> Discovery:
         spec_reasons=tuple(reasons),
         deploy_files=tuple(sorted(deploy_files)),
         other_files=tuple(sorted(other_files)),
+        doc_files=tuple(sorted(r for r in everything if _unread_doc(r, spec_files))),
     )
+
+
+def _unread_doc(rel: str, spec_files: set[str]) -> bool:
+    """A Markdown file of the project's own that is not read as a spec (not one of an
+    agent tool's hidden folders, ``.bmad-core/``, ``.claude/``)."""
+    return _is_spec_file(rel) and rel not in spec_files and not _in_hidden_folder(rel)
 
 
 def _within_rel(top: str, rel: str) -> bool:

@@ -86,6 +86,22 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         if res.parts:
             listed = ", ".join(f"`{p}`" for p in res.parts)
             hint = f"; the spec splits it into {listed}: cite the part this code implements."
+        # (an id as written, with its letters: a bare number is a heading of any document)
+        where = (
+            ctx.elsewhere(text, False)
+            if ref.target.kind is RefKind.ID and any(c.isalpha() for c in text)
+            else None
+        )
+        if where is not None and not res.parts:
+            yield finding(
+                "TA003",
+                f"`{text}` in {ref.symbol} names no item of the spec files read, but {where} "
+                "defines it, and that document is not read as a spec. Name it with --spec (or "
+                "the `spec` setting) so the reference resolves, or cite the spec it came from",
+                ref.location,
+                text,
+            )
+            continue
         yield finding(
             "TA003",
             f"`{text}` in {ref.symbol} is a dangling reference: {what}{hint or '.'} Fix the "
@@ -147,6 +163,17 @@ def _unknown_family(ctx: CheckContext, family: str, cites: list[LinkedRef]) -> F
         f"none of the {read} spec files read defines any `{family}` id" if read != 1
         else f"the one spec file read defines no `{family}` id"
     )  # fmt: skip
+    found = ctx.elsewhere(family, True)
+    if found is not None:
+        return finding(
+            "TA003",
+            f"`{first.target.text or first.target.value}` in {first.symbol}{others} cite "
+            f"`{family}` ids; {where}, but {found} defines them, and that document is not "
+            "read as a spec. Name it with --spec (or the `spec` setting) so the references "
+            "resolve",
+            first.location,
+            f"family:{family}",
+        )
     return finding(
         "TA003",
         f"`{first.target.text or first.target.value}` in {first.symbol}{others} cite "

@@ -8,6 +8,7 @@ run and at what severity). Each message names what is wrong and what to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from traceaudit.model import (
@@ -249,6 +250,9 @@ class CheckContext:
     routes: tuple[RouteResult, ...]
     spec_roots: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): not read at all
+    # Where a project document that is not read as a spec defines an id (``"Task 1"``) or,
+    # given ``family=True``, an id of a family (``"S3-UNIT-"``): ``"docs/x.md:12"``, or None
+    elsewhere: Callable[[str, bool], str | None] = lambda _text, _family: None
 
 
 def finding(code: str, message: str, location: Location, subject: str) -> Finding:
