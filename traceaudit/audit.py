@@ -48,6 +48,7 @@ from traceaudit.pysource import (
     scan_module,
     serve_commands,
 )
+from traceaudit.refs import id_prefix
 from traceaudit.routes import module_names, resolve_routes
 from traceaudit.sandbox import Failure, Workers, run_tasks, with_stack
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
@@ -636,52 +637,57 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
 
 class _Elsewhere:
     """Where a project document that is not read as a spec defines an id: its heading
-    (``# Task 1: Implement LLM Providers``), the first cell of a table row (``| S3-UNIT-013 |
-    Unit | ...``) or a bold list lead (``- **NFR-09**: ...``). The documents are read
-    only when a dangling citation asks, once each, at most ``_MAX_DOCS`` of them."""
+    (``# Task 1: Implement LLM Providers``), the first cell of a row of a table whose first
+    column is headed as ids (``| S3-UNIT-013 | Unit | ...``) or a bold list lead (``-
+    **NFR-09**: ...``). The documents are read once, only when a dangling citation asks, at
+    most ``_MAX_DOCS`` of them, into an index of the ids they define (and of their
+    families), so each question is a lookup, however many citations ask."""
 
     _MAX_DOCS = 2000
 
     def __init__(self, config: Config, docs: Sequence[str]) -> None:
         self.config = config
         self.docs = docs[: self._MAX_DOCS]
-        self._lines: list[tuple[str, list[str]]] | None = None
-        self._memo: dict[tuple[str, bool], str | None] = {}
+        self._ids: dict[str, str] | None = None  # casefolded id -> "path:line", first wins
+        self._families: dict[str, str] = {}
 
-    def _texts(self) -> list[tuple[str, list[str]]]:
-        if self._lines is None:
-            self._lines = []
+    def _index(self) -> dict[str, str]:
+        if self._ids is None:
+            self._ids = {}
             root = Path(self.config.root)
             for rel in self.docs:
                 try:
                     text, _ = _read_text(root, rel, self.config)
                 except Unreadable:
                     continue
-                if text is not None:
-                    self._lines.append((rel, text.splitlines()))
-        return self._lines
+                if text is None:
+                    continue
+                lines = text.splitlines()
+                for number, line in enumerate(lines, 1):
+                    m = _DEFINING.match(line)
+                    if m is None or (m["row"] is not None and not _id_column(lines, number - 1)):
+                        continue
+                    ident = (m["head"] or m["row"] or m["lead"] or "").strip().strip("*_`").strip()
+                    if not ident or len(ident) > 40:
+                        continue
+                    where = f"{rel}:{number}"
+                    self._ids.setdefault(ident.casefold(), where)
+                    family = id_prefix(ident)
+                    if family.strip() and ident[len(family) :][:1].isdigit():
+                        self._families.setdefault(family, where)
+        return self._ids
 
     def __call__(self, text: str, family: bool) -> str | None:
-        key = (text, family)
-        if key in self._memo:
-            return self._memo[key]
-        ident = re.escape(text) + (r"\d[\w.-]*" if family else r"(?!\w|[.-]\d)")
-        mark = r"[*_`]*"
-        pattern = re.compile(
-            rf"(?i)^(?:#{{1,6}}\s+{mark}{ident}{mark}\s*(?:[:.)\]—–-]|$)|"
-            rf"(?P<row>\|)\s*{mark}{ident}{mark}\s*\||\s*[-*+]\s+\*\*{ident}\s*:?\*\*)"
-        )
-        found = None
-        for rel, lines in self._texts():
-            for number, line in enumerate(lines, 1):
-                m = pattern.match(line)
-                if m and (m["row"] is None or _id_column(lines, number - 1)):
-                    found = f"{rel}:{number}"
-                    break
-            if found is not None:
-                break
-        self._memo[key] = found
-        return found
+        ids = self._index()
+        return self._families.get(text) if family else ids.get(text.strip().casefold())
+
+
+# A line that may define an id: a heading up to its first separator (``# Task 1.2: …``,
+# ``### 1. Review``), a table row's first cell, a bold list lead (``- **NFR-09**:``).
+_DEFINING = re.compile(
+    r"^(?:#{1,6}\s+(?P<head>[*_`]*[^\s:)\]—–*_`][^:)\]—–\n]*?)(?:\s*[:)\]—–]|\s+-\s|\.\s|\.?\s*$)|"
+    r"\|\s*(?P<row>[^|\n]+?)\s*\||\s*[-*+]\s+\*\*(?P<lead>[^*\n]+?)\s*:?\*\*)"
+)
 
 
 _ID_HEADER = re.compile(

@@ -15,6 +15,7 @@ FILES = {
     "specs/001-app/spec.md": "# App\n\n- **FR-001**: The API MUST list orders.\n",
     "docs/sprints/task1-providers.md": "# Task 1: Implement the LLM providers\n\nWork.\n",
     ".bmad-core/checklists/architect.md": "## Task 2: A template's own task\n",
+    "docs/plan.md": "# Plan\n\n## Task 3.2: Cache the providers\n",
     "docs/qa/sprint3-test-design.md": (
         "# Test design\n\n| ID | Level | Test |\n|----|-------|------|\n"
         "| S3-UNIT-013 | Unit | Requirements extraction works |\n"
@@ -29,7 +30,7 @@ FILES = {
         '    """FR-001. Uses the providers of Task 1, checked as in S3-UNIT-013."""\n'
         "    return []\n\n\n"
         "def review() -> None:\n"
-        '    """Implements FR-009, Task 2 and Requirement 7."""\n'
+        '    """Implements FR-009, Task 2, Task 3 and Requirement 7."""\n'
     ),
 }
 
@@ -47,4 +48,6 @@ def test_a_dangling_citation_names_the_document_that_defines_it(tmp_path: Path) 
     assert "defines it" not in dangling["FR-009"]
     assert "dangling reference" in dangling["FR-009"]
     assert "defines it" not in dangling["Task 2"]
-    assert sorted(dangling) == ["FR-009", "Task 1", "Task 2", "family:S3-UNIT-"]
+    # a part of a task (`Task 3.2`) is not the task
+    assert "defines it" not in dangling["Task 3"]
+    assert sorted(dangling) == ["FR-009", "Task 1", "Task 2", "Task 3", "family:S3-UNIT-"]
