@@ -648,10 +648,11 @@ class _Elsewhere:
     def __init__(self, config: Config, docs: Sequence[str]) -> None:
         self.config = config
         self.docs = docs[: self._MAX_DOCS]
-        self._ids: dict[str, str] | None = None  # casefolded id -> "path:line", first wins
-        self._families: dict[str, str] = {}
+        # casefolded id -> ("path:line", the id as written), the first document's
+        self._ids: dict[str, tuple[str, str]] | None = None
+        self._families: dict[str, tuple[str, str]] = {}
 
-    def _index(self) -> dict[str, str]:
+    def _index(self) -> dict[str, tuple[str, str]]:
         if self._ids is None:
             self._ids = {}
             root = Path(self.config.root)
@@ -670,14 +671,14 @@ class _Elsewhere:
                     ident = (m["head"] or m["row"] or m["lead"] or "").strip().strip("*_`").strip()
                     if not ident or len(ident) > 40:
                         continue
-                    where = f"{rel}:{number}"
+                    where = (f"{rel}:{number}", ident)
                     self._ids.setdefault(ident.casefold(), where)
                     family = id_prefix(ident)
                     if family.strip() and ident[len(family) :][:1].isdigit():
                         self._families.setdefault(family, where)
         return self._ids
 
-    def __call__(self, text: str, family: bool) -> str | None:
+    def __call__(self, text: str, family: bool) -> tuple[str, str] | None:
         ids = self._index()
         return self._families.get(text) if family else ids.get(text.strip().casefold())
 

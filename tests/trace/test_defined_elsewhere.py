@@ -16,6 +16,7 @@ FILES = {
     "docs/sprints/task1-providers.md": "# Task 1: Implement the LLM providers\n\nWork.\n",
     ".bmad-core/checklists/architect.md": "## Task 2: A template's own task\n",
     "docs/plan.md": "# Plan\n\n## Task 3.2: Cache the providers\n",
+    "docs/retro.md": "# Retro\n\n- **UI-031**: Scroll restoration, deferred\n",
     "docs/qa/sprint3-test-design.md": (
         "# Test design\n\n| ID | Level | Test |\n|----|-------|------|\n"
         "| S3-UNIT-013 | Unit | Requirements extraction works |\n"
@@ -30,7 +31,7 @@ FILES = {
         '    """FR-001. Uses the providers of Task 1, checked as in S3-UNIT-013."""\n'
         "    return []\n\n\n"
         "def review() -> None:\n"
-        '    """Implements FR-009, Task 2, Task 3 and Requirement 7."""\n'
+        '    """Implements FR-009, Task 2, Task 3, UI-017 and Requirement 7."""\n'
     ),
 }
 
@@ -43,11 +44,17 @@ def test_a_dangling_citation_names_the_document_that_defines_it(tmp_path: Path) 
     dangling = {f.subject: f.message for f in result.findings if f.rule.code == "TA003"}
     said = "docs/sprints/task1-providers.md:1 defines it, and that document is not read as a spec"
     assert said in dangling["Task 1"]
-    assert "but docs/qa/sprint3-test-design.md:5 defines them" in dangling["family:S3-UNIT-"]
+    assert "but docs/qa/sprint3-test-design.md:5 defines `S3-UNIT-013`, and that document is " \
+        "not read as a spec" in dangling["family:S3-UNIT-"]
+    # a document that defines only other ids of the family says no more than that
+    assert "but docs/retro.md:3, a document that is not read as a spec, defines other `UI-` " \
+        "ids (`UI-031`): the specs these come from may be among" in dangling["family:UI-"]
     # a status row, a hidden tool folder's heading: no document defines them
     assert "defines it" not in dangling["FR-009"]
     assert "dangling reference" in dangling["FR-009"]
     assert "defines it" not in dangling["Task 2"]
     # a part of a task (`Task 3.2`) is not the task
     assert "defines it" not in dangling["Task 3"]
-    assert sorted(dangling) == ["FR-009", "Task 1", "Task 2", "Task 3", "family:S3-UNIT-"]
+    assert sorted(dangling) == [
+        "FR-009", "Task 1", "Task 2", "Task 3", "family:S3-UNIT-", "family:UI-"
+    ]  # fmt: skip

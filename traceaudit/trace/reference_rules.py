@@ -95,7 +95,7 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         if where is not None and not res.parts:
             yield finding(
                 "TA003",
-                f"`{text}` in {ref.symbol} names no item of the spec files read, but {where} "
+                f"`{text}` in {ref.symbol} names no item of the spec files read, but {where[0]} "
                 "defines it, and that document is not read as a spec. Name it with --spec (or "
                 "the `spec` setting) so the reference resolves, or cite the spec it came from",
                 ref.location,
@@ -163,17 +163,28 @@ def _unknown_family(ctx: CheckContext, family: str, cites: list[LinkedRef]) -> F
         f"none of the {read} spec files read defines any `{family}` id" if read != 1
         else f"the one spec file read defines no `{family}` id"
     )  # fmt: skip
-    found = ctx.elsewhere(family, True)
+    # a document that defines one of the ids cited, else one that defines others of the
+    # family (then only maybe the specs these come from)
+    cited = sorted({lk.ref.target.text or lk.ref.target.value for lk in cites})
+    found = next((f for c in cited if (f := ctx.elsewhere(c, False)) is not None), None)
+    some = ctx.elsewhere(family, True) if found is None else None
+    said = None
     if found is not None:
+        said = (f"but {found[0]} defines `{found[1]}`, and that document is not read as a "
+                "spec. Name it with --spec (or the `spec` setting) so the references resolve")
+    elif some is not None:
+        said = (f"but {some[0]}, a document that is not read as a spec, defines other "
+                f"`{family}` ids (`{some[1]}`): the specs these come from may be among the "
+                "project's documents. Name them with --spec (or the `spec` setting), or "
+                "remove the citations if the specs are gone")
+    if said is not None:
         return finding(
             "TA003",
             f"`{first.target.text or first.target.value}` in {first.symbol}{others} cite "
-            f"`{family}` ids; {where}, but {found} defines them, and that document is not "
-            "read as a spec. Name it with --spec (or the `spec` setting) so the references "
-            "resolve",
+            f"`{family}` ids; {where}, {said}",
             first.location,
             f"family:{family}",
-        )
+        )  # fmt: skip
     return finding(
         "TA003",
         f"`{first.target.text or first.target.value}` in {first.symbol}{others} cite "

@@ -251,8 +251,9 @@ class CheckContext:
     spec_roots: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason): not read at all
     # Where a project document that is not read as a spec defines an id (``"Task 1"``) or,
-    # given ``family=True``, an id of a family (``"S3-UNIT-"``): ``"docs/x.md:12"``, or None
-    elsewhere: Callable[[str, bool], str | None] = lambda _text, _family: None
+    # given ``family=True``, an id of a family (``"S3-UNIT-"``): ``("docs/x.md:12", the id
+    # as that document writes it)``, or None
+    elsewhere: Callable[[str, bool], tuple[str, str] | None] = lambda _text, _family: None
 
 
 def finding(code: str, message: str, location: Location, subject: str) -> Finding:
