@@ -11,8 +11,7 @@ import datetime
 import gc
 import hashlib
 import os
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -48,11 +47,16 @@ from traceaudit.pysource import (
     scan_module,
     serve_commands,
 )
-from traceaudit.refs import id_prefix
 from traceaudit.routes import module_names, resolve_routes
 from traceaudit.sandbox import Failure, Workers, run_tasks, with_stack
 from traceaudit.specs import parse_contract, parse_spec, settle_definitions
-from traceaudit.trace import CheckContext, TraceGraph, run_checks, selected_rules
+from traceaudit.trace import (
+    CheckContext,
+    DocumentIds,
+    TraceGraph,
+    run_checks,
+    selected_rules,
+)
 
 # A process pool pays for its start-up only with enough work: one more worker per this
 # many bytes to read (about a second of scanning each); biggest files go first.
@@ -604,7 +608,7 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
     rules = selected_rules(project.config)
     ctx = CheckContext(
         graph, project.code, requirements, routes, project.discovery.spec_roots, project.skipped,
-        elsewhere=_Elsewhere(project.config, project.discovery.doc_files),
+        elsewhere=DocumentIds(_unread_docs(project.config, project.discovery.doc_files)),
     )  # fmt: skip
     suppressions = [s for d in project.docs for s in d.suppressions]
     suppressions += project.code.suppressions
@@ -635,75 +639,24 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
     )
 
 
-class _Elsewhere:
-    """Where a project document that is not read as a spec defines an id: its heading
-    (``# Task 1: Implement LLM Providers``), the first cell of a row of a table whose first
-    column is headed as ids (``| S3-UNIT-013 | Unit | ...``) or a bold list lead (``-
-    **NFR-09**: ...``). The documents are read once, only when a dangling citation asks, at
-    most ``_MAX_DOCS`` of them, into an index of the ids they define (and of their
-    families), so each question is a lookup, however many citations ask."""
+def _unread_docs(config: Config, docs: Sequence[str]) -> Callable[[], Iterator[tuple[str, str]]]:
+    """The texts of the project's Markdown files that are not read as specs, read when a
+    dangling citation first asks (at most 2,000 of them): what ``DocumentIds`` indexes."""
 
-    _MAX_DOCS = 2000
+    def read() -> Iterator[tuple[str, str]]:
+        root = Path(config.root)
+        for rel in docs[:_MAX_UNREAD_DOCS]:
+            try:
+                text, _ = _read_text(root, rel, config)
+            except Unreadable:
+                continue
+            if text is not None:
+                yield rel, text
 
-    def __init__(self, config: Config, docs: Sequence[str]) -> None:
-        self.config = config
-        self.docs = docs[: self._MAX_DOCS]
-        # casefolded id -> ("path:line", the id as written), the first document's
-        self._ids: dict[str, tuple[str, str]] | None = None
-        self._families: dict[str, tuple[str, str]] = {}
-
-    def _index(self) -> dict[str, tuple[str, str]]:
-        if self._ids is None:
-            self._ids = {}
-            root = Path(self.config.root)
-            for rel in self.docs:
-                try:
-                    text, _ = _read_text(root, rel, self.config)
-                except Unreadable:
-                    continue
-                if text is None:
-                    continue
-                lines = text.splitlines()
-                for number, line in enumerate(lines, 1):
-                    m = _DEFINING.match(line)
-                    if m is None or (m["row"] is not None and not _id_column(lines, number - 1)):
-                        continue
-                    ident = (m["head"] or m["row"] or m["lead"] or "").strip().strip("*_`").strip()
-                    if not ident or len(ident) > 40:
-                        continue
-                    where = (f"{rel}:{number}", ident)
-                    self._ids.setdefault(ident.casefold(), where)
-                    family = id_prefix(ident)
-                    if family.strip() and ident[len(family) :][:1].isdigit():
-                        self._families.setdefault(family, where)
-        return self._ids
-
-    def __call__(self, text: str, family: bool) -> tuple[str, str] | None:
-        ids = self._index()
-        return self._families.get(text) if family else ids.get(text.strip().casefold())
+    return read
 
 
-# A line that may define an id: a heading up to its first separator (``# Task 1.2: …``,
-# ``### 1. Review``), a table row's first cell, a bold list lead (``- **NFR-09**:``).
-_DEFINING = re.compile(
-    r"^(?:#{1,6}\s+(?P<head>[*_`]*[^\s:)\]—–*_`][^:)\]—–\n]*?)(?:\s*[:)\]—–]|\s+-\s|\.\s|\.?\s*$)|"
-    r"\|\s*(?P<row>[^|\n]+?)\s*\||\s*[-*+]\s+\*\*(?P<lead>[^*\n]+?)\s*:?\*\*)"
-)
-
-
-_ID_HEADER = re.compile(
-    r"(?i)^\|\s*[*_`]*(?:ids?|#|(?:req\w*|requirement|test|task)\s*ids?|key)[*_`]*\s*\|"
-)
-
-
-def _id_column(lines: Sequence[str], at: int) -> bool:
-    """Whether the table row at index ``at`` is in a table whose first column is headed as
-    ids (``| ID | Level | ...``): a row of such a table defines its id, a row of a status
-    table (``| FR-003 | done |``) only mentions it."""
-    top = at
-    while top > 0 and lines[top - 1].lstrip().startswith("|"):
-        top -= 1
-    return top < at and bool(_ID_HEADER.match(lines[top].lstrip()))
+_MAX_UNREAD_DOCS = 2000
 
 
 def _spec_roots(project: Project) -> tuple[tuple[str, str], ...]:

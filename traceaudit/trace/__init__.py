@@ -9,12 +9,14 @@ the enabled rules. networkx is used here and nowhere else.
 
 from traceaudit.trace.checks import rule_by_name, run_checks, selected_rules, unknown_rule_names
 from traceaudit.trace.graph import TraceGraph
+from traceaudit.trace.reference_rules import DocumentIds
 from traceaudit.trace.rules import POLICY_RULES, RULES, CheckContext
 
 __all__ = [
     "POLICY_RULES",
     "RULES",
     "CheckContext",
+    "DocumentIds",
     "TraceGraph",
     "rule_by_name",
     "run_checks",

@@ -4,8 +4,9 @@ TA024 a citation of an item the citing handler does not implement.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
@@ -340,3 +341,62 @@ def _wanted(
 def _placed(ep: DeclaredEndpoint) -> bool:
     """Whether a declared path is written in full (not relative to a router left unknown)."""
     return "relative" not in ep.hints
+
+
+class DocumentIds:
+    """Where a project document that is not read as a spec defines an id: its heading
+    (``# Task 1: Implement LLM Providers``), the first cell of a row of a table whose first
+    column is headed as ids (``| S3-UNIT-013 | Unit | ...``) or a bold list lead (``-
+    **NFR-09**: ...``). ``read`` gives the documents' (path, text) when a dangling citation
+    first asks; they are indexed once (with the families of their ids), so each question
+    is a lookup, however many citations ask. The first document, in ``read``'s order, wins."""
+
+    def __init__(self, read: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        self._read = read
+        # casefolded id -> ("path:line", the id as written)
+        self._ids: dict[str, tuple[str, str]] | None = None
+        self._families: dict[str, tuple[str, str]] = {}
+
+    def _index(self) -> dict[str, tuple[str, str]]:
+        if self._ids is None:
+            self._ids = {}
+            for rel, text in self._read():
+                lines = text.splitlines()
+                for number, line in enumerate(lines, 1):
+                    m = _DEFINING.match(line)
+                    if m is None or (m["row"] is not None and not _id_column(lines, number - 1)):
+                        continue
+                    ident = (m["head"] or m["row"] or m["lead"] or "").strip().strip("*_`").strip()
+                    if not ident or len(ident) > 40:
+                        continue
+                    where = (f"{rel}:{number}", ident)
+                    self._ids.setdefault(ident.casefold(), where)
+                    family = id_prefix(ident)
+                    if family.strip() and ident[len(family) :][:1].isdigit():
+                        self._families.setdefault(family, where)
+        return self._ids
+
+    def __call__(self, text: str, family: bool) -> tuple[str, str] | None:
+        ids = self._index()
+        return self._families.get(text) if family else ids.get(text.strip().casefold())
+
+
+# A line that may define an id: a heading up to its first separator (``# Task 1.2: …``,
+# ``### 1. Review``), a table row's first cell, a bold list lead (``- **NFR-09**:``).
+_DEFINING = re.compile(
+    r"^(?:#{1,6}\s+(?P<head>[*_`]*[^\s:)\]—–*_`][^:)\]—–\n]*?)(?:\s*[:)\]—–]|\s+-\s|\.\s|\.?\s*$)|"
+    r"\|\s*(?P<row>[^|\n]+?)\s*\||\s*[-*+]\s+\*\*(?P<lead>[^*\n]+?)\s*:?\*\*)"
+)
+_ID_HEADER = re.compile(
+    r"(?i)^\|\s*[*_`]*(?:ids?|#|(?:req\w*|requirement|test|task)\s*ids?|key)[*_`]*\s*\|"
+)
+
+
+def _id_column(lines: Sequence[str], at: int) -> bool:
+    """Whether the table row at index ``at`` is in a table whose first column is headed as
+    ids (``| ID | Level | ...``): a row of such a table defines its id, a row of a status
+    table (``| FR-003 | done |``) only mentions it."""
+    top = at
+    while top > 0 and lines[top - 1].lstrip().startswith("|"):
+        top -= 1
+    return top < at and bool(_ID_HEADER.match(lines[top].lstrip()))
