@@ -639,6 +639,9 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
     )
 
 
+_MAX_UNREAD_DOCS = 2000
+
+
 def _unread_docs(config: Config, docs: Sequence[str]) -> Callable[[], Iterator[tuple[str, str]]]:
     """The texts of the project's Markdown files that are not read as specs, read when a
     dangling citation first asks (at most 2,000 of them): what ``DocumentIds`` indexes."""
@@ -654,9 +657,6 @@ def _unread_docs(config: Config, docs: Sequence[str]) -> Callable[[], Iterator[t
                 yield rel, text
 
     return read
-
-
-_MAX_UNREAD_DOCS = 2000
 
 
 def _spec_roots(project: Project) -> tuple[tuple[str, str], ...]:

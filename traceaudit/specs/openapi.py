@@ -125,14 +125,19 @@ def _server_prefixes(doc: yaml.Node) -> list[str]:
     for server in servers.value:
         url = _get(server, "url")
         if isinstance(url, yaml.ScalarNode):
-            text = str(url.value)
-            try:
-                path = urlsplit(text).path if "//" in text else text
-            except ValueError:  # "http://[::1": not a URL, so no prefix
-                continue
-            if path.rstrip("/") not in prefixes:
-                prefixes.append(path.rstrip("/"))
+            path = _url_path(str(url.value))
+            if path is not None and path not in prefixes:
+                prefixes.append(path)
     return prefixes
+
+
+def _url_path(text: str) -> str | None:
+    """A server URL's path without its trailing ``/`` (a relative URL is its path); None
+    for what is not a URL (``http://[::1``)."""
+    try:
+        return (urlsplit(text).path if "//" in text else text).rstrip("/")
+    except ValueError:
+        return None
 
 
 def _servers(doc: yaml.Node) -> tuple[tuple[str, str], ...]:
@@ -251,14 +256,9 @@ def outline_endpoints(text: str, path: str) -> tuple[DeclaredEndpoint, ...]:
             continue
         if section == "servers":
             url = _SERVER_URL.match(line)
-            if url:
-                text_url = url.group(1)
-                try:
-                    server_path = urlsplit(text_url).path if "//" in text_url else text_url
-                except ValueError:
-                    continue
-                if server_path.rstrip("/") not in prefixes:
-                    prefixes.append(server_path.rstrip("/"))
+            server_path = _url_path(url.group(1)) if url else None
+            if server_path is not None and server_path not in prefixes:
+                prefixes.append(server_path)
             continue
         if section != "paths":
             continue

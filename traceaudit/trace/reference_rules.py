@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from traceaudit.model import DeclaredEndpoint, Finding, RefKind, ReqKind, Requirement
@@ -361,14 +361,23 @@ class DocumentIds:
         if self._ids is None:
             self._ids = {}
             for rel, text in self._read():
-                lines = text.splitlines()
-                for number, line in enumerate(lines, 1):
+                # whether the table the line is in has its first column headed as ids
+                # (``| ID | Level | ...``): a row of such a table defines its id, a row of a
+                # status table (``| FR-003 | done |``) only mentions it; None: no table
+                id_table: bool | None = None
+                for number, line in enumerate(text.splitlines(), 1):
+                    in_table = line.lstrip().startswith("|")
+                    if in_table and id_table is None:  # the header row
+                        id_table = bool(_ID_HEADER.match(line.lstrip()))
+                        continue
+                    if not in_table:
+                        id_table = None
                     m = _DEFINING.match(line)
-                    if m is None or (m["row"] is not None and not _id_column(lines, number - 1)):
+                    if m is None or (m["row"] is not None and not id_table):
                         continue
                     ident = (m["head"] or m["row"] or m["lead"] or "").strip().strip("*_`").strip()
-                    if not ident or len(ident) > 40:
-                        continue
+                    if not any(c.isalnum() for c in ident) or len(ident) > 40:
+                        continue  # (a table's rule row, ``|----|``, names nothing)
                     where = (f"{rel}:{number}", ident)
                     self._ids.setdefault(ident.casefold(), where)
                     family = id_prefix(ident)
@@ -390,13 +399,3 @@ _DEFINING = re.compile(
 _ID_HEADER = re.compile(
     r"(?i)^\|\s*[*_`]*(?:ids?|#|(?:req\w*|requirement|test|task)\s*ids?|key)[*_`]*\s*\|"
 )
-
-
-def _id_column(lines: Sequence[str], at: int) -> bool:
-    """Whether the table row at index ``at`` is in a table whose first column is headed as
-    ids (``| ID | Level | ...``): a row of such a table defines its id, a row of a status
-    table (``| FR-003 | done |``) only mentions it."""
-    top = at
-    while top > 0 and lines[top - 1].lstrip().startswith("|"):
-        top -= 1
-    return top < at and bool(_ID_HEADER.match(lines[top].lstrip()))
