@@ -16,10 +16,13 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
     for ep in ctx.graph.all_endpoints:
         if ep.requirement_key is not None:
             declared.setdefault(ep.requirement_key, []).append(f"{ep.method} {ep.path}")
-    for res in ctx.requirements:
-        if res.status is not ReqStatus.UNIMPLEMENTED:
-            continue
-        req = res.requirement
+    untraced = [
+        res.requirement for res in ctx.requirements if res.status is ReqStatus.UNIMPLEMENTED
+    ]
+    parents = {r.parent_key for r in untraced if r.parent_key is not None}
+    parent_cited = _first_citations(ctx, parents)
+    index = ctx.graph.index.by_key
+    for req in untraced:
         name = req.id if req.id != req.anchor else req.title
         title = f" ({short(req.title)})" if req.title and req.title != name else ""
         endpoints = declared.get(req.key, [])
@@ -27,14 +30,42 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
         cite = f"`{req.id}`" if req.id != req.anchor else f"`{req.spec_path}#{req.anchor}`"
         # What is known is that nothing traces to it, not that it is missing: code may
         # implement it without saying so.
+        where = "in that code's docstring"
+        unit = ""
+        parent = index.get(req.parent_key) if req.parent_key is not None else None
+        ref = parent_cited.get(parent.key) if parent is not None else None
+        if parent is not None and ref is not None:
+            # Code that cites the story claims the story, not which of its criteria it
+            # covers: say so, and point at the citation a reviewer would check first.
+            unit = (
+                f" on its own (code cites `{parent.id}`, which holds it, at "
+                f"`{ref.location.path}:{ref.location.line}`, without saying which of its "
+                "items it covers)"
+            )
+            where = "there or where it is implemented"
         yield finding(
             "TA001",
-            f"{name}{title} is untraced: no code cites it{served}; if code implements it, cite "
-            f"{cite} in that code's docstring, else implement it or move it under an Out of "
+            f"{name}{title} is untraced: no code cites it{unit}{served}; if code implements "
+            f"it, cite {cite} {where}, else implement it or move it under an Out of "
             "Scope heading",
             req.location,
             req.key,
         )
+
+
+def _first_citations(ctx: CheckContext, keys: set[str]) -> dict[str, CodeRef]:
+    """The first non-test Python citation of each of ``keys``, by file and line."""
+    first: dict[str, CodeRef] = {}
+    if not keys:
+        return first
+    for ref, key in _citations_of(ctx, keys):
+        if ref.language != "python":
+            continue
+        here = (ref.location.path, ref.location.line)
+        best = first.get(key)
+        if best is None or here < (best.location.path, best.location.line):
+            first[key] = ref
+    return first
 
 
 # A task whose work is a route ("Create /users/me/stats endpoint", "Register the orgs
