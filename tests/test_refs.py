@@ -312,3 +312,34 @@ def test_a_calendar_quarter_is_no_explicit_citation() -> None:
     # a Q id alone, or one that is no quarter, is cited as any id is
     assert found("Implements Q3") == [("Q3", True)]
     assert found("Implements Q5 2025") == [("Q5", True)]
+
+
+def test_a_bmad_v6_story_key_cites_its_story() -> None:
+    from traceaudit.refs import code_refs
+
+    def found(text: str) -> list[str]:
+        return [f.target.value for f in code_refs(text, ID)]
+
+    # BMAD v6 keys Story 2.5 as `2-5-handle-input-files` (sprint status, file names)
+    assert found("Input files (Tier 4 - Story 2-5)") == ["Story 2.5"]
+    assert found("Retry behaviour (Story 10-5):") == ["Story 10.5"]
+    assert found("See Story 2-5-handle-input-files") == ["Story 2.5"]
+    assert found("Fixed in Story 7-2.") == ["Story 7.2"]
+    assert found("Story 2-5 uploads (AC: #3)") == ["2.5.3", "Story 2.5"]
+    # not a key: a run of three numbers, a plural range
+    assert found("Story 2-5-3") == ["Story 2"]
+    assert found("Stories 2-5") == []
+
+
+def test_a_css_colour_is_no_id() -> None:
+    from traceaudit.refs import code_refs
+
+    ids = re.compile(r"(?<![\w-])(?:F|FR-|T)\d+")
+
+    def found(text: str) -> list[str]:
+        return [f.target.value for f in code_refs(text, ids)]
+
+    assert found("Prevents regression to orange (#F97316)") == []
+    assert found("border: #F015;") == []
+    assert found("Fixes #F97316x and F030") == ["F97316", "F030"]
+    assert found("Implements F030 (settings page)") == ["F030"]

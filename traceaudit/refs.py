@@ -82,10 +82,14 @@ _CRITERIA_HEADER = re.compile(
     r"(?i)^\s*[#*_\s]*(?:requirements?|reqs?|需求|要件|要求)\s*[:：]\s*[*_]*\s*$"
 )
 _CRITERIA_BULLET = re.compile(rf"^\s*[-*+]\s+(?P<num>{_CRITERION})(?=[:.)\s]|$)")
+# BMAD v6 keys a story by its numbers joined with a hyphen (`2-5-handle-input-files`, the
+# sprint-status key and file name of Story 2.5), and code cites it so: "Story 2-5" is Story
+# 2.5. Only two numbers, and not the start of a longer run ("Story 2-5-3", "Story 2-5.1").
+_STORY_KEY = rf"\d+-\d+{SUFFIX}?(?!\d|-\d|\.\d)"
 # Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
 _NAMED_ITEM = re.compile(
     rf"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+{SUFFIX}?)(?![\da-z]|\.\d)"
-    rf"|(?P<story>Story)\s*(?P<snum>\d+(?:\.\d+)*{SUFFIX}?)(?![\da-z]|\.\d)"
+    rf"|(?P<story>Story)\s*(?P<snum>{_STORY_KEY}|\d+(?:\.\d+)*{SUFFIX}?)(?![\da-z]|\.\d)"
     rf"|(?P<word>Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*{SUFFIX}?)(?![\d.a-z]))"
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
@@ -152,7 +156,9 @@ def id_prefix(identifier: str) -> str:
     return re.sub(r"\d+(?:\.\d+)*(?:[a-z](?:\.\d+)*)?$", "", identifier)
 
 
-_STORY_NUMBER = re.compile(rf"(?<![\w.])Story\s+(\d+\.\d+{SUFFIX}?)(?![\da-z]|\.\d)")
+_STORY_NUMBER = re.compile(
+    rf"(?<![\w.])Story\s+({_STORY_KEY}|\d+\.\d+{SUFFIX}?)(?![\da-z]|\.\d)"
+)
 _AC_LIST = re.compile(r"\bAC\s*:?\s*(?P<list>#?\d+(?:\s*,\s*#?\d+)*)")
 
 
@@ -224,7 +230,7 @@ def extract_all(text: str, id_regex: re.Pattern[str]) -> list[FoundRef]:
     found: list[FoundRef] = []
     in_criteria = False
     # BMAD "(AC: #2)" counts within the one story the text names: Story 1.2 -> 1.2.2.
-    stories = set(_STORY_NUMBER.findall(text))
+    stories = {number.replace("-", ".") for number in _STORY_NUMBER.findall(text)}
     story = stories.pop() if len(stories) == 1 else None
     for line_no, line in enumerate(split_lines(text)):
         if story is not None:
@@ -336,7 +342,7 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         if m["user"]:
             ident, hint = f"US{m['us']}", "story"
         elif m["story"]:
-            ident, hint = f"Story {m['snum']}", "story"
+            ident, hint = f"Story {m['snum'].replace('-', '.')}", "story"
         elif m["word"] == "Task":
             ident, hint = m["num"], "task"  # Kiro tasks are numbered: "Task 8.2"
         elif "." in m["num"]:
@@ -405,6 +411,8 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
         explicit = keyword_end is not None and keyword is not None and keyword.start() < m.start()
         if id_prefix(ident).rstrip("-") in NON_ID_PREFIXES:
             continue
+        if _HEX_COLOUR.match(line, max(m.start() - 1, 0)) and m.start() > 0:
+            continue  # "no orange (#F97316) anywhere": a colour, not F97316
         qual = _QUALIFIER.search(line[: m.start()])
         qualifier = qual["word"] if qual else None
         add(
@@ -416,6 +424,10 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
 
     out.sort(key=lambda r: r.column)
     return out
+
+
+# A CSS colour: `#` and 3, 4, 6 or 8 hex digits, nothing of a word after them.
+_HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3,4})(?![\w-])")
 
 
 def _expand(start: str | None, end: str) -> list[str]:
