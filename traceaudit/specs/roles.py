@@ -442,9 +442,11 @@ _RECORD_SECTION = re.compile(
 # Sections that restate and check what is defined elsewhere: their ids are mentions
 # (an "AC1: Verify the period parameter" under Testing Standards repeats AC 1), but the
 # endpoints they describe are declarations (BMAD "Dev Notes > API Specifications").
+# (BMAD v6's tech spec ends with "Test Strategy Summary": "- AC-10.1: Integration test ...")
 _RESTATING_SECTION = re.compile(
-    r"(?i)^(?:dev(?:eloper)?\s+notes|testing|testing\s+standards|testing\s+strategy|"
-    r"test\s+plan|test\s+strategy|implementation\s+notes|assertions(?:\s+required)?|"
+    r"(?i)^(?:dev(?:eloper)?\s+notes|testing|testing\s+standards|"
+    r"(?:test(?:ing)?\s+(?:strategy|plan|approach))(?:\s+(?:summary|overview))?|"
+    r"implementation\s+notes|assertions(?:\s+required)?|"
     r"(?:backend|frontend)\s+testing\s+standards|testing\s+\(legacy\s+section\))$"
 )
 _RISK_HEADING = re.compile(r"(?i)\brisks?\b")
