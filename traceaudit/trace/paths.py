@@ -102,6 +102,19 @@ def serves_method(declared: str, served: tuple[str, ...]) -> bool:
     return declared in served or (declared == "GET" and "WEBSOCKET" in served)
 
 
+_NAMES_SOCKET = re.compile(r"(?i)(?:^|/)(?:wss?|websockets?|sockets?|socket\.io|stream)(?:/|$)")
+
+
+def near_serves_method(declared: str, served: tuple[str, ...], declared_path: str) -> bool:
+    """Whether a route of these methods may be a declared endpoint's near miss (under
+    another prefix): the same method; a WebSocket route for a declared ``GET`` only when
+    the declared path names a socket itself. A REST ``GET /api/v1/executions/{id}/logs``
+    and the live stream ``WEBSOCKET /ws/executions/{id}/logs`` are two endpoints."""
+    if declared in served:
+        return True
+    return declared == "GET" and "WEBSOCKET" in served and bool(_NAMES_SOCKET.search(declared_path))
+
+
 def method_affinity(declared: str, served: tuple[str, ...]) -> int:
     """How likely a served method is what the spec meant by ``declared``."""
     return max((_AFFINITY.get(frozenset({declared, m}), 0) for m in served), default=0)
