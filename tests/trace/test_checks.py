@@ -953,3 +953,75 @@ def test_no_citation_mismatch_without_certain_evidence() -> None:
     ]
     _, findings = audit(_tasks_board(), refs=refs, routes=[other])
     assert [f for f in findings if f[0] == "TA024"] == []
+
+
+def test_an_ambiguous_id_whose_words_match_no_candidate_says_so() -> None:
+    docs = [
+        doc(ORDERS, [req(ORDERS, "T033", 5, title="Order summary page buttons")]),
+        doc(CATALOG, [req(CATALOG, "T033", 9, title="Catalog storybook story")]),
+    ]
+    nothing_alike = dataclasses.replace(
+        ref("T033", line=3, symbol="app/agents.py:create"),
+        text="TODO: build the pydantic agent registry here in T033",
+    )
+    some_alike = dataclasses.replace(
+        ref("T033", line=7, symbol="app/views.py:show"),
+        text="the summary buttons of every order (T033)",
+    )
+    graph = TraceGraph(docs, [nothing_alike, some_alike], [])
+    messages = {
+        f.location.path: f.message
+        for f in checked(graph, CodeFacts((nothing_alike, some_alike), ()))
+        if f.rule.code == "TA004"
+    }
+    assert "match none of them; if it cites another spec" in messages["app/agents.py"]
+    # words that one candidate has settle it: no TA004 at all
+    assert "app/views.py" not in messages
+    assert graph.linked[1].resolution.nodes == (f"req:{ORDERS}::T033",)
+
+
+def test_an_endpoint_written_for_requirements_traces_them_when_served() -> None:
+    # plan.md: "**POST /api/orders** (FR-001, FR-002)"; FR-003 is named nowhere near it
+    plan = ORDERS.replace("spec.md", "plan.md")
+    ep = DeclaredEndpoint(
+        "POST", "/api/orders", Location(plan, 12), None, hints=("for:FR-001", "for:FR-002")
+    )
+    reqs = [req(ORDERS, "FR-001", 5), req(ORDERS, "FR-002", 6), req(ORDERS, "FR-003", 7)]
+    graph, findings = audit(
+        [doc(ORDERS, reqs), doc(plan, [], [ep])], routes=[route("POST", "/api/orders")]
+    )
+    assert [f for f in findings if f[0] == "TA001"] == [("TA001", ORDERS, 7, f"{ORDERS}::FR-003")]
+    status = {r.requirement.id: r.status for r in graph.requirement_results()}
+    assert status == {
+        "FR-001": ReqStatus.IMPLEMENTED, "FR-002": ReqStatus.IMPLEMENTED,
+        "FR-003": ReqStatus.UNIMPLEMENTED,
+    }  # fmt: skip
+    # unserved, it traces nothing
+    graph, findings = audit([doc(ORDERS, reqs), doc(plan, [], [ep])])
+    assert sorted(f[3] for f in findings if f[0] == "TA001") == [
+        f"{ORDERS}::FR-001", f"{ORDERS}::FR-002", f"{ORDERS}::FR-003"
+    ]  # fmt: skip
+
+
+def test_a_cited_story_traces_its_criteria_only_when_configured() -> None:
+    story = "docs/stories/3.5.story.md"
+    reqs = [
+        req(story, "Story 3.5", 1, kind=ReqKind.STORY, title="SLA thresholds"),
+        req(story, "3.5.1", 5, kind=ReqKind.CRITERION, parent_key=f"{story}::Story 3.5"),
+        req(story, "3.5.2", 6, kind=ReqKind.CRITERION, parent_key=f"{story}::Story 3.5"),
+    ]
+    refs = [ref("Story 3.5", line=2, symbol="app/sla.py:optimise", hint="story")]
+    graph = TraceGraph([doc(story, reqs)], refs, [])
+    strict = {f.subject: f.message for f in checked(graph, CodeFacts(tuple(refs), ()))}
+    assert sorted(strict) == [f"{story}::3.5.1", f"{story}::3.5.2"]
+    assert "no code cites it on its own (code cites `Story 3.5`, which holds it, at " \
+        "`app/sla.py:2`" in strict[f"{story}::3.5.1"]
+    results = {r.requirement.id: r for r in graph.requirement_results(criteria_by_story=True)}
+    assert results["3.5.1"].status is ReqStatus.IMPLEMENTED
+    assert [e.via for e in results["3.5.2"].implemented_by] == ["via its story Story 3.5"]
+    # a story implemented only through one of its criteria lends nothing to the others
+    refs = [ref("3.5.1", line=2, symbol="app/sla.py:optimise")]
+    graph = TraceGraph([doc(story, reqs)], refs, [])
+    results = {r.requirement.id: r for r in graph.requirement_results(criteria_by_story=True)}
+    assert results["3.5.1"].status is ReqStatus.IMPLEMENTED
+    assert results["3.5.2"].status is ReqStatus.UNIMPLEMENTED

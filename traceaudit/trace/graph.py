@@ -59,6 +59,7 @@ from traceaudit.trace.paths import (
     PLACEHOLDER,
     loose_path,
     method_affinity,
+    near_serves_method,
     normalize_path,
     paths_written,
     route_pattern,
@@ -203,6 +204,7 @@ class TraceGraph:
         self._declared_by: dict[str, list[Owner | None]] | None = None
         self._story_counts: Counter[str] | None = None
         self._declared_routes: dict[str, set[tuple[str, str]]] | None = None
+        self._by_folder_id: dict[tuple[str, str], list[str]] | None = None
         # items a spec item names that its own feature does not define ("[US5]")
         self.unlinked: dict[str, list[str]] = defaultdict(list)
         self._build_specs()
@@ -561,26 +563,7 @@ class TraceGraph:
         words = content_words(text)
         if len(words) < 2:
             return None
-        scored = []
-        for node in nodes:
-            req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
-            title = req.title if req is not None else ""
-            if req is not None and req.kind is ReqKind.CRITERION and req.parent_key:
-                # a numbered criterion ("3.2") says little alone: its requirement's title
-                # ("Graceful Error Handling") is what a reader compares too
-                parent = self.index.by_key.get(req.parent_key)
-                title += f" {parent.title}" if parent is not None else ""
-                story = parent.text.split("\n", 1)[0] if parent is not None else ""
-                if stories and _USER_STORY.match(story):
-                    # a Kiro requirement says what it is about in its user story
-                    title += f" {story}"
-            elif stories and req is not None and req.kind is ReqKind.STORY:
-                # as the last evidence, a story's own text too: its tasks say what it builds
-                # ("Story 1.2 response compatibility: alias JSON key to error" and the one
-                # Story 1.2 whose task is "Alias error_reason to serialize as error")
-                title += f" {req.text[:2000]}"
-            feature = PurePosixPath(node_spec(node)).parent.name
-            scored.append((len(words & (content_words(title) | content_words(feature))), node))
+        scored = [(len(words & self._candidate_words(node, stories)), node) for node in nodes]
         scored.sort(key=lambda sn: (-sn[0], sn[1]))
         # Copies of one item (a PRD's "Story 1.3: Evidence Window Builder" and the same
         # story in the PRD's shard) are one candidate to the words, so that the words can
@@ -620,6 +603,38 @@ class TraceGraph:
             above = self._defining(above) if len(above) > 1 else above
             return above[0] if len(above) == 1 else best
         return None
+
+    def _candidate_words(self, node: str, stories: bool) -> set[str]:
+        """The content words a reader compares a citation's words with: the candidate's
+        title and feature name (with ``stories``, also its user story or story text)."""
+        req = self.index.by_key.get(node[4:]) if node.startswith("req:") else None
+        title = req.title if req is not None else ""
+        if req is not None and req.kind is ReqKind.CRITERION and req.parent_key:
+            # a numbered criterion ("3.2") says little alone: its requirement's title
+            # ("Graceful Error Handling") is what a reader compares too
+            parent = self.index.by_key.get(req.parent_key)
+            title += f" {parent.title}" if parent is not None else ""
+            story = parent.text.split("\n", 1)[0] if parent is not None else ""
+            if stories and _USER_STORY.match(story):
+                # a Kiro requirement says what it is about in its user story
+                title += f" {story}"
+        elif stories and req is not None and req.kind is ReqKind.STORY:
+            # as the last evidence, a story's own text too: its tasks say what it builds
+            # ("Story 1.2 response compatibility: alias JSON key to error" and the one
+            # Story 1.2 whose task is "Alias error_reason to serialize as error")
+            title += f" {req.text[:2000]}"
+        feature = PurePosixPath(node_spec(node)).parent.name
+        return content_words(title) | content_words(feature)
+
+    def words_match_none(self, ref: CodeRef, nodes: Sequence[str]) -> bool:
+        """Whether the words around an ambiguous reference (three content words or more)
+        share none with any candidate: then none of the specs read may be the one meant
+        (``will be implemented in T033 (SchemaGenerator service)``, where every feature's
+        T033 is a frontend page)."""
+        words = content_words(ref.text)
+        if len(words) < 3:
+            return False
+        return not any(words & self._candidate_words(node, True) for node in nodes)
 
     def _folders_of_language(self, ref: CodeRef, nodes: Sequence[str]) -> set[str]:
         """Candidate spec folders whose feature is written in the citing file's language."""
@@ -715,7 +730,7 @@ class TraceGraph:
                         i
                         for i, r in enumerate(self.routes)
                         if i not in claimed
-                        and serves_method(ep.method, r.methods)
+                        and near_serves_method(ep.method, r.methods, ep.path)
                         and loose_path(r.path) == loose
                     )
             owners.append(owner)
@@ -740,7 +755,7 @@ class TraceGraph:
             path_mms[ei] = tuple(
                 i
                 for i in sorted(claimed)
-                if serves_method(ep.method, self.routes[i].methods)
+                if near_serves_method(ep.method, self.routes[i].methods, ep.path)
                 and loose_path(self.routes[i].path) == loose
                 and not _other_version(ep.path, self.routes[i].path)
             )
@@ -752,6 +767,8 @@ class TraceGraph:
             if ep.requirement_key is not None and "tested" not in ep.hints:
                 # (the endpoint a test exercises is no evidence for the item that tests it)
                 self.g.add_edge(node, f"req:{ep.requirement_key}", rel="declares")
+            for key in self._written_for(ep):
+                self.g.add_edge(node, f"req:{key}", rel="declares")
             # A near miss still serves the endpoint (TA006/TA007 report the difference),
             # so one gap gives one finding, not an extra "unimplemented".
             for i in exact[ei] + method_mm + path_mm + under.get(ei, ()):
@@ -765,6 +782,28 @@ class TraceGraph:
                 )
             )
         return tuple(matches)
+
+    def _written_for(self, ep: DeclaredEndpoint) -> list[str]:
+        """The requirements an endpoint's declaration names as what it is for (``for:`` hints:
+        "**POST /chat** (FR-001, FR-004)"), each the one of that id in the endpoint's own
+        feature folder."""
+        wanted = [h[4:] for h in ep.hints if h.startswith("for:")]
+        if not wanted:
+            return []
+        if self._by_folder_id is None:
+            self._by_folder_id = defaultdict(list)
+            for key, req in self.index.by_key.items():
+                self._by_folder_id[(_folder(req.spec_path), req.id)].append(key)
+        folder = _folder(ep.location.path)
+        out: list[str] = []
+        for ident in wanted:
+            # its own folder's, else its feature's (a contract under `contracts/`)
+            keys = self._by_folder_id.get((folder, ident)) or self._by_folder_id.get(
+                (_folder(folder), ident), []
+            )
+            if len(keys) == 1 and keys[0] != ep.requirement_key:
+                out.append(keys[0])
+        return out
 
     def _under_router_prefix(self, wanting: Sequence[int]) -> dict[int, int]:
         """Declared endpoints that the code serves under one more prefix segment, a router's
@@ -791,7 +830,7 @@ class TraceGraph:
                 segs = loose_routes[i]
                 lead = segs[: len(segs) - len(tail)]
                 if (
-                    serves_method(ep.method, r.methods)
+                    near_serves_method(ep.method, r.methods, ep.path)
                     and len(lead) == 1
                     and lead[0].lower() not in _AUDIENCE_SEGMENTS
                     and segs[len(lead) :] == tail
@@ -872,8 +911,9 @@ class TraceGraph:
                 kind = "outside-python"
         return Evidence(ref.location, ref.symbol, via, kind)
 
-    def requirement_results(self) -> tuple[RequirementResult, ...]:
-        """Each requirement with its status, evidence and the routes that serve it."""
+    def requirement_results(self, criteria_by_story: bool = False) -> tuple[RequirementResult, ...]:
+        """Each requirement with its status, evidence and the routes that serve it
+        (``criteria_by_story``: see :func:`_traced_through_parent`)."""
         handlers: dict[str, list[Route]] = defaultdict(list)
         for route in self.routes:
             handlers[route.handler].append(route)
@@ -906,7 +946,8 @@ class TraceGraph:
                         owner.reason if owner is not None else "",
                     )
                 )  # fmt: skip
-        return _traced_through_criteria(results)
+        traced = _traced_through_criteria(results)
+        return _traced_through_parent(traced) if criteria_by_story else traced
 
     def _named_routes(self, req: Requirement) -> tuple[Evidence, ...]:
         """A live route serving the ``METHOD /path`` a requirement's own sentence names
@@ -1307,6 +1348,38 @@ def _traced_through_criteria(results: list[RequirementResult]) -> tuple[Requirem
                         res, status=ReqStatus.NOT_BACKEND, owner=NOT_CODE,
                         note=f"its acceptance criteria ({ids}) are no code items of the backend",
                     )  # fmt: skip
+        out.append(res)
+    return tuple(out)
+
+
+def _traced_through_parent(results: tuple[RequirementResult, ...]) -> tuple[RequirementResult, ...]:
+    """With ``criteria-by-story``: an acceptance criterion no code cites is traced through
+    its story (or requirement) when Python code cites that itself ("Story 3.5: SLA
+    thresholds" in a module docstring), for teams that cite stories, not criteria. The
+    evidence says so ("via its story Story 3.5"); a parent implemented only through its
+    criteria lends nothing."""
+    by_key = {res.requirement.key: res for res in results}
+    out: list[RequirementResult] = []
+    for res in results:
+        req = res.requirement
+        parent = by_key.get(req.parent_key) if req.parent_key else None
+        if (
+            res.status is ReqStatus.UNIMPLEMENTED
+            and req.kind is ReqKind.CRITERION
+            and parent is not None
+            and parent.status is ReqStatus.IMPLEMENTED
+        ):
+            cited = [
+                e for e in parent.implemented_by
+                if e.kind in ("reference", "transitive") and not e.via.startswith("via its ")
+            ]  # fmt: skip
+            if cited:
+                e = cited[0]
+                label = parent.requirement.kind.value
+                via = Evidence(e.location, e.symbol, f"via its {label} {parent.requirement.id}",
+                               "transitive")  # fmt: skip
+                res = replace(res, status=ReqStatus.IMPLEMENTED, implemented_by=(via,),
+                              routes=parent.routes)  # fmt: skip
         out.append(res)
     return tuple(out)
 

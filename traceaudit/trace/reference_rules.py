@@ -206,6 +206,17 @@ def ambiguous_reference(ctx: CheckContext) -> Iterator[Finding]:
         text = ref.target.text or ref.target.value
         files = sorted({c.split(":", 1)[-1].split("::")[0].split("#")[0] for c in res.candidates})
         example = f"`{files[0]} {ref.target.value}`" if files else "a spec path"
+        if ctx.graph.words_match_none(ref, res.candidates):
+            # The words say nothing of any of them: it may cite a spec that is not read.
+            yield finding(
+                "TA004",
+                f"`{text}` in {ref.symbol} is ambiguous: it is defined in {', '.join(files)}, "
+                "and the words around it match none of them; if it cites another spec, cite "
+                f"that one by its path, else qualify it with the spec file, e.g. {example}",
+                ref.location,
+                text,
+            )
+            continue
         yield finding(
             "TA004",
             f"`{text}` in {ref.symbol} is ambiguous: it is defined in {', '.join(files)}; qualify "
