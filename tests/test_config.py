@@ -35,6 +35,9 @@ def test_pyproject_table(tmp_path: Path) -> None:
     assert config.fail_on is Severity.WARNING
     assert config.apps == ("app.main:app",)
     assert config.values == (("settings.ROOT_PATH", ""),)
+    assert config.criteria_by_story is False
+    write(tmp_path / "pyproject.toml", "[tool.traceaudit]\ncriteria-by-story = true\n")
+    assert load(tmp_path).criteria_by_story is True
 
 
 def test_pyproject_without_table_is_defaults(tmp_path: Path) -> None:
@@ -63,6 +66,7 @@ def test_explicit_config_file(tmp_path: Path) -> None:
         ('[tool.traceaudit]\nfail-on = "fatal"\n', "'fail-on': must be one of"),
         ('[tool.traceaudit]\nid-pattern = "("\n', "must be a valid regular expression"),
         ("[tool.traceaudit]\nvalues = 1\n", "'values': must be a table of strings"),
+        ('[tool.traceaudit]\ncriteria-by-story = "yes"\n', "'criteria-by-story': must be true or"),
         ('[tool.traceaudit]\nseverity = { TA002 = "loud" }\n', "'severity': TA002: must be one of"),
         ("[tool.traceaudit\n", "invalid TOML"),
     ],

@@ -603,7 +603,7 @@ def audit_project(project: Project, today: datetime.date | None = None) -> Audit
         ],
         base_paths={app.name: app.base_paths for app in project.code.apps if app.served},
     )
-    requirements = graph.requirement_results()
+    requirements = graph.requirement_results(criteria_by_story=project.config.criteria_by_story)
     routes = graph.route_results()
     rules = selected_rules(project.config)
     ctx = CheckContext(

@@ -84,6 +84,12 @@ def _str(value: object) -> str:
     return value
 
 
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"must be true or false, got {_got(value)}")
+    return value
+
+
 def _cache_dir(value: object) -> str:
     text = _str(value)
     parts = PurePosixPath(text.replace("\\", "/")).parts
@@ -330,6 +336,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "waiver": ("waivers", _waivers),
     "baseline": ("baseline", _str),
     "cache-dir": ("cache_dir", _cache_dir),
+    "criteria-by-story": ("criteria_by_story", _bool),
 }
 
 CONFIG_KEYS = tuple(sorted(k for k in _KEYS if k not in {"specs", "app", "waiver"}))

@@ -686,6 +686,9 @@ class Config:
     fail_on: Severity | None = Severity.ERROR  # None: never fail
     disable: tuple[str, ...] = ()  # rule codes or names switched off
     severity: tuple[tuple[str, Severity], ...] = ()  # per-rule overrides
+    # a story (or requirement) that Python code cites traces its acceptance criteria too:
+    # for teams that cite stories, not criteria (off: each criterion is traced on its own)
+    criteria_by_story: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is skipped (TA013)
     file_time_budget: float = DEFAULT_FILE_TIME_BUDGET  # seconds per file; then skipped (TA013)
     # where each user-given setting came from, for messages: ("spec_roots", "--spec")
