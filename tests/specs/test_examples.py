@@ -202,3 +202,48 @@ def test_a_clients_calls_and_a_features_dependencies_are_mentions() -> None:
         ("POST", "/api/auth/sign-in", ()),
         ("DELETE", "/api/tasks/{id}", ()),
     ]
+
+
+def test_what_a_section_that_is_an_example_writes_is_a_mention() -> None:
+    text = """
+        ## Endpoints
+
+        - `GET /profile` returns the signed-in user's profile
+
+        ### Protected Endpoint Example
+
+        ```python
+        @app.get("/profile")
+        async def get_profile(user: User = Depends(get_current_user)): ...
+
+        # the client sends
+        GET /profile
+        ```
+
+        ## Examples
+
+        ### POST /sessions
+
+        Sign in.
+        """
+    assert eps(parse(text)) == [
+        ("GET", "/profile", 3, "bullet"),
+        ("POST", "/sessions", 17, "heading"),  # an endpoint heading declares it anywhere
+    ]
+    assert ("GET", "/profile") in mentions(text)
+
+
+def test_the_ids_in_brackets_after_an_endpoint_are_what_it_is_written_for() -> None:
+    text = """
+        ## Endpoint Design from Functional Requirements
+
+        1. **POST /chat** (FR-001, FR-002 and FR-004)
+           - Purpose: Main chatbot query endpoint
+        2. **GET /history/{session_id}** (returns 404 when unknown)
+        3. `DELETE /history/{session_id}` (see FR-009)
+        """
+    assert hints(text) == [
+        ("POST", "/chat", ("for:FR-001", "for:FR-002", "for:FR-004")),
+        ("GET", "/history/{session_id}", ()),
+        ("DELETE", "/history/{session_id}", ()),
+    ]

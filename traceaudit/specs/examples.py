@@ -26,6 +26,8 @@ kept):
 - a **description of what exists now**: the sentence says so before the endpoint
   ("(Currently only a placeholder `GET /api/v1/jobs/` returning ...)"), the state the
   spec starts from;
+- an endpoint in a section that is an **example** ("### Protected Endpoint Example",
+  "Sample Request"), other than an endpoint heading;
 - labels of a **diagram** and rows of a **performance** or **other-service** table are
   marked by ``endpoints`` itself.
 
@@ -45,6 +47,9 @@ written in full, applied by linking (``trace``), which knows the routes:
 - ``full``: its section states a base URL that is a host alone ("**Base URL**:
   `http://localhost:8000`"): the paths there are written in full, so the API base the
   routes share is not assumed for them;
+- ``for:FR-001``: the requirement ids written in brackets right after it ("**POST /chat**
+  (FR-001, FR-002)", a plan's endpoint design): it is written for them, so a route that
+  serves it traces them too;
 - ``relative``: the path cannot be a full path (``/``, or it opens with a parameter:
   ``/{category_id}/schedule``). A relative path that nothing resolves is dropped,
   never declared bare.
@@ -97,6 +102,9 @@ _PATHS_KEY = re.compile(r"(?m)^\s*paths\s*:")
 _EXTERNAL_SECTION = re.compile(
     r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound|dependenc(?:y|ies))\b"
 )
+# A section that shows an example ("### Protected Endpoint Example", "Usage Examples",
+# "Sample Request"): what its code blocks and sentences write is the example's.
+_EXAMPLE_SECTION = re.compile(r"(?i)\bexamples?\b|\bsample\s+(?:requests?|calls?|code)\b")
 # A client source file: the front end's code (not Python, not a file that serves routes).
 _CLIENT_FILE = re.compile(
     r"(?<![\w/.-])(?P<file>[\w.()\[\]-]+(?:/[\w.()\[\]-]+)*\.(?:tsx?|jsx?|vue|svelte|dart|kt|swift))\b"
@@ -290,6 +298,28 @@ def _client_file(text: str) -> str | None:
     return None
 
 
+# The requirements an endpoint is written for, in brackets right after it: "**POST /chat**
+# (FR-001, FR-002, FR-004)" in a plan's "Endpoint Design from Functional Requirements".
+_IDS_AFTER = re.compile(r"[\s*`_]*\((?P<ids>[^()]{1,160})\)")
+_ID_SHAPE = re.compile(r"[A-Z][A-Z0-9]{0,5}-?\d+(?:\.\d+)*[a-z]?")
+_ID_SEP = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*")
+
+
+def _ids_after(line: str, path: str) -> list[str]:
+    """The ids in the brackets right after ``path`` on ``line``, when the brackets hold only
+    ids (``(FR-001, FR-002)``; not ``(returns 404)`` nor ``(see FR-001)``)."""
+    at = line.find(path)
+    if at < 0:
+        return []
+    m = _IDS_AFTER.match(line, at + len(path))
+    if m is None:
+        return []
+    items = [i for i in _ID_SEP.split(m["ids"].strip()) if i]
+    if not items or not all(_ID_SHAPE.fullmatch(i) for i in items):
+        return []
+    return items
+
+
 def _under(path: str, base: str) -> bool:
     return path == base or path.startswith(base.rstrip("/") + "/")
 
@@ -324,6 +354,13 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
             _EXTERNAL_SECTION.search(t) for t in blocks.headings[sec].path[1:]
         ):
             ep.mention = "an endpoint of an external service"
+            continue
+        if (
+            sec is not None
+            and ep.source != "heading"
+            and _EXAMPLE_SECTION.search(blocks.headings[sec].title)
+        ):
+            ep.mention = "an example (its section is one)"
             continue
         if ep.query or (ep.source not in ("heading", "table") and _is_concrete(ep.path)):
             ep.mention = "an example request with concrete values"
@@ -380,4 +417,5 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         optional_ok = ep.source in ("bullet", "inline", "prose", "field")
         if optional_ok and _optional(blocks, ep.line, at_line):
             hints.append("optional")
+        hints += [f"for:{ident}" for ident in _ids_after(blocks.plain.get(ep.line, ""), ep.path)]
         ep.hints = tuple(dict.fromkeys(hints))
