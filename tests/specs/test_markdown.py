@@ -473,3 +473,25 @@ def test_what_a_document_says_of_itself_that_denies_a_backend() -> None:
     assert intro.no_backend == (
         "This feature provides a modern React-based web interface for the trading system.",
     )
+
+
+def test_a_spec_kit_success_criterion_is_an_outcome_under_any_heading() -> None:
+    # Ukrainian headings ("Критерії успіху", "Вимірювані результати"); the template's SC-001
+    doc = parse(
+        """
+        ## Вимоги
+
+        - **FR-001**: Система MUST показувати дашборд
+
+        ## Критерії успіху
+
+        - **SC-001**: Дашборд завантажується менш ніж за 2 секунди
+
+        ## Метрики
+
+        - **SC-002**: Рівень затвердження перевищує 70%
+        """
+    )
+    assert reqs(doc) == [
+        ("FR-001", "requirement", 3), ("SC-001", "outcome", 7), ("SC-002", "outcome", 11)
+    ]

@@ -219,7 +219,10 @@ class Finder:
             if (
                 r.kind is ReqKind.REQUIREMENT
                 and _KIRO_ID.match(r.id) is None
-                and self._under(r.section, _OUTCOME_HEADING)
+                and (
+                    self._under(r.section, _OUTCOME_HEADING)
+                    or (_SPEC_KIT_OUTCOME.match(r.id) and self.path.endswith("spec.md"))
+                )
             ):
                 r.kind = ReqKind.OUTCOME
             elif (
@@ -590,8 +593,13 @@ _OUTCOME_HEADING = re.compile(
     r"^(?:成功基準|成功標準|成功标准|成功指標|成功指标|測定可能な成果|可衡量的成果|可衡量成果|"
     r"성공\s*기준|측정\s*가능한\s*결과|критерии\s+успеха|измеримые\s+результаты|"
     r"criterios\s+de\s+[ée]xito|resultados\s+medibles|crit[èe]res\s+de\s+succ[èe]s|"
-    r"erfolgskriterien|messbare\s+ergebnisse)"
+    r"erfolgskriterien|messbare\s+ergebnisse|критерії\s+успіху|вимірювані\s+результати|"
+    r"crit[ée]rios\s+de\s+sucesso|resultados\s+mensur[áa]veis|criteri\s+di\s+successo|"
+    r"risultati\s+misurabili)"
 )
+# spec-kit's template numbers its success criteria SC-001 under that heading: in a
+# feature's spec.md the id says it, whatever language the heading is written in.
+_SPEC_KIT_OUTCOME = re.compile(r"^SC-\d{3}[a-z]?$")
 # spec-kit "## Assumptions", "## Dependencies": they frame the work; nothing implements
 # an assumption ("A-006: No pagination is required") or a dependency ("D-003: Python 3.11+
 # runtime"). Constraints stay requirements: "C-009: Must enforce user_id matching" is one.
