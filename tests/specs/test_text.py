@@ -64,7 +64,7 @@ def test_section_number(title: str, number: str | None) -> None:
     assert section_number(title) == number
 
 
-PHRASES = ("out of scope", "non-goals", "future", "future enhancements")
+PHRASES = ("out of scope", "out-of-scope", "non-goals", "future", "future enhancements")
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,11 @@ PHRASES = ("out of scope", "non-goals", "future", "future enhancements")
         ("Futures trading API", False),
         ("Support for future payment methods", False),
         ("Scope", False),
+        ("Out-of-Scope Items", True),
+        ("Items out-of-scope", True),
+        ("Features out-of-scope: v2", True),
+        # a hyphenated phrase that qualifies the next word marks nothing
+        ("Phase 5: User Story 3 - Handle Unclear/Out-of-Scope Questions", False),
     ],
 )
 def test_out_of_scope_heading_match(title: str, matches: bool) -> None:

@@ -98,7 +98,10 @@ def heading_matches(title: str, phrases: Iterable[str]) -> bool:
     The title is lower-cased and its number dropped. A phrase matches at the start
     of the title (``"Future Enhancements"`` for ``future``); a phrase of several
     words, or one with a hyphen, also matches anywhere on word boundaries
-    (``"Features out of scope"``). ``"Futures API"`` does not match ``future``.
+    (``"Features out of scope"``). ``"Futures API"`` does not match ``future``. Inside
+    a title, a hyphenated phrase followed by a word qualifies that word and marks nothing:
+    ``"User Story 3 - Handle Unclear/Out-of-Scope Questions"`` is a story about such
+    questions, not an exclusion.
     """
     norm = collapse(strip_number(title).lower().replace("’", "'"))
     for phrase in phrases:
@@ -108,8 +111,11 @@ def heading_matches(title: str, phrases: Iterable[str]) -> bool:
         pattern = re.escape(p)
         if re.match(rf"{pattern}(?![\w])", norm):
             return True
-        if (" " in p or "-" in p) and re.search(rf"(?<![\w-]){pattern}(?![\w-])", norm):
-            return True
+        if " " in p or "-" in p:
+            for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", norm):
+                if "-" in m.group(0) and re.match(r"\s+\w", norm[m.end() :]):
+                    continue  # "out-of-scope questions": an adjective
+                return True
     return False
 
 
