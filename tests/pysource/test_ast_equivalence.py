@@ -69,6 +69,11 @@ CORNERS = {
         "try:\n    a()\nexcept* E:\n    b()\n"
     ),
     "docstrings": 'def f():\n    "a" "b"\ndef g():\n    ("doc")\ndef h(): "one line"\n',
+    "comment blocks": (
+        "# Future endpoints (User Story 2):\n# - GET /history/{session_id}\n#\n"
+        "x = 1  # T012 here\n# not below a code line\n"
+        "def f():\n    # FR-001: the cart\n    # keeps its items\n  # other column\n    pass\n"
+    ),
 }
 
 

@@ -658,3 +658,33 @@ def test_reference_lines_are_counted_in_the_literal_as_written() -> None:
     )
     facts = scan_module(source, "app/v.py", "app.v", Config())
     assert [(r.target.value, r.location.line) for r in facts.refs] == [("3.2", 5)]
+
+
+def test_a_comment_reads_with_the_comment_lines_right_below_it() -> None:
+    from traceaudit.refs import extract_refs
+
+    source = textwrap.dedent(
+        """\
+        # Future endpoints (Phase 4 - User Story 2):
+        # - GET /history/{session_id}
+        #
+        # - DELETE /history/{session_id}
+        x = 1  # T012 the cart
+        # not part of the line above
+        def f():
+            # FR-001 keeps the cart
+            # for a week
+          # another column
+            pass
+        """
+    )
+    for parser in ("ast", "libcst"):
+        facts = scan_module(source, "app/api.py", "app.api", CONFIG, parser=parser,
+                            extract_refs=extract_refs)  # fmt: skip
+        # three lines below at most, at the comment's column; code or another column ends it
+        assert {r.target.value: r.text for r in facts.refs} == {
+            "US2": "Future endpoints (Phase 4 - User Story 2): - GET /history/{session_id}\n"
+            "- DELETE /history/{session_id}",
+            "T012": "T012 the cart",
+            "FR-001": "FR-001 keeps the cart for a week",
+        }

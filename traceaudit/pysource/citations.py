@@ -63,14 +63,21 @@ def comment_refs(
     symbol: str,
     regex: re.Pattern[str],
     extract: ExtractRefs,
+    following: Sequence[str] = (),
 ) -> list[CodeRef]:
-    """References in one comment (``raw`` starts with ``#`` at 0-based ``col``)."""
+    """References in one comment (``raw`` starts with ``#`` at 0-based ``col``).
+
+    ``following`` are the comment lines right below it at its column: one block with it, so
+    they are among the words a reader reads around its references ("# Future endpoints
+    (User Story 2):" over "# - GET /history/{session_id}")."""
     text = DIRECTIVE.sub("", raw)
     if not text.strip("# \t"):
         return []
     found = extract(text[1:], regex)
+    if not found:
+        return []
     specs = specs_of(found)
-    words = context_text(text[1:].splitlines(), 0)
+    words = context_text([text[1:], *following], 0)
     return [
         CodeRef(
             f.target, RefSource.COMMENT, symbol, Location(path, line + f.line, col + 2 + f.column),
@@ -78,6 +85,21 @@ def comment_refs(
         )
         for f in found
     ]  # fmt: skip
+
+
+_COMMENT_LINE = re.compile(r"([ \t]*)#(.*)")
+
+
+def following_comments(line_at: Callable[[int], str], line: int, col: int) -> list[str]:
+    """The comment lines right below line ``line`` whose ``#`` is at 0-based column ``col``
+    and that hold nothing else (at most three: what a reader takes in with the first)."""
+    out: list[str] = []
+    for below in range(line + 1, line + 4):
+        m = _COMMENT_LINE.fullmatch(line_at(below))
+        if m is None or len(m.group(1)) != col:
+            break
+        out.append(m.group(2))
+    return out
 
 
 def literal_body(raw: str) -> str | None:
@@ -278,8 +300,9 @@ def references_fast(
     for line, col, raw in comments(sm, tree, regex):
         symbol = innermost(scopes, line)
         refs += comment_refs(
-            path, line, col, raw, f"{path}:{symbol}" if symbol else path, regex, extract
-        )
+            path, line, col, raw, f"{path}:{symbol}" if symbol else path, regex, extract,
+            following_comments(sm.line, line, col),
+        )  # fmt: skip
     return finish(refs, is_test)
 
 

@@ -35,8 +35,14 @@ class ReferenceScanner(CstFile):
             refs += citations.comment_refs(
                 self.path, line, col, raw, f"{self.path}:{symbol}" if symbol else self.path,
                 self.regex, self.extract,
+                citations.following_comments(self._source_line, line, col),
             )  # fmt: skip
         return citations.finish(refs, is_test_path(self.path))
+
+    def _source_line(self, lineno: int) -> str:
+        """Line ``lineno`` (1-based) of the source; "" outside it."""
+        lines = self.source_lines
+        return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
 
     def collect_scopes(
         self,
