@@ -83,6 +83,13 @@ def test_what_a_task_names_decides_who_owns_it() -> None:
         OUTSIDE, "names Vite, a tool outside Python"
     )  # fmt: skip
     assert owner_of("Implement the burn-plan endpoint in FastAPI") == (PYTHON, "names FastAPI")
+    # mobile and front-end toolkits
+    assert owner_of("Voice prompts for stop suggestions (Expo Speech API)") == (
+        OUTSIDE, "names Expo, a tool outside Python"
+    )  # fmt: skip
+    assert owner_of("Switch the interface language with i18next") == (
+        OUTSIDE, "names i18next, a tool outside Python"
+    )  # fmt: skip
 
 
 def test_a_file_written_from_the_repository_root_is_that_file_not_a_route() -> None:

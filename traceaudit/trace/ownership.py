@@ -147,7 +147,8 @@ _OTHER_TOOLS = re.compile(
     r"(?i)\breact\b|\bnext\.?js\b|\bvue(?:\.?js)?\b|\bnuxt\b|\bvite\b|\btailwind(?:css)?\b|"
     r"\btype\s*script\b|\bnode\.?js\b|\bnpm\b|\bnpx\b|\bsvelte\b|\bangular\b|\bjsx\b|"
     r"\bshadcn\b|\bplaywright\b|\bjest\b|\bvitest\b|\bredux\b|\brtk\s+query\b|\bzustand\b|"
-    r"\breact[\s-]query\b|\btanstack\b|\bstyled[\s-]components\b|\baxios\b"
+    r"\breact[\s-]query\b|\btanstack\b|\bstyled[\s-]components\b|\baxios\b|"
+    r"\bexpo\b|\bflutter\b|\bswift\s*ui\b|\bjetpack\s+compose\b|\bi18next\b"
 )
 # Cluster operations and infrastructure as code: what a deployment is made of, not the
 # backend's code ("Calico CNI 설치", "kube-prometheus-stack Helm 차트 설치", "Update CDK stack
