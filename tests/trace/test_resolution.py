@@ -370,3 +370,30 @@ def test_a_story_s_own_text_is_the_last_evidence_for_the_citing_words() -> None:
         text="Story 1.2 response compatibility: alias JSON key to error",
     )
     assert resolved(TraceGraph(docs, [cite], [])) == [("ok", (f"req:{b}::Story 1.2",))]
+
+
+def test_an_id_that_a_heading_of_the_named_spec_file_says_names_that_section() -> None:
+    from traceaudit.model import Section, SpecDoc
+
+    research = "specs/001-orders/research.md"
+    sections = tuple(
+        Section(title, anchor, 2, Location(research, line), ("Research", title))
+        for title, anchor, line in (
+            ("Research Task 2: Chunking Strategy", "research-task-2-chunking-strategy", 40),
+            ("Research Task 3: Embedding Model", "research-task-3-embedding-model", 90),
+        )
+    )
+    docs = [*two_features(), SpecDoc(research, "Research", sections, (), ())]
+
+    def task_ref(words: str) -> CodeRef:
+        target = RefTarget(RefKind.ID, "2", None, "Task 2", hint="task")
+        where = Location("app/rag/chunker.py", 1)
+        named = ("research.md",) if "research.md" in words else ()
+        return CodeRef(target, RefSource.DOCSTRING, where.path, where, context_specs=named,
+                       text=words)  # fmt: skip
+
+    graph = TraceGraph(docs, [task_ref("Implements research.md Task 2: Chunking Strategy")], [])
+    assert resolved(graph) == [("ok", (f"sec:{research}#research-task-2-chunking-strategy",))]
+    # without the file named, "Task 2" stays what it was (no item of that id: dangling)
+    graph = TraceGraph(docs, [task_ref("Implements Task 2: Chunking Strategy")], [])
+    assert resolved(graph)[0][0] == "dangling"

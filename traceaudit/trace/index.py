@@ -291,6 +291,9 @@ class SpecIndex:
             part = self._part_of_story(target, scope, context)
             if part is not None:
                 return part
+            titled = self._titled(target, scope, context)
+            if titled is not None:
+                return titled
             key = ("family", id_prefix(target.value), None if scope is None else tuple(scope))
             if key not in self._pools:
                 self._pools[key] = sorted(
@@ -317,6 +320,27 @@ class SpecIndex:
             if len(narrowed) == 1:
                 return Resolution("ok", tuple(narrowed))
         return self._narrow(nodes, context, target)
+
+    def _titled(
+        self, target: RefTarget, scope: list[str] | None, context: Sequence[str]
+    ) -> Resolution | None:
+        """"Implements research.md Task 2": the spec file the citation names (or its text
+        names) has no item of that id, but one of its headings says it ("## Research Task 2:
+        RAG Pipeline"): the citation names that section."""
+        files = scope if scope is not None else [
+            p for written in context for p in self.files_matching(written)
+        ]  # fmt: skip
+        if not files:
+            return None
+        phrase = _norm_title(target.text or target.value)
+        want = re.compile(rf"(?<![\w.-]){re.escape(phrase)}(?![\w.-])")
+        within = set(files)
+        titled = [
+            self._section_node(path, anchor)
+            for path, anchor, have in self.titles
+            if path in within and want.search(have)
+        ]
+        return Resolution("ok", (titled[0],)) if len(titled) == 1 else None
 
     def _same_id(self, ident: str) -> list[Requirement]:
         """The items with this id, or with the same id written another way the specs do not
