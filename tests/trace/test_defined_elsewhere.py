@@ -58,3 +58,32 @@ def test_a_dangling_citation_names_the_document_that_defines_it(tmp_path: Path) 
     assert sorted(dangling) == [
         "FR-009", "Task 1", "Task 2", "Task 3", "family:S3-UNIT-", "family:UI-"
     ]  # fmt: skip
+
+
+def test_code_outside_python_reports_only_ids_of_the_specs_families(tmp_path: Path) -> None:
+    files = {
+        **FILES,
+        "docs/roadmap.md": "# Roadmap\n\n- **F015**: Automation\n",
+        # the frontend cites its roadmap's features, an unknown family and a known one's typo
+        "web/src/nav.ts": (
+            "// DORMANT: Automation (F015)\nexport const a = 1;\n"
+            "// Settings page (S3-UNIT-099)\nexport const b = 2;\n"
+            "// Order list (FR-002)\nexport const c = 3;\n"
+            "// Providers of Task 1\nexport const d = 4;\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = audit(load(tmp_path), jobs=1)
+    web = sorted(
+        f.subject for f in result.findings
+        if f.rule.code == "TA003" and f.location.path == "web/src/nav.ts"
+    )  # fmt: skip
+    # FR-002 is a dangling id of the specs' own family; F015 is the roadmap's (a document
+    # of the frontend), S3-UNIT- a family no spec read has, and Task 1 a sprint document's
+    assert web == ["FR-002"]
+    # the same citation in Python still names the document that defines it
+    assert any(
+        f.subject == "Task 1" and f.location.path == "app/main.py" for f in result.findings
+    )

@@ -66,11 +66,16 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
         ):
             continue
         family = id_prefix(ref.target.value)
+        # Code outside Python cites the specs the audit reads, or it cites its own documents
+        # (a frontend's roadmap features `F015`): only an id of a family the specs define that
+        # names nothing is the audit's to report there.
+        foreign = ref.language != "python"
         if (
             ref.target.kind is RefKind.ID and ref.target.spec is None and not res.parts
             and family.strip() and family not in index.prefixes
         ):  # fmt: skip
-            unknown[family].append(linked)
+            if not foreign:
+                unknown[family].append(linked)
             continue
         if ref.target.spec is not None and not index.files_matching(ref.target.spec):
             absent[_written_spec(ref.target.spec)].append(linked)
@@ -93,6 +98,8 @@ def dangling_reference(ctx: CheckContext) -> Iterator[Finding]:
             if ref.target.kind is RefKind.ID and any(c.isalpha() for c in text)
             else None
         )
+        if where is not None and foreign:
+            continue
         if where is not None and not res.parts:
             yield finding(
                 "TA003",
