@@ -247,3 +247,17 @@ def test_the_ids_in_brackets_after_an_endpoint_are_what_it_is_written_for() -> N
         ("GET", "/history/{session_id}", ()),
         ("DELETE", "/history/{session_id}", ()),
     ]
+
+
+def test_a_title_that_only_mentions_examples_is_no_example() -> None:
+    text = """
+        ## Endpoints (with examples below)
+
+        - `GET /orders` lists the orders
+
+        ## Example: placing an order
+
+        - `POST /orders` with two items
+        """
+    assert eps(parse(text)) == [("GET", "/orders", 3, "bullet")]
+    assert ("POST", "/orders") in mentions(text)

@@ -102,9 +102,12 @@ _PATHS_KEY = re.compile(r"(?m)^\s*paths\s*:")
 _EXTERNAL_SECTION = re.compile(
     r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound|dependenc(?:y|ies))\b"
 )
-# A section that shows an example ("### Protected Endpoint Example", "Usage Examples",
-# "Sample Request"): what its code blocks and sentences write is the example's.
-_EXAMPLE_SECTION = re.compile(r"(?i)\bexamples?\b|\bsample\s+(?:requests?|calls?|code)\b")
+# A section that is an example ("### Protected Endpoint Example", "Usage Examples", "Example:
+# signing in", "Sample Request"): what its code blocks and sentences write is the example's.
+# A title that only mentions examples ("Endpoints (with examples)") is not one.
+_EXAMPLE_SECTION = re.compile(
+    r"(?i)^(?:examples?|samples?)\b|\bexamples?$|\bsample\s+(?:requests?|calls?|code|usage)$"
+)
 # A client source file: the front end's code (not Python, not a file that serves routes).
 _CLIENT_FILE = re.compile(
     r"(?<![\w/.-])(?P<file>[\w.()\[\]-]+(?:/[\w.()\[\]-]+)*\.(?:tsx?|jsx?|vue|svelte|dart|kt|swift))\b"
@@ -358,7 +361,7 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if (
             sec is not None
             and ep.source != "heading"
-            and _EXAMPLE_SECTION.search(blocks.headings[sec].title)
+            and _EXAMPLE_SECTION.search(blocks.headings[sec].title.strip(" *_`:"))
         ):
             ep.mention = "an example (its section is one)"
             continue
