@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from traceaudit.config import id_regex
-from traceaudit.discover import is_other_test_path
+from traceaudit.discover import GENERATED_HEADER, is_other_test_path
 from traceaudit.model import CodeRef, Config, ForeignRoute, Location, RefSource
 from traceaudit.othercode.syntax import Comment, comments
 from traceaudit.othercode.webroutes import ServerFacts, next_route, server_facts
@@ -28,10 +28,7 @@ _DIRECTIVE = re.compile(
     r"#region|#endregion|@jsx|tslint|sourceMappingURL)",
     re.I,
 )
-# The header comment of a generated file, in its first five lines.
-_GENERATED_HEADER = re.compile(
-    r"(?i)\A(?:.*\n){0,4}.*(?:\bgenerated\s+by\b|\bauto-?generated\b|\bdo\s+not\s+edit\b|@generated\b)"
-)
+_GENERATED_HEADER = re.compile(GENERATED_HEADER)
 _DECLARATION = re.compile(
     r"^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:async\s+)?"
     r"(?:function\s*\*?|class|const|let|var|interface|type|enum|func|fn|def|pub\s+fn)\s+"
