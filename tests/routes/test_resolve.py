@@ -3,11 +3,15 @@ order."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from tests.routes.support import APP, resolve, table
 from traceaudit.model import Config, Location, UnmountedRouter, UnresolvedRegistration
-from traceaudit.pysource.scan import serve_hints
+from traceaudit.pysource import ModuleFacts
+from traceaudit.pysource.scan import scan_module, serve_hints
+from traceaudit.routes.resolve import module_names, resolve_routes
 
 # --------------------------------------------------------------------------
 # Conditions, dead routers, served apps, unresolved registrations
@@ -306,3 +310,74 @@ def test_entry_points_are_the_functions_that_can_reach_a_server() -> None:
     assert [e for e in resolution.entry_points if "called by nothing" in e] == [
         "svc/server.py:15 serve (called by nothing in the project)"
     ]
+
+
+def test_an_unread_class_is_read_before_the_files_that_call_its_methods() -> None:
+    """``Sandbox().run()`` in a file read in full, with ``Sandbox`` in a file the prefilter
+    left unread: until that file is read, its ``run`` may be the server's. The file that
+    defines the class is read first; its ``run`` starts no server, so ``execute`` builds
+    nothing and the files that only call ``execute`` are not read in full."""
+    jobs = {
+        f"svc/job_{k}.py": """
+            from svc.executor import Executor
+
+            def job():
+                return Executor().execute()
+"""
+        for k in range(3)
+    }
+    files = {
+        "svc/__init__.py": "",
+        "svc/server.py": """
+            import uvicorn
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+            @app.get("/ping")
+            def ping(): ...
+
+            class Server:
+                def run(self):
+                    uvicorn.run(app)
+
+            def serve():
+                server = Server()
+                server.run()
+""",
+        "svc/sandbox.py": """
+            import subprocess
+
+            class Sandbox:
+                def run(self):
+                    return subprocess.run(["true"])
+""",
+        "svc/executor.py": """
+            from svc.config import Settings
+            from svc.sandbox import Sandbox
+
+            class Executor:
+                def execute(self):
+                    sandbox = Sandbox()
+                    return sandbox.run()
+""",
+        "svc/config.py": """
+            class Settings:
+                pass
+""",
+        **jobs,
+    }
+    config = Config()
+    names = module_names(list(files))
+    sources = {path: textwrap.dedent(text) for path, text in files.items()}
+    facts = [scan_module(sources[p], p, names[p], config) for p in files]
+    assert [f.path for f in facts if not f.scanned] == ["svc/__init__.py", "svc/sandbox.py", *jobs]
+    read: list[str] = []
+
+    def rescan(path: str) -> ModuleFacts:
+        read.append(path)
+        return scan_module(sources[path], path, names[path], config, force_code=True)
+
+    resolution = resolve_routes(facts, config, rescan)
+    assert [(r.path, r.app) for r in resolution.routes] == [("/ping", "svc/server.py:app")]
+    assert read == ["svc/sandbox.py"]

@@ -117,7 +117,8 @@ def scan_module(
     """One Python file -> its facts, never raising (see :func:`_scan_module`).
 
     ``force_code`` reads the code facts even where the text prefilter would not (the
-    route resolver asks for a file it needs a value from).
+    route resolver asks for a file it needs a value from), and only them: the file's
+    references were read by its first scan.
 
     CRLF and lone CR line endings become LF first, as CPython's tokenizer does,
     so that every line count below (LibCST's code generation, ``ast``, the text
@@ -167,8 +168,10 @@ def _scan_module(
 
         extract_refs = default_extract
     regex = config_id_regex(config)
-    if config.prefilter:
-        want_code = among_code(path) and (force_code or wants_code(source, is_pkg))
+    if force_code:  # read again for its code: its references were read the first time
+        want_code, want_refs = among_code(path), False
+    elif config.prefilter:
+        want_code = among_code(path) and wants_code(source, is_pkg)
         want_refs = may_cite_spec(source, regex)
     else:
         want_code, want_refs = among_code(path), True

@@ -112,8 +112,14 @@ class StaticIndex:
         # the module being walked: its names, and how each name looked up was bound
         self._ns: dict[str, Value] = {}
         self._kinds: dict[str, int] = {}
+        # the classes of files the prefilter left unread (their methods' bodies unknown):
+        # name -> (bases, the module's key and the names its text calls), per definition
+        self.unread: dict[str, list[tuple[set[str], str, frozenset[str]]]] = {}
         for state in modules:
-            if state.facts is None or not state.facts.scanned:
+            if state.facts is None:
+                continue
+            if not state.facts.scanned:
+                self._unread_classes(state.facts, state.key)
                 continue
             self._module(state, cache)
         self._registrars: set[str] | None = None
@@ -141,6 +147,13 @@ class StaticIndex:
         self.cli_names |= part.cli_names
         self.mains.extend((state, block, calls) for block, calls in part.mains)
         self.qualified |= part.qualified
+
+    def _unread_classes(self, facts: pf.ModuleFacts, key: str) -> None:
+        called = frozenset(facts.called)
+        for stmt in facts.body:
+            if isinstance(stmt, pf.ClassDef):
+                bases = {_last_name(a.value) for a in stmt.bases if a.name is None} - {""}
+                self.unread.setdefault(stmt.name, []).append((bases, key, called))
 
     def _walk_module(self, state: ModuleState) -> _ModuleIndex:
         """What one module adds to the index (walked with the index's own containers
@@ -366,12 +379,15 @@ class StaticIndex:
     ) -> bool:
         """Whether ``made(...).method()`` can build or serve an app: when ``made`` is a
         class of the project, its own or a base's ``method`` is a builder; when it is a
-        function (a factory whose return is not followed here), any ``method`` is."""
-        if made not in self.classes:
+        function (a factory whose return is not followed here), any ``method`` is.
+
+        A class in a file the prefilter left unread may hold such a ``method`` only
+        when that file's text calls a builder (else none of its functions can build or
+        serve an app); when it does, the file is read in full (see
+        :meth:`EntryRunner._read_reaching_files`) and its class is then known."""
+        if made not in self.classes and made not in self.unread:
             return method in names
-        owners = methods.get(method)
-        if not owners:
-            return False
+        owners = methods.get(method, set())
         seen: set[str] = set()
         todo = [made]
         while todo:  # the class and its bases, by name
@@ -383,7 +399,24 @@ class StaticIndex:
                 return True
             for c in self.classes.get(name, ()):
                 todo.extend(c.bases)
+            for bases, _, called in self.unread.get(name, ()):
+                if method in names and not called.isdisjoint(names):
+                    return True
+                todo.extend(bases)
         return False
+
+    def undecided_classes(self) -> set[str]:
+        """The keys of unread modules that define a class whose method a call of the
+        project may run as a builder (``made(...).method()`` with ``method`` a builder's
+        name) and whose text calls a builder: reading them decides it."""
+        keys: set[str] = set()
+        for made, method in self.qualified:
+            if method not in self.builders:
+                continue
+            for _, key, called in self.unread.get(made, ()):
+                if not called.isdisjoint(self.builders):
+                    keys.add(key)
+        return keys
 
     def is_builder(self, d: _Def) -> bool:
         return bool(d.calls & self.builders)
@@ -602,6 +635,13 @@ class EntryRunner:
             ]  # fmt: skip
             if not todo:
                 return
+            # The files defining a class whose method may build first: what they hold
+            # can make the other files' calls none of a builder's (``executor.run()``,
+            # when that ``run`` is a sandbox's, not the server's), so fewer are read.
+            undecided = self.index.undecided_classes()
+            first = [m for m in todo if m.key in undecided]
+            if first:
+                todo = first
             for state in todo:
                 tried.add(state.key)
                 full = interp.rescan(state.path)
