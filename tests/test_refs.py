@@ -118,6 +118,10 @@ def test_the_number_of_a_story_is_no_qualifier() -> None:
         ("[TASK-2.1.7-MAVLINK-TELEMETRY] streaming", ["TASK-2.1.7"]),
         ("FR-001. Then FR-020a.", ["FR-001", "FR-020a"]),
         ("FR-1.2.3x4", []),  # runs on into a word: no id, never a shorter one
+        # an acceptance criterion written onto its requirement's id is one id
+        ("- FR-03-AC-1: graph_extraction triggered after FR-01-AC-7", ["FR-03-AC-1", "FR-01-AC-7"]),
+        ("(FR-11-AC2)", ["FR-11-AC2"]),
+        ("FR-001-FR-004 and STORY-026 AC-9", ["FR-001", "FR-004", "STORY-026", "AC-9"]),
     ],
 )
 def test_a_lettered_step_keeps_its_whole_id(text: str, ids: list[str]) -> None:
@@ -161,6 +165,10 @@ def test_named_items_and_features(
         ("Requirements 1.2 - 2.4", ["1.2", "2.4"]),  # not a range across requirements
         ("TODO (Task 9): stop the watcher", ["9"]),
         ("validates Task 8.2 requirements", ["8.2"]),
+        # Kiro's tasks cited in Chinese and Japanese
+        ('"""管理员认证后端（任务 11.1）。', ["11.1"]),
+        ("# 任務 3.2 の実装", ["3.2"]),
+        ("タスク4を参照", ["4"]),
     ],
 )
 def test_criteria_lists_ranges_and_tasks(text: str, values: list[str]) -> None:

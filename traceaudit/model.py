@@ -158,7 +158,9 @@ class SpecLink:
 
     source_key: str
     target: RefTarget
-    relation: str  # "implements", "covers", "validates", "story", "cites"
+    # "implements", "covers", "validates", "story", "cites"; "lists": an item restated in
+    # a story (whose definition is elsewhere), which implements nothing
+    relation: str
     location: Location
 
 
@@ -609,7 +611,8 @@ class AuditResult:
 DEFAULT_ID_PATTERN = (
     # FR-001, REQ-A-1, FR-020a; a lettered step of a dotted one, TASK-5.6.8c, is whole
     # (never cut back to TASK-5.6)
-    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?(?:\.\d+[a-z]?)*\b(?!\.\d)"
+    # and a criterion of one written onto it, FR-03-AC-1 (its acceptance criterion 1)
+    r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?(?:\.\d+[a-z]?)*(?:-AC-?\d+[a-z]?)?\b(?!\.\d)"
     r"|\b[A-Z]{1,6}\d+(?:\.\d+)*\b"  # FR1, NFR12, T012, US1
     # T012a, US3a, NFR2b: a letter closes the number of a prefix of two letters or more or
     # of a zero-padded or three-digit number; not numeronyms (I18n, A11y, K8s) or plurals

@@ -35,7 +35,7 @@ _STRONG_KEYWORDS = re.compile(
     r"(?i)(?<![A-Za-z0-9-])(?:implements?|implemented\s+(?:by|in)|implementing|spec(?:ification)?s?|"
     r"requirements?|reqs?|refs?|references?|covers?|validates?|verifies|satisfies|satisfy|"
     r"traces?\s+to|fulfil(?:l?s)?|as\s+required\s+by|required\s+by|stor(?:y|ies)|tasks?|"
-    r"acceptance\s+criteri(?:a|on)|需求|要件|要求)(?![A-Za-z0-9-])"
+    r"acceptance\s+criteri(?:a|on)|需求|要件|要求|任务|任務|タスク)(?![A-Za-z0-9-])"
 )
 
 
@@ -86,11 +86,13 @@ _CRITERIA_BULLET = re.compile(rf"^\s*[-*+]\s+(?P<num>{_CRITERION})(?=[:.)\s]|$)"
 # sprint-status key and file name of Story 2.5), and code cites it so: "Story 2-5" is Story
 # 2.5. Only two numbers, and not the start of a longer run ("Story 2-5-3", "Story 2-5.1").
 _STORY_KEY = rf"\d+-\d+{SUFFIX}?(?!\d|-\d|\.\d)"
+# Kiro's "Task 8.2" in Chinese and Japanese: "任务 8.2", "任務 8.2", "タスク 8.2".
+_TASK_WORDS = ("Task", "任务", "任務", "タスク")
 # Named items: BMAD "Story 1.2", spec-kit "User Story 2", Kiro "Requirement 3" / "Property 4".
 _NAMED_ITEM = re.compile(
     rf"(?<![\w-])(?:(?P<user>User\s+Story)\s+(?P<us>\d+{SUFFIX}?)(?![\da-z]|\.\d)"
     rf"|(?P<story>Story)\s*(?P<snum>{_STORY_KEY}|\d+(?:\.\d+)*{SUFFIX}?)(?![\da-z]|\.\d)"
-    rf"|(?P<word>Requirement|Property|Task|需求)\s*(?P<num>\d+(?:\.\d+)*{SUFFIX}?)(?![\d.a-z]))"
+    rf"|(?P<word>Requirement|Property|需求|{'|'.join(_TASK_WORDS)})\s*(?P<num>\d+(?:\.\d+)*{SUFFIX}?)(?![\d.a-z]))"
 )
 # Kiro property tests name their feature: "Feature: stock-tracking, Property 1: ...".
 _FEATURE = re.compile(r"(?i)(?<![\w-])feature\s*:\s*(?P<name>[a-z0-9][a-z0-9_-]*[a-z0-9])")
@@ -171,6 +173,9 @@ _LEADS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("需求", None),
     ("要件", None),
     ("要求", None),
+    ("任务", None),
+    ("任務", None),
+    ("タスク", None),
     # "Requirements: 2.1", "_Requirements: 1.2_", "Req 9.1", a "Requirements:" header
     # line, "Requirement 3"
     ("req", re.compile(r"(?i)req(?:uirements?|s)?\s*(?:[:：]|_?\s*\d)")),
@@ -343,7 +348,7 @@ def _refs_in_line(line: str, line_no: int, id_regex: re.Pattern[str]) -> list[Fo
             ident, hint = f"US{m['us']}", "story"
         elif m["story"]:
             ident, hint = f"Story {m['snum'].replace('-', '.')}", "story"
-        elif m["word"] == "Task":
+        elif m["word"] in _TASK_WORDS:
             ident, hint = m["num"], "task"  # Kiro tasks are numbered: "Task 8.2"
         elif "." in m["num"]:
             continue  # "Requirement 2.1" is a criterion: the criteria list above handles it
