@@ -643,7 +643,11 @@ def _own_source(root: Path, rel: str) -> bool:
         return False
 
 
-_BMAD_DOC = re.compile(r"(?:prd|epics?|tech-spec)[^/]*\.md|[^/]*\.story\.md|\d+-\d+-[^/]+\.md")
+# A BMAD planning document by its name: the PRD, epics, tech specs, story files and the
+# requirements documents (`requirements/functional-requirements.md`).
+_BMAD_DOC = re.compile(
+    r"(?:prd|epics?|tech-spec|[^/]*requirements)[^/]*\.md|[^/]*\.story\.md|\d+-\d+-[^/]+\.md"
+)
 
 
 def _has_bmad_prd(docs: Path) -> bool:
@@ -654,7 +658,8 @@ def _has_bmad_prd(docs: Path) -> bool:
 
 
 def _is_bmad_planning_doc(rel: str) -> bool:
-    """PRD, epics, tech specs and story files: the BMAD documents that define items."""
+    """PRD, epics, tech specs, requirements documents and story files: the BMAD documents
+    that define items."""
     parts = PurePosixPath(rel.lower()).parts
     return bool(_BMAD_DOC.fullmatch(parts[-1])) or "prd" in parts[:-1] or "stories" in parts[:-1]
 

@@ -50,6 +50,20 @@ def test_operations_become_endpoints() -> None:
     ]
 
 
+def test_an_empty_security_alternative_makes_auth_optional() -> None:
+    """`security` lists alternatives: `{}` among them lets an anonymous caller through, so
+    the operation does not require auth (no TA009 for a route that serves both)."""
+    text = YAML.replace(
+        "    post:\n", "    post:\n      security:\n        - bearerAuth: []\n        - {}\n"
+    )
+    doc = parse_contract(text, "specs/orders/contracts/api.yaml", Config())
+    assert [(e.method, e.auth_required, e.auth) for e in doc.endpoints] == [
+        ("GET", True, "bearerAuth"),
+        ("POST", False, "optional (bearerAuth, or none)"),
+        ("GET", False, "none (security: [])"),
+    ]
+
+
 def test_json_contract_and_swagger_base_path() -> None:
     text = (
         '{"swagger": "2.0", "basePath": "/v2", "paths": {"/pets/{id}": '

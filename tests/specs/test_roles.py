@@ -594,3 +594,52 @@ def test_a_story_file_stays_a_story_file_however_done() -> None:
     titled = "# Epic 3: Precision Homing - Story 3.5: Telemetry\n\n" + done.split("\n", 1)[1]
     assert document_role("docs/stories/3.5_Story.md", titled).kind == "spec"
     assert document_role("docs/notes/summary.md", "# Weekly summary\n" + done).kind == "report"
+
+
+def test_a_story_file_restates_the_requirements_it_lists_and_its_agent_brief() -> None:
+    """``# STORY-005: ...`` is a story (its id says so). The requirement criteria it lists
+    again are the requirements document's (mentions, with a ``lists`` link from the story
+    to each), and the brief it hands a coding agent restates its own criteria."""
+    reqdoc = parse_at(
+        "docs/requirements/functional-requirements.md",
+        """
+        # Functional Requirements
+
+        ## FR-01: Document Upload
+
+        ### Acceptance Criteria
+        - FR-01-AC-1: An upload returns 202 with a job id
+        - FR-01-AC-2: A duplicate file returns 409
+        """
+    )
+    story_doc = parse_at(
+        "docs/stories/STORY-005.md",
+        """
+        # STORY-005: File Upload Endpoint
+
+        ## Functional Requirements
+        - FR-01-AC-1: An upload returns 202 with a job id
+        - FR-01-AC-2: A duplicate file returns 409
+
+        ## Acceptance Criteria
+        - [ ] AC-1: The upload endpoint returns 202
+
+        ## Frontend Agent Brief (for the web session)
+
+        AC-1: the upload endpoint returns 202
+        """,
+    )
+    assert reqs(story_doc)[0] == ("STORY-005", "story", 1)
+    assert story_doc.duplicate_ids == ()
+    _, settled = settle_definitions([reqdoc, story_doc])
+    assert reqs(settled) == [("STORY-005", "story", 1), ("AC-1", "requirement", 8)]
+    assert [(k.source_key, k.target.spec, k.target.value, k.relation) for k in settled.links
+            if k.relation == "lists"] == [
+        ("docs/stories/STORY-005.md::STORY-005", "docs/requirements/functional-requirements.md",
+         f"FR-01-AC-{n}", "lists")
+        for n in (1, 2)
+    ]  # fmt: skip
+
+
+def parse_at(path: str, markdown: str) -> SpecDoc:
+    return parse_spec(dedent(markdown).lstrip("\n"), path, Config())

@@ -36,6 +36,7 @@ def test_glossary_defines_which_kiro_subjects_are_ui() -> None:
         - **Web_UI**: The React frontend application used by traders
         - **Report_Panel**: The backend service that renders PDF reports
         - **SimulationTab**: The admin panel tab that simulates scoring
+        - **Frontend Application**: The Next.js 15 web application that provides the UI
 
         ### Requirement 1: Watchlist
 
@@ -46,6 +47,7 @@ def test_glossary_defines_which_kiro_subjects_are_ui() -> None:
         3. THE Report_Panel SHALL render a PDF of the watchlist
         4. THE SimulationTab SHALL show the simulated score
         5. WHEN a user submits answers in the SimulationTab, THE API_Layer SHALL score them
+        6. WHEN a user submits the form, THE Frontend Application SHALL call the backend API
         """
     )
     assert scopes(doc) == {
@@ -55,6 +57,7 @@ def test_glossary_defines_which_kiro_subjects_are_ui() -> None:
         "1.3": "in-scope",  # named like a UI, defined as a backend service
         "1.4": "not-backend",
         "1.5": "in-scope",  # mentions the UI, but the API_Layer does the work
+        "1.6": "not-backend",  # the dot of "Next.js" does not end the definition's head
     }
 
 

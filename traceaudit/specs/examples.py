@@ -50,6 +50,9 @@ written in full, applied by linking (``trace``), which knows the routes:
 - ``for:FR-001``: the requirement ids written in brackets right after it ("**POST /chat**
   (FR-001, FR-002)", a plan's endpoint design): it is written for them, so a route that
   serves it traces them too;
+- ``values:/api/v1/strategies/{}``: an endpoint heading or table row with concrete values
+  (a test plan's ``GET /api/v1/strategies/9999``): the route requested is the one with
+  parameters where the values stand;
 - ``relative``: the path cannot be a full path (``/``, or it opens with a parameter:
   ``/{category_id}/schedule``). A relative path that nothing resolves is dropped,
   never declared bare.
@@ -87,6 +90,12 @@ _NOT_ROUTER_NAMES = frozenset({"the", "a", "an", "api", "main", "new", "fastapi"
 
 def _is_concrete(path: str) -> bool:
     return any(_CONCRETE.match(seg) for seg in path.strip("/").split("/") if seg)
+
+
+def _with_parameters(path: str) -> str:
+    """The path with a parameter for each concrete value: ``/strategies/9999`` ->
+    ``/strategies/{}``."""
+    return "/".join("{}" if seg and _CONCRETE.match(seg) else seg for seg in path.split("/"))
 
 
 def _base_path(url: str) -> str | None:
@@ -421,4 +430,9 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if optional_ok and _optional(blocks, ep.line, at_line):
             hints.append("optional")
         hints += [f"for:{ident}" for ident in _ids_after(blocks.plain.get(ep.line, ""), ep.path)]
+        if _is_concrete(ep.path):
+            # a heading's or a table row's request with values in it (a test plan's
+            # "GET /api/v1/strategies/9999 → 404"): the route it requests is the one whose
+            # parameters stand where the values do
+            hints.append("values:" + _with_parameters(ep.path))
         ep.hints = tuple(dict.fromkeys(hints))

@@ -193,6 +193,10 @@ def _security(node: yaml.Node | None) -> tuple[bool | None, str | None]:
     )
     if not names:
         return False, "none (security: [])"
+    # The requirements are alternatives: an empty one (`- {}`) lets a caller through
+    # without credentials ("signed in or anonymous"), so the operation requires none.
+    if any(isinstance(item, yaml.MappingNode) and not item.value for item in node.value):
+        return False, f"optional ({', '.join(names)}, or none)"
     return True, ", ".join(names)
 
 

@@ -442,12 +442,16 @@ _RECORD_SECTION = re.compile(
 # Sections that restate and check what is defined elsewhere: their ids are mentions
 # (an "AC1: Verify the period parameter" under Testing Standards repeats AC 1), but the
 # endpoints they describe are declarations (BMAD "Dev Notes > API Specifications").
-# (BMAD v6's tech spec ends with "Test Strategy Summary": "- AC-10.1: Integration test ...")
+# (BMAD v6's tech spec ends with "Test Strategy Summary": "- AC-10.1: Integration test ...";
+# a story's "Frontend Agent Brief" hands its criteria to a coding agent once more)
 _RESTATING_SECTION = re.compile(
     r"(?i)^(?:dev(?:eloper)?\s+notes|testing|testing\s+standards|"
     r"(?:test(?:ing)?\s+(?:strategy|plan|approach))(?:\s+(?:summary|overview))?|"
-    r"implementation\s+notes|assertions(?:\s+required)?|"
-    r"(?:backend|frontend)\s+testing\s+standards|testing\s+\(legacy\s+section\))$"
+    r"implementation\s+notes|assertions(?:\s+required)?|testing\s+this\s+(?:story|feature)|"
+    r"(?:backend|frontend)\s+testing\s+standards|testing\s+\(legacy\s+section\)|"
+    # the prompt a story hands a coding agent ("## Frontend Agent Brief"): the story again
+    r"(?:(?:backend|frontend|dev(?:eloper)?|coding|implementation)\s+)?agent\s+"
+    r"(?:implementation\s+)?(?:brief|prompt|instructions)(?:\s*\([^()]*\))?)$"
 )
 _RISK_HEADING = re.compile(r"(?i)\brisks?\b")
 _MITIGATION = re.compile(r"(?i)\bmitigat")

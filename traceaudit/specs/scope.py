@@ -72,7 +72,7 @@ _CJK_UI = ("前端", "介面", "界面", "頁面", "页面", "畫面", "画面",
 
 _DEF_HEAD_END = re.compile(
     r"(?i)\s(?:that|which|who|where|for|with|providing|provides|used|using|to|of|in|on|"
-    r"consuming|calling|built|serving)\s|[,;:.()—–]"
+    r"consuming|calling|built|serving)\s|[,;:()—–]|\.(?!\w)"  # not the dot of "Next.js"
 )
 _DEF_UI = re.compile(
     r"(?i)\b(?:front[\s-]?end|user\s+interface|ui|gui|browser|mobile\s+app\w*|web\s+page|"

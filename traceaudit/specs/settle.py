@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from traceaudit.model import ReqKind, Requirement, SpecDoc
+from traceaudit.model import RefKind, RefTarget, ReqKind, Requirement, SpecDoc, SpecLink
 
 __all__ = ["settle_definitions", "similar_texts"]
 
@@ -141,6 +141,27 @@ def _settle_story_recaps(
                 keep_of[r.key] = min(same, key=lambda o: (o.spec_path, o.location.line)).key
 
 
+def _lists(doc: SpecDoc, gone: set[str], keep_of: dict[str, str]) -> tuple[SpecLink, ...]:
+    """A restated item that an item of the file still holds (a story's "Functional
+    Requirements: - FR-03-AC-1: ...") is one that item lists as its own: a ``lists``
+    link to the kept definition (it implements nothing; TA001 names the story)."""
+    by_key = {r.key: r for r in doc.requirements}
+    out: list[SpecLink] = []
+    for r in doc.requirements:
+        kept = keep_of.get(r.key)
+        if r.key not in gone or kept is None:
+            continue
+        holder = by_key.get(r.parent_key or "")
+        while holder is not None and holder.key in gone:
+            holder = by_key.get(holder.parent_key or "")
+        if holder is None:
+            continue
+        path, _, ident = kept.rpartition("::")
+        target = RefTarget(RefKind.ID, ident, path, ident)
+        out.append(SpecLink(holder.key, target, "lists", r.location))
+    return tuple(out)
+
+
 def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
     """The docs with restated stories (and what they hold) turned into mentions."""
     by_path = {d.path: d for d in docs}
@@ -208,7 +229,8 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
                     else replace(e, requirement_key=keep_of.get(e.requirement_key or ""))
                     for e in doc.endpoints
                 ),
-                links=tuple(link for link in doc.links if link.source_key not in gone),
+                links=tuple(link for link in doc.links if link.source_key not in gone)
+                + _lists(doc, gone, keep_of),
                 mentioned_ids=tuple(
                     sorted({*doc.mentioned_ids, *(r.id for r in doc.requirements if r.key in gone)})
                 ),
