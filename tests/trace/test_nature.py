@@ -105,6 +105,27 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
         ("System MUST pass validation errors back to the client as 422 responses", None),
         ("System MUST create model deployments across environments via the API", None),
         ("System MUST record each deployment's status", None),
+        # a refactoring's layout, standards, dependencies and non-regression (spec-kit
+        # features that only migrate a codebase)
+        ("System MUST reorganize all project modules (config, database, health, middleware, "
+         "models, main) into a src/ directory structure", "a code-organisation constraint"),
+        ("System MUST separate Pydantic API schemas into `schemas/` directory",
+         "a code-organisation constraint"),
+        ("System MUST reorganize codebase to follow FastAPI official project structure "
+         "recommendations", "a code-organisation constraint"),
+        ("The system MUST move uploaded files into the tenant folder", None),
+        ("All code MUST follow FastAPI best practices for async patterns and dependency "
+         "injection", "a code-style standard"),
+        ("Code coverage SHOULD be maintained at minimum 80%", "a quality target"),
+        ("Test execution time MUST remain under 1 second for the full suite", "a quality target"),
+        ("System MUST include greenlet library in dependencies for SQLAlchemy async operations",
+         "a dependency of the project"),
+        ("System MUST add the item to the user's cart", None),
+        ("System MUST verify that the test suite can discover and execute all tests",
+         "a test outcome"),
+        ("System MUST preserve all existing functionality after migration",
+         "a non-regression check"),
+        ("System MUST preserve the existing value when the field is omitted", None),
         ("WHEN deploying THEN the system SHALL support cloud, on-premises, and hybrid "
          "deployment models", "a property of the deployment"),
         # a capacity is a quality target; a limit the code enforces is behaviour
@@ -123,6 +144,10 @@ def test_a_quality_asked_for_as_what_the_system_is_is_a_quality_target(
         ("The API SHALL validate request bodies with type hints", None),
         ("WHEN disaster recovery is needed THEN documented procedures SHALL enable rapid "
          "restoration", "its subject is documentation"),
+        # a condition that ends with a full-width comma, as Chinese text writes it
+        ("When 用户携带错误密码调用登录接口，the Test Suite shall 验证响应返回业务错误码 1001",
+         "its subject is the tests"),
+        ("When 用户携带错误密码调用登录接口，the Auth Service shall 返回业务错误码 1001", None),
     ],
 )  # fmt: skip
 def test_a_test_outcome_or_a_deployment_property_is_not_a_code_item(

@@ -647,3 +647,32 @@ def test_a_subtask_written_beside_its_parent_follows_it_by_its_number() -> None:
     status = {r.requirement.id: r.status for r in graph.requirement_results()}
     assert status["7.2"] is ReqStatus.OUTSIDE_PYTHON
     assert status["8.1"] is not ReqStatus.OUTSIDE_PYTHON  # no task 8 to follow
+
+
+def test_reading_words_of_chinese_and_japanese_are_character_bigrams() -> None:
+    """Text written without spaces is compared two characters at a time when a citation is
+    told from its candidates; the words that only say "requirement", "task" or "implement"
+    compare nothing. Content words (shared-word counts) read no bigrams."""
+    from traceaudit.trace.ownership import content_words, reading_words
+
+    assert reading_words("删除历史数据（需求 5.4）") == {"删除", "除历", "历史", "史数", "数据"}
+    assert reading_words("投稿を作成") == {"投稿", "稿を", "を作", "作成"}
+    assert reading_words("Render the signals page") == {"render", "signal", "page"}
+    assert content_words("删除历史数据") == set()
+
+
+def test_a_feature_with_two_task_files_is_one_feature() -> None:
+    """A Kiro feature's `tasks.md` beside a `remaining-tasks.md` are one feature's task
+    lists, not two story files each its own unit: the feature's requirements follow what
+    its tasks say (here: code outside Python)."""
+    folder = ".kiro/specs/frontend-ui"
+    first = doc(f"{folder}/tasks.md", [
+        task("1", "Create frontend/src/app/page.tsx", path=f"{folder}/tasks.md"),
+        task("2", "Create frontend/src/components/Board.tsx", path=f"{folder}/tasks.md"),
+    ])  # fmt: skip
+    rest = doc(f"{folder}/remaining-tasks.md", [
+        task("3", "Create frontend/src/hooks/useSession.ts", path=f"{folder}/remaining-tasks.md"),
+    ])  # fmt: skip
+    spec = doc(f"{folder}/requirements.md", [req(f"{folder}/requirements.md", "1.1", 5)])
+    owner = Ownership([first, rest, spec], FILES, []).feature_of(f"{folder}/requirements.md")
+    assert owner is not None and owner.owner == OUTSIDE

@@ -52,7 +52,7 @@ from traceaudit.trace.ownership import (
     PYTHON,
     Owner,
     Ownership,
-    content_words,
+    reading_words,
     stem,
 )
 from traceaudit.trace.paths import (
@@ -272,6 +272,7 @@ class TraceGraph:
         first: list[Resolution] = []
         # spec folders of the unambiguous ids, per docstring/line and per module
         features: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        spec_files: dict[tuple[str, ...], set[str]] = defaultdict(set)  # the same, by file
         for ref in refs:
             context = tuple(sorted(named[ref.location.path] | set(ref.context_specs)))
             res = self.index.resolve(ref.target, context)
@@ -280,6 +281,10 @@ class TraceGraph:
                 folders = {str(PurePosixPath(node_spec(n)).parent) for n in res.nodes}
                 features[_block(ref)].update(folders)
                 features[(ref.location.path,)].update(folders)
+                defining = {node_spec(n) for n in res.nodes}
+                spec_files[_block(ref)].update(defining)
+                if ref.source is RefSource.DOCSTRING and ref.symbol == ref.location.path:
+                    spec_files[(ref.location.path,)].update(defining)  # the module's docstring
         out: list[LinkedRef] = []
         borrowed: set[int] = set()  # settled only by the other ids of their docstring
         for ref, res in zip(refs, first, strict=True):
@@ -295,6 +300,16 @@ class TraceGraph:
                 if retry.status == "ok":
                     res = retry
                     borrowed.add(len(out))
+            if res.status == "ambiguous" and not _NUMBERED.fullmatch(ref.target.value):
+                # Story files of one folder each define their own AC-9: the one story file
+                # that the docstring's (else the module docstring's) other ids all name is
+                # the one meant ("Chat endpoints for STORY-026 ... AC-9: credits").
+                told = spec_files.get(_block(ref)) or spec_files.get((ref.location.path,))
+                if told is not None and len(told) == 1:
+                    retry = self.index.resolve(ref.target, tuple(told))
+                    if retry.status == "ok":
+                        res = retry
+                        borrowed.add(len(out))
             if res.status == "ambiguous":
                 res = self._settle(ref, res)
             out.append(LinkedRef(ref, res))
@@ -560,7 +575,7 @@ class TraceGraph:
     def _said_by_words(
         self, text: str, nodes: Sequence[str], clearly: bool, stories: bool = False
     ) -> str | None:
-        words = content_words(text)
+        words = reading_words(text)
         if len(words) < 2:
             return None
         scored = [(len(words & self._candidate_words(node, stories)), node) for node in nodes]
@@ -624,14 +639,14 @@ class TraceGraph:
             # Story 1.2 whose task is "Alias error_reason to serialize as error")
             title += f" {req.text[:2000]}"
         feature = PurePosixPath(node_spec(node)).parent.name
-        return content_words(title) | content_words(feature)
+        return reading_words(title) | reading_words(feature)
 
     def words_match_none(self, ref: CodeRef, nodes: Sequence[str]) -> bool:
         """Whether the words around an ambiguous reference (three content words or more)
         share none with any candidate: then none of the specs read may be the one meant
         (``will be implemented in T033 (SchemaGenerator service)``, where every feature's
         T033 is a frontend page)."""
-        words = content_words(ref.text)
+        words = reading_words(ref.text)
         if len(words) < 3:
             return False
         return not any(words & self._candidate_words(node, True) for node in nodes)
@@ -692,6 +707,11 @@ class TraceGraph:
                 exact.append(())
                 continue
             same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+            templated = next((h[7:] for h in ep.hints if h.startswith("values:")), None)
+            if not same and templated is not None:
+                # "GET /api/v1/strategies/9999" requests the route with a parameter there
+                norm = normalize_path(templated)
+                same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             hits = tuple(i for i in same if serves_method(ep.method, self.routes[i].methods))
             same_path.append(same)
             exact.append(hits)
@@ -1029,6 +1049,12 @@ class TraceGraph:
         if req.scope is Scope.OUT_OF_SCOPE:
             return ReqStatus.OUT_OF_SCOPE, None
         if req.scope is Scope.NOT_BACKEND:
+            # a user interface's sentence ("THE Frontend Application SHALL call the backend
+            # API ...") in a feature that is the frontend's is that frontend's item, whatever
+            # of the server side it names
+            feature = self.ownership.feature_of(req.spec_path)
+            if feature is not None and feature.owner == OUTSIDE:
+                return ReqStatus.OUTSIDE_PYTHON, feature
             return ReqStatus.NOT_BACKEND, None
         python = [e for e in impl if e.kind != "outside-python"]
         if python:

@@ -68,9 +68,10 @@ _TOOL_CONSTRAINT = re.compile(
     r"process|methodology|conventions?))\b|^no\s+manual\s+coding\b|"
     r"\bgenerated\s+by\s+[\w\s-]*\bagents?\b"
 )
-# The subject of the sentence, before its modal (EARS: "THE test suite SHALL").
+# The subject of the sentence, before its modal (EARS: "THE test suite SHALL"; the
+# condition may end with a full-width comma: "When 用户登录，the Test Suite shall ...").
 _SUBJECT = re.compile(
-    r"^(?:(?:when|if|while|where)\b[^,]*?\bthen\s+|(?:when|if|while|where)\b[^,]*,\s*)?"
+    r"^(?:(?:when|if|while|where)\b[^,，]*?\bthen\s+|(?:when|if|while|where)\b[^,，]*[,，]\s*)?"
     r"(?:the\s+)?(?P<subject>(?:[\w/-]+\s+){0,4}?[\w/-]+)\s+(?:MUST|SHALL|SHOULD)\b",
     re.I,
 )
@@ -93,6 +94,8 @@ _QUALITY_LEVEL = re.compile(
     r"\d+(?:\.\d+)?\s*%\s+(?:uptime|availability)\b|\bsub-\d+\s*(?:ms|milliseconds?|s)\b|"
     r"\b(?:aim|target)\s+(?:for\s+)?(?:an?\s+)?(?:minimum|maximum|at\s+least|average)\b|"
     r"\bsupport\s+(?:the\s+)?scaling\s+of\b|"
+    # a coverage level: "Code coverage SHOULD be maintained at minimum 80%"
+    r"\bcoverage\b[^.;]{0,40}?\b\d+(?:\.\d+)?\s*%|"
     # a capacity: "support 10 concurrent projects", "handle 100 simultaneous connections"
     r"\b(?:support|handle|serve|sustain)\s+(?:up\s+to\s+|at\s+least\s+|a\s+minimum\s+of\s+)?"
     r"\d[\d,.]*\s*[kK+]?\s+(?:concurrent|simultaneous|parallel)\b"
@@ -102,7 +105,7 @@ _QUALITY_LEVEL = re.compile(
 # "fall back within 10 seconds", "the link expires in 15 minutes").
 _TIME_LEVEL = re.compile(
     r"(?i)\b(?:response|load(?:ing)?|processing|query|render(?:ing)?|analysis|upload|"
-    r"start-?up|cold[\s-]start|round[\s-]trip)\s+times?\b[^.\n]{0,24}?"
+    r"start-?up|cold[\s-]start|round[\s-]trip|(?:test\s+)?execution)\s+times?\b[^.\n]{0,24}?"
     r"(?:<|≤|\bunder\b|\bbelow\b|\bwithin\b|\bless\s+than\b|\bat\s+most\b)\s*\d|"
     r"\b(?:execute|load|render)s?\s+(?:with)?in\s+\d+(?:\.\d+)?\s*(?:ms|milliseconds?)\b"
 )
@@ -140,7 +143,15 @@ _ORGANISATION = re.compile(
     r"handlers?|functions?)\s+in\s+(?:the\s+)?[\w-]+\s+(?:modules?|layers?|packages?|folders?)\b|"
     r"\bno\s+(?:business\s+)?logic\s+(?:exists?\s+)?in\s+(?:the\s+)?[\w-]+\s+(?:modules?|layers?)\b|"
     r"\buse\s+[\w-]+\s+modules?\s+(?:only\s+)?for\b|"
-    r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b"
+    r"\bdelegate\s+to\s+(?:the\s+)?[\w-]+\s+layer\b|"
+    # "reorganize all project modules into a src/ directory structure", "follow FastAPI's
+    # official project structure", "separate the schemas into a `schemas/` directory"
+    r"\b(?:re-?organi[sz]e|restructure|move|relocate|separate)\s+(?:all\s+|the\s+)?(?:[\w`-]+\s+){0,3}?"
+    r"(?:modules?|code|packages?|schemas?|models?|routers?|services?|config(?:uration)?)\b"
+    r"[^.;]{0,60}?\binto\s+(?:an?\s+|the\s+)?"
+    r"`?[\w./-]*/?`?\s*(?:director(?:y|ies)|folders?|packages?|(?:directory\s+|project\s+)?"
+    r"(?:structure|layout))\b|"
+    r"\b(?:re-?organi[sz]e|restructure)\s+(?:the\s+)?(?:codebase|code\s+base|project|repository)\b"
 )
 # Where a file lives: "The script SHALL be located at deploy/dependency-sync/sync.py".
 _FILE_PLACE = re.compile(
@@ -158,7 +169,22 @@ _ASKS_FOR_TESTS = re.compile(
 # covering both frontend and backend". A test run shows it; no code implements it.
 _TEST_OUTCOME = re.compile(
     r"(?i)^\s*(?:successfully\s+|consistently\s+)?pass(?:es)?\s+(?:(?:all|the|its|every|"
-    r"each)\s+)*(?:[\w-]+\s+){0,3}?(?:tests?|test\s+suites?|test\s+runs?)\b"
+    r"each)\s+)*(?:[\w-]+\s+){0,3}?(?:tests?|test\s+suites?|test\s+runs?)\b|"
+    # "verify that the test suite can discover and execute all tests"
+    r"^\s*(?:verify|ensure|confirm)\s+(?:that\s+)?(?:the\s+)?(?:[\w-]+\s+)?test\s+suites?\b"
+)
+# What the project depends on, asked as a dependency: "include greenlet library in
+# dependencies", "add httpx to the requirements". The packaging configuration meets it.
+_DEPENDENCY = re.compile(
+    r"(?i)^\s*(?:include|add|list|declare|pin)\s+(?:the\s+)?`?[\w.\[\]-]+`?\s+"
+    r"(?:(?:library|package|module)\s+)?(?:in|to|as)\s+(?:the\s+|its\s+|project\s+)?"
+    r"(?:runtime\s+|dev(?:elopment)?\s+)?(?:dependencies|dependency|requirements)\b"
+)
+# What exists is kept, asked with a modal: "System MUST preserve all existing functionality
+# after migration" (not "preserve the existing value of a field", which code does).
+_KEEPS_EXISTING = re.compile(
+    r"(?i)^\s*(?:preserve|maintain|retain|keep)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?existing\s+"
+    r"(?:functionality|functionalities|behaviou?rs?|features?|tests?|capabilities)\b"
 )
 # A property of how the system is deployed: "provide reproducible deployments across
 # different environments", "be deployable with one command". The deployment files and the
@@ -182,7 +208,9 @@ _STYLE = (
 _STYLE_SUBJECT = re.compile(rf"(?i)\b{_STYLE}\s+(?:MUST|SHALL|SHOULD)\b")
 _STYLE_ASK = re.compile(
     rf"(?i)^\s*(?:have|include|use|follow|contain|adhere\s+to|conform\s+to)\s+"
-    rf"(?:(?:consistent|comprehensive|clear|complete|proper)\s+)?{_STYLE}\b"
+    rf"(?:(?:consistent|comprehensive|clear|complete|proper)\s+)?{_STYLE}\b|"
+    # "follow FastAPI and SQLAlchemy best practices for maintainability"
+    r"^\s*(?:follow|adhere\s+to|conform\s+to|apply)\s+(?:[\w.'&/-]+\s+){0,5}?best\s+practices\b"
 )
 _API_WORDS = re.compile(r"(?i)\bapis?\b|\bend-?points?\b|\broutes?\b")
 _LABEL = re.compile(r"^\s*\(?[\w\s/&-]{1,40}\)?\s*:\s+(?=\S)")
@@ -309,12 +337,16 @@ def nature(req: Requirement) -> Owner | None:
     if outcome:
         return Owner(NOT_CODE, f"a test outcome (“{outcome.group(0).strip()}”): a test run "
                                "shows it, not an implementation item")  # fmt: skip
+    dependency = _DEPENDENCY.match(asked)
+    if dependency:
+        return Owner(NOT_CODE, f"a dependency of the project (“{dependency.group(0).strip()}”): "
+                               "the packaging configuration meets it, not code")  # fmt: skip
     deployment = None if _API_WORDS.search(asked) else _DEPLOYMENT.search(asked)
     if deployment:
         return Owner(NOT_CODE, f"a property of the deployment (“{deployment.group(0).strip()}”): "
                                "the deployment files and the process meet it, not "
                                "application code")  # fmt: skip
-    if _NON_REGRESSION.search(body):
+    if _NON_REGRESSION.search(body) or _KEEPS_EXISTING.match(asked):
         return Owner(NOT_CODE, f"a non-regression check (“{sentence[:60]}”): it is verified on "
                                "what exists, not an implementation item")  # fmt: skip
     if not _MODAL.search(sentence):

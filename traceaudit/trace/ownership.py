@@ -935,8 +935,16 @@ class Ownership:
                 d for d in folder_docs if any(r.kind is ReqKind.TASK for r in d.requirements)
             ]
             units: list[tuple[list[SpecDoc], list[SpecDoc]]]
-            if len(with_tasks) > 1:  # story files, each with its own tasks: each its own unit
-                units = [([d], [d]) for d in with_tasks]
+            stories = [
+                d for d in with_tasks if any(r.kind is ReqKind.STORY for r in d.requirements)
+            ]
+            if len(stories) > 1:  # story files, each with its own tasks: each its own unit
+                units = [([d], [d]) for d in stories]
+                # the folder's other files (a Kiro feature's tasks.md beside a
+                # remaining-tasks.md) are one unit of their own
+                rest = [d for d in folder_docs if d not in stories]
+                if rest:
+                    units.append((rest, rest))
             else:
                 units = [(folder_docs, folder_docs)]
             for evidence_docs, members in units:
@@ -1201,6 +1209,27 @@ def content_words(text: str) -> set[str]:
     split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
     words = {w for w in re.findall(r"[a-z]{4,}", split.lower()) if w not in _STOPWORDS}
     return {stem(w) for w in words}
+
+
+def reading_words(text: str) -> set[str]:
+    """What a reader compares a citation's words with a candidate's by: the content words,
+    and in Chinese and Japanese, written without spaces, each two characters in a row (a
+    bigram is the usual unit of comparison there: "删除历史数据" gives 删除, 除历, 历史, ...),
+    without those that only say "requirement", "task" or "implement". Only for telling
+    candidates apart: bigrams overlap, so they are no count of shared words."""
+    out = content_words(text)
+    for run in _CJK_RUN.findall(text):
+        out.update(
+            run[k : k + 2] for k in range(len(run) - 1) if run[k : k + 2] not in _CJK_FILLER
+        )
+    return out
+
+
+# Han and kana (not Hangul: Korean is written with spaces between words)
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_CJK_FILLER = frozenset(
+    {"需求", "任务", "任務", "要件", "要求", "实现", "實現", "功能", "系统", "系統"}
+)
 
 
 def stem(word: str) -> str:

@@ -20,12 +20,15 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
         res.requirement for res in ctx.requirements if res.status is ReqStatus.UNIMPLEMENTED
     ]
     parents = {r.parent_key for r in untraced if r.parent_key is not None}
-    parent_cited = _first_citations(ctx, parents)
     index = ctx.graph.index.by_key
+    listed = _listed_by(ctx)  # requirement -> the stories that list it as their own
+    parent_cited = _first_citations(
+        ctx, parents | {k for r in untraced for k in listed.get(r.key, ())}
+    )
     for req in untraced:
         name = req.id if req.id != req.anchor else req.title
         title = f" ({short(req.title)})" if req.title and req.title != name else ""
-        endpoints = declared.get(req.key, [])
+        endpoints = list(dict.fromkeys(declared.get(req.key, [])))  # restated: named once
         served = f" and no live route serves {', '.join(endpoints)}" if endpoints else ""
         cite = f"`{req.id}`" if req.id != req.anchor else f"`{req.spec_path}#{req.anchor}`"
         # What is known is that nothing traces to it, not that it is missing: code may
@@ -43,6 +46,17 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
                 "items it covers)"
             )
             where = "there or where it is implemented"
+        else:
+            listing = [(parent_cited[k], index[k]) for k in listed.get(req.key, ())
+                       if k in parent_cited and k in index]  # fmt: skip
+            if listing:
+                ref, story = min(listing, key=lambda p: (p[0].location.path, p[0].location.line))
+                unit = (
+                    f" on its own (code cites `{story.id}`, which lists it, at "
+                    f"`{ref.location.path}:{ref.location.line}`, without saying which of its "
+                    "items it covers)"
+                )
+                where = "there or where it is implemented"
         yield finding(
             "TA001",
             f"{name}{title} is untraced: no code cites it{unit}{served}; if code implements "
@@ -51,6 +65,21 @@ def unimplemented_requirement(ctx: CheckContext) -> Iterator[Finding]:
             req.location,
             req.key,
         )
+
+
+def _listed_by(ctx: CheckContext) -> dict[str, list[str]]:
+    """Each requirement's keys of the items that list it as their own (``lists`` links:
+    a story that restates the product's requirements it covers)."""
+    out: dict[str, list[str]] = {}
+    index = ctx.graph.index.by_key
+    for doc in ctx.graph.docs:
+        for link in doc.links:
+            if link.relation != "lists" or link.target.spec is None:
+                continue
+            key = f"{link.target.spec}::{link.target.value}"
+            if key in index and link.source_key not in out.setdefault(key, []):
+                out[key].append(link.source_key)
+    return out
 
 
 def _first_citations(ctx: CheckContext, keys: set[str]) -> dict[str, CodeRef]:
