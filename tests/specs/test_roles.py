@@ -643,3 +643,23 @@ def test_a_story_file_restates_the_requirements_it_lists_and_its_agent_brief() -
 
 def parse_at(path: str, markdown: str) -> SpecDoc:
     return parse_spec(dedent(markdown).lstrip("\n"), path, Config())
+
+
+def test_a_readmes_summary_of_the_user_stories_restates_them() -> None:
+    """A README's ``1. **US4 - Personalization**: Users can set experience levels ...`` sums
+    up spec-kit's ``### User Story 4 - User Personalization (Priority: P4)`` in its own
+    words: the spec's story is the definition, the README's line a mention; a README item
+    under the same id that says something else is no restatement."""
+    spec = "specs/001-rag/spec.md"
+    stories = doc(spec, story(spec, "US4", "User Personalization (Priority: P4)", 58),
+                  story(spec, "US5", "Offline Reading (Priority: P5)", 70))  # fmt: skip
+    readme = doc("README.md", story(
+        "README.md", "US4", "Personalization: Users can set experience levels and get adapted "
+        "responses", 224, kind=ReqKind.REQUIREMENT,
+    ), story("README.md", "US5", "Billing: invoices are sent monthly", 225,
+             kind=ReqKind.REQUIREMENT))  # fmt: skip
+    settled = settle_definitions([stories, readme])
+    assert [r.key for d in settled for r in d.requirements] == [
+        f"{spec}::US4", f"{spec}::US5", "README.md::US5",
+    ]  # fmt: skip
+    assert same_title("Book-Grounded Q&A (Priority: P1)", "Book-Grounded Q&A")

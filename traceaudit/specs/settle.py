@@ -33,12 +33,24 @@ _FILLER = frozenset({"a", "an", "the", "and", "of", "for", "to", "in", "with", "
 
 
 def _words(title: str) -> set[str]:
-    return {w for w in _WORDS.findall(title.lower()) if w not in _FILLER}
+    # (a plural is its word: "Users" and "User")
+    return {
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in _WORDS.findall(title.lower())
+        if w not in _FILLER
+    }
+
+
+# spec-kit's "User Story 1 - Book-Grounded Q&A (Priority: P1)": the priority is no part of
+# the story's name
+_PRIORITY = re.compile(r"(?i)\s*\(\s*priority\s*:?\s*p?\d+\s*\)")
+# A user story's id ("US1", "US-2", "STORY-005"), however the line that holds it is read.
+_STORY_ID = re.compile(r"(?i)(?:us|story)-?\d+[a-z]?")
 
 
 def same_title(a: str, b: str) -> bool:
     """Titles that name the same story: most words of the shorter one are in the other."""
-    wa, wb = _words(a), _words(b)
+    wa, wb = _words(_PRIORITY.sub("", a)), _words(_PRIORITY.sub("", b))
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.8
@@ -162,13 +174,29 @@ def _lists(doc: SpecDoc, gone: set[str], keep_of: dict[str, str]) -> tuple[SpecL
     return tuple(out)
 
 
+def _same_story(a: Requirement, b: Requirement) -> bool:
+    """Two definitions of one story id that are the same story: the same title; a
+    summary's list item (a requirement by its form) need only say much the same, since it
+    sums the story up in its own words (``US4 - Personalization: Users can set experience
+    levels`` and ``User Story 4 - User Personalization (Priority: P4)``)."""
+    if a.kind is ReqKind.STORY and b.kind is ReqKind.STORY:
+        return same_title(a.title, b.title)
+    if a.kind is not ReqKind.STORY and b.kind is not ReqKind.STORY:
+        return same_title(a.title, b.title)
+    return similar_texts(_PRIORITY.sub("", a.title), _PRIORITY.sub("", b.title))
+
+
 def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
     """The docs with restated stories (and what they hold) turned into mentions."""
     by_path = {d.path: d for d in docs}
     stories: dict[str, list[Requirement]] = defaultdict(list)
     for doc in docs:
         for r in doc.requirements:
-            if r.kind is ReqKind.STORY:
+            # (a summary's list item "US1 - Book-Grounded Q&A: Users can ask ..." names the
+            # story too, read as a requirement)
+            if r.kind is ReqKind.STORY or (
+                r.kind is ReqKind.REQUIREMENT and _STORY_ID.fullmatch(r.id)
+            ):
                 stories[r.id].append(r)
     drop: dict[str, set[str]] = defaultdict(set)  # path -> keys restated there
     keep_of: dict[str, str] = {}  # dropped key -> the key of the same item in the kept story
@@ -176,7 +204,7 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
         defs = stories[ident]
         groups: list[list[Requirement]] = []
         for r in sorted(defs, key=lambda r: (r.spec_path, r.location.line)):
-            group = next((g for g in groups if same_title(g[0].title, r.title)), None)
+            group = next((g for g in groups if _same_story(g[0], r)), None)
             if group is None:
                 groups.append([r])
             else:
@@ -184,11 +212,13 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
         if len(groups) != 1 or len(groups[0]) < 2:
             continue  # one definition, or a real ambiguity (different titles)
 
-        def rank(r: Requirement) -> tuple[int, int, str]:
+        def rank(r: Requirement) -> tuple[int, int, int, str]:
             doc = by_path[r.spec_path]
             first = min((s.location.line for s in doc.sections), default=0)
             own_file = r.location.line == first
-            return (-int(own_file), -len(_descendants(doc.requirements, r.key)), r.spec_path)
+            listed = r.kind is not ReqKind.STORY  # a summary's list item, never the story
+            return (int(listed), -int(own_file), -len(_descendants(doc.requirements, r.key)),
+                    r.spec_path)  # fmt: skip
 
         kept = min(groups[0], key=rank)
         kept_items = {
