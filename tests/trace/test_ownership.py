@@ -676,3 +676,16 @@ def test_a_feature_with_two_task_files_is_one_feature() -> None:
     spec = doc(f"{folder}/requirements.md", [req(f"{folder}/requirements.md", "1.1", 5)])
     owner = Ownership([first, rest, spec], FILES, []).feature_of(f"{folder}/requirements.md")
     assert owner is not None and owner.owner == OUTSIDE
+
+
+def test_container_and_pipeline_configuration_tasks_are_no_code_items() -> None:
+    """A task that makes a container's or a pipeline's configuration is operations work, even
+    when its steps name the Python base image (``Python 3.11-slim``) or the server it runs."""
+    got = owner_of("Create Docker configuration",
+                   "Create backend/Dockerfile with Python 3.11-slim base\nSet CMD to run uvicorn")
+    assert got is not None and got[0] == NOT_CODE and "Docker configuration" in got[1]
+    ci = owner_of("Set up the CI/CD pipeline", "Run pytest on each push")
+    assert ci is not None and ci[0] == NOT_CODE
+    # a route about images is a route
+    route = owner_of("Implement the Docker image scan endpoint")
+    assert route is None or route[0] != NOT_CODE

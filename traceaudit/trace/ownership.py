@@ -160,7 +160,11 @@ _OPS_TOOLS = re.compile(
     r"\bstateful\s*sets?\b|\bconfig\s*maps?\b|\bcrds?\b|\bkube-[\w-]+|"
     r"\bprometheus\s+operator\b|\beck\b|\bgrafana\b|\bkibana\b|\bfluentd\b|\bfilebeat\b|"
     r"\blogstash\b|\bvelero\b|\bargo\s*cd\b|\bstack\s+outputs?\b|"
-    r"\bexecution\s+role\b|\{proxy\+\}|\blambda\s+(?:proxy\s+)?integration\b"
+    r"\bexecution\s+role\b|\{proxy\+\}|\blambda\s+(?:proxy\s+)?integration\b|"
+    # a container's or a pipeline's configuration ("Create Docker configuration", "Set up
+    # the CI/CD pipeline", "Add GitHub Actions workflow")
+    r"\bdocker(?:file)?\s+(?:configuration|config|setup|images?|compose)\b|\bdockeri[sz]e\b|"
+    r"\bci(?:/cd)?\s+(?:pipelines?|workflows?|configuration)\b|\bgithub\s+actions\b"
 )
 # Infrastructure written as code in a general-purpose language (the CDK, Pulumi): whose
 # it is follows the language of the stack files the repository holds.
