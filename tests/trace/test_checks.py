@@ -814,6 +814,36 @@ def test_unambiguous_ids_nearby_settle_the_feature() -> None:
     ]
 
 
+def test_a_bare_criterion_is_the_story_its_enclosing_docstrings_name() -> None:
+    """Story files each define their own AC-6: the one story that the method's class
+    docstring (or else the module docstring) cites is the one meant; a sibling class's
+    docstring says nothing of it."""
+    f26, f29 = "docs/stories/EPIC-07/STORY-026.md", "docs/stories/EPIC-09/STORY-029.md"
+    docs = [
+        doc(f26, [req(f26, "STORY-026", 1, kind=ReqKind.STORY),
+                  req(f26, "AC-6", 9, title="Credits are deducted per message")]),
+        doc(f29, [req(f29, "STORY-029", 1, kind=ReqKind.STORY),
+                  req(f29, "AC-6", 9, title="Generated Cypher is read-only")]),
+    ]
+    graph, _ = audit(
+        docs,
+        refs=[
+            ref("STORY-029", symbol="app/query.py:GraphQuery", line=3),
+            ref("AC-6", symbol="app/query.py:GraphQuery.run", line=9),
+            ref("STORY-026", symbol="app/chat.py", line=1),  # the module's docstring
+            ref("AC-6", symbol="app/chat.py:Chat.send", line=20),
+            ref("AC-6", symbol="app/other.py:Other.f", line=7),  # nothing around it
+        ],
+    )
+    got = [(lr.ref.symbol, lr.resolution.status, lr.resolution.nodes) for lr in graph.linked
+           if lr.ref.target.value == "AC-6"]  # fmt: skip
+    assert got == [
+        ("app/query.py:GraphQuery.run", "ok", (f"req:{f29}::AC-6",)),
+        ("app/chat.py:Chat.send", "ok", (f"req:{f26}::AC-6",)),
+        ("app/other.py:Other.f", "ambiguous", ()),
+    ]
+
+
 def test_kiro_criteria_resolve_through_the_feature_named_in_the_module() -> None:
     a, b = ".kiro/specs/stock-tracking/requirements.md", ".kiro/specs/alerts/requirements.md"
     docs = [

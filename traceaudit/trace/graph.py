@@ -122,6 +122,16 @@ def _other_version(declared: str, served: str) -> bool:
 _VERSION = re.compile(r"v\d+")
 
 
+def _enclosing_docstrings(ref: CodeRef) -> list[tuple[str, str]]:
+    """The docstrings around a reference's symbol, nearest first: ``path:A.B.f`` has its
+    class ``path:A.B``'s, then ``path:A``'s, then the module's (``path``)."""
+    path, _, qual = ref.symbol.partition(":")
+    parts = qual.split(".") if qual else []
+    own = ref.symbol if ref.source is RefSource.DOCSTRING else None
+    out = [f"{path}:{'.'.join(parts[:k])}" for k in range(len(parts) - 1, 0, -1)] + [path]
+    return [("docstring", s) for s in out if s != own]
+
+
 def _block(ref: CodeRef) -> tuple[str, ...]:
     """The text a reference was written in: its docstring, else its line."""
     if ref.source is RefSource.DOCSTRING:
@@ -283,8 +293,8 @@ class TraceGraph:
                 features[(ref.location.path,)].update(folders)
                 defining = {node_spec(n) for n in res.nodes}
                 spec_files[_block(ref)].update(defining)
-                if ref.source is RefSource.DOCSTRING and ref.symbol == ref.location.path:
-                    spec_files[(ref.location.path,)].update(defining)  # the module's docstring
+                if ref.source is RefSource.DOCSTRING:
+                    spec_files[("docstring", ref.symbol)].update(defining)
         out: list[LinkedRef] = []
         borrowed: set[int] = set()  # settled only by the other ids of their docstring
         for ref, res in zip(refs, first, strict=True):
@@ -302,9 +312,12 @@ class TraceGraph:
                     borrowed.add(len(out))
             if res.status == "ambiguous" and not _NUMBERED.fullmatch(ref.target.value):
                 # Story files of one folder each define their own AC-9: the one story file
-                # that the docstring's (else the module docstring's) other ids all name is
-                # the one meant ("Chat endpoints for STORY-026 ... AC-9: credits").
-                told = spec_files.get(_block(ref)) or spec_files.get((ref.location.path,))
+                # that the docstring's (else the nearest enclosing class's or the module's
+                # docstring's) other ids all name is the one meant ("Chat endpoints for
+                # STORY-026 ... AC-9: credits").
+                told = spec_files.get(_block(ref)) or next(
+                    (spec_files[k] for k in _enclosing_docstrings(ref) if k in spec_files), None
+                )
                 if told is not None and len(told) == 1:
                     retry = self.index.resolve(ref.target, tuple(told))
                     if retry.status == "ok":
