@@ -1055,3 +1055,21 @@ def test_a_cited_story_traces_its_criteria_only_when_configured() -> None:
     results = {r.requirement.id: r for r in graph.requirement_results(criteria_by_story=True)}
     assert results["3.5.1"].status is ReqStatus.IMPLEMENTED
     assert results["3.5.2"].status is ReqStatus.UNIMPLEMENTED
+
+
+def test_an_ambiguous_file_citation_with_words_around_it_is_a_ta004() -> None:
+    """Two features each hold `contracts/allowlist-delta.md`: a comment that cites it with
+    words that match neither is TA004, never a crash (the candidates are file paths)."""
+    a = "specs/021-console/contracts/allowlist-delta.md"
+    b = "specs/027-lifecycle/contracts/allowlist-delta.md"
+    docs = [doc(a, [req(a, "FR-001", 3)]), doc(b, [req(b, "FR-001", 3)])]
+    cited = dataclasses.replace(
+        ref("contracts/allowlist-delta.md", RefKind.FILE, "contracts/allowlist-delta.md",
+            symbol="ui/lib/gw-allowlist.ts", line=91),
+        text="Gateway routes that the browser may reach, see contracts/allowlist-delta.md",
+    )  # fmt: skip
+    graph, found = audit(docs, refs=[cited])
+    assert [lr.resolution.status for lr in graph.linked] == ["ambiguous"]
+    assert [f for f in found if f[0] == "TA004"] == [
+        ("TA004", "ui/lib/gw-allowlist.ts", 91, "contracts/allowlist-delta.md")
+    ]

@@ -122,6 +122,16 @@ def _other_version(declared: str, served: str) -> bool:
 _VERSION = re.compile(r"v\d+")
 
 
+def _as_node(candidate: str) -> str:
+    """A graph node for an ambiguous resolution's candidate, which is a node, a node's key
+    (``path::id``, ``path#anchor``) or a spec file's path."""
+    if candidate.startswith(("req:", "sec:", "spec:")):
+        return candidate
+    if "::" in candidate:
+        return f"req:{candidate}"
+    return f"sec:{candidate}" if "#" in candidate else f"spec:{candidate}"
+
+
 def _enclosing_docstrings(ref: CodeRef) -> list[tuple[str, str]]:
     """The docstrings around a reference's symbol, nearest first: ``path:A.B.f`` has its
     class ``path:A.B``'s, then ``path:A``'s, then the module's (``path``)."""
@@ -662,7 +672,7 @@ class TraceGraph:
         words = reading_words(ref.text)
         if len(words) < 3:
             return False
-        return not any(words & self._candidate_words(node, True) for node in nodes)
+        return not any(words & self._candidate_words(_as_node(c), True) for c in nodes)
 
     def _folders_of_language(self, ref: CodeRef, nodes: Sequence[str]) -> set[str]:
         """Candidate spec folders whose feature is written in the citing file's language."""
