@@ -663,3 +663,32 @@ def test_a_readmes_summary_of_the_user_stories_restates_them() -> None:
         f"{spec}::US4", f"{spec}::US5", "README.md::US5",
     ]  # fmt: skip
     assert same_title("Book-Grounded Q&A (Priority: P1)", "Book-Grounded Q&A")
+
+
+def test_a_wrapped_line_that_closes_a_citation_defines_nothing() -> None:
+    """A list item wrapped so that a line starts with the end of its bracketed citation
+    (``(FR-132,`` / ``FR-135).``; ``(from`` / ``FR-137), so ...``) cites those ids; and a
+    bold lead that names several items (``**US1 and US2 are the committed core**``) defines
+    none of them."""
+    doc = parse(
+        """
+        ## Requirements
+
+        - **FR-132**: Dataset rules MUST be configurable.
+        - **FR-135**: Rules MUST warn above configurable thresholds.
+        - **FR-141**: The objective MUST be the trial's logged metric (from
+          FR-137), so the study optimizes toward the best candidate.
+        - **FR-137**: Each trial MUST log its metric.
+
+        ## Edge Cases
+
+        - **Imperfect data**: all rules and their dispositions are configurable (FR-132,
+          FR-135).
+
+        ## Assumptions
+
+        - **US1 and US2 are the committed core**; the rest follow later.
+        """
+    )
+    assert [r.id for r in doc.requirements] == ["FR-132", "FR-135", "FR-141", "FR-137"]
+    assert doc.duplicate_ids == ()

@@ -64,6 +64,9 @@ _DONE_MARKS = frozenset("✓✔✅☑🟢")
 # An id in brackets at the start: "[TASK-1.1.1] Initialize Git repository".
 _BRACKETED = re.compile(r"^\[(?P<inner>[^\[\]\s][^\[\]]{0,60})\](?=\s|$)")
 _SEPARATOR = re.compile(r"^\s*[:：.)\-–—]")
+# the end of a bracketed citation: "FR-135).", "FR-137),", "FR-170.)", "US2)"
+_CLOSES_CITATION = re.compile(r"^[.,;]?\)[.,;:)]*\s*$|^[.,;]?\)[.,;]")
+_JOINED = re.compile(r"^\s*(?:and|or|&|,|/|–|—)\s*(?:[A-Z]|$)")
 _SEPARATOR_STRIP = re.compile(r"^\s*[:：.)\-–—]+\s*")
 
 
@@ -127,12 +130,18 @@ def _id_at_start(
         return None  # "T013-T020: Configuration" names a range; "FR-003 (see spec.md)" points
     if _ABOUT_ITEM.match(rest):
         return None  # "NFR2 Compliance: <100ms ...", "### TASK-9.10 Success Criteria": of it
-    separated = bool(_SEPARATOR.match(rest))
+    # A separator defines when the item's text follows it: "FR-135)." and "(from FR-137),"
+    # closing a wrapped line are the end of a citation in brackets.
+    separated = bool(_SEPARATOR.match(rest)) and not _CLOSES_CITATION.match(rest)
     if mode == "para":
         # A paragraph line is often wrapped prose: only "ID: text" defines there.
         bold, dashed, alone = False, False, False
     else:
-        bold = lead_bold is not None and lead_bold.strip().startswith(ident) and not box
+        bold = (
+            lead_bold is not None and lead_bold.strip().startswith(ident) and not box
+            # "**US1 and US2 are the committed core**" says something of several items
+            and not _JOINED.match(rest)
+        )
         dashed = "-" in ident and (not rest or rest[0].isspace())
         alone = mode == "heading" and not rest.strip()
     if not (separated or bold or dashed or alone):
