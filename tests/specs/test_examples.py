@@ -261,3 +261,44 @@ def test_a_title_that_only_mentions_examples_is_no_example() -> None:
         """
     assert eps(parse(text)) == [("GET", "/orders", 3, "bullet")]
     assert ("POST", "/orders") in mentions(text)
+
+
+def test_the_endpoints_the_code_calls_are_another_services() -> None:
+    """A document titled for the external APIs the code calls, and a list of endpoints
+    that its lead-in or its section says the code uses or calls, name another service's
+    endpoints; the service's own endpoints beside them stay declarations. A test plan's
+    row with a value where a parameter goes declares the parametrised route."""
+    external = """
+        # External APIs
+
+        **Collections Monitor API** (Port 8001)
+
+        - `GET /monitor/tenant/{tenant_id}` - tenant context
+        """
+    assert hints(external) == []
+    called = """
+        # Orchestrator Architecture
+
+        ## SMS Agent
+
+        **Key Endpoints Used:**
+        - `POST /sms/send` - send a reply
+
+        ## Orchestrator API
+
+        - `POST /orchestrate/sms-received` - receive an inbound message
+
+        ## Exact Endpoints to Call
+
+        - `GET /monitor/delinquent` - delinquent tenants
+
+        ## Test Cases
+
+        | Case | Request | Expected |
+        | --- | --- | --- |
+        | unknown id | GET /orchestrate/workflows/9999 | 404 |
+        """
+    assert hints(called) == [
+        ("POST", "/orchestrate/sms-received", ()),
+        ("GET", "/orchestrate/workflows/9999", ("values:/orchestrate/workflows/{}",)),
+    ]

@@ -12,9 +12,10 @@ kept):
   ``POST http://host.docker.internal:11434/api/chat``); endpoint headings, tables and
   list items that write the host are still declarations;
 - an endpoint in a section about an **external service** ("External APIs", "Third-party
-  integrations", "Upstream provider": NewsAPI's ``GET /everything``) or about what the
-  feature **depends on** ("Dependencies & Integration Points": the backend's endpoints
-  restated by the frontend's plan);
+  integrations", "Upstream provider": NewsAPI's ``GET /everything``; or a document so
+  titled, "# External APIs") or about what the feature **depends on** ("Dependencies &
+  Integration Points": the backend's endpoints restated by the frontend's plan), or listed
+  as what the code **calls** ("**Key Endpoints Used:**", "Exact Endpoints to Call");
 - a **client's call**: the list item, its parent item or the paragraph that opens its
   list names a client source file, or, for a field item (``- Endpoint: `GET /x```), a
   sibling item under the same parent does (and none of them names a Python file)
@@ -110,6 +111,16 @@ _OPENAPI_HEAD = re.compile(r"(?m)^\s*(?:openapi|swagger|servers)\s*:")
 _PATHS_KEY = re.compile(r"(?m)^\s*paths\s*:")
 _EXTERNAL_SECTION = re.compile(
     r"(?i)\b(?:external|third[-\s]party|upstream|vendor|provider|outbound|dependenc(?:y|ies))\b"
+)
+# A document about the services the code calls ("# External APIs", "Third-Party Services").
+_EXTERNAL_TITLE = re.compile(
+    r"(?i)\b(?:external|third[-\s]party)\s+(?:apis?|services?|systems?|integrations?|endpoints?)\b"
+)
+# What the code calls, said of a list or section of endpoints: "**Key Endpoints Used:**",
+# "Exact Endpoints to Call", "Endpoints we consume".
+_CALLED_ENDPOINTS = re.compile(
+    r"(?i)\b(?:end-?points?|apis?|routes?)\s+(?:(?:it|we|the\s+\w+)\s+)?(?:used|uses|to\s+call|called|"
+    r"calls|consumed|consumes|we\s+call|we\s+use)\b"
 )
 # A section that is an example ("### Protected Endpoint Example", "Usage Examples", "Example:
 # signing in", "Sample Request"): what its code blocks and sentences write is the example's.
@@ -362,10 +373,19 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
         if ep.mention:
             continue
         sec = sections.at(ep.line)
-        if sec is not None and any(
-            _EXTERNAL_SECTION.search(t) for t in blocks.headings[sec].path[1:]
+        path = blocks.headings[sec].path if sec is not None else ()
+        if any(_EXTERNAL_SECTION.search(t) for t in path[1:]) or any(
+            _EXTERNAL_TITLE.search(t) for t in path[:1]
         ):
             ep.mention = "an endpoint of an external service"
+            continue
+        if ep.source != "heading" and (
+            any(_CALLED_ENDPOINTS.search(t) for t in path)
+            or _CALLED_ENDPOINTS.search(_list_intro(blocks, ep.line, at_line))
+        ):
+            # "**Key Endpoints Used:**", "Exact Endpoints to Call": what the code calls,
+            # another service's
+            ep.mention = "an endpoint the code calls (another service's)"
             continue
         if (
             sec is not None
