@@ -1073,3 +1073,26 @@ def test_an_ambiguous_file_citation_with_words_around_it_is_a_ta004() -> None:
     assert [f for f in found if f[0] == "TA004"] == [
         ("TA004", "ui/lib/gw-allowlist.ts", 91, "contracts/allowlist-delta.md")
     ]
+
+
+def test_a_feature_number_before_a_bare_id_names_its_feature() -> None:
+    """``# 018 US3`` and ``(002 US2, T051)``: spec-kit numbers its features, and the number
+    written before an id names the feature it is of; a number no feature has says nothing."""
+    a, b = "specs/002-hardening/spec.md", "specs/018-platform-rearchitecture/spec.md"
+    docs = [
+        doc(a, [req(a, "US3", 5, kind=ReqKind.STORY, title="Rotate secrets")]),
+        doc(b, [req(b, "US3", 5, kind=ReqKind.STORY, title="Split the gateway")]),
+    ]
+    graph, _ = audit(
+        docs,
+        refs=[
+            ref("US3", symbol="gateway/app/main.py:f", qualifier="018"),
+            ref("US3", symbol="gateway/app/main.py:g", qualifier="002", line=9),
+            ref("US3", symbol="gateway/app/main.py:h", qualifier="2024", line=12),
+        ],
+    )
+    assert [(lr.resolution.status, lr.resolution.nodes) for lr in graph.linked] == [
+        ("ok", (f"req:{b}::US3",)),
+        ("ok", (f"req:{a}::US3",)),
+        ("ambiguous", ()),
+    ]

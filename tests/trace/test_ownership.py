@@ -689,3 +689,13 @@ def test_container_and_pipeline_configuration_tasks_are_no_code_items() -> None:
     # a route about images is a route
     route = owner_of("Implement the Docker image scan endpoint")
     assert route is None or route[0] != NOT_CODE
+
+
+def test_a_path_written_right_after_a_chinese_verb_is_that_path() -> None:
+    """"创建apps/backend/src/core/__init__.py" ("create ..."): no space between the word and
+    the path, as Chinese writes; the path is apps/backend/src/core/__init__.py."""
+    own = Ownership([], ("apps/backend/src/core/__init__.py",), [])
+    assert own.named_paths("创建apps/backend/src/core/__init__.py") == [
+        ("apps/backend/src/core/__init__.py", PYTHON)
+    ]
+    assert own.named_paths("更新 文档/设计.md") == [("文档/设计.md", "doc")]

@@ -146,15 +146,19 @@ class SpecIndex:
         return list(self._pools[key])
 
     def files_for_feature(self, word: str) -> list[str]:
-        """Spec files in a feature folder named by ``word`` (``orders`` -> specs/001-orders/)."""
+        """Spec files in a feature folder named by ``word`` (``orders`` -> specs/001-orders/),
+        or numbered so (``018`` -> specs/018-platform-rearchitecture/: "# 018 US3")."""
         word = word.lower()
         key = ("feature", word)
         if key not in self._pools:  # once per word: a project cites the same few features
             hits = []
+            number = re.fullmatch(r"\d{2,4}", word) is not None
             for path in self._paths:
                 folders = [f.lower() for f in PurePosixPath(path).parts[:-1]]
                 if any(
-                    f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f) for f in folders
+                    f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f)
+                    or (number and f.startswith(word) and f[len(word) : len(word) + 1] in "-_")
+                    for f in folders
                 ):
                     hits.append(path)
             self._pools[key] = hits

@@ -76,6 +76,7 @@ _CONFIG_NAMES = re.compile(
 )
 # A path as written in prose: segments with a slash, or a file name with a suffix.
 _PATH_TOKEN = re.compile(r"[^\s`'\"<>,;*]+")
+_CJK_LEAD = re.compile(r"^[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+(?=[A-Za-z0-9_.])")
 _SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,9}$")
 _METHOD_PAIR = re.compile(r"^(?:[A-Z]+/)+[A-Z]+$")
 # A shell brace group in a path: `pkg/{core,api/v1}/__init__.py` names two files.
@@ -501,6 +502,9 @@ class Ownership:
         out: list[tuple[str, str]] = []
         for m in _PATH_TOKEN.finditer(expand_braces(text)):
             token = m.group(0).strip("().:[]{}")
+            # Chinese and Japanese write no space between a word and a path: "创建apps/x.py"
+            # ("create apps/x.py") names apps/x.py
+            token = _CJK_LEAD.sub("", token)
             if token.startswith("/") and self._rooted_file(token):
                 token = token.lstrip("/")  # `/Makefile`, `/backend/app/main.py`: the repo's
             if (
