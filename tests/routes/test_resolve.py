@@ -252,6 +252,27 @@ def test_serve_hints(source: str, hints: tuple[str, ...]) -> None:
     assert serve_hints(source) == hints
 
 
+# An app and a server class whose run() serves it, started by serve() (nothing calls it).
+SERVER = """
+    import asyncio
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/ping")
+    def ping(): ...
+
+    class Server:
+        def run(self):
+            uvicorn.run(app)
+
+    def serve():
+        server = Server()
+        server.run()
+"""
+
+
 def test_entry_points_are_the_functions_that_can_reach_a_server() -> None:
     """A function nothing calls runs as an entry point only when it can build or serve an
     app. A method call is followed to the class its receiver was made from: ``sandbox.run()``
@@ -260,24 +281,7 @@ def test_entry_points_are_the_functions_that_can_reach_a_server() -> None:
     point; ``server = Server(); server.run()`` does."""
     files = {
         "svc/__init__.py": "",
-        "svc/server.py": """
-            import asyncio
-            import uvicorn
-            from fastapi import FastAPI
-
-            app = FastAPI()
-
-            @app.get("/ping")
-            def ping(): ...
-
-            class Server:
-                def run(self):
-                    uvicorn.run(app)
-
-            def serve():
-                server = Server()
-                server.run()
-""",
+        "svc/server.py": SERVER,
         "svc/jobs.py": """
             import asyncio
             from svc import sandboxes
@@ -328,23 +332,7 @@ def test_an_unread_class_is_read_before_the_files_that_call_its_methods() -> Non
     }
     files = {
         "svc/__init__.py": "",
-        "svc/server.py": """
-            import uvicorn
-            from fastapi import FastAPI
-
-            app = FastAPI()
-
-            @app.get("/ping")
-            def ping(): ...
-
-            class Server:
-                def run(self):
-                    uvicorn.run(app)
-
-            def serve():
-                server = Server()
-                server.run()
-""",
+        "svc/server.py": SERVER,
         "svc/sandbox.py": """
             import subprocess
 
