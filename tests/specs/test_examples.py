@@ -302,3 +302,28 @@ def test_the_endpoints_the_code_calls_are_another_services() -> None:
         ("POST", "/orchestrate/sms-received", ()),
         ("GET", "/orchestrate/workflows/9999", ("values:/orchestrate/workflows/{}",)),
     ]
+
+
+def test_what_an_out_of_scope_section_says_stays_is_in_scope() -> None:
+    """Under Out of Scope, "`POST /runs` stays" and a paragraph opened by "**In scope for
+    those two surfaces**" keep their endpoints in scope; the others there are excluded."""
+    doc = parse(
+        """
+        ## Out of Scope
+
+        - Replacing the single-value fine-tune path: `POST /runs` stays; HPO is additive.
+        - A public `GET /v1/billing` endpoint.
+
+        **In scope for those two surfaces**: resolution and reporting. `POST /v1/audio/x`
+        and `POST /v1/vision/{task}` both accept `model` today.
+
+        This is not in scope: `DELETE /v1/models/{id}`.
+        """
+    )
+    assert [(e.method, e.path, e.scope.value) for e in doc.endpoints] == [
+        ("POST", "/runs", "in-scope"),
+        ("GET", "/v1/billing", "out-of-scope"),
+        ("POST", "/v1/audio/x", "in-scope"),
+        ("POST", "/v1/vision/{task}", "in-scope"),
+        ("DELETE", "/v1/models/{id}", "out-of-scope"),
+    ]

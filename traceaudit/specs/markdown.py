@@ -304,7 +304,9 @@ def _finish(
         }
     )
     for e in eps:
-        e.out_of_scope = out_of_scope(sec_at.at(e.line), e.source == "heading")
+        e.out_of_scope = out_of_scope(sec_at.at(e.line), e.source == "heading") and not (
+            e.source != "heading" and _KEPT.search(_paragraph_of(blocks, e.line))
+        )
     endpoints = _endpoints(path, eps, key_at)
     links = sorted(
         (
@@ -332,6 +334,33 @@ def _finish(
 
 _MENTIONS = frozenset({"inline", "prose"})
 _SUBJECT_KINDS = frozenset({ReqKind.REQUIREMENT, ReqKind.CRITERION, ReqKind.OUTCOME})
+
+
+# What an Out of Scope section says is kept: "Replacing the fine-tune path: POST /runs
+# stays", "**In scope for those two surfaces**: ... POST /v1/vision/{task}": not excluded.
+_KEPT = re.compile(
+    r"(?i)(?<!not\s)(?<!n't\s)\bin[\s-]scope\b|\b(?:stays|remains\s+(?:as\s+is|unchanged|"
+    r"available|supported|in\s+place)|is\s+kept|are\s+kept|keeps\s+working|stays\s+as\s+is)\b"
+)
+
+
+def _paragraph_of(blocks: Blocks, line: int) -> str:
+    """The text of the list item (the innermost) or else the paragraph that holds ``line``."""
+
+    def text(n: int) -> str:
+        return blocks.plain.get(n, "").strip()
+
+    items = [it for it in blocks.items if it.start <= line <= it.end]
+    if items:
+        item = max(items, key=lambda it: it.start)
+        start, end = item.start, item.end
+    else:
+        start = end = line
+        while start > 1 and text(start - 1):
+            start -= 1
+        while text(end + 1):
+            end += 1
+    return " ".join(text(n) for n in range(start, end + 1))
 
 
 def _not_backend(blocks: Blocks, kept: list[Req], config: Config) -> set[str]:
