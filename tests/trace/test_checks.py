@@ -371,6 +371,8 @@ def test_section_title_and_number_references_resolve() -> None:
             ref("Refund window", RefKind.TITLE),
             ref("Refund window applies to all orders", RefKind.TITLE, line=6),
             ref("2", RefKind.NUMBER, line=7),
+            # the start of the one heading that opens with it ("§Refund" for "Refund window")
+            ref("Refund", RefKind.TITLE, line=8),
         ],
     )
     assert findings == []
@@ -378,7 +380,11 @@ def test_section_title_and_number_references_resolve() -> None:
         (f"sec:{ORDERS}#refund-window",),
         (f"sec:{ORDERS}#refund-window",),
         (f"sec:{ORDERS}#functional-requirements",),
+        (f"sec:{ORDERS}#refund-window",),
     ]
+    # the start of several files' headings is no evidence of one
+    graph, _ = audit([doc(ORDERS, []), doc(CATALOG, [])], refs=[ref("Refund", RefKind.TITLE)])
+    assert graph.linked[0].resolution.status != "ok"
 
 
 def test_ambiguous_bare_id_and_how_qualification_settles_it() -> None:

@@ -229,6 +229,7 @@ class SpecIndex:
         within = set(files)
         exact: list[str] = []
         prefix: list[tuple[int, str]] = []
+        opening: list[str] = []  # headings the cited words open: "§C2" and "## C2 — Promote"
         for path, anchor, have in self.titles:
             if path not in within:
                 continue
@@ -236,10 +237,16 @@ class SpecIndex:
                 exact.append(self._section_node(path, anchor))
             elif want.startswith(have + " "):
                 prefix.append((len(have), self._section_node(path, anchor)))
+            elif have.startswith(want + " "):
+                opening.append(self._section_node(path, anchor))
         nodes = exact
         if not nodes and prefix:
             longest = max(n for n, _ in prefix)
             nodes = [node for n, node in prefix if n == longest]
+        if not nodes and len(opening) == 1:
+            # the one heading whose title the citation writes the start of ("§Ledger" for
+            # "## Ledger and apply algorithm"); several are no evidence
+            nodes = opening
         if nodes:
             return self._narrow(nodes, context, None)
         key = ("titles", tuple(files))
