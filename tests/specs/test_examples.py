@@ -327,3 +327,22 @@ def test_what_an_out_of_scope_section_says_stays_is_in_scope() -> None:
         ("POST", "/v1/vision/{task}", "in-scope"),
         ("DELETE", "/v1/models/{id}", "out-of-scope"),
     ]
+
+
+def test_a_resources_crud_list_puts_its_item_methods_on_one_item() -> None:
+    """``GET/POST/PUT/DELETE /v1/profiles`` is the resource's CRUD: PUT and DELETE act on one
+    profile (served by ``/v1/profiles/{id}``); two methods, or methods on an item's path,
+    are what they say."""
+    assert hints("- `GET/POST/PUT/DELETE /v1/profiles` - manage profiles\n") == [
+        ("DELETE", "/v1/profiles", ("item",)),
+        ("GET", "/v1/profiles", ()),
+        ("POST", "/v1/profiles", ()),
+        ("PUT", "/v1/profiles", ("item",)),
+    ]
+    assert hints("- GET, POST /api/tasks\n- GET/PUT/DELETE /api/tasks/{id}\n") == [
+        ("GET", "/api/tasks", ()),
+        ("POST", "/api/tasks", ()),
+        ("DELETE", "/api/tasks/{id}", ()),
+        ("GET", "/api/tasks/{id}", ()),
+        ("PUT", "/api/tasks/{id}", ()),
+    ]

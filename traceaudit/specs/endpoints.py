@@ -129,7 +129,10 @@ class Evidence:
 
 def _draft(f: Found, line: int, source: str, scope: tuple[int, int]) -> Draft:
     """A draft for what a recogniser found, with how it was written (host, query)."""
-    return Draft(f.method, f.path, line, source, scope, host=f.host, query=f.query)
+    draft = Draft(f.method, f.path, line, source, scope, host=f.host, query=f.query)
+    if f.item:
+        draft.hints = ("item",)  # served by the route of one item: /v1/profiles/{id}
+    return draft
 
 
 def _add(eps: list[Draft], seen: set[tuple[str, str, int]], ep: Draft) -> Draft | None:

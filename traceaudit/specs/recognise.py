@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from traceaudit.specs.statements import (
     is_status_header,
@@ -84,6 +84,9 @@ class Found:
     # one of a table row's several paths with one of its several methods: the row says
     # which methods its paths use, not which path takes which
     grouped: bool = False
+    # a method of one item in a resource's CRUD list ("GET/POST/PUT/DELETE /v1/profiles"):
+    # PUT, PATCH and DELETE act on /v1/profiles/{id}, not on the collection
+    item: bool = False
 
 
 _NEXT_METHOD = re.compile(rf"\s*{_METHOD}\b")
@@ -102,7 +105,17 @@ def _found(m: re.Match[str]) -> list[Found]:
         methods = methods[-1:]
     host = m["host"]
     query = bool(re.search(r"\?[^=\s]+=[^&\s{}]+", m["path"]))
-    return [Found(method, path, m.end(), host, query) for method in dict.fromkeys(methods)]
+    distinct = list(dict.fromkeys(methods))
+    crud = (
+        len(distinct) >= 3
+        and {"GET", "POST"} & set(distinct)
+        and not path.rstrip("/").rsplit("/", 1)[-1].startswith("{")
+    )
+    return [
+        Found(method, path, m.end(), host, query,
+              item=bool(crud) and method in ("PUT", "PATCH", "DELETE"))
+        for method in distinct
+    ]  # fmt: skip
 
 
 def endpoints_at_start(text: str) -> list[Found]:
@@ -112,7 +125,7 @@ def endpoints_at_start(text: str) -> list[Found]:
     m = _AT_START.match(body) or _PATH_FIRST.match(body)
     if not m:
         return []
-    return [Found(f.method, f.path, f.end + offset, f.host, f.query) for f in _found(m)]
+    return [replace(f, end=f.end + offset) for f in _found(m)]
 
 
 def endpoints_anywhere(text: str) -> list[Found]:

@@ -731,6 +731,8 @@ class TraceGraph:
                 continue
             same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             templated = next((h[7:] for h in ep.hints if h.startswith("values:")), None)
+            if templated is None and "item" in ep.hints:
+                templated = ep.path.rstrip("/") + "/{}"  # CRUD's PUT/DELETE: one item's
             if not same and templated is not None:
                 # "GET /api/v1/strategies/9999" requests the route with a parameter there
                 norm = normalize_path(templated)
