@@ -339,6 +339,8 @@ def test_a_resources_crud_list_puts_its_item_methods_on_one_item() -> None:
         ("POST", "/v1/profiles", ()),
         ("PUT", "/v1/profiles", ("item",)),
     ]
+    inline = "- [ ] AC-7: CRUD for profiles in Settings (`GET/POST/PUT/DELETE /v1/profiles`)\n"
+    assert [h for _, _, h in hints(inline)] == [("item",), (), (), ("item",)]
     assert hints("- GET, POST /api/tasks\n- GET/PUT/DELETE /api/tasks/{id}\n") == [
         ("GET", "/api/tasks", ()),
         ("POST", "/api/tasks", ()),

@@ -1109,11 +1109,15 @@ def test_a_crud_lists_item_methods_are_served_by_the_items_route() -> None:
     /v1/profiles/{profile_id}``; without a route of one item it stays unserved (TA008)."""
     path = "docs/stories/STORY-020.md"
     eps = [
+        DeclaredEndpoint("GET", "/v1/profiles", Location(path, 43)),
         DeclaredEndpoint("DELETE", "/v1/profiles", Location(path, 43), hints=("item",)),
         DeclaredEndpoint("PUT", "/v1/profiles", Location(path, 43), hints=("item",)),
     ]
     _, found = audit(
         [doc(path, [], eps)],
-        routes=[route("DELETE", "/v1/profiles/{profile_id}", "app/profiles.py:delete_profile")],
+        routes=[
+            route("GET", "/v1/profiles", "app/profiles.py:list_profiles"),
+            route("DELETE", "/v1/profiles/{profile_id}", "app/profiles.py:delete_profile"),
+        ],
     )
     assert [f for f in found if f[0] == "TA008"] == [("TA008", path, 43, "PUT /v1/profiles")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from traceaudit.specs.recognise import (
     Found,
@@ -316,7 +316,7 @@ def _line_endpoints(
     for code in ln.codes:
         for f in endpoint_only(code):
             if (f.method, f.path) not in taken:
-                found_here = Found(f.method, f.path, len(ln.plain), f.host, f.query)
+                found_here = replace(f, end=len(ln.plain))
                 add(found_here, "inline", (ln.line, ln.line))
     taken = {(f.method, f.path) for f in found}
     for f in endpoints_in_prose(ln.plain):

@@ -731,13 +731,16 @@ class TraceGraph:
                 continue
             same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             templated = next((h[7:] for h in ep.hints if h.startswith("values:")), None)
-            if templated is None and "item" in ep.hints:
-                templated = ep.path.rstrip("/") + "/{}"  # CRUD's PUT/DELETE: one item's
             if not same and templated is not None:
                 # "GET /api/v1/strategies/9999" requests the route with a parameter there
                 norm = normalize_path(templated)
                 same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
             hits = tuple(i for i in same if serves_method(ep.method, self.routes[i].methods))
+            if not hits and "item" in ep.hints:
+                # CRUD's PUT/DELETE on the collection's path act on one item: /x/{id}
+                norm = normalize_path(ep.path.rstrip("/") + "/{}")
+                item = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+                hits = tuple(i for i in item if serves_method(ep.method, self.routes[i].methods))
             same_path.append(same)
             exact.append(hits)
             if len(same_path) - 1 not in self._placed:
