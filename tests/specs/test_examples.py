@@ -348,3 +348,29 @@ def test_a_resources_crud_list_puts_its_item_methods_on_one_item() -> None:
         ("GET", "/api/tasks/{id}", ()),
         ("PUT", "/api/tasks/{id}", ()),
     ]
+
+
+def test_crossed_out_endpoints_under_a_removal_label_are_taken_away() -> None:
+    """``- ❌ `GET /escalation/statistics` - overhead`` under "**Specific Endpoints to
+    REMOVE:**" is what the spec takes away; an item kept above it, and a crossed-out item
+    of another section (a missing endpoint), stay declarations."""
+    text = """
+        ## Scope
+
+        **Valuable Additions to KEEP:**
+        - `GET /health/detailed` - Useful for debugging
+
+        **Specific Endpoints to REMOVE:**
+
+        **From escalation.py (keep only POST /trigger):**
+        - ❌ `GET /escalation/status/{workflow_id}` - Not in the spec
+        - ❌ `GET /escalation/statistics` - Administrative overhead
+
+        ## Missing
+
+        - ❌ `GET /x/y` - not built yet
+        """
+    assert [(m, p) for m, p, _ in hints(text)] == [("GET", "/health/detailed"), ("GET", "/x/y")]
+    assert mentions(text) == [
+        ("GET", "/escalation/status/{workflow_id}"), ("GET", "/escalation/statistics"),
+    ]  # fmt: skip

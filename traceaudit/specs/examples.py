@@ -16,6 +16,8 @@ kept):
   titled, "# External APIs") or about what the feature **depends on** ("Dependencies &
   Integration Points": the backend's endpoints restated by the frontend's plan), or listed
   as what the code **calls** ("**Key Endpoints Used:**", "Exact Endpoints to Call");
+- an endpoint item crossed out (``- ❌ `GET /x` - not needed``) under a label of its section
+  that lists endpoints to remove ("**Specific Endpoints to REMOVE:**");
 - a **client's call**: the list item, its parent item or the paragraph that opens its
   list names a client source file, or, for a field item (``- Endpoint: `GET /x```), a
   sibling item under the same parent does (and none of them names a Python file)
@@ -295,6 +297,26 @@ _NOW = re.compile(
 )
 
 
+# A list of endpoints to take away: "**Specific Endpoints to REMOVE:**", "Endpoints to
+# delete", "Remove these endpoints:" (a label line above the list, in its section).
+_REMOVE_LABEL = re.compile(
+    r"(?i)\b(?:end-?points?|routes?)\s+to\s+(?:remove|delete|drop|retire)\b|"
+    r"\b(?:remove|delete|drop|retire)\s+(?:these|the\s+following)\s+(?:end-?points?|routes?)\b"
+)
+_CROSSED = re.compile(r"^\s*(?:[-*+]\s+)?(?:❌|✗|✘|~~)")
+
+
+def _to_remove(blocks: Blocks, line: int, sec: int | None) -> bool:
+    """An endpoint item crossed out (``- ❌ `GET /x` - not needed``) under a label, in its
+    section, that lists endpoints to remove: what the spec takes away, not a declaration."""
+    if not _CROSSED.match(blocks.plain.get(line, "")):
+        return False
+    top = blocks.headings[sec].line if sec is not None else 0
+    return any(
+        _REMOVE_LABEL.search(blocks.plain.get(n, "")) for n in range(line - 1, top, -1)
+    )
+
+
 def _current_state(text: str, path: str) -> bool:
     at = text.find(path)
     if at < 0:
@@ -404,6 +426,9 @@ def classify_endpoints(blocks: Blocks, eps: Sequence[Draft]) -> None:
             blocks.plain.get(ep.line, ""), ep.path
         ):
             ep.mention = "a description of what exists now"
+            continue
+        if ep.source in ("inline", "bullet") and _to_remove(blocks, ep.line, sec):
+            ep.mention = "an endpoint listed to be removed"
             continue
         if ep.source in ("prose", "inline", "field", "bullet") and _tested(
             blocks.plain.get(ep.line, ""), ep.method, ep.path
