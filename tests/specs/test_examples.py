@@ -292,6 +292,10 @@ def test_the_endpoints_the_code_calls_are_another_services() -> None:
 
         - `GET /monitor/delinquent` - delinquent tenants
 
+        ## Endpoints used by the dashboard
+
+        - `GET /orchestrate/metrics` - the counters the dashboard shows
+
         ## Test Cases
 
         | Case | Request | Expected |
@@ -300,6 +304,7 @@ def test_the_endpoints_the_code_calls_are_another_services() -> None:
         """
     assert hints(called) == [
         ("POST", "/orchestrate/sms-received", ()),
+        ("GET", "/orchestrate/metrics", ()),
         ("GET", "/orchestrate/workflows/9999", ("values:/orchestrate/workflows/{}",)),
     ]
 

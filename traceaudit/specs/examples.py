@@ -119,10 +119,11 @@ _EXTERNAL_TITLE = re.compile(
     r"(?i)\b(?:external|third[-\s]party)\s+(?:apis?|services?|systems?|integrations?|endpoints?)\b"
 )
 # What the code calls, said of a list or section of endpoints: "**Key Endpoints Used:**",
-# "Exact Endpoints to Call", "Endpoints we consume".
+# "Exact Endpoints to Call", "Endpoints we consume". Not the endpoints someone else uses
+# ("Endpoints used by the dashboard"): those are this service's own.
 _CALLED_ENDPOINTS = re.compile(
     r"(?i)\b(?:end-?points?|apis?|routes?)\s+(?:(?:it|we|the\s+\w+)\s+)?(?:used|uses|to\s+call|called|"
-    r"calls|consumed|consumes|we\s+call|we\s+use)\b"
+    r"calls|consumed|consumes|we\s+call|we\s+use)\b(?!\s+by\b)"
 )
 # A section that is an example ("### Protected Endpoint Example", "Usage Examples", "Example:
 # signing in", "Sample Request"): what its code blocks and sentences write is the example's.

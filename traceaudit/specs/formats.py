@@ -162,7 +162,7 @@ _KIND_WORD = re.compile(
     r"\s*[:#]?\s+(?=[A-Z])"
 )
 # An id whose family says it is a story (or an epic, which holds stories).
-_STORY_FAMILY = re.compile(r"(?i)(?:(?:user-?)?story|epic)-\d|us-?\d")
+STORY_FAMILY = re.compile(r"(?i)(?:(?:user-?)?story|epic)-\d|us-?\d")
 # An id followed by what a report says of the item, not by the item's own text:
 # "**NFR2 Compliance:** <100ms latency", "### TASK-9.10 Success Criteria".
 _ABOUT_ITEM = re.compile(
@@ -284,7 +284,7 @@ class Finder:
         kind = ReqKind.REQUIREMENT
         hit = _id_at_start(title, head.lead_bold, self.id_re, "heading")
         word = _KIND_WORD.match(title) if hit is None else None
-        if hit is not None and _STORY_FAMILY.match(hit.ident):
+        if hit is not None and STORY_FAMILY.match(hit.ident):
             kind = ReqKind.STORY  # "# STORY-005: File Upload", "## US-2: Search", "## EPIC-03"
         if word is not None:
             # "## Epic E4: Metrics", "### Requirement REQ-001: Login": the word says what

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from traceaudit.model import RefKind, RefTarget, ReqKind, Requirement, SpecDoc, SpecLink
+from traceaudit.specs.formats import STORY_FAMILY
 
 __all__ = ["settle_definitions", "similar_texts"]
 
@@ -44,8 +45,6 @@ def _words(title: str) -> set[str]:
 # spec-kit's "User Story 1 - Book-Grounded Q&A (Priority: P1)": the priority is no part of
 # the story's name
 _PRIORITY = re.compile(r"(?i)\s*\(\s*priority\s*:?\s*p?\d+\s*\)")
-# A user story's id ("US1", "US-2", "STORY-005"), however the line that holds it is read.
-_STORY_ID = re.compile(r"(?i)(?:us|story)-?\d+[a-z]?")
 
 
 def same_title(a: str, b: str) -> bool:
@@ -195,7 +194,7 @@ def settle_definitions(docs: Sequence[SpecDoc]) -> tuple[SpecDoc, ...]:
             # (a summary's list item "US1 - Book-Grounded Q&A: Users can ask ..." names the
             # story too, read as a requirement)
             if r.kind is ReqKind.STORY or (
-                r.kind is ReqKind.REQUIREMENT and _STORY_ID.fullmatch(r.id)
+                r.kind is ReqKind.REQUIREMENT and STORY_FAMILY.match(r.id)
             ):
                 stories[r.id].append(r)
     drop: dict[str, set[str]] = defaultdict(set)  # path -> keys restated there

@@ -711,6 +711,11 @@ class TraceGraph:
     def _link_endpoints(self) -> tuple[EndpointMatch, ...]:
         patterns = self.route_patterns
         endpoints = self.all_endpoints
+
+        def reaching(norm: str) -> list[int]:
+            """The routes a normalised path reaches."""
+            return [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+
         same_path: list[list[int]] = []
         exact: list[tuple[int, ...]] = []
         claimed: set[int] = set()  # routes that some declaration matches exactly
@@ -729,17 +734,15 @@ class TraceGraph:
                 same_path.append([])
                 exact.append(())
                 continue
-            same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+            same = reaching(norm)
             templated = next((h[7:] for h in ep.hints if h.startswith("values:")), None)
             if not same and templated is not None:
                 # "GET /api/v1/strategies/9999" requests the route with a parameter there
-                norm = normalize_path(templated)
-                same = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+                same = reaching(normalize_path(templated))
             hits = tuple(i for i in same if serves_method(ep.method, self.routes[i].methods))
             if not hits and "item" in ep.hints:
                 # CRUD's PUT/DELETE on the collection's path act on one item: /x/{id}
-                norm = normalize_path(ep.path.rstrip("/") + "/{}")
-                item = [i for i, ps in enumerate(patterns) if any(p.fullmatch(norm) for p in ps)]
+                item = reaching(normalize_path(ep.path.rstrip("/") + "/{}"))
                 hits = tuple(i for i in item if serves_method(ep.method, self.routes[i].methods))
             same_path.append(same)
             exact.append(hits)

@@ -157,7 +157,7 @@ class SpecIndex:
                 folders = [f.lower() for f in PurePosixPath(path).parts[:-1]]
                 if any(
                     f == word or re.fullmatch(rf"\d+[-_]{re.escape(word)}", f)
-                    or (number and f.startswith(word) and f[len(word) : len(word) + 1] in "-_")
+                    or (number and re.match(rf"{word}[-_]", f) is not None)
                     for f in folders
                 ):
                     hits.append(path)
